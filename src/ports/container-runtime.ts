@@ -1,0 +1,124 @@
+// The Docker engine as the runbook sees it: local socket today, a server over SSH tomorrow.
+// Every method takes a container id (or a name the engine resolves) and never builds a shell string.
+
+export type ContainerStateName = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
+
+export interface ContainerSummary {
+  id: string;
+  /** Without the leading slash Docker puts on names. */
+  name: string;
+  /** The image reference the container was created from, e.g. `ghcr.io/acme/app:pr-12` or `app:3f2c1a`. */
+  image: string;
+  imageId: string;
+  labels: Record<string, string>;
+  state: ContainerStateName;
+  /** Docker's human status, e.g. `Up 3 hours`. */
+  status: string;
+  /** ISO 8601. */
+  createdAt: string;
+}
+
+export interface Mount {
+  type: string;
+  /** Host path of the volume or bind source. */
+  source: string;
+  /** Path inside the container. */
+  destination: string;
+  /** Volume name for named volumes. */
+  name?: string;
+  rw: boolean;
+}
+
+export interface ContainerDetails extends ContainerSummary {
+  /** ISO 8601, null when it never started. */
+  startedAt: string | null;
+  /** From the image's HEALTHCHECK; null when the container has none. */
+  health: 'starting' | 'healthy' | 'unhealthy' | null;
+  mounts: Mount[];
+  /** Config.User, '' for the image default. */
+  user: string;
+}
+
+export interface ExecResult {
+  argv: string[];
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  durationMs: number;
+}
+
+export interface PathStat {
+  name: string;
+  size: number;
+  /** Unix permission bits plus type bits as Docker reports them. */
+  mode: number;
+  /** ISO 8601 modification time. */
+  mtime: string;
+  isDirectory: boolean;
+}
+
+export interface FileOwner {
+  uid: number;
+  gid: number;
+  /** Permission bits, e.g. 0o644. */
+  mode: number;
+}
+
+/** Bytes moved so far out of a known total. */
+export type ProgressFn = (doneBytes: number, totalBytes: number) => void;
+
+export interface ContainerRuntime {
+  /** Where the engine is, for humans: `local Docker engine (/var/run/docker.sock)`. */
+  describe(): string;
+
+  /** Resolves when the engine answers; throws RuntimeUnavailableError with a hint otherwise. */
+  ping(): Promise<void>;
+
+  /** All containers, running or not. */
+  listContainers(): Promise<ContainerSummary[]>;
+
+  /** Throws ContainerNotFoundError when the id or name matches nothing. */
+  inspect(idOrName: string): Promise<ContainerDetails>;
+
+  /**
+   * Runs argv in a running container (Tty off, stdout and stderr demultiplexed) and resolves with the
+   * exit code read after the output ends. Never rejects for a non-zero exit; a missing binary is exit 126/127.
+   * Rejects when the container is not running or the engine fails, or after timeoutMs (default 10 min).
+   */
+  exec(id: string, argv: string[], opts?: { timeoutMs?: number }): Promise<ExecResult>;
+
+  /** Stat through the archive API (works on stopped containers, needs no binary in the image); null when absent. */
+  statPath(id: string, path: string): Promise<PathStat | null>;
+
+  /**
+   * Copies one regular file out of the container (archive API, streamed, works on stopped containers) into
+   * localDir under its base name, and returns the local path. Only that one regular file is written: any other
+   * tar entry, link or path that would leave localDir is refused.
+   */
+  copyOut(id: string, path: string, localDir: string): Promise<string>;
+
+  /** Streams the file at `path` in the container through `consume` without storing it (archive API). */
+  readFile(id: string, path: string, consume: (chunk: Buffer) => void): Promise<number>;
+
+  /**
+   * Streams a local file into containerDir/name through the archive API (never holding it in memory). Not atomic:
+   * the target name must be one nobody reads. The file gets `owner` when given.
+   */
+  copyIn(id: string, localPath: string, containerDir: string, name: string, opts?: { owner?: FileOwner; onProgress?: ProgressFn }): Promise<void>;
+
+  /** Idempotent: stopping a stopped container resolves. */
+  stop(id: string, timeoutSec: number): Promise<void>;
+
+  /** Idempotent: starting a running container resolves. */
+  start(id: string): Promise<void>;
+
+  /**
+   * Starts a helper container from the target's own image that shares the target's volumes (VolumesFrom) and
+   * runs as the target's user, kept alive so exec works while the target is stopped. Labelled
+   * `sqlite-rescue.helper=<label>`. Throws HelperUnavailableError when the image cannot run it (no `sleep`).
+   */
+  startHelper(targetId: string, label: string): Promise<string>;
+
+  /** Removes a helper container made by startHelper (only those: refuses anything without the label). */
+  removeHelper(helperId: string): Promise<void>;
+}
