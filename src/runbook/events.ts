@@ -1,0 +1,62 @@
+// The one event stream every view reads: the TUI reduces it to a RunView, --json prints it, the record stores it.
+// Events are plain JSON (no class instances, no functions) so that a line of events.ndjson is one of these.
+
+export type StepStatus = 'pending' | 'running' | 'ok' | 'failed' | 'skipped' | 'not-performed';
+
+export interface ProgressInfo {
+  done: number;
+  total: number;
+  unit: 'bytes' | 'files';
+  /** Bytes (or files) per second over the step so far. */
+  rate?: number;
+  /** Seconds left at that rate. */
+  etaSec?: number;
+}
+
+export interface CommandRecord {
+  /** The argv as run (never a shell string); `where` says on which side. */
+  argv: string[];
+  where: 'local' | 'container' | 'helper' | 'engine' | 'host';
+  exitCode: number;
+  durationMs: number;
+}
+
+export interface SelectOption {
+  value: string;
+  label: string;
+  /** A second line in dim text: why it ranks where it does. */
+  hint?: string;
+}
+
+export type Prompt =
+  | { kind: 'select'; id: string; stepId: string; message: string; options: SelectOption[]; initialIndex: number }
+  | { kind: 'confirm-typed'; id: string; stepId: string; message: string; expected: string }
+  | { kind: 'yes-no'; id: string; stepId: string; message: string; defaultYes: boolean };
+
+export type PromptAnswer = { kind: 'select'; value: string } | { kind: 'confirm-typed'; typed: string } | { kind: 'yes-no'; yes: boolean };
+
+export interface StepDecl {
+  id: string;
+  title: string;
+  why: string;
+  mutates: boolean;
+  skippable: boolean;
+  commands: string[];
+}
+
+export type RunEvent =
+  | { type: 'run-started'; at: string; incidentId: string; incidentDir: string; runbook: string; dryRun: boolean; target: string; steps: StepDecl[] }
+  | { type: 'step-started'; at: string; stepId: string }
+  | { type: 'step-progress'; at: string; stepId: string; progress: ProgressInfo }
+  | { type: 'step-output'; at: string; stepId: string; line: string }
+  | { type: 'command'; at: string; stepId: string; command: CommandRecord }
+  | { type: 'finding'; at: string; stepId: string; text: string; data?: unknown }
+  | { type: 'prompt-opened'; at: string; prompt: Prompt }
+  | { type: 'prompt-answered'; at: string; promptId: string; answer: PromptAnswer }
+  | { type: 'step-succeeded'; at: string; stepId: string; durationMs: number; summary: string; data?: unknown }
+  | { type: 'step-not-performed'; at: string; stepId: string; summary: string; commands: string[] }
+  | { type: 'step-failed'; at: string; stepId: string; durationMs: number; message: string; hint?: string; state?: string }
+  | { type: 'step-skipped'; at: string; stepId: string; reason: string }
+  | { type: 'run-finished'; at: string; exitCode: number; headline: string; downtimeMs?: number; incidentDir: string };
+
+export type RunEventType = RunEvent['type'];

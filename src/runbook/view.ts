@@ -1,0 +1,118 @@
+// RunView: what a screen shows, derived from events alone by reduceView (pure), so the TUI, a replay of
+// events.ndjson and the tests all agree.
+import type { Prompt, ProgressInfo, RunEvent, StepDecl, StepStatus } from './events.js';
+
+export interface StepView extends StepDecl {
+  status: StepStatus;
+  startedAt?: string;
+  durationMs?: number;
+  /** One line: what the step found or did. */
+  summary?: string;
+  error?: { message: string; hint?: string; state?: string };
+  /** Last lines of live output (at most OUTPUT_LINES). */
+  output: string[];
+  progress?: ProgressInfo;
+}
+
+export interface RunSummary {
+  exitCode: number;
+  headline: string;
+  downtimeMs?: number;
+  incidentDir: string;
+  /** Findings in the order they came. */
+  findings: string[];
+  /** Summaries of steps that changed something (or would have, in a dry-run). */
+  actions: string[];
+}
+
+export interface RunView {
+  incidentId: string;
+  incidentDir: string;
+  runbook: string;
+  target: string;
+  isDryRun: boolean;
+  steps: StepView[];
+  currentStepId?: string;
+  prompt?: Prompt;
+  findings: string[];
+  finished?: RunSummary;
+}
+
+export const OUTPUT_LINES = 8;
+
+export const emptyView: RunView = {
+  incidentId: '',
+  incidentDir: '',
+  runbook: '',
+  target: '',
+  isDryRun: false,
+  steps: [],
+  findings: [],
+};
+
+function updateStep(view: RunView, stepId: string, change: (step: StepView) => StepView): RunView {
+  return { ...view, steps: view.steps.map((step) => (step.id === stepId ? change(step) : step)) };
+}
+
+export function reduceView(view: RunView, event: RunEvent): RunView {
+  switch (event.type) {
+    case 'run-started':
+      return {
+        ...emptyView,
+        incidentId: event.incidentId,
+        incidentDir: event.incidentDir,
+        runbook: event.runbook,
+        target: event.target,
+        isDryRun: event.dryRun,
+        steps: event.steps.map((decl) => ({ ...decl, status: 'pending', output: [] })),
+      };
+    case 'step-started':
+      return {
+        ...updateStep(view, event.stepId, (step) => ({ ...step, status: 'running', startedAt: event.at, error: undefined, progress: undefined, output: [] })),
+        currentStepId: event.stepId,
+      };
+    case 'step-progress':
+      return updateStep(view, event.stepId, (step) => ({ ...step, progress: event.progress }));
+    case 'step-output':
+      return updateStep(view, event.stepId, (step) => ({ ...step, output: [...step.output, event.line].slice(-OUTPUT_LINES) }));
+    case 'command':
+      return view;
+    case 'finding':
+      return { ...view, findings: [...view.findings, event.text] };
+    case 'prompt-opened':
+      return { ...view, prompt: event.prompt };
+    case 'prompt-answered':
+      return view.prompt?.id === event.promptId ? { ...view, prompt: undefined } : view;
+    case 'step-succeeded':
+      return updateStep(view, event.stepId, (step) => ({ ...step, status: 'ok', durationMs: event.durationMs, summary: event.summary, progress: undefined }));
+    case 'step-not-performed':
+      return updateStep(view, event.stepId, (step) => ({ ...step, status: 'not-performed', summary: event.summary, commands: event.commands }));
+    case 'step-failed':
+      return updateStep(view, event.stepId, (step) => ({
+        ...step,
+        status: 'failed',
+        durationMs: event.durationMs,
+        error: { message: event.message, hint: event.hint, state: event.state },
+      }));
+    case 'step-skipped':
+      return updateStep(view, event.stepId, (step) => ({ ...step, status: 'skipped', summary: event.reason }));
+    case 'run-finished': {
+      const actions = view.steps
+        .filter((step) => step.mutates && (step.status === 'ok' || step.status === 'not-performed') && step.summary)
+        .map((step) => (step.status === 'not-performed' ? `not performed: ${step.summary}` : step.summary as string));
+      return {
+        ...view,
+        prompt: undefined,
+        currentStepId: undefined,
+        finished: {
+          exitCode: event.exitCode,
+          headline: event.headline,
+          downtimeMs: event.downtimeMs,
+          incidentDir: event.incidentDir,
+          findings: view.findings,
+          actions,
+        },
+      };
+    }
+  }
+}
