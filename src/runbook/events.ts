@@ -33,7 +33,15 @@ export type Prompt =
   | { kind: 'confirm-typed'; id: string; stepId: string; message: string; expected: string }
   | { kind: 'yes-no'; id: string; stepId: string; message: string; defaultYes: boolean };
 
-export type PromptAnswer = { kind: 'select'; value: string } | { kind: 'confirm-typed'; typed: string } | { kind: 'yes-no'; yes: boolean };
+/** `cancel` is Escape or q at a prompt: the engine treats it as the operator aborting. */
+export type PromptAnswer =
+  | { kind: 'select'; value: string }
+  | { kind: 'confirm-typed'; typed: string }
+  | { kind: 'yes-no'; yes: boolean }
+  | { kind: 'cancel' };
+
+/** What the operator can tell the engine when it waits between steps or after a failure. */
+export type ControlAction = 'continue' | 'skip' | 'retry' | 'quit';
 
 export interface StepDecl {
   id: string;
@@ -51,6 +59,7 @@ export type RunEvent =
   | { type: 'step-output'; at: string; stepId: string; line: string }
   | { type: 'command'; at: string; stepId: string; command: CommandRecord }
   | { type: 'finding'; at: string; stepId: string; text: string; data?: unknown }
+  | { type: 'awaiting-control'; at: string; stepId: string; actions: ControlAction[]; reason: 'before-step' | 'after-failure' }
   | { type: 'prompt-opened'; at: string; prompt: Prompt }
   | { type: 'prompt-answered'; at: string; promptId: string; answer: PromptAnswer }
   | { type: 'step-succeeded'; at: string; stepId: string; durationMs: number; summary: string; data?: unknown }

@@ -1,6 +1,6 @@
 // RunView: what a screen shows, derived from events alone by reduceView (pure), so the TUI, a replay of
 // events.ndjson and the tests all agree.
-import type { Prompt, ProgressInfo, RunEvent, StepDecl, StepStatus } from './events.js';
+import type { ControlAction, Prompt, ProgressInfo, RunEvent, StepDecl, StepStatus } from './events.js';
 
 export interface StepView extends StepDecl {
   status: StepStatus;
@@ -34,6 +34,8 @@ export interface RunView {
   steps: StepView[];
   currentStepId?: string;
   prompt?: Prompt;
+  /** Set while the engine waits for Enter / s / r / q: which of those it accepts now. */
+  awaiting?: { stepId: string; actions: ControlAction[]; reason: 'before-step' | 'after-failure' };
   findings: string[];
   finished?: RunSummary;
 }
@@ -66,9 +68,12 @@ export function reduceView(view: RunView, event: RunEvent): RunView {
         isDryRun: event.dryRun,
         steps: event.steps.map((decl) => ({ ...decl, status: 'pending', output: [] })),
       };
+    case 'awaiting-control':
+      return { ...view, awaiting: { stepId: event.stepId, actions: event.actions, reason: event.reason }, currentStepId: event.stepId };
     case 'step-started':
       return {
         ...updateStep(view, event.stepId, (step) => ({ ...step, status: 'running', startedAt: event.at, error: undefined, progress: undefined, output: [] })),
+        awaiting: undefined,
         currentStepId: event.stepId,
       };
     case 'step-progress':
@@ -95,7 +100,7 @@ export function reduceView(view: RunView, event: RunEvent): RunView {
         error: { message: event.message, hint: event.hint, state: event.state },
       }));
     case 'step-skipped':
-      return updateStep(view, event.stepId, (step) => ({ ...step, status: 'skipped', summary: event.reason }));
+      return { ...updateStep(view, event.stepId, (step) => ({ ...step, status: 'skipped', summary: event.reason })), awaiting: undefined };
     case 'run-finished': {
       const actions = view.steps
         .filter((step) => step.mutates && (step.status === 'ok' || step.status === 'not-performed') && step.summary)
@@ -103,6 +108,7 @@ export function reduceView(view: RunView, event: RunEvent): RunView {
       return {
         ...view,
         prompt: undefined,
+        awaiting: undefined,
         currentStepId: undefined,
         finished: {
           exitCode: event.exitCode,

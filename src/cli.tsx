@@ -1,0 +1,86 @@
+// Composition root: parses argv, dispatches to a command, and turns errors into a message, a hint and an exit code.
+// Only bugs print a stack.
+import { Command, CommanderError, Option } from 'commander';
+import { runCheck } from './commands/check.js';
+import { listRunbooks, loadRunbook } from './commands/load-runbook.js';
+import { checkFlags, readConfigFile, type RestoreFlags } from './commands/restore-flags.js';
+import { runRestore } from './commands/restore.js';
+import { describeError, RescueError } from './runbook/errors.js';
+import { runbookToMarkdown } from './runbook/markdown.js';
+
+function restoreOptions(command: Command): Command {
+  return command
+    .option('--host <host>', 'production server over SSH: an ~/.ssh/config alias or user@host[:port] (default: the local Docker engine)')
+    .option('--container <name>', 'container name, id or substring (several matches are ranked)')
+    .option('--db <path>', 'database path inside the container')
+    .option('--backups <glob>', 'backup files inside the container (default: <db dir>/backups/*.db)')
+    .option('--local <path>', 'your healthy local copy (its -wal, if any, is part of it)')
+    .option('--dry-run', 'run every read-only step for real; print, never perform, every mutating step', false)
+    .option('--yes', 'no questions: take the top-ranked answer where it is unambiguous, exit 2 where it is not', false)
+    .option('--json', 'NDJSON events on stdout, human text on stderr (needs --yes)', false)
+    .option('--incident-dir <dir>', 'where the record goes (default ./incidents/<UTC timestamp>/)')
+    .addOption(new Option('--accept-new-host-key', 'with --yes: accept and record an unknown SSH host key').default(false));
+}
+
+async function restoreAction(options: Record<string, unknown>): Promise<number> {
+  const config = readConfigFile(process.cwd());
+  const flags: RestoreFlags = {
+    ...config,
+    ...Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)),
+  } as RestoreFlags;
+  checkFlags(flags, Boolean(process.stdin.isTTY && process.stdout.isTTY));
+  if (flags.host) {
+    throw new RescueError('--host (production over SSH) is not wired into this build yet', { kind: 'operator', exitCode: 2, hint: 'run the tool on the server itself, against its local Docker engine' });
+  }
+  return runRestore({ flags });
+}
+
+export function buildProgram(setExitCode: (code: number) => void): Command {
+  const program = new Command('sqlite-rescue')
+    .description('Guided, safe recovery of a corrupted WAL-mode SQLite database inside a Docker container')
+    .exitOverride()
+    .enablePositionalOptions()
+    .showHelpAfterError('(run sqlite-rescue --help for the usage)');
+  restoreOptions(program).action(async (options) => setExitCode(await restoreAction(options)));
+  restoreOptions(program.command('restore').description('the recovery runbook; flags pre-answer its questions')).action(async (options) => setExitCode(await restoreAction(options)));
+  program
+    .command('check')
+    .description('integrity of local SQLite files, opened read-only through their WAL (exit 0 healthy, 1 not)')
+    .argument('<files...>', 'SQLite files')
+    .option('--quick', 'PRAGMA quick_check instead of integrity_check', false)
+    .option('--json', 'one JSON object per file', false)
+    .action(async (files: string[], options: { quick: boolean; json: boolean }) => setExitCode(await runCheck(files, options, (line) => process.stdout.write(`${line}\n`))));
+  const runbook = program.command('runbook').description('runbooks shipped with the tool');
+  runbook
+    .command('print')
+    .description('a runbook as Markdown, for when the tool itself cannot run')
+    .argument('[name]', `one of: ${listRunbooks().join(', ')}`)
+    .action((name?: string) => {
+      process.stdout.write(runbookToMarkdown(loadRunbook(name)));
+      setExitCode(0);
+    });
+  return program;
+}
+
+async function main(argv: string[]): Promise<number> {
+  let exitCode = 0;
+  const program = buildProgram((code) => {
+    exitCode = code;
+  });
+  try {
+    await program.parseAsync(argv);
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    const described = describeError(error);
+    process.stderr.write(`sqlite-rescue: ${described.message}\n`);
+    if (described.hint) process.stderr.write(`  what to do: ${described.hint}\n`);
+    if (described.kind === 'bug' && error instanceof Error) process.stderr.write(`${error.stack}\n(this is a bug in sqlite-rescue)\n`);
+    return error instanceof RescueError ? error.exitCode : 1;
+  }
+}
+
+const code = await main(process.argv);
+process.exitCode = code;
+// A Docker keep-alive socket or a worker must not hold an operator's shell after the run is over.
+setTimeout(() => process.exit(code), 200).unref();

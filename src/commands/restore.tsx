@@ -1,0 +1,126 @@
+// `sqlite-rescue` / `restore`: builds the real adapters, starts the engine, and renders the TUI or streams events.
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import React from 'react';
+import { render } from 'ink';
+import { createLocalRuntime } from '../adapters/dockerode/index.js';
+import { createSqliteInspector } from '../adapters/better-sqlite3/index.js';
+import { createLocalFiles } from '../adapters/node-fs/local-files.js';
+import type { ContainerRuntime } from '../ports/container-runtime.js';
+import { systemClock } from '../ports/clock.js';
+import { createEngine } from '../runbook/engine.js';
+import type { RunEvent } from '../runbook/events.js';
+import { makeIncidentId } from '../runbook/incident-id.js';
+import { renderCommand } from '../runbook/template.js';
+import { openIncidentRecord } from '../report/incident-record.js';
+import { formatEventLine } from '../report/event-lines.js';
+import type { Deps } from '../steps/deps.js';
+import type { Facts } from '../steps/facts.js';
+import { stepImpls } from '../steps/index.js';
+import { describeRunState } from '../steps/run-state.js';
+import { quarantineDir, stagedPath } from '../steps/container-paths.js';
+import { backupsGlob } from '../steps/test-backups.js';
+import { snapshotPath } from '../steps/snapshot-source.js';
+import { App } from '../ui/App.js';
+import { loadRunbook } from './load-runbook.js';
+import type { RestoreFlags } from './restore-flags.js';
+
+export interface RestoreRun {
+  flags: RestoreFlags;
+  /** Defaults to the local Docker engine. */
+  runtime?: ContainerRuntime;
+  /** Where human text goes when there is no TUI. */
+  log?: (line: string) => void;
+  runbookName?: string;
+}
+
+function placeholderValues(deps: Deps): Record<string, string | undefined> {
+  const { facts, options, incident } = deps;
+  const db = options.db;
+  return {
+    container: facts.container?.name ?? options.container,
+    image: facts.container?.image,
+    db,
+    backupsDir: db ? backupsGlob(deps).replace(/\/[^/]*$/, '') : undefined,
+    local: options.local,
+    source: facts.source?.path,
+    snapshot: db ? snapshotPath(deps) : undefined,
+    staged: db ? stagedPath(db, incident.id) : undefined,
+    quarantine: db ? quarantineDir(db, incident.id) : undefined,
+  };
+}
+
+export async function runRestore(run: RestoreRun): Promise<number> {
+  const { flags } = run;
+  const runbook = loadRunbook(run.runbookName);
+  const started = systemClock.now();
+  const incidentId = makeIncidentId(started);
+  const incidentDir = resolve(flags.incidentDir ?? `incidents/${incidentId}`);
+  mkdirSync(incidentDir, { recursive: true });
+
+  const runtime = run.runtime ?? createLocalRuntime();
+  const sqlite = createSqliteInspector();
+  const facts: Facts = {};
+  const deps: Deps = {
+    runtime,
+    sqlite,
+    files: createLocalFiles(),
+    clock: systemClock,
+    options: { container: flags.container, db: flags.db, backups: flags.backups, local: flags.local ? resolve(flags.local) : undefined },
+    incident: { id: incidentId, dir: incidentDir },
+    facts,
+  };
+  const engine = createEngine<Deps>({
+    runbook,
+    impls: stepImpls,
+    deps,
+    incidentId,
+    incidentDir,
+    target: `${flags.container ?? 'a container'}:${flags.db ?? '<db>'} on the ${runtime.describe()}`,
+    isDryRun: flags.dryRun,
+    isInteractive: !flags.yes,
+    now: () => systemClock.now(),
+    renderCommands: (step) => step.commands.map((command) => renderCommand(command, placeholderValues(deps))),
+    finish: ({ exitCode, headline }) => {
+      const downtimeMs = facts.stoppedAt !== undefined && facts.startedAt !== undefined ? facts.startedAt - facts.stoppedAt : undefined;
+      if (flags.dryRun && exitCode === 0 && facts.live && !facts.live.ok) {
+        const source = facts.source ? ` a restore from ${facts.source.path} would be possible` : ' no healthy source was found';
+        return { exitCode: 4, headline: `dry-run: the live database is CORRUPT;${source}; nothing was changed`, downtimeMs };
+      }
+      return { exitCode, headline, downtimeMs };
+    },
+    describeState: () => describeRunState(facts),
+  });
+
+  const record = openIncidentRecord(incidentDir);
+  engine.subscribe((event) => record.write(event));
+  const log = run.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  if (flags.json) {
+    engine.subscribe((event) => process.stdout.write(`${JSON.stringify(event)}\n`));
+  }
+  if (flags.yes) {
+    engine.subscribe((event: RunEvent) => {
+      const line = formatEventLine(event);
+      if (line !== undefined) log(line);
+    });
+  }
+
+  // The TUI may subscribe after the first events: it gets the history replayed, then the live stream, with no gap.
+  const subscribeFromStart = (listener: (event: RunEvent) => void) => {
+    for (const event of engine.history()) listener(event);
+    return engine.subscribe(listener);
+  };
+  const ink = flags.yes ? undefined : render(<App subscribe={subscribeFromStart} controller={engine} />, { exitOnCtrlC: false });
+  try {
+    return await engine.run();
+  } finally {
+    record.close();
+    await sqlite.close();
+    if (ink) {
+      // Let the last frame (the summary) render before Ink lets go of the terminal.
+      await new Promise((done) => setTimeout(done, 50));
+      ink.unmount();
+      await ink.waitUntilExit();
+    }
+  }
+}

@@ -1,0 +1,89 @@
+// report.md from the event stream alone (pure), so a crashed run's events.ndjson still renders a record a person
+// can paste into a postmortem.
+import type { RunEvent, StepDecl } from '../runbook/events.js';
+import { shellLine } from '../runbook/template.js';
+
+interface StepRow {
+  decl: StepDecl;
+  status: string;
+  startedAt?: string;
+  durationMs?: number;
+  summary?: string;
+  commands: string[];
+}
+
+function formatMs(ms: number | undefined): string {
+  if (ms === undefined) return '';
+  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+function timeOf(at: string | undefined): string {
+  return at ? at.replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '';
+}
+
+export function renderReport(events: readonly RunEvent[]): string {
+  const started = events.find((event) => event.type === 'run-started');
+  if (!started || started.type !== 'run-started') return '# Incident record\n\n(no run started)\n';
+  const rows = new Map<string, StepRow>(started.steps.map((decl) => [decl.id, { decl, status: 'pending', commands: [] }]));
+  const findings: string[] = [];
+  let finished: Extract<RunEvent, { type: 'run-finished' }> | undefined;
+
+  for (const event of events) {
+    const row = 'stepId' in event ? rows.get(event.stepId) : undefined;
+    switch (event.type) {
+      case 'step-started':
+        if (row) Object.assign(row, { status: 'running', startedAt: event.at, summary: undefined });
+        break;
+      case 'command':
+        row?.commands.push(`${event.command.where}: ${shellLine(event.command.argv)}  → exit ${event.command.exitCode}, ${formatMs(event.command.durationMs)}`);
+        break;
+      case 'finding':
+        findings.push(`- ${timeOf(event.at)} — ${event.text.replaceAll('\n', '\n  ')}`);
+        break;
+      case 'step-succeeded':
+        if (row) Object.assign(row, { status: 'ok', durationMs: event.durationMs, summary: event.summary });
+        break;
+      case 'step-not-performed':
+        if (row) Object.assign(row, { status: 'not performed (dry-run)', summary: `${event.summary}\n${event.commands.map((command) => `  $ ${command}`).join('\n')}` });
+        break;
+      case 'step-failed':
+        if (row) Object.assign(row, { status: 'FAILED', durationMs: event.durationMs, summary: `${event.message}${event.hint ? ` — ${event.hint}` : ''}${event.state ? ` — state: ${event.state}` : ''}` });
+        break;
+      case 'step-skipped':
+        if (row) Object.assign(row, { status: 'skipped', summary: event.reason });
+        break;
+      case 'run-finished':
+        finished = event;
+        break;
+      default:
+        break;
+    }
+  }
+
+  const lines = [
+    `# Incident ${started.incidentId}${started.dryRun ? ' (dry-run)' : ''}`,
+    '',
+    `- runbook: ${started.runbook}`,
+    `- target: ${started.target}`,
+    `- started: ${timeOf(started.at)}`,
+    finished
+      ? `- finished: ${timeOf(finished.at)} — exit ${finished.exitCode}: ${finished.headline}`
+      : '- finished: not yet (or the run was interrupted: see events.ndjson)',
+  ];
+  if (finished?.downtimeMs !== undefined) lines.push(`- downtime (app stopped → started): ${formatMs(finished.downtimeMs)}`);
+  lines.push('', '## Timeline', '', '| step | status | started | duration | result |', '|---|---|---|---|---|');
+  for (const row of rows.values()) {
+    const result = (row.summary ?? '').split('\n')[0].replaceAll('|', '\\|');
+    lines.push(`| ${row.decl.title} | ${row.status} | ${timeOf(row.startedAt)} | ${formatMs(row.durationMs)} | ${result} |`);
+  }
+  lines.push('', '## Findings', '', ...(findings.length > 0 ? findings : ['(none yet)']));
+  lines.push('', '## Commands run', '');
+  for (const row of rows.values()) {
+    if (row.commands.length === 0 && !row.summary?.includes('\n')) continue;
+    lines.push(`### ${row.decl.title}`, '', '```');
+    lines.push(...row.commands);
+    if (row.summary?.includes('\n')) lines.push(row.summary);
+    lines.push('```', '');
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,62 @@
+// Step check-live-db: is the live database corrupt? Inside the container when it has sqlite3, else on a copy.
+import { mkdtemp } from 'node:fs/promises';
+import { join as localJoin } from 'node:path';
+import type { StepImpl, StepIO } from '../runbook/engine.js';
+import { RescueError } from '../runbook/errors.js';
+import type { Deps } from './deps.js';
+import type { LiveCheck } from './facts.js';
+import { integrityInContainer } from './in-container.js';
+import { sidecars } from './container-paths.js';
+import { requireFact } from './require-fact.js';
+
+// Without sqlite3 in the image: copy the .db and its -wal out through the archive API and check them here.
+// Such a copy is not a consistent snapshot while the app writes, so a failure is reported as "seen on a copy".
+async function checkOnCopy(io: StepIO, deps: Deps, containerId: string, dbPath: string): Promise<LiveCheck> {
+  const folder = await mkdtemp(localJoin(deps.incident.dir, 'live-copy-'));
+  const started = deps.clock.now();
+  const local = await deps.runtime.copyOut(containerId, dbPath, folder);
+  const wal = sidecars(dbPath).wal;
+  if (await deps.runtime.statPath(containerId, wal)) await deps.runtime.copyOut(containerId, wal, folder);
+  io.command({ argv: ['docker', 'cp', `${containerId}:${dbPath}`, folder], where: 'engine', exitCode: 0, durationMs: deps.clock.now() - started });
+  const result = await deps.sqlite.check(local, 'full');
+  return { ok: result.ok, check: result.check, errors: result.errors, errorCount: result.errorCount, via: 'a copy checked locally' };
+}
+
+export async function checkLiveDatabase(io: StepIO, deps: Deps, containerId: string, dbPath: string): Promise<LiveCheck> {
+  const inside = await integrityInContainer(io, deps, containerId, dbPath, { immutable: false });
+  deps.facts.hasSqlite3 = inside !== null;
+  if (inside) return { ...inside, check: 'integrity_check', via: 'sqlite3 in the container' };
+  io.output('no sqlite3 in the image: checking a copy of the database on this machine');
+  return checkOnCopy(io, deps, containerId, dbPath);
+}
+
+export const checkLiveDb: StepImpl<Deps> = {
+  kind: 'check-live-db',
+  async run(io, deps) {
+    const container = requireFact(deps.facts.container, 'the container', 'find-container');
+    const dbPath = deps.options.db as string;
+    const present = await deps.runtime.statPath(container.id, dbPath);
+    if (!present) {
+      throw new RescueError(`${dbPath} does not exist in ${container.name}`, { kind: 'operator', exitCode: 2, hint: `list the folder with: docker exec ${container.name} ls -la ${dbPath.replace(/\/[^/]*$/, '') || '/'}` });
+    }
+    if (present.isDirectory) throw new RescueError(`${dbPath} in ${container.name} is a directory, not a database file`, { kind: 'operator', exitCode: 2, hint: 'pass --db with the path of the .db file itself' });
+
+    const live = await checkLiveDatabase(io, deps, container.id, dbPath);
+    deps.facts.live = live;
+    for (const error of live.errors.slice(0, 5)) io.output(error);
+    if (live.ok) {
+      io.finding(`the live database ${dbPath} passes integrity_check (${live.via})`);
+      const answer = await io.ask(
+        { kind: 'yes-no', message: 'The live database is healthy: there is nothing to recover. Go on with the restore anyway?', defaultYes: false },
+        { kind: 'yes-no', yes: false },
+      );
+      if (answer.kind === 'yes-no' && !answer.yes) {
+        return { summary: 'healthy: integrity_check says ok', end: { exitCode: 0, headline: `nothing to recover: ${dbPath} in ${container.name} is healthy` } };
+      }
+      return { summary: 'healthy, restoring anyway at the operator\'s request' };
+    }
+    const summary = `CORRUPT: ${live.errorCount} error${live.errorCount === 1 ? '' : 's'} (${live.check}, ${live.via}); first: ${live.errors[0]}`;
+    io.finding(`the live database ${dbPath} is corrupt: ${live.errorCount} error(s), first: ${live.errors[0]}`, { errors: live.errors });
+    return { summary, data: live };
+  },
+};

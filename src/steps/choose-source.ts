@@ -1,0 +1,82 @@
+// Step choose-source: the healthy copy to restore from — the local copy or a backup — with enough facts beside
+// each (row counts, mtime, size) that a stale-but-valid copy is visible.
+import type { StepImpl, StepIO } from '../runbook/engine.js';
+import { RescueError, UsageError } from '../runbook/errors.js';
+import type { Deps } from './deps.js';
+import type { SourceCandidate } from './facts.js';
+
+export function totalRows(tables: Record<string, number>): number {
+  return Object.values(tables).reduce((sum, count) => sum + count, 0);
+}
+
+function describeSource(source: SourceCandidate): string {
+  const rows = Object.entries(source.tables).map(([table, count]) => `${table}=${count}`).join(' ');
+  return `${source.kind === 'local' ? 'local copy' : 'backup'} ${source.path}  ${source.size} bytes  modified ${source.mtime}  ${source.ok ? rows : `CORRUPT: ${source.errors[0]}`}`;
+}
+
+async function inspectLocal(io: StepIO, deps: Deps, path: string): Promise<SourceCandidate> {
+  const stat = await deps.files.stat(path).catch((error: NodeJS.ErrnoException) => {
+    throw new UsageError(`--local ${path}: cannot read it (${error.code ?? error.message})`, 'check the path and its permissions');
+  });
+  if (!stat) throw new UsageError(`--local ${path}: no such file`, 'pass the path of your healthy copy of the database');
+  if (!stat.isFile) throw new UsageError(`--local ${path}: not a regular file`, 'pass the path of the .db file itself');
+  const wal = await deps.files.stat(`${path}-wal`);
+  const started = deps.clock.now();
+  const check = await deps.sqlite.check(path, 'full');
+  io.command({ argv: ['sqlite3', '-readonly', path, 'PRAGMA integrity_check;'], where: 'local', exitCode: check.ok ? 0 : 1, durationMs: deps.clock.now() - started });
+  const tables = check.ok ? (await deps.sqlite.stats(path)).tables : {};
+  const mtime = [stat.mtime, wal?.mtime].filter((time): time is string => Boolean(time)).sort().at(-1) as string;
+  return { id: 'local', kind: 'local', path, ok: check.ok, mtime, size: stat.size + (wal?.size ?? 0), tables, errors: check.errors };
+}
+
+// Freshest first: the newest modification time among healthy copies, more rows breaking ties.
+export function rankSources(sources: SourceCandidate[]): SourceCandidate[] {
+  return [...sources].sort((a, b) => {
+    if (a.ok !== b.ok) return a.ok ? -1 : 1;
+    const byTime = Date.parse(b.mtime) - Date.parse(a.mtime);
+    return byTime !== 0 ? byTime : totalRows(b.tables) - totalRows(a.tables);
+  });
+}
+
+export const chooseSource: StepImpl<Deps> = {
+  kind: 'choose-source',
+  async run(io, deps) {
+    const candidates: SourceCandidate[] = [];
+    if (deps.options.local) candidates.push(await inspectLocal(io, deps, deps.options.local));
+    for (const backup of deps.facts.backups ?? []) {
+      if (!backup.ok) continue;
+      candidates.push({ id: `backup:${backup.path}`, kind: 'backup', path: backup.path, ok: true, mtime: backup.mtime, size: backup.size, tables: backup.tables ?? {}, errors: [] });
+    }
+    const ranked = rankSources(candidates);
+    deps.facts.sources = ranked;
+    for (const source of ranked) io.output(describeSource(source));
+
+    const healthy = ranked.filter((source) => source.ok);
+    if (healthy.length === 0) {
+      const local = ranked.find((source) => source.kind === 'local');
+      throw new RescueError(
+        `no healthy source: ${local ? `the local copy is corrupt (${local.errors[0]}) and ` : 'no --local copy was given and '}no backup passes integrity_check`,
+        {
+          hint: 'nothing was changed. Options: pass --local with a healthy copy; look for older off-site copies; or salvage what is readable with `sqlite3 corrupt.db .recover | sqlite3 salvaged.db` and restore from that',
+        },
+      );
+    }
+    const local = healthy.find((source) => source.kind === 'local');
+    const preferred = local && deps.options.local ? local : healthy[0];
+    const answer = await io.ask(
+      {
+        kind: 'select',
+        message: 'Restore from which copy? (freshest healthy first)',
+        options: healthy.map((source) => ({ value: source.id, label: describeSource(source) })),
+        initialIndex: Math.max(0, healthy.indexOf(preferred)),
+      },
+      { kind: 'select', value: preferred.id },
+    );
+    const chosen = healthy.find((source) => answer.kind === 'select' && source.id === answer.value) ?? preferred;
+    deps.facts.source = chosen;
+    const newer = healthy.filter((source) => source !== chosen && totalRows(source.tables) > totalRows(chosen.tables));
+    if (newer.length > 0) io.finding(`note: ${newer.map((source) => source.path).join(', ')} hold(s) more rows than the chosen source`);
+    io.finding(`source: ${describeSource(chosen)}`);
+    return { summary: `${chosen.kind === 'local' ? 'local copy' : 'backup'} ${chosen.path} (${totalRows(chosen.tables)} rows)`, data: chosen };
+  },
+};

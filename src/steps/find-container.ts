@@ -1,0 +1,94 @@
+// Step find-container: which container is production, among PR previews running the same image.
+import type { ContainerDetails, Mount } from '../ports/container-runtime.js';
+import type { StepImpl } from '../runbook/engine.js';
+import { RescueError, UsageError } from '../runbook/errors.js';
+import type { Deps } from './deps.js';
+import { matchesContainer, rankContainers, type RankedContainer } from './rank-containers.js';
+import { dirname } from './container-paths.js';
+
+function describeCandidate(entry: RankedContainer): string {
+  const started = entry.startedAt ? `started ${entry.startedAt}` : 'never started';
+  return `${entry.container.name}  ${entry.container.image}  ${entry.container.status}  ${started}`;
+}
+
+function listing(ranked: RankedContainer[]): string {
+  return ranked.map((entry) => `  ${entry.role.padEnd(10)} ${describeCandidate(entry)}`).join('\n');
+}
+
+// The folder must sit on a volume or bind mount: a helper container sees it only through --volumes-from.
+export function findDataMount(details: ContainerDetails, dbPath: string): Mount | undefined {
+  const folder = dirname(dbPath);
+  return details.mounts
+    .filter((mount) => folder === mount.destination || folder.startsWith(`${mount.destination.replace(/\/$/, '')}/`))
+    .sort((a, b) => b.destination.length - a.destination.length)[0];
+}
+
+async function candidatesFor(deps: Deps, dbPath: string): Promise<RankedContainer[]> {
+  const all = await deps.runtime.listContainers();
+  const query = deps.options.container;
+  let matching = query ? all.filter((container) => matchesContainer(container, query)) : all.filter((container) => container.state === 'running');
+  if (!query) {
+    // Without --container: the running containers that have a file at --db.
+    const withDb = await Promise.all(matching.map(async (container) => ((await deps.runtime.statPath(container.id, dbPath).catch(() => null)) ? container : null)));
+    matching = withDb.filter((container) => container !== null);
+  }
+  const detailed = await Promise.all(matching.map(async (container) => ({ ...container, startedAt: (await deps.runtime.inspect(container.id)).startedAt })));
+  return rankContainers(detailed);
+}
+
+export const findContainer: StepImpl<Deps> = {
+  kind: 'find-container',
+  async run(io, deps) {
+    const dbPath = deps.options.db;
+    if (!dbPath) throw new UsageError('the database path inside the container is not known', 'pass --db /path/to/app.db');
+    await deps.runtime.ping();
+    const ranked = await candidatesFor(deps, dbPath);
+    deps.facts.candidates = ranked;
+    const what = deps.options.container ? `matching "${deps.options.container}"` : `running with a file at ${dbPath}`;
+    if (ranked.length === 0) {
+      throw new UsageError(`no container ${what} on the ${deps.runtime.describe()}`, deps.options.container ? 'check the name with `docker ps -a`' : 'pass --container NAME');
+    }
+    for (const entry of ranked) io.output(`${entry.role.padEnd(10)} ${describeCandidate(entry)} — ${entry.reasons.join('; ')}`);
+
+    const production = ranked.filter((entry) => entry.role === 'production');
+    const auto =
+      production.length === 1
+        ? ({ kind: 'select', value: production[0].container.id } as const)
+        : {
+            refuse: production.length === 0
+              ? `no production-looking container ${what}; candidates:\n${listing(ranked)}`
+              : `${production.length} containers ${what} look like production:\n${listing(ranked)}`,
+            hint: 'pass --container with the exact name of the one to restore',
+          };
+    const answer = await io.ask(
+      {
+        kind: 'select',
+        message: `Which container holds the database to restore? (${ranked.length} ${what})`,
+        options: ranked.map((entry) => ({ value: entry.container.id, label: describeCandidate(entry), hint: `${entry.role}: ${entry.reasons.join('; ')}` })),
+        initialIndex: 0,
+      },
+      auto,
+    );
+    const chosenId = answer.kind === 'select' ? answer.value : ranked[0].container.id;
+    const details = await deps.runtime.inspect(chosenId);
+    if (details.state !== 'running') {
+      throw new RescueError(`container ${details.name} is ${details.state}, not running`, {
+        kind: 'operator',
+        exitCode: 2,
+        hint: details.state === 'paused' ? `unpause it first: docker unpause ${details.name}` : `start it first (docker start ${details.name}) so its database can be checked, or pick the running one`,
+      });
+    }
+    const mount = findDataMount(details, dbPath);
+    if (!mount) {
+      throw new RescueError(`${dirname(dbPath)} in ${details.name} is not on a volume or bind mount`, {
+        kind: 'operator',
+        exitCode: 2,
+        hint: 'the tool swaps files from a helper container that shares the volumes of the app; a database in the container layer is lost on every redeploy anyway — check --db',
+      });
+    }
+    deps.facts.container = details;
+    deps.facts.dataMount = `${mount.type} ${mount.name ?? mount.source} at ${mount.destination}`;
+    io.finding(`production container: ${details.name} (${details.image}), data on ${deps.facts.dataMount}`);
+    return { summary: `${details.name} (${details.image}, ${details.state})`, data: { container: details.name, id: details.id, image: details.image } };
+  },
+};

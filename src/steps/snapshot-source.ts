@@ -1,0 +1,42 @@
+// Step snapshot-source: one consistent, standalone copy of the chosen source, taken through SQLite so that rows
+// living only in its -wal come along, checked and hashed. Everything later uses this file and its sha256.
+import { mkdir } from 'node:fs/promises';
+import { join as localJoin } from 'node:path';
+import type { StepImpl } from '../runbook/engine.js';
+import { RescueError } from '../runbook/errors.js';
+import type { Deps } from './deps.js';
+import { totalRows } from './choose-source.js';
+import { requireFact } from './require-fact.js';
+
+export function snapshotPath(deps: Deps): string {
+  return localJoin(deps.incident.dir, 'snapshot.db');
+}
+
+export const snapshotSource: StepImpl<Deps> = {
+  kind: 'snapshot-source',
+  async run(io, deps) {
+    const source = requireFact(deps.facts.source, 'the source to restore from', 'choose-source');
+    let readFrom = source.path;
+    if (source.kind === 'backup') {
+      const container = requireFact(deps.facts.container, 'the container', 'find-container');
+      const folder = localJoin(deps.incident.dir, 'source-copy');
+      await mkdir(folder, { recursive: true });
+      const started = deps.clock.now();
+      readFrom = await deps.runtime.copyOut(container.id, source.path, folder);
+      io.command({ argv: ['docker', 'cp', `${container.name}:${source.path}`, folder], where: 'engine', exitCode: 0, durationMs: deps.clock.now() - started });
+    }
+    const dest = snapshotPath(deps);
+    io.output(`backup API: ${readFrom} → ${dest}`);
+    const snap = await deps.sqlite.snapshot(readFrom, dest);
+    io.command({ argv: ['sqlite3', '-readonly', readFrom, `.backup ${dest}`], where: 'local', exitCode: 0, durationMs: snap.durationMs });
+
+    const check = await deps.sqlite.check(dest, 'full');
+    io.command({ argv: ['sqlite3', dest, 'PRAGMA integrity_check;'], where: 'local', exitCode: check.ok ? 0 : 1, durationMs: check.durationMs });
+    if (!check.ok) throw new RescueError(`the snapshot of ${source.path} fails integrity_check: ${check.errors[0]}`, { hint: 'choose another source: retry this step after choose-source' });
+    const stats = await deps.sqlite.stats(dest);
+    const sha256 = await deps.files.sha256(dest);
+    deps.facts.snapshot = { path: dest, sha256, bytes: snap.bytes, tables: stats.tables };
+    io.finding(`snapshot ${dest}: ${snap.bytes} bytes, sha256 ${sha256}, ${totalRows(stats.tables)} rows`, { sha256, tables: stats.tables });
+    return { summary: `${snap.bytes} bytes, ${totalRows(stats.tables)} rows, integrity ok, sha256 ${sha256.slice(0, 12)}…`, data: { sha256, bytes: snap.bytes, tables: stats.tables } };
+  },
+};

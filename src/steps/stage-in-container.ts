@@ -1,0 +1,57 @@
+// Step stage-in-container: the snapshot copied beside the live database under a name nobody opens, while the app
+// still runs, then proven identical by sha256 inside the container. The archive API is not atomic, hence the
+// temporary name; the rename to the live name happens in quarantine-and-swap.
+import type { FileOwner } from '../ports/container-runtime.js';
+import type { StepImpl, StepIO } from '../runbook/engine.js';
+import { RescueError } from '../runbook/errors.js';
+import { shellLine } from '../runbook/template.js';
+import type { Deps } from './deps.js';
+import { basename, dirname, stagedPath } from './container-paths.js';
+import { execRecorded, sha256InContainer } from './in-container.js';
+import { makeProgressMeter } from './progress-meter.js';
+import { requireFact } from './require-fact.js';
+
+// The staged file gets the live database's owner and mode, so the app can write it after the swap.
+async function liveOwner(io: StepIO, deps: Deps, containerId: string, dbPath: string): Promise<FileOwner | undefined> {
+  const result = await execRecorded(io, deps, containerId, ['stat', '-c', '%u %g %a', dbPath]);
+  const match = /^(\d+) (\d+) ([0-7]+)$/.exec(result.stdout.trim());
+  if (result.exitCode !== 0 || !match) return undefined;
+  return { uid: Number(match[1]), gid: Number(match[2]), mode: Number.parseInt(match[3], 8) };
+}
+
+export const stageInContainer: StepImpl<Deps> = {
+  kind: 'stage-in-container',
+  async run(io, deps) {
+    const container = requireFact(deps.facts.container, 'the container', 'find-container');
+    const snapshot = requireFact(deps.facts.snapshot, 'the snapshot', 'snapshot-source');
+    const dbPath = deps.options.db as string;
+    const staged = stagedPath(dbPath, deps.incident.id);
+    await io.confirm(`Copy the snapshot into ${container.name} as ${staged}? Type the container name to confirm.`, container.name);
+
+    const owner = await liveOwner(io, deps, container.id, dbPath);
+    if (!owner) io.output('could not read the live file\'s owner (no stat in the image): the staged file keeps the archive defaults');
+    const started = deps.clock.now();
+    const meter = makeProgressMeter(deps.clock.now, io.progress);
+    await deps.runtime.copyIn(container.id, snapshot.path, dirname(staged), basename(staged), { owner, onProgress: meter });
+    io.command({ argv: ['docker', 'cp', snapshot.path, `${container.name}:${staged}`], where: 'engine', exitCode: 0, durationMs: deps.clock.now() - started });
+    deps.facts.stagedPath = staged;
+
+    const inside = await sha256InContainer(io, deps, container.id, staged);
+    if (inside !== snapshot.sha256) {
+      throw new RescueError(`the staged copy in ${container.name} does not match the snapshot (sha256 ${inside} ≠ ${snapshot.sha256})`, {
+        hint: 'retry this step; the live database has not been touched',
+      });
+    }
+    io.finding(`staged ${staged} in ${container.name}: sha256 matches (${inside})`);
+    return { summary: `staged ${staged} (${snapshot.bytes} bytes, sha256 verified in the container)`, data: { staged, sha256: inside } };
+  },
+  async plan(io, deps) {
+    const container = requireFact(deps.facts.container, 'the container', 'find-container');
+    const snapshot = requireFact(deps.facts.snapshot, 'the snapshot', 'snapshot-source');
+    const staged = stagedPath(deps.options.db as string, deps.incident.id);
+    return {
+      summary: `would copy ${snapshot.path} (${snapshot.bytes} bytes) to ${container.name}:${staged} and check its sha256`,
+      commands: [shellLine(['docker', 'cp', snapshot.path, `${container.name}:${staged}`]), shellLine(['docker', 'exec', container.name, 'sha256sum', staged])],
+    };
+  },
+};

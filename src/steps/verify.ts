@@ -1,0 +1,89 @@
+// Step verify: the restore is done only when the live database passes integrity_check, holds at least every row of
+// the snapshot (the app may have added some since it started), the quarantined files are hashed into the record,
+// and the app writes to the database again.
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { join as localJoin } from 'node:path';
+import type { PathStat } from '../ports/container-runtime.js';
+import type { StepImpl, StepIO } from '../runbook/engine.js';
+import { RescueError } from '../runbook/errors.js';
+import type { Deps } from './deps.js';
+import { checkLiveDatabase } from './check-live-db.js';
+import { sidecars } from './container-paths.js';
+import { countRowsInContainer, sha256InContainer } from './in-container.js';
+import { requireFact } from './require-fact.js';
+
+/** How long the app gets to show a write after it started. */
+export const WRITE_WAIT_MS = 20_000;
+
+async function liveCounts(io: StepIO, deps: Deps, containerId: string, dbPath: string): Promise<Record<string, number>> {
+  const inside = await countRowsInContainer(io, deps, containerId, dbPath, { immutable: false });
+  if (inside) return inside;
+  const folder = await mkdtemp(localJoin(deps.incident.dir, 'verify-copy-'));
+  const local = await deps.runtime.copyOut(containerId, dbPath, folder);
+  if (await deps.runtime.statPath(containerId, sidecars(dbPath).wal)) await deps.runtime.copyOut(containerId, sidecars(dbPath).wal, folder);
+  return (await deps.sqlite.stats(local)).tables;
+}
+
+export function missingRows(snapshot: Record<string, number>, live: Record<string, number>): string[] {
+  return Object.entries(snapshot)
+    .filter(([table, count]) => (live[table] ?? 0) < count)
+    .map(([table, count]) => `${table}: ${live[table] ?? 0} rows live, ${count} in the snapshot`);
+}
+
+async function hashQuarantine(io: StepIO, deps: Deps, containerId: string): Promise<void> {
+  const files = deps.facts.quarantined ?? [];
+  for (const file of files) file.sha256 = await sha256InContainer(io, deps, containerId, file.to);
+  const manifest = files.map((file) => `${file.sha256}  ${file.to}`).join('\n');
+  await writeFile(localJoin(deps.incident.dir, 'quarantine.sha256'), manifest ? `${manifest}\n` : '');
+  await writeFile(localJoin(deps.incident.dir, 'quarantine-manifest.json'), `${JSON.stringify({ dir: deps.facts.quarantineDir, files }, null, 2)}\n`);
+  if (files.length > 0) io.finding(`quarantine manifest (sha256):\n${manifest}`, { quarantine: deps.facts.quarantineDir, files });
+}
+
+function fingerprint(stats: Array<PathStat | null>): string {
+  return stats.map((stat) => (stat ? `${stat.size}@${stat.mtime}` : '-')).join('|');
+}
+
+// Writes show as a change of size or mtime of the .db or its -wal; a passing health check also counts.
+async function waitForWrites(io: StepIO, deps: Deps, containerId: string, dbPath: string): Promise<string> {
+  const paths = [dbPath, sidecars(dbPath).wal];
+  const before = fingerprint(await Promise.all(paths.map((path) => deps.runtime.statPath(containerId, path))));
+  const deadline = deps.clock.now() + WRITE_WAIT_MS;
+  while (deps.clock.now() < deadline) {
+    await deps.clock.sleep(500);
+    const details = await deps.runtime.inspect(containerId);
+    if (details.state !== 'running') throw new RescueError(`the app stopped again: ${details.name} is ${details.state}`, { hint: `read docker logs ${details.name}` });
+    if (details.health === 'healthy') return 'the container\'s health check passes';
+    const now = fingerprint(await Promise.all(paths.map((path) => deps.runtime.statPath(containerId, path))));
+    if (now !== before) return 'the app wrote to the database';
+  }
+  throw new RescueError(`the app has not written to ${dbPath} within ${WRITE_WAIT_MS / 1000} s`, {
+    hint: 'the restored database is in place and passes integrity_check; check that the app is serving and writing (docker logs), it may just be idle',
+  });
+}
+
+export const verify: StepImpl<Deps> = {
+  kind: 'verify',
+  async run(io, deps) {
+    const container = requireFact(deps.facts.container, 'the container', 'find-container');
+    const snapshot = requireFact(deps.facts.snapshot, 'the snapshot', 'snapshot-source');
+    const dbPath = deps.options.db as string;
+
+    const live = await checkLiveDatabase(io, deps, container.id, dbPath);
+    if (!live.ok) {
+      throw new RescueError(`the restored database fails ${live.check}: ${live.errors[0]}`, {
+        hint: `the old files are in ${deps.facts.quarantineDir}; stop the app and compare with the snapshot in ${snapshot.path}`,
+      });
+    }
+    io.output(`integrity_check: ok (${live.via})`);
+
+    const counts = await liveCounts(io, deps, container.id, dbPath);
+    const missing = missingRows(snapshot.tables, counts);
+    if (missing.length > 0) throw new RescueError(`the live database lacks rows of the snapshot: ${missing.join('; ')}`, { hint: `the snapshot is in ${snapshot.path}` });
+    io.output(`rows: ${Object.entries(counts).map(([table, count]) => `${table}=${count} (snapshot ${snapshot.tables[table] ?? 0})`).join(' ')}`);
+
+    await hashQuarantine(io, deps, container.id);
+    const writes = await waitForWrites(io, deps, container.id, dbPath);
+    io.finding(`verified: integrity ok, every snapshot row present, ${writes}`);
+    return { summary: `integrity ok, rows ≥ snapshot, ${writes}`, data: { counts } };
+  },
+};
