@@ -10,7 +10,7 @@ export function totalRows(tables: Record<string, number>): number {
 }
 
 function describeSource(source: SourceCandidate): string {
-  const rows = Object.entries(source.tables).map(([table, count]) => `${table}=${count}`).join(' ');
+  const rows = Object.entries(source.tables).map(([table, count]) => `${table}=${count}`).join(' ') || 'no tables';
   return `${source.kind === 'local' ? 'local copy' : 'backup'} ${source.path}  ${source.size} bytes  modified ${source.mtime}  ${source.ok ? rows : `CORRUPT: ${source.errors[0]}`}`;
 }
 
@@ -29,12 +29,13 @@ async function inspectLocal(io: StepIO, deps: Deps, path: string): Promise<Sourc
   return { id: 'local', kind: 'local', path, ok: check.ok, mtime, size: stat.size + (wal?.size ?? 0), tables, errors: check.errors };
 }
 
-// Freshest first: the newest modification time among healthy copies, more rows breaking ties.
+// Freshest first, judged by the data: a copy holding more rows has seen more writes, whatever its mtime says (a
+// backup copied without its -wal is new on disk but old inside). The newest modification time breaks ties.
 export function rankSources(sources: SourceCandidate[]): SourceCandidate[] {
   return [...sources].sort((a, b) => {
     if (a.ok !== b.ok) return a.ok ? -1 : 1;
-    const byTime = Date.parse(b.mtime) - Date.parse(a.mtime);
-    return byTime !== 0 ? byTime : totalRows(b.tables) - totalRows(a.tables);
+    const byRows = totalRows(b.tables) - totalRows(a.tables);
+    return byRows !== 0 ? byRows : Date.parse(b.mtime) - Date.parse(a.mtime);
   });
 }
 
@@ -66,7 +67,7 @@ export const chooseSource: StepImpl<Deps> = {
     const answer = await io.ask(
       {
         kind: 'select',
-        message: 'Restore from which copy? (freshest healthy first)',
+        message: 'Restore from which copy? (healthy copies, most rows first)',
         options: healthy.map((source) => ({ value: source.id, label: describeSource(source) })),
         initialIndex: Math.max(0, healthy.indexOf(preferred)),
       },

@@ -1,0 +1,24 @@
+// Runs the built CLI as an operator would, and reads its NDJSON events.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { execa, type Options } from 'execa';
+import type { RunEvent } from '../../src/runbook/events.js';
+
+export const CLI_PATH = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+
+export interface CliRun {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  events: RunEvent[];
+}
+
+export async function runCli(args: string[], options: Options = {}): Promise<CliRun> {
+  if (!existsSync(CLI_PATH)) throw new Error(`${CLI_PATH} is missing: run \`npm run build\` first (npm test does)`);
+  const result = await execa('node', [CLI_PATH, ...args], { reject: false, timeout: 240_000, stdin: 'ignore', ...options });
+  const stdout = String(result.stdout ?? '');
+  const events = args.includes('--json')
+    ? stdout.split('\n').filter((line) => line.trim() !== '').map((line) => JSON.parse(line) as RunEvent)
+    : [];
+  return { exitCode: result.exitCode ?? -1, stdout, stderr: String(result.stderr ?? ''), events };
+}
