@@ -1,0 +1,1 @@
+export { createSqliteInspector, SqliteInspectorError, type SqliteInspectorOptions } from './sqlite-inspector.js';

@@ -1,0 +1,92 @@
+// Opening a file read-only so that looking at it changes nothing. Measured with better-sqlite3 12 / SQLite 3.53 on a
+// WAL-marked database (header bytes 18/19 = 2):
+// - `readonly: true` (and URI `mode=ro`, the same thing) sees the -wal's rows and never writes the .db or the -wal,
+//   but it CREATES what is missing and leaves it behind on close: no -wal → an empty -wal plus a 32 KiB -shm;
+//   a -wal without -shm → a new -shm (rebuilt from the -wal, which is read correctly). An existing -shm is rewritten
+//   (it is shared memory, not data).
+// - URI `immutable=1` creates nothing but IGNORES the -wal (rows that live only there are missing, journal_mode reads
+//   'delete'): wrong for a copy whose newest rows are in its -wal. `nolock=1` and the unix-none VFS refuse a WAL
+//   file (SQLITE_CANTOPEN); `locking_mode=EXCLUSIVE` on a read-only connection fails (SQLITE_IOERR_LOCK).
+// - URIs only work in better-sqlite3 when SQLITE_USE_URI=1 is in the C environment before the addon first loads in
+//   the process (a process-wide once-flag): not something an adapter can rely on.
+// - An EMPTY .db beside a -wal: opening it (even read-only) DELETES the -wal. Never hand a 0-byte file to SQLite.
+// So: open with `readonly: true`, then remove exactly what the open created (a -shm that was absent; a -wal that was
+// absent and is still empty). A file without a -wal or -shm has no live SQLite connection, so the only race is a
+// process opening that same file during the few seconds of a check — not how backups and copies are used.
+// In a read-only directory a missing -shm cannot be created and SQLite refuses to open (reported, not worked around).
+import fs from 'node:fs';
+import Database from 'better-sqlite3';
+
+/** An error that is not about the file's content: the caller rejects with it. */
+export class AccessError extends Error {
+  constructor(message, kind = 'operator') {
+    super(message);
+    this.name = 'AccessError';
+    this.kind = kind;
+  }
+}
+
+// Missing, unreadable and directory are the caller's problem, said with the path; an empty file is returned as such.
+export function statReadableFile(path) {
+  let st;
+  try {
+    st = fs.statSync(path);
+  } catch (error) {
+    if (error.code === 'ENOENT') throw new AccessError(`${path}: no such file`);
+    throw new AccessError(`${path}: cannot stat (${error.code ?? error.message})`);
+  }
+  if (st.isDirectory()) throw new AccessError(`${path}: is a directory, not a database file`);
+  if (!st.isFile()) throw new AccessError(`${path}: not a regular file`);
+  try {
+    fs.accessSync(path, fs.constants.R_OK);
+  } catch (error) {
+    throw new AccessError(`${path}: not readable (${error.code ?? error.message})`);
+  }
+  return st;
+}
+
+// Runs fn(db) on a read-only connection and removes the -wal/-shm that opening created. fn may be async.
+export async function withReadOnlyDb(path, fn) {
+  const hadWal = fs.existsSync(`${path}-wal`);
+  const hadShm = fs.existsSync(`${path}-shm`);
+  let db;
+  try {
+    db = new Database(path, { readonly: true, fileMustExist: true, timeout: 5000 });
+    return await fn(db);
+  } finally {
+    db?.close();
+    removeCreatedSidecars(path, hadWal, hadShm);
+  }
+}
+
+function removeCreatedSidecars(path, hadWal, hadShm) {
+  const wal = `${path}-wal`;
+  const walNow = sizeOrNull(wal);
+  // A -wal that grew is someone else's writes: leave it and its -shm alone.
+  if (!hadWal && walNow !== null && walNow > 0) return;
+  if (!hadWal && walNow === 0) fs.rmSync(wal, { force: true });
+  if (!hadShm) fs.rmSync(`${path}-shm`, { force: true });
+}
+
+function sizeOrNull(path) {
+  try {
+    return fs.statSync(path).size;
+  } catch {
+    return null;
+  }
+}
+
+// SQLite codes that say the file could not be looked at (rather than that its content is bad).
+const ACCESS_CODES = /^SQLITE_(CANTOPEN|BUSY|LOCKED|PERM|AUTH|NOMEM|READONLY|FULL)/;
+
+export function isAccessProblem(error) {
+  return typeof error?.code === 'string' && ACCESS_CODES.test(error.code);
+}
+
+export function describeSqliteError(error) {
+  return error?.code ? `${error.code}: ${error.message}` : String(error?.message ?? error);
+}
+
+export function quoteIdentifier(name) {
+  return `"${String(name).replaceAll('"', '""')}"`;
+}

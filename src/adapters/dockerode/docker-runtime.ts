@@ -1,0 +1,145 @@
+// ContainerRuntime over a Dockerode instance. The instance is injected, so the same class serves the local
+// socket and a server reached over SSH; `describe` says which one for humans.
+import type Dockerode from 'dockerode';
+import type {
+  ContainerDetails,
+  ContainerRuntime,
+  ContainerSummary,
+  ExecResult,
+  FileOwner,
+  PathStat,
+  ProgressFn,
+} from '../../ports/container-runtime.js';
+import { RescueError } from '../../runbook/errors.js';
+import { copyFileIn } from './archive-in.js';
+import { copyFileOut, readFileThrough } from './archive-out.js';
+import { getStatusCode, makeUnavailableError, toRuntimeError } from './engine-errors.js';
+import { runExec } from './exec.js';
+import { removeHelperContainer, startHelperContainer } from './helper.js';
+import { toDetails, toSummary } from './map-container.js';
+import { headPath } from './path-stat.js';
+
+export class DockerRuntime implements ContainerRuntime {
+  readonly docker: Dockerode;
+  private readonly where: string;
+
+  constructor(docker: Dockerode, describe: string) {
+    this.docker = docker;
+    this.where = describe;
+  }
+
+  describe(): string {
+    return this.where;
+  }
+
+  async ping(): Promise<void> {
+    try {
+      await this.docker.ping();
+    } catch (error) {
+      throw makeUnavailableError(this.where, error);
+    }
+  }
+
+  listContainers(): Promise<ContainerSummary[]> {
+    return this.call('list containers', undefined, async () =>
+      (await this.docker.listContainers({ all: true })).map(toSummary),
+    );
+  }
+
+  inspect(idOrName: string): Promise<ContainerDetails> {
+    return this.call(`inspect ${idOrName}`, idOrName, async () => toDetails(await this.docker.getContainer(idOrName).inspect()));
+  }
+
+  exec(id: string, argv: string[], opts: { timeoutMs?: number } = {}): Promise<ExecResult> {
+    return this.call(`exec in ${id}`, id, () => runExec(this.docker, id, argv, opts.timeoutMs));
+  }
+
+  statPath(id: string, path: string): Promise<PathStat | null> {
+    return this.call(`stat ${path} in ${id}`, id, async () => {
+      try {
+        return await headPath(this.docker, id, path);
+      } catch (error) {
+        if (getStatusCode(error) !== 404) throw error;
+        // The engine says 404 both for a missing path and a missing container.
+        await this.inspect(id);
+        return null;
+      }
+    });
+  }
+
+  copyOut(id: string, path: string, localDir: string): Promise<string> {
+    return this.call(`copy ${path} out of ${id}`, id, () =>
+      this.withMissingPath(id, path, () => copyFileOut(this.docker, id, path, localDir)),
+    );
+  }
+
+  readFile(id: string, path: string, consume: (chunk: Buffer) => void): Promise<number> {
+    return this.call(`read ${path} in ${id}`, id, () =>
+      this.withMissingPath(id, path, () => readFileThrough(this.docker, id, path, consume)),
+    );
+  }
+
+  copyIn(
+    id: string,
+    localPath: string,
+    containerDir: string,
+    name: string,
+    opts: { owner?: FileOwner; onProgress?: ProgressFn } = {},
+  ): Promise<void> {
+    return this.call(`copy ${localPath} into ${id}:${containerDir}`, id, () =>
+      this.withMissingPath(id, containerDir, () => copyFileIn(this.docker, id, localPath, containerDir, name, opts)),
+    );
+  }
+
+  stop(id: string, timeoutSec: number): Promise<void> {
+    return this.call(`stop ${id}`, id, async () => {
+      await this.docker
+        .getContainer(id)
+        .stop({ t: timeoutSec })
+        .catch(ignoreNotModified);
+    });
+  }
+
+  start(id: string): Promise<void> {
+    return this.call(`start ${id}`, id, async () => {
+      await this.docker.getContainer(id).start().catch(ignoreNotModified);
+    });
+  }
+
+  startHelper(targetId: string, label: string): Promise<string> {
+    return this.call(`start helper for ${targetId}`, targetId, () => startHelperContainer(this.docker, targetId, label));
+  }
+
+  removeHelper(helperId: string): Promise<void> {
+    return this.call(`remove helper ${helperId}`, helperId, () => removeHelperContainer(this.docker, helperId));
+  }
+
+  private async call<T>(context: string, idOrName: string | undefined, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      throw toRuntimeError(error, context, this.where, idOrName);
+    }
+  }
+
+  // Archive calls answer 404 for a missing container and for a missing path alike: tell them apart.
+  private async withMissingPath<T>(id: string, path: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      if (getStatusCode(error) !== 404) throw error;
+      await this.inspect(id);
+      throw new RescueError(`no such file or directory in ${id}: ${path}`, {
+        kind: 'operator',
+        hint: `check the path with \`docker exec ${id} ls -l ${path}\``,
+        exitCode: 2,
+        cause: error,
+      });
+    }
+  }
+}
+
+// 304: the container already is in the asked state, which is what idempotent stop/start want.
+function ignoreNotModified(error: unknown): void {
+  if (getStatusCode(error) !== 304) throw error;
+}
