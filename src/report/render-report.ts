@@ -12,6 +12,9 @@ interface StepRow {
   commands: string[];
 }
 
+/** Findings that start with this are what a dry-run could not simulate (see steps/dry-run-checks.ts). */
+const CANNOT_TELL = 'dry-run could not tell:';
+
 function formatMs(ms: number | undefined): string {
   if (ms === undefined) return '';
   return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
@@ -77,6 +80,10 @@ export function renderReport(events: readonly RunEvent[]): string {
     lines.push(`| ${row.decl.title} | ${row.status} | ${timeOf(row.startedAt)} | ${formatMs(row.durationMs)} | ${result} |`);
   }
   lines.push('', '## Findings', '', ...(findings.length > 0 ? findings : ['(none yet)']));
+  if (started.dryRun) {
+    const unknowns = events.flatMap((event) => (event.type === 'finding' && event.text.startsWith(CANNOT_TELL) ? [`- ${event.text.slice(CANNOT_TELL.length).trim()}`] : []));
+    lines.push('', '## What this dry-run could not tell', '', ...(unknowns.length > 0 ? unknowns : ['(nothing listed)']));
+  }
   lines.push('', '## Commands run', '');
   for (const row of rows.values()) {
     if (row.commands.length === 0 && !row.summary?.includes('\n')) continue;

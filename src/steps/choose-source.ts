@@ -5,6 +5,9 @@ import { RescueError, UsageError } from '../runbook/errors.js';
 import type { Deps } from './deps.js';
 import type { SourceCandidate } from './facts.js';
 
+export const NO_SOURCE_OPTIONS =
+  'Options: pass --local with a healthy copy; look for older off-site copies; or salvage what is readable with `sqlite3 corrupt.db .recover | sqlite3 salvaged.db` and restore from that';
+
 export function totalRows(tables: Record<string, number>): number {
   return Object.values(tables).reduce((sum, count) => sum + count, 0);
 }
@@ -55,12 +58,11 @@ export const chooseSource: StepImpl<Deps> = {
     const healthy = ranked.filter((source) => source.ok);
     if (healthy.length === 0) {
       const local = ranked.find((source) => source.kind === 'local');
-      throw new RescueError(
-        `no healthy source: ${local ? `the local copy is corrupt (${local.errors[0]}) and ` : 'no --local copy was given and '}no backup passes integrity_check`,
-        {
-          hint: 'nothing was changed. Options: pass --local with a healthy copy; look for older off-site copies; or salvage what is readable with `sqlite3 corrupt.db .recover | sqlite3 salvaged.db` and restore from that',
-        },
-      );
+      const message = `no healthy source: ${local ? `the local copy is corrupt (${local.errors[0]}) and ` : 'no --local copy was given and '}no backup passes integrity_check`;
+      io.finding(`${message}; ${NO_SOURCE_OPTIONS}`);
+      // A dry-run's job is to say whether a recovery would succeed: here it would not, and that is its answer.
+      if (io.isDryRun) return { summary: message, end: { exitCode: 4, headline: `dry-run: the live database is CORRUPT and a recovery would NOT succeed: ${message}; nothing was changed` } };
+      throw new RescueError(message, { hint: `nothing was changed. ${NO_SOURCE_OPTIONS}` });
     }
     const local = healthy.find((source) => source.kind === 'local');
     const preferred = local && deps.options.local ? local : healthy[0];

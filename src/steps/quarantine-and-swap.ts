@@ -9,6 +9,7 @@ import type { Deps } from './deps.js';
 import type { QuarantinedFile } from './facts.js';
 import { basename, join, quarantineDir, sidecars, stagedPath } from './container-paths.js';
 import { execRecorded } from './in-container.js';
+import { missingHelperBinaries, cannotTell } from './dry-run-checks.js';
 import { requireFact } from './require-fact.js';
 
 async function mustRun(io: StepIO, deps: Deps, helperId: string, argv: string[], state: string): Promise<void> {
@@ -84,6 +85,10 @@ export const quarantineAndSwap: StepImpl<Deps> = {
   },
   async plan(io, deps) {
     const container = requireFact(deps.facts.container, 'the container', 'find-container');
+    const missing = await missingHelperBinaries(io, deps, container.id);
+    if (missing.length > 0) io.finding(`THE SWAP WOULD FAIL: the image ${container.image} lacks ${missing.join(', ')}, which the helper container runs`);
+    else io.finding(`the image ${container.image} has sleep, mkdir and mv: the swap helper can run`);
+    cannotTell(io, 'whether the renames succeed at that moment (permissions, a file held by another process)');
     const commands = swapCommands(container.name, container.image, deps.options.db as string, deps.incident.id).map(shellLine);
     return { summary: `would move the live files into ${quarantineDir(deps.options.db as string, deps.incident.id)} and rename the staged copy to ${deps.options.db}`, commands };
   },

@@ -8,6 +8,7 @@ import { shellLine } from '../runbook/template.js';
 import type { Deps } from './deps.js';
 import { basename, dirname, stagedPath } from './container-paths.js';
 import { execRecorded, sha256InContainer } from './in-container.js';
+import { cannotTell, freeBytesInContainer } from './dry-run-checks.js';
 import { makeProgressMeter } from './progress-meter.js';
 import { requireFact } from './require-fact.js';
 
@@ -49,6 +50,11 @@ export const stageInContainer: StepImpl<Deps> = {
     const container = requireFact(deps.facts.container, 'the container', 'find-container');
     const snapshot = requireFact(deps.facts.snapshot, 'the snapshot', 'snapshot-source');
     const staged = stagedPath(deps.options.db as string, deps.incident.id);
+    const free = await freeBytesInContainer(io, deps, container.id, dirname(staged));
+    if (free === undefined) cannotTell(io, `the free space beside ${deps.options.db} (no df in the image)`);
+    else if (free < snapshot.bytes) io.finding(`NOT ENOUGH SPACE: ${free} bytes free beside ${deps.options.db}, the snapshot needs ${snapshot.bytes}`);
+    else io.finding(`free space beside ${deps.options.db}: ${free} bytes, the snapshot needs ${snapshot.bytes}`);
+    cannotTell(io, 'whether the copy into the container and its sha256 check succeed (nothing was copied)');
     return {
       summary: `would copy ${snapshot.path} (${snapshot.bytes} bytes) to ${container.name}:${staged} and check its sha256`,
       commands: [shellLine(['docker', 'cp', snapshot.path, `${container.name}:${staged}`]), shellLine(['docker', 'exec', container.name, 'sha256sum', staged])],

@@ -3,6 +3,7 @@ import type { StepImpl } from '../runbook/engine.js';
 import { RescueError } from '../runbook/errors.js';
 import { shellLine } from '../runbook/template.js';
 import type { Deps } from './deps.js';
+import { cannotTell } from './dry-run-checks.js';
 import { requireFact } from './require-fact.js';
 
 export const startApp: StepImpl<Deps> = {
@@ -28,6 +29,7 @@ export const startApp: StepImpl<Deps> = {
   },
   async plan(io, deps) {
     const container = requireFact(deps.facts.container, 'the container', 'find-container');
+    cannotTell(io, `whether ${container.name} starts and writes on the restored database`);
     return { summary: `would start ${container.name}`, commands: [shellLine(['docker', 'start', container.name])] };
   },
 };

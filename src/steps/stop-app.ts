@@ -2,6 +2,7 @@
 import type { StepImpl } from '../runbook/engine.js';
 import { shellLine } from '../runbook/template.js';
 import type { Deps } from './deps.js';
+import { cannotTell } from './dry-run-checks.js';
 import { requireFact } from './require-fact.js';
 
 /** Seconds docker gives the app to exit on SIGTERM before it kills it. */
@@ -23,6 +24,7 @@ export const stopApp: StepImpl<Deps> = {
   },
   async plan(io, deps) {
     const container = requireFact(deps.facts.container, 'the container', 'find-container');
+    cannotTell(io, `whether ${container.name} stops cleanly within ${STOP_TIMEOUT_SEC} s, and so the real downtime`);
     return { summary: `would stop ${container.name}`, commands: [shellLine(['docker', 'stop', '-t', String(STOP_TIMEOUT_SEC), container.name])] };
   },
 };
