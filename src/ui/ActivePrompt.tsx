@@ -1,0 +1,52 @@
+import React from 'react';
+import type { Prompt, PromptAnswer } from '../runbook/events.js';
+import { Select } from './Select.js';
+import { TypedConfirmation } from './TypedConfirmation.js';
+import { YesNo } from './YesNo.js';
+
+export interface ActivePromptProps {
+  /** The prompt the engine opened. */
+  prompt: Prompt;
+  /** Called with the answer in the shape the engine expects. */
+  onAnswer: (answer: PromptAnswer) => void;
+  /** Called when the operator backs out (Escape). */
+  onCancel: () => void;
+  /** Whether keys are handled; off once answered. */
+  isActive?: boolean;
+}
+
+export function ActivePrompt({ prompt, onAnswer, onCancel, isActive = true }: ActivePromptProps) {
+  switch (prompt.kind) {
+    case 'select':
+      return (
+        <Select
+          message={prompt.message}
+          options={prompt.options}
+          initialIndex={prompt.initialIndex}
+          onSubmit={(value) => onAnswer({ kind: 'select', value })}
+          onCancel={onCancel}
+          isActive={isActive}
+        />
+      );
+    case 'confirm-typed':
+      return (
+        <TypedConfirmation
+          message={prompt.message}
+          expected={prompt.expected}
+          onSubmit={(typed) => onAnswer({ kind: 'confirm-typed', typed })}
+          onCancel={onCancel}
+          isActive={isActive}
+        />
+      );
+    case 'yes-no':
+      return (
+        <YesNo
+          message={prompt.message}
+          isDefaultYes={prompt.defaultYes}
+          onSubmit={(yes) => onAnswer({ kind: 'yes-no', yes })}
+          onCancel={onCancel}
+          isActive={isActive}
+        />
+      );
+  }
+}

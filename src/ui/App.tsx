@@ -1,0 +1,95 @@
+import React from 'react';
+import { Box, Text, useInput } from 'ink';
+import type { PromptAnswer, RunEvent } from '../runbook/events.js';
+import { ActivePrompt } from './ActivePrompt.js';
+import { Footer } from './Footer.js';
+import { Header } from './Header.js';
+import { Help } from './Help.js';
+import { getAvailableKeys, getFocusStep } from './presentation/screen-state.js';
+import { StepDetail } from './StepDetail.js';
+import { StepList } from './StepList.js';
+import { Summary } from './Summary.js';
+import { useRefState } from './use-ref-state.js';
+import { useRunView, type Subscribe } from './use-run-view.js';
+
+export type ControlAction = 'continue' | 'skip' | 'retry' | 'quit';
+
+/** What the TUI can ask of the engine; the engine decides whether it is valid now. */
+export interface RunController {
+  /** Answers the open prompt with that id. */
+  answer(promptId: string, answer: PromptAnswer): void;
+  /** Asks the engine to continue, skip, retry or quit. */
+  control(action: ControlAction): void;
+}
+
+export interface AppProps {
+  /** Registers a listener for run events; returns the unsubscribe function. */
+  subscribe: Subscribe;
+  /** Where the operator's answers and key presses go. */
+  controller: RunController;
+  /** Events that happened before mounting (e.g. a resumed run), reduced first. */
+  initialEvents?: RunEvent[];
+}
+
+const CONTROL_KEYS: Record<string, ControlAction> = { s: 'skip', r: 'retry', q: 'quit' };
+
+export function App({ subscribe, controller, initialEvents }: AppProps) {
+  const { view, readView } = useRunView(subscribe, initialEvents);
+  const [isHelpOpen, readIsHelpOpen, writeIsHelpOpen] = useRefState(false);
+  // The prompt stays in the view until the engine echoes prompt-answered; this stops a second Enter answering twice.
+  const [answeredPromptId, readAnsweredPromptId, writeAnsweredPromptId] = useRefState<string | undefined>(undefined);
+
+  const prompt = view.prompt;
+  const isPromptActive = prompt !== undefined && prompt.id !== answeredPromptId;
+  const isShowingHelp = isHelpOpen && prompt === undefined;
+
+  useInput(
+    (input, key) => {
+      // A prompt may have opened after this handler was bound: the prompt owns the keys then.
+      if (readView().prompt) return;
+      if (input === '?') return writeIsHelpOpen(!readIsHelpOpen());
+      // While help is open, keys other than ? and Escape are ignored so a stray Enter runs nothing.
+      if (readIsHelpOpen()) {
+        if (key.escape) writeIsHelpOpen(false);
+        return;
+      }
+      if (key.return) return controller.control('continue');
+      const action = CONTROL_KEYS[input];
+      if (action) controller.control(action);
+    },
+    { isActive: prompt === undefined },
+  );
+
+  const focusStep = getFocusStep(view);
+  const answer = (promptAnswer: PromptAnswer) => {
+    if (!prompt || readAnsweredPromptId() === prompt.id) return;
+    writeAnsweredPromptId(prompt.id);
+    controller.answer(prompt.id, promptAnswer);
+  };
+
+  return (
+    <Box flexDirection="column">
+      <Header runbook={view.runbook} target={view.target} incidentId={view.incidentId} isDryRun={view.isDryRun} />
+      <Box marginTop={1}>
+        <StepList steps={view.steps} focusStepId={view.finished ? undefined : focusStep?.id} />
+      </Box>
+      {isShowingHelp ? (
+        <Help isDryRun={view.isDryRun} />
+      ) : view.finished ? (
+        <Summary summary={view.finished} isDryRun={view.isDryRun} />
+      ) : (
+        <Box flexDirection="column" marginTop={1}>
+          {focusStep ? <StepDetail step={focusStep} isDryRun={view.isDryRun} /> : <Text dimColor>Waiting for the run to start…</Text>}
+          {prompt ? (
+            <Box marginTop={1}>
+              <ActivePrompt key={prompt.id} prompt={prompt} onAnswer={answer} onCancel={() => controller.control('quit')} isActive={isPromptActive} />
+            </Box>
+          ) : null}
+        </Box>
+      )}
+      <Box marginTop={1}>
+        <Footer keys={isShowingHelp ? ['help'] : getAvailableKeys(view)} />
+      </Box>
+    </Box>
+  );
+}

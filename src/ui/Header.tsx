@@ -1,0 +1,39 @@
+import React from 'react';
+import { Box, Text } from 'ink';
+
+export interface HeaderProps {
+  /** Name of the runbook being run. */
+  runbook: string;
+  /** What the run acts on, e.g. "my-alias › app-prod:/data/app.db". */
+  target: string;
+  /** Id of the incident record. */
+  incidentId: string;
+  /** Whether to show the DRY RUN badge. */
+  isDryRun: boolean;
+}
+
+export function Header({ runbook, target, incidentId, isDryRun }: HeaderProps) {
+  return (
+    <Box flexDirection="column">
+      <Text>
+        <Text bold>sqlite-rescue</Text>
+        <Text dimColor> · </Text>
+        <Text>{runbook}</Text>
+        {isDryRun ? (
+          <Text>
+            {'  '}
+            <Text backgroundColor="magenta" color="white" bold>
+              {' DRY RUN '}
+            </Text>
+          </Text>
+        ) : null}
+      </Text>
+      <Text>
+        <Text dimColor>target </Text>
+        {target}
+        <Text dimColor>{'  incident '}</Text>
+        {incidentId}
+      </Text>
+    </Box>
+  );
+}

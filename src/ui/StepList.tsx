@@ -1,0 +1,56 @@
+import React from 'react';
+import { Box, Text } from 'ink';
+import type { StepView } from '../runbook/view.js';
+import { formatDuration } from './presentation/format.js';
+import { getStatusLook, isStepDone } from './presentation/step-status.js';
+import { Spinner } from './Spinner.js';
+
+export interface StepListProps {
+  /** Every step of the run, in order. */
+  steps: StepView[];
+  /** The step the detail pane shows; marked with a pointer. */
+  focusStepId?: string;
+}
+
+export function StepList({ steps, focusStepId }: StepListProps) {
+  return (
+    <Box flexDirection="column">
+      {steps.map((step) => (
+        <StepRow key={step.id} step={step} isFocused={step.id === focusStepId} />
+      ))}
+    </Box>
+  );
+}
+
+interface StepRowProps {
+  /** The step to show on one or two lines. */
+  step: StepView;
+  /** Whether this is the step the detail pane shows. */
+  isFocused: boolean;
+}
+
+function StepRow({ step, isFocused }: StepRowProps) {
+  const look = getStatusLook(step.status);
+  const hasDuration = isStepDone(step.status) && step.durationMs !== undefined;
+  const summaryLine = step.status === 'failed' ? step.error?.message : step.status === 'pending' ? undefined : step.summary;
+  return (
+    <Box flexDirection="column">
+      <Text wrap="truncate-end">
+        <Text color="cyan">{isFocused ? '›' : ' '}</Text>{' '}
+        {step.status === 'running' ? <Spinner color={look.color} /> : <Text color={look.color}>{look.glyph}</Text>}{' '}
+        <Text bold={isFocused}>{step.title}</Text>
+        {step.mutates ? <Text color="yellow">{'  ⚠ changes'}</Text> : null}
+        {step.status === 'not-performed' ? <Text color={look.color}>{'  not performed'}</Text> : null}
+        {step.status === 'skipped' ? <Text color={look.color}>{'  skipped'}</Text> : null}
+        {hasDuration ? <Text dimColor>{`  ${formatDuration(step.durationMs as number)}`}</Text> : null}
+      </Text>
+      {summaryLine ? (
+        <Box paddingLeft={4}>
+          <Text dimColor={step.status !== 'failed'} color={step.status === 'failed' ? look.color : undefined} wrap="truncate-end">
+            {summaryLine}
+          </Text>
+        </Box>
+      ) : null}
+    </Box>
+  );
+}

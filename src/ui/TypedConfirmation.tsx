@@ -1,0 +1,65 @@
+import React, { useState } from 'react';
+import { Box, Text, useInput } from 'ink';
+import { useRefState } from './use-ref-state.js';
+
+export interface TypedConfirmationProps {
+  /** What is about to happen, naming its target. */
+  message: string;
+  /** The exact text the operator must type, e.g. the container name. */
+  expected: string;
+  /** Called with the typed text once it matches and Enter is pressed. */
+  onSubmit: (typed: string) => void;
+  /** Called on Escape. */
+  onCancel: () => void;
+  /** Whether keys are handled; off once answered. */
+  isActive?: boolean;
+}
+
+// Printable characters only: pasted text may carry newlines or escape bytes that must not reach the answer.
+function toPrintable(input: string): string {
+  return [...input].filter((char) => char >= ' ' && char !== '\u007F').join('');
+}
+
+export function TypedConfirmation({ message, expected, onSubmit, onCancel, isActive = true }: TypedConfirmationProps) {
+  const [typed, readTyped, writeTyped] = useRefState('');
+  const [isMismatch, setIsMismatch] = useState(false);
+  useInput(
+    (input, key) => {
+      if (key.escape) return onCancel();
+      if (key.return) {
+        if (readTyped() === expected) onSubmit(readTyped());
+        else setIsMismatch(true);
+        return;
+      }
+      if (key.backspace || key.delete) {
+        writeTyped(readTyped().slice(0, -1));
+        setIsMismatch(false);
+        return;
+      }
+      if (key.ctrl || key.meta || key.upArrow || key.downArrow || key.leftArrow || key.rightArrow || key.tab) return;
+      const printable = toPrintable(input);
+      if (printable) {
+        writeTyped(readTyped() + printable);
+        setIsMismatch(false);
+      }
+    },
+    { isActive },
+  );
+  return (
+    <Box flexDirection="column">
+      <Text>
+        <Text color="yellow">⚠</Text> <Text bold>{message}</Text>
+      </Text>
+      <Text>
+        Type <Text bold>{expected}</Text> to confirm:
+      </Text>
+      <Text>
+        <Text color="cyan">&gt; </Text>
+        {typed}
+        {isActive ? <Text inverse> </Text> : null}
+      </Text>
+      {isMismatch ? <Text color="red">type {expected} exactly to confirm</Text> : null}
+      <Text dimColor>Enter confirm · Esc cancel</Text>
+    </Box>
+  );
+}

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import type { StepStatus } from '../../../src/runbook/events.js';
+import { emptyView, type RunView, type StepView } from '../../../src/runbook/view.js';
+import { getAvailableKeys, getFocusStep } from '../../../src/ui/presentation/screen-state.js';
+import { describeExitCode } from '../../../src/ui/presentation/exit-code.js';
+
+function step(id: string, status: StepStatus, skippable = false): StepView {
+  return { id, title: id, why: '', mutates: false, skippable, commands: [], status, output: [] };
+}
+
+function view(steps: StepView[], extra: Partial<RunView> = {}): RunView {
+  return { ...emptyView, steps, ...extra };
+}
+
+describe('getFocusStep', () => {
+  it.each<[string, RunView, string | undefined]>([
+    ['nothing started: the first pending step', view([step('a', 'pending'), step('b', 'pending')]), 'a'],
+    ['a running step', view([step('a', 'running'), step('b', 'pending')], { currentStepId: 'a' }), 'a'],
+    ['a failed step', view([step('a', 'failed'), step('b', 'pending')], { currentStepId: 'a' }), 'a'],
+    ['after a success: the next pending step', view([step('a', 'ok'), step('b', 'pending')], { currentStepId: 'a' }), 'b'],
+    ['all done: the last current step', view([step('a', 'ok'), step('b', 'ok')], { currentStepId: 'b' }), 'b'],
+    [
+      'a prompt: its step',
+      view([step('a', 'ok'), step('b', 'running')], {
+        currentStepId: 'a',
+        prompt: { kind: 'yes-no', id: 'p', stepId: 'b', message: '?', defaultYes: true },
+      }),
+      'b',
+    ],
+    ['no steps', view([]), undefined],
+  ])('%s', (_name, input, expected) => {
+    expect(getFocusStep(input)?.id).toBe(expected);
+  });
+});
+
+describe('getAvailableKeys', () => {
+  it.each<[string, RunView, string[]]>([
+    ['before a fixed step', view([step('a', 'pending')]), ['continue', 'quit', 'help']],
+    ['before a skippable step', view([step('a', 'pending', true)]), ['continue', 'skip', 'quit', 'help']],
+    ['while running', view([step('a', 'running')], { currentStepId: 'a' }), ['quit', 'help']],
+    ['after a failure', view([step('a', 'failed')], { currentStepId: 'a' }), ['retry', 'quit', 'help']],
+    ['after a skippable failure', view([step('a', 'failed', true)], { currentStepId: 'a' }), ['retry', 'skip', 'quit', 'help']],
+    [
+      'while a prompt is open',
+      view([step('a', 'running')], { prompt: { kind: 'yes-no', id: 'p', stepId: 'a', message: '?', defaultYes: true } }),
+      [],
+    ],
+    [
+      'when finished',
+      view([step('a', 'ok')], { finished: { exitCode: 0, headline: '', incidentDir: '', findings: [], actions: [] } }),
+      ['quit', 'help'],
+    ],
+  ])('%s', (_name, input, expected) => {
+    expect(getAvailableKeys(input)).toEqual(expected);
+  });
+});
+
+describe('describeExitCode', () => {
+  it.each([
+    [0, 'done and verified'],
+    [1, 'a step failed (state is safe and said)'],
+    [2, 'usage error or ambiguity'],
+    [3, 'the operator aborted'],
+    [4, 'dry-run found the target unhealthy'],
+    [9, 'unexpected exit code'],
+  ])('%d means %s', (code, expected) => {
+    expect(describeExitCode(code)).toBe(expected);
+  });
+});
