@@ -82,7 +82,7 @@ export function App({ subscribe, controller, initialEvents }: AppProps) {
           {focusStep ? <StepDetail step={focusStep} isDryRun={view.isDryRun} /> : <Text dimColor>Waiting for the run to start…</Text>}
           {prompt ? (
             <Box marginTop={1}>
-              <ActivePrompt key={prompt.id} prompt={prompt} onAnswer={answer} onCancel={() => controller.control('quit')} isActive={isPromptActive} />
+              <ActivePrompt key={prompt.id} prompt={prompt} onAnswer={answer} onCancel={() => answer({ kind: 'cancel' })} isActive={isPromptActive} />
             </Box>
           ) : null}
         </Box>

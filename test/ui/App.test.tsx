@@ -85,7 +85,7 @@ describe('App', () => {
     expect(engine.controls).toEqual([]);
   });
 
-  it('a typed confirmation goes through controller.answer; Escape asks to quit', async () => {
+  it('a typed confirmation goes through controller.answer; Escape cancels the prompt', async () => {
     const { lastFrame, stdin, engine } = await renderApp();
     engine.emit(runStarted(), stepStarted('swap'), {
       type: 'prompt-opened',
@@ -104,8 +104,9 @@ describe('App', () => {
     engine.emit({ type: 'prompt-opened', at: AT, prompt: { kind: 'yes-no', id: 'again', stepId: 'swap', message: 'Start app-prod now?', defaultYes: true } });
     await waitForFrame(lastFrame, 'Start app-prod now? (Y/n)');
     stdin.write('\u001B');
-    await waitFor(() => engine.controls.length > 0);
-    expect(engine.controls).toEqual(['quit']);
+    await waitFor(() => engine.answers.length > 1);
+    expect(engine.answers[1]).toEqual(['again', { kind: 'cancel' }]);
+    expect(engine.controls).toEqual([]);
   });
 
   it('keys with no prompt open send control actions; ? toggles help', async () => {

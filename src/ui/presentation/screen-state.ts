@@ -18,6 +18,8 @@ export function getFocusStep(view: RunView): StepView | undefined {
 export function getAvailableKeys(view: RunView): ControlKey[] {
   if (view.finished) return ['quit', 'help'];
   if (view.prompt) return [];
+  // The engine says exactly what it waits for; the guesses below only cover a view without that.
+  if (view.awaiting) return [...view.awaiting.actions, 'help'];
   const focus = getFocusStep(view);
   if (focus?.status === 'running') return ['quit', 'help'];
   if (focus?.status === 'failed') return focus.skippable ? ['retry', 'skip', 'quit', 'help'] : ['retry', 'quit', 'help'];

@@ -46,6 +46,11 @@ describe('getAvailableKeys', () => {
       [],
     ],
     [
+      'what the engine says it waits for wins over the guess',
+      view([step('a', 'failed', true)], { currentStepId: 'a', awaiting: { stepId: 'a', actions: ['retry', 'quit'], reason: 'after-failure' } }),
+      ['retry', 'quit', 'help'],
+    ],
+    [
       'when finished',
       view([step('a', 'ok')], { finished: { exitCode: 0, headline: '', incidentDir: '', findings: [], actions: [] } }),
       ['quit', 'help'],
