@@ -5,7 +5,11 @@ import { runCheck } from './commands/check.js';
 import { listRunbooks, loadRunbook } from './commands/load-runbook.js';
 import { checkFlags, readConfigFile, type RestoreFlags } from './commands/restore-flags.js';
 import { runRestore } from './commands/restore.js';
-import { describeError, RescueError } from './runbook/errors.js';
+import { DockerLab } from './adapters/dockerode/docker-lab.js';
+import { createLocalRuntime } from './adapters/dockerode/index.js';
+import { runDrill } from './drill/run-drill.js';
+import { scenarios } from './drill/scenarios.js';
+import { describeError, RescueError, UsageError } from './runbook/errors.js';
 import { runbookToMarkdown } from './runbook/markdown.js';
 
 function restoreOptions(command: Command): Command {
@@ -32,7 +36,7 @@ async function restoreAction(options: Record<string, unknown>): Promise<number> 
   if (flags.host) {
     throw new RescueError('--host (production over SSH) is not wired into this build yet', { kind: 'operator', exitCode: 2, hint: 'run the tool on the server itself, against its local Docker engine' });
   }
-  return runRestore({ flags });
+  return (await runRestore({ flags })).exitCode;
 }
 
 export function buildProgram(setExitCode: (code: number) => void): Command {
@@ -43,6 +47,27 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .showHelpAfterError('(run sqlite-rescue --help for the usage)');
   restoreOptions(program).action(async (options) => setExitCode(await restoreAction(options)));
   restoreOptions(program.command('restore').description('the recovery runbook; flags pre-answer its questions')).action(async (options) => setExitCode(await restoreAction(options)));
+  program
+    .command('drill')
+    .description('builds a throwaway outage on the Docker engine, runs the recovery against it, scores it, cleans up')
+    .option('--scenario <name>', `one of: ${scenarios.map((scenario) => scenario.name).join(', ')}`, 'wal-copyfile')
+    .option('--list', 'list the scenarios and what each must end with', false)
+    .option('--keep', 'leave the containers, volumes, image and files to look around (says how to remove them)', false)
+    .option('--image <image>', 'run the app in an image of yours (needs sh and sqlite3) instead of one built from this machine')
+    .option('--yes', 'no questions: run the recovery as a script would', false)
+    .option('--json', 'NDJSON events on stdout, then a drill-finished line with the score (needs --yes)', false)
+    .option('--incident-dir <dir>', 'where the record goes (default ./incidents/drill-<scenario>-<UTC timestamp>/)')
+    .action(async (options: { scenario: string; list: boolean; keep: boolean; image?: string; yes: boolean; json: boolean; incidentDir?: string }) => {
+      if (options.list) {
+        for (const scenario of scenarios) process.stdout.write(`${scenario.name}\n  builds: ${scenario.builds}\n  must end with: ${scenario.mustEndWith}\n`);
+        return setExitCode(0);
+      }
+      if (options.json && !options.yes) throw new UsageError('--json needs --yes: with JSON on stdout nobody can answer questions', 'add --yes');
+      if (!options.yes && !(process.stdin.isTTY && process.stdout.isTTY)) throw new UsageError('no terminal to run the drill in', 'run it in a terminal, or pass --yes');
+      const runtime = createLocalRuntime();
+      const log = (line: string) => (options.json || !options.yes ? process.stderr : process.stdout).write(`${line}\n`);
+      setExitCode(await runDrill(options, { runtime, lab: new DockerLab(runtime.docker), log }));
+    });
   program
     .command('check')
     .description('integrity of local SQLite files, opened read-only through their WAL (exit 0 healthy, 1 not)')

@@ -50,7 +50,13 @@ function placeholderValues(deps: Deps): Record<string, string | undefined> {
   };
 }
 
-export async function runRestore(run: RestoreRun): Promise<number> {
+export interface RestoreResult {
+  exitCode: number;
+  incidentDir: string;
+  events: readonly RunEvent[];
+}
+
+export async function runRestore(run: RestoreRun): Promise<RestoreResult> {
   const { flags } = run;
   const runbook = loadRunbook(run.runbookName);
   const started = systemClock.now();
@@ -112,7 +118,8 @@ export async function runRestore(run: RestoreRun): Promise<number> {
   };
   const ink = flags.yes ? undefined : render(<App subscribe={subscribeFromStart} controller={engine} />, { exitOnCtrlC: false });
   try {
-    return await engine.run();
+    const exitCode = await engine.run();
+    return { exitCode, incidentDir, events: engine.history() };
   } finally {
     record.close();
     await sqlite.close();

@@ -1,4 +1,4 @@
-// SQLite files for tests, generated in a temp dir and byte-identical across runs for the same arguments: every value
+// SQLite files for drills and tests, generated and byte-identical across runs for the same arguments: every value
 // comes from a seeded PRNG, and the random salts SQLite puts in a -wal are replaced by fixed ones.
 // The corruption recipes are the ones FACTS.md measured as reliable; each leaves a file that fails integrity_check
 // both through better-sqlite3 and through the sqlite3 CLI (the in-container check).
@@ -310,35 +310,31 @@ function writeAt(file: string, bytes: Buffer, position: number): void {
   }
 }
 
-// ---- checks used by tests ----
-
 /**
- * What `sqlite3 FILE 'PRAGMA integrity_check'` prints (stdout and stderr, trimmed), as the in-container check runs it.
- * Runs on a private copy (with the -wal) so that the CLI's -wal/-shm never appear beside `file`.
+ * A database "restored" earlier by copying the .db in and leaving the old -wal beside it: the .db of one generation
+ * paired with a -wal written against a later one. SQLite replays the -wal's pages over the wrong b-trees.
  */
-export function cliIntegrityCheck(file: string): string {
-  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'fixture-cli-'));
+export function staleWalPair(file: string, opts: { rows: number; seed: number }): void {
+  const tables: AppTable[] = ['users', 'settings'];
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'fixture-stale-'));
+  const live = path.join(scratch, 'live.db');
+  const db = openNewAppDb(live, tables);
   try {
-    const copy = path.join(scratch, 'copy.db');
-    fs.copyFileSync(file, copy);
-    if (fs.existsSync(`${file}-wal`)) fs.copyFileSync(`${file}-wal`, `${copy}-wal`);
-    const run = spawnSync(CLI, [copy, 'PRAGMA integrity_check;'], { encoding: 'utf8' });
-    if (run.error) throw run.error;
-    return `${run.stdout}${run.stderr}`.trim();
+    db.pragma('wal_autocheckpoint = 0');
+    const gen = new AppRows(opts.seed);
+    insertRows(db, gen, tables, opts.rows);
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    removeDbFiles(file);
+    fs.copyFileSync(live, file);
+    // Later generations: the tables grow and are checkpointed, then more frames land in a fresh -wal.
+    insertRows(db, gen, tables, opts.rows);
+    db.exec('DELETE FROM events WHERE id % 3 = 0');
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    insertRows(db, gen, tables, Math.max(50, Math.floor(opts.rows / 4)));
+    fs.copyFileSync(`${live}-wal`, `${file}-wal`);
+    normalizeWalSalts(`${file}-wal`);
   } finally {
+    db.close();
     fs.rmSync(scratch, { recursive: true, force: true });
   }
-}
-
-/** Every file beside `file` that belongs to it (.db, -wal, -shm, -journal), with its sha256. */
-export function sidecarHashes(file: string): Record<string, string> {
-  const hashes: Record<string, string> = {};
-  for (const suffix of ['', '-wal', '-shm', '-journal']) {
-    if (fs.existsSync(file + suffix)) hashes[suffix || '.db'] = sha256File(file + suffix);
-  }
-  return hashes;
-}
-
-export function sha256File(file: string): string {
-  return crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 }

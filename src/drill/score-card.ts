@@ -1,0 +1,36 @@
+// The drill's score card: how the recovery went, in the figures an operator rehearses for. Pure.
+export interface ScoreCard {
+  scenario: string;
+  passed: boolean;
+  expected: string;
+  exitCode: number;
+  headline: string;
+  timeToRecoverMs: number;
+  downtimeMs?: number;
+  /** Rows of the healthy source missing from production afterwards; undefined when there was no source. */
+  rowsLost?: number;
+  healthyRows?: number;
+  retries: number;
+  isProductionRunning: boolean;
+  incidentDir: string;
+}
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+export function formatScoreCard(card: ScoreCard): string {
+  const rows: Array<[string, string]> = [
+    ['result', `${card.headline} (exit ${card.exitCode})`],
+    ['time to recover', seconds(card.timeToRecoverMs)],
+    ['downtime (stop → start)', card.downtimeMs === undefined ? 'none: the app was never stopped' : seconds(card.downtimeMs)],
+    ['rows lost vs the healthy source', card.rowsLost === undefined ? (card.healthyRows === undefined ? 'no healthy source in this scenario' : 'unknown (could not count)') : `${card.rowsLost} of ${card.healthyRows}`],
+    ['steps retried', String(card.retries)],
+    ['production', card.isProductionRunning ? 'running' : 'NOT RUNNING'],
+    ['record', card.incidentDir],
+  ];
+  const width = Math.max(...rows.map(([label]) => label.length));
+  return [
+    `Drill ${card.scenario}: ${card.passed ? 'PASS' : 'FAIL'}`,
+    `  expected: ${card.expected}`,
+    ...rows.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`),
+  ].join('\n');
+}
