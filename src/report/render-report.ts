@@ -77,7 +77,7 @@ export function renderReport(events: readonly RunEvent[]): string {
   lines.push('', '## Timeline', '', '| step | status | started | duration | result |', '|---|---|---|---|---|');
   for (const row of rows.values()) {
     const result = (row.summary ?? '').split('\n')[0].replaceAll('|', '\\|');
-    lines.push(`| ${row.decl.title} | ${row.status} | ${timeOf(row.startedAt)} | ${formatMs(row.durationMs)} | ${result} |`);
+    lines.push(`| ${row.decl.title.replaceAll('|', '\\|')} | ${row.status} | ${timeOf(row.startedAt)} | ${formatMs(row.durationMs)} | ${result} |`);
   }
   lines.push('', '## Findings', '', ...(findings.length > 0 ? findings : ['(none yet)']));
   if (started.dryRun) {

@@ -91,10 +91,12 @@ export function createEngine<Deps>(options: EngineOptions<Deps>): Engine {
   }
 
   function waitForControl(stepId: string, actions: ControlAction[], reason: 'before-step' | 'after-failure'): Promise<ControlAction> {
-    emit({ type: 'awaiting-control', at: stamp(), stepId, actions, reason });
-    return new Promise((resolve) => {
+    // The waiter exists before anyone hears of it, so a listener may answer from inside emit().
+    const chosen = new Promise<ControlAction>((resolve) => {
       controlWaiter = { resolve, accepts: (action) => actions.includes(action) };
     });
+    emit({ type: 'awaiting-control', at: stamp(), stepId, actions, reason });
+    return chosen;
   }
 
   function makeIO(step: StepDefinition): StepIO {

@@ -23,7 +23,10 @@ async function checkOnCopy(io: StepIO, deps: Deps, containerId: string, dbPath: 
 }
 
 export async function checkLiveDatabase(io: StepIO, deps: Deps, containerId: string, dbPath: string): Promise<LiveCheck> {
-  const inside = await integrityInContainer(io, deps, containerId, dbPath, { immutable: false });
+  // With no -wal beside it, nobody has the database open in WAL mode: an immutable read sees all of it and, unlike a
+  // plain read-only open, creates no -wal/-shm. With a -wal, only a normal read-only open sees its frames.
+  const hasWal = (await deps.runtime.statPath(containerId, sidecars(dbPath).wal)) !== null;
+  const inside = await integrityInContainer(io, deps, containerId, dbPath, { immutable: !hasWal });
   deps.facts.hasSqlite3 = inside !== null;
   if (inside) return { ...inside, check: 'integrity_check', via: 'sqlite3 in the container' };
   io.output('no sqlite3 in the image: checking a copy of the database on this machine');

@@ -46,7 +46,7 @@ export const findContainer: StepImpl<Deps> = {
     deps.facts.candidates = ranked;
     const what = deps.options.container ? `matching "${deps.options.container}"` : `running with a file at ${dbPath}`;
     if (ranked.length === 0) {
-      throw new UsageError(`no container ${what} on the ${deps.runtime.describe()}`, deps.options.container ? 'check the name with `docker ps -a`' : 'pass --container NAME');
+      throw new UsageError(`no container ${what} on the ${deps.runtime.describe()}`, deps.options.container ? `check --container ${deps.options.container} against \`docker ps -a\`` : 'pass --container NAME');
     }
     for (const entry of ranked) io.output(`${entry.role.padEnd(10)} ${describeCandidate(entry)} — ${entry.reasons.join('; ')}`);
 

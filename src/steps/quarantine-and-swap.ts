@@ -10,6 +10,7 @@ import type { QuarantinedFile } from './facts.js';
 import { basename, join, quarantineDir, sidecars, stagedPath } from './container-paths.js';
 import { execRecorded } from './in-container.js';
 import { missingHelperBinaries, cannotTell } from './dry-run-checks.js';
+import { writeQuarantineManifest } from './quarantine-manifest.js';
 import { requireFact } from './require-fact.js';
 
 async function mustRun(io: StepIO, deps: Deps, helperId: string, argv: string[], state: string): Promise<void> {
@@ -62,10 +63,11 @@ export const quarantineAndSwap: StepImpl<Deps> = {
           : `${moved.map((file) => file.from).join(', ')} already moved to ${quarantine}; move them back before starting the app, or resume`;
         await mustRun(io, deps, helperId, ['mv', path, to], state);
         moved.push({ from: path, to, size: stat.size, sha256: '' });
+        deps.facts.quarantineDir = quarantine;
+        deps.facts.quarantined = moved;
+        await writeQuarantineManifest(deps);
         io.output(`moved ${path} → ${to} (${stat.size} bytes)`);
       }
-      deps.facts.quarantineDir = quarantine;
-      deps.facts.quarantined = moved;
 
       const leftovers = [];
       for (const path of [wal, shm]) if (await deps.runtime.statPath(helperId, path)) leftovers.push(path);

@@ -61,6 +61,8 @@ export function rankContainers(containers: Array<ContainerSummary & { startedAt?
   });
 }
 
+// A name, a substring of a name, or an id prefix of at least 4 hex digits (a short word is never taken as an id).
 export function matchesContainer(container: ContainerSummary, query: string): boolean {
-  return container.name === query || container.id.startsWith(query) || container.name.includes(query);
+  const isIdPrefix = /^[0-9a-f]{4,64}$/.test(query) && container.id.startsWith(query);
+  return container.name === query || isIdPrefix || container.name.includes(query);
 }

@@ -1,7 +1,7 @@
 // Step verify: the restore is done only when the live database passes integrity_check, holds at least every row of
 // the snapshot (the app may have added some since it started), the quarantined files are hashed into the record,
 // and the app writes to the database again.
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { join as localJoin } from 'node:path';
 import type { PathStat } from '../ports/container-runtime.js';
 import type { StepImpl, StepIO } from '../runbook/engine.js';
@@ -10,6 +10,8 @@ import type { Deps } from './deps.js';
 import { checkLiveDatabase } from './check-live-db.js';
 import { sidecars } from './container-paths.js';
 import { countRowsInContainer, sha256InContainer } from './in-container.js';
+import { cannotTell } from './dry-run-checks.js';
+import { writeQuarantineManifest } from './quarantine-manifest.js';
 import { requireFact } from './require-fact.js';
 
 /** How long the app gets to show a write after it started. */
@@ -33,9 +35,8 @@ export function missingRows(snapshot: Record<string, number>, live: Record<strin
 async function hashQuarantine(io: StepIO, deps: Deps, containerId: string): Promise<void> {
   const files = deps.facts.quarantined ?? [];
   for (const file of files) file.sha256 = await sha256InContainer(io, deps, containerId, file.to);
+  await writeQuarantineManifest(deps);
   const manifest = files.map((file) => `${file.sha256}  ${file.to}`).join('\n');
-  await writeFile(localJoin(deps.incident.dir, 'quarantine.sha256'), manifest ? `${manifest}\n` : '');
-  await writeFile(localJoin(deps.incident.dir, 'quarantine-manifest.json'), `${JSON.stringify({ dir: deps.facts.quarantineDir, files }, null, 2)}\n`);
   if (files.length > 0) io.finding(`quarantine manifest (sha256):\n${manifest}`, { quarantine: deps.facts.quarantineDir, files });
 }
 
@@ -67,6 +68,13 @@ export const verify: StepImpl<Deps> = {
     const container = requireFact(deps.facts.container, 'the container', 'find-container');
     const snapshot = requireFact(deps.facts.snapshot, 'the snapshot', 'snapshot-source');
     const dbPath = deps.options.db as string;
+    if (!deps.facts.swapped) {
+      // Nothing was restored (a dry-run): checking the live file again would only repeat check-live-db.
+      if (io.isDryRun) cannotTell(io, 'whether the restored database passes integrity_check and the app writes to it again');
+      return { summary: 'nothing to verify: nothing was restored' };
+    }
+    // The manifest first: whatever the checks below find, the record says where the old files went and their sha256.
+    await hashQuarantine(io, deps, container.id);
 
     const live = await checkLiveDatabase(io, deps, container.id, dbPath);
     if (!live.ok) {
@@ -81,7 +89,6 @@ export const verify: StepImpl<Deps> = {
     if (missing.length > 0) throw new RescueError(`the live database lacks rows of the snapshot: ${missing.join('; ')}`, { hint: `the snapshot is in ${snapshot.path}` });
     io.output(`rows: ${Object.entries(counts).map(([table, count]) => `${table}=${count} (snapshot ${snapshot.tables[table] ?? 0})`).join(' ')}`);
 
-    await hashQuarantine(io, deps, container.id);
     const writes = await waitForWrites(io, deps, container.id, dbPath);
     io.finding(`verified: integrity ok, every snapshot row present, ${writes}`);
     return { summary: `integrity ok, rows ≥ snapshot, ${writes}`, data: { counts } };
