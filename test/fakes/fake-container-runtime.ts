@@ -1,0 +1,414 @@
+// An in-memory Docker engine: containers with names, labels, state and mounts; one filesystem per volume (shared by
+// every container that mounts it, helpers included) plus each container's own layer. exec understands exactly the
+// argv the steps send and throws on anything else, so a test cannot pass on a command nobody modelled. Every call is
+// recorded: tests assert the exact argv run (lazydocker style).
+import { join as localJoin } from 'node:path';
+import { posix } from 'node:path';
+import type {
+  ContainerDetails,
+  ContainerRuntime,
+  ContainerStateName,
+  ContainerSummary,
+  ExecResult,
+  FileOwner,
+  Mount,
+  PathStat,
+  ProgressFn,
+} from '../../src/ports/container-runtime.js';
+import { ContainerNotFoundError, HelperUnavailableError, RescueError } from '../../src/runbook/errors.js';
+import type { FakeClock } from './fake-clock.js';
+import { readFakeDb } from './fake-db.js';
+import { sha256Of, type FakeLocalFiles } from './fake-local-files.js';
+
+export interface FakeFile {
+  content: Buffer;
+  mtime: string;
+  uid: number;
+  gid: number;
+  /** Permission bits, e.g. 0o644. */
+  mode: number;
+}
+
+export interface ContainerSpec {
+  name: string;
+  image?: string;
+  labels?: Record<string, string>;
+  state?: ContainerStateName;
+  createdAt?: string;
+  startedAt?: string | null;
+  health?: ContainerDetails['health'];
+  /** `volume` names a named volume; `bind` a host folder. Two containers naming the same one share its files. */
+  mounts?: Array<{ destination: string; volume?: string; bind?: string }>;
+  /** The app exits right after `start` (a crash on boot). */
+  exitsOnStart?: boolean;
+}
+
+interface FakeContainer {
+  summary: ContainerSummary;
+  startedAt: string | null;
+  health: ContainerDetails['health'];
+  mounts: Mount[];
+  exitsOnStart: boolean;
+}
+
+interface Store {
+  files: Map<string, FakeFile>;
+  dirs: Set<string>;
+}
+
+export interface RuntimeCall {
+  method: keyof ContainerRuntime;
+  args: unknown[];
+}
+
+type ExecAnswer = Omit<ExecResult, 'argv' | 'durationMs'>;
+
+/** The exact SQL countRowsInContainer sends to list tables. */
+export const LIST_TABLES_SQL = "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name;";
+const COUNT_PART = /^SELECT '((?:[^']|'')*)' AS name, count\(\*\) AS n FROM "((?:[^"]|"")*)"$/;
+const DEFAULT_IMAGE = 'ghcr.io/acme/app:latest';
+const HELPER_LABEL = 'sqlite-rescue.helper';
+
+export class FakeContainerRuntime implements ContainerRuntime {
+  readonly calls: RuntimeCall[] = [];
+  private readonly containers = new Map<string, FakeContainer>();
+  private readonly stores = new Map<string, Store>();
+  private readonly missingBinaries = new Set<string>();
+  private readonly execFailures: Array<{ matches: (argv: string[]) => boolean; answer: ExecAnswer }> = [];
+  /** What `df -Pk` reports as available, in bytes, for every filesystem. */
+  freeBytes = 10 * 1024 ** 3;
+
+  constructor(
+    private readonly clock: FakeClock,
+    private readonly disk: FakeLocalFiles,
+  ) {}
+
+  // ---- building the world (tests) ----
+
+  addContainer(spec: ContainerSpec): string {
+    const id = sha256Of(`container:${spec.name}`);
+    const state = spec.state ?? 'running';
+    const createdAt = spec.createdAt ?? '2024-12-01T00:00:00.000Z';
+    const mounts = (spec.mounts ?? []).map(({ destination, volume, bind }): Mount =>
+      volume !== undefined
+        ? { type: 'volume', name: volume, source: `/var/lib/docker/volumes/${volume}/_data`, destination, rw: true }
+        : { type: 'bind', source: bind ?? destination, destination, rw: true },
+    );
+    this.containers.set(id, {
+      summary: { id, name: spec.name, image: spec.image ?? DEFAULT_IMAGE, imageId: sha256Of(`image:${spec.image ?? DEFAULT_IMAGE}`), labels: spec.labels ?? {}, state, status: statusOf(state), createdAt },
+      startedAt: spec.startedAt === undefined ? (state === 'created' ? null : createdAt) : spec.startedAt,
+      health: spec.health ?? null,
+      mounts,
+      exitsOnStart: spec.exitsOnStart ?? false,
+    });
+    return id;
+  }
+
+  putFile(container: string, path: string, content: Buffer | string, opts: Partial<Omit<FakeFile, 'content'>> = {}): void {
+    const { store, key } = this.resolve(this.find(container), path);
+    store.files.set(key, { content: Buffer.from(content), mtime: opts.mtime ?? '2025-01-01T01:00:00.000Z', uid: opts.uid ?? 1000, gid: opts.gid ?? 1000, mode: opts.mode ?? 0o644 });
+  }
+
+  /** Test setup only: the steps themselves can never delete (there is no rm in exec). */
+  deleteFile(container: string, path: string): void {
+    const { store, key } = this.resolve(this.find(container), path);
+    store.files.delete(key);
+  }
+
+  fileAt(container: string, path: string): FakeFile | undefined {
+    const { store, key } = this.resolve(this.find(container), path);
+    return store.files.get(key);
+  }
+
+  /** Absolute paths of every file the container sees under `dir`, sorted. */
+  listFiles(container: string, dir = '/'): string[] {
+    const entry = this.find(container);
+    const paths: string[] = [];
+    for (const [storeId, store] of this.stores) {
+      const mount = entry.mounts.find((candidate) => storeKey(candidate) === storeId);
+      const prefix = mount ? mount.destination : storeId === `layer:${entry.summary.id}` ? '' : undefined;
+      if (prefix === undefined) continue;
+      for (const key of store.files.keys()) paths.push(posix.join(prefix || '/', key));
+    }
+    return paths.filter((path) => dir === '/' || path.startsWith(`${dir.replace(/\/$/, '')}/`)).sort();
+  }
+
+  /** The image has no such binary: exec answers 127 as Docker does. */
+  withoutBinary(name: string): void {
+    this.missingBinaries.add(name);
+  }
+
+  failExec(matches: (argv: string[]) => boolean, answer: ExecAnswer): void {
+    this.execFailures.push({ matches, answer });
+  }
+
+  /** While `container` runs, every tick of the clock appends a byte to `path`: an app that writes. */
+  appWritesTo(container: string, path: string): void {
+    this.clock.onAdvance((now) => {
+      const entry = this.find(container);
+      if (entry.summary.state !== 'running') return;
+      const existing = this.fileAt(container, path);
+      this.putFile(container, path, Buffer.concat([existing?.content ?? Buffer.alloc(0), Buffer.from('w')]), { mtime: new Date(now).toISOString() });
+    });
+  }
+
+  execArgvs(): string[][] {
+    return this.calls.filter((call) => call.method === 'exec').map((call) => call.args[1] as string[]);
+  }
+
+  state(container: string): ContainerStateName {
+    return this.find(container).summary.state;
+  }
+
+  // ---- the port ----
+
+  describe(): string {
+    return 'fake Docker engine';
+  }
+
+  async ping(): Promise<void> {
+    this.calls.push({ method: 'ping', args: [] });
+  }
+
+  async listContainers(): Promise<ContainerSummary[]> {
+    this.calls.push({ method: 'listContainers', args: [] });
+    return [...this.containers.values()].map((entry) => ({ ...entry.summary }));
+  }
+
+  async inspect(idOrName: string): Promise<ContainerDetails> {
+    this.calls.push({ method: 'inspect', args: [idOrName] });
+    const entry = this.find(idOrName);
+    return { ...entry.summary, startedAt: entry.startedAt, health: entry.health, mounts: entry.mounts.map((mount) => ({ ...mount })), user: '' };
+  }
+
+  async exec(id: string, argv: string[]): Promise<ExecResult> {
+    this.calls.push({ method: 'exec', args: [id, [...argv]] });
+    const entry = this.find(id);
+    if (entry.summary.state !== 'running') throw new RescueError(`container ${entry.summary.name} is not running`);
+    const failure = this.execFailures.find((candidate) => candidate.matches(argv));
+    const answer = failure ? failure.answer : this.answerExec(entry, argv);
+    return { argv, durationMs: 5, ...answer };
+  }
+
+  async statPath(id: string, path: string): Promise<PathStat | null> {
+    this.calls.push({ method: 'statPath', args: [id, path] });
+    const { store, key } = this.resolve(this.find(id), path);
+    const file = store.files.get(key);
+    if (file) return { name: posix.basename(path), size: file.content.length, mode: file.mode, mtime: file.mtime, isDirectory: false };
+    if (isDir(store, key)) return { name: posix.basename(path), size: 4096, mode: 2 ** 31 + 0o755, mtime: '2025-01-01T00:00:00.000Z', isDirectory: true };
+    return null;
+  }
+
+  async copyOut(id: string, path: string, localDir: string): Promise<string> {
+    this.calls.push({ method: 'copyOut', args: [id, path, localDir] });
+    const file = this.mustRead(id, path);
+    const local = localJoin(localDir, posix.basename(path));
+    this.disk.put(local, file.content, file.mtime);
+    return local;
+  }
+
+  async readFile(id: string, path: string, consume: (chunk: Buffer) => void): Promise<number> {
+    this.calls.push({ method: 'readFile', args: [id, path] });
+    const file = this.mustRead(id, path);
+    consume(file.content);
+    return file.content.length;
+  }
+
+  async copyIn(id: string, localPath: string, containerDir: string, name: string, opts: { owner?: FileOwner; onProgress?: ProgressFn } = {}): Promise<void> {
+    this.calls.push({ method: 'copyIn', args: [id, localPath, containerDir, name, opts.owner] });
+    const entry = this.find(id);
+    const { store, key } = this.resolve(entry, containerDir);
+    if (!isDir(store, key)) throw new RescueError(`no such file or directory in ${id}: ${containerDir}`, { kind: 'operator', exitCode: 2 });
+    const content = this.disk.read(localPath);
+    opts.onProgress?.(Math.floor(content.length / 2), content.length);
+    opts.onProgress?.(content.length, content.length);
+    const owner = opts.owner ?? { uid: 0, gid: 0, mode: 0o644 };
+    this.putFile(id, posix.join(containerDir, name), content, { ...owner, mtime: new Date(this.clock.now()).toISOString() });
+  }
+
+  async stop(id: string, timeoutSec: number): Promise<void> {
+    this.calls.push({ method: 'stop', args: [id, timeoutSec] });
+    this.setState(this.find(id), 'exited');
+  }
+
+  async start(id: string): Promise<void> {
+    this.calls.push({ method: 'start', args: [id] });
+    const entry = this.find(id);
+    if (entry.summary.state === 'running') return;
+    entry.startedAt = new Date(this.clock.now()).toISOString();
+    this.setState(entry, entry.exitsOnStart ? 'exited' : 'running');
+  }
+
+  async startHelper(targetId: string, label: string): Promise<string> {
+    this.calls.push({ method: 'startHelper', args: [targetId, label] });
+    const target = this.find(targetId);
+    if (this.missingBinaries.has('sleep')) throw new HelperUnavailableError(`the image ${target.summary.image} has no sleep`);
+    const name = `sqlite-rescue-helper-${label}`;
+    const id = sha256Of(`container:${name}`);
+    this.containers.set(id, {
+      summary: { ...target.summary, id, name, labels: { [HELPER_LABEL]: label }, state: 'running', status: statusOf('running') },
+      startedAt: new Date(this.clock.now()).toISOString(),
+      health: null,
+      mounts: target.mounts.map((mount) => ({ ...mount })),
+      exitsOnStart: false,
+    });
+    return id;
+  }
+
+  async removeHelper(helperId: string): Promise<void> {
+    this.calls.push({ method: 'removeHelper', args: [helperId] });
+    const entry = this.find(helperId);
+    if (entry.summary.labels[HELPER_LABEL] === undefined) throw new Error(`refusing to remove ${entry.summary.name}: not a helper`);
+    this.containers.delete(entry.summary.id);
+    this.stores.delete(`layer:${entry.summary.id}`);
+  }
+
+  // ---- internals ----
+
+  private find(idOrName: string): FakeContainer {
+    const entry = [...this.containers.values()].find((candidate) => candidate.summary.name === idOrName || candidate.summary.id === idOrName)
+      ?? [...this.containers.values()].find((candidate) => idOrName.length >= 4 && candidate.summary.id.startsWith(idOrName));
+    if (!entry) throw new ContainerNotFoundError(idOrName);
+    return entry;
+  }
+
+  private setState(entry: FakeContainer, state: ContainerStateName): void {
+    entry.summary = { ...entry.summary, state, status: statusOf(state) };
+  }
+
+  // The volume holding `path` (longest mount destination that contains it) or the container's own layer.
+  private resolve(entry: FakeContainer, path: string): { store: Store; key: string } {
+    if (!path.startsWith('/')) throw new Error(`FakeContainerRuntime: relative container path ${JSON.stringify(path)}`);
+    const normal = posix.normalize(path).replace(/(.)\/$/, '$1');
+    const mount = entry.mounts
+      .filter((candidate) => normal === candidate.destination || normal.startsWith(`${candidate.destination}/`))
+      .sort((a, b) => b.destination.length - a.destination.length)[0];
+    const id = mount ? storeKey(mount) : `layer:${entry.summary.id}`;
+    if (!this.stores.has(id)) this.stores.set(id, { files: new Map(), dirs: new Set(['/']) });
+    const key = mount ? posix.join('/', posix.relative(mount.destination, normal)) : normal;
+    return { store: this.stores.get(id) as Store, key };
+  }
+
+  private mustRead(id: string, path: string): FakeFile {
+    const { store, key } = this.resolve(this.find(id), path);
+    const file = store.files.get(key);
+    if (!file) throw new RescueError(`no such file or directory in ${id}: ${path}`, { kind: 'operator', exitCode: 2 });
+    return file;
+  }
+
+  private answerExec(entry: FakeContainer, argv: string[]): ExecAnswer {
+    const [binary, ...args] = argv;
+    if (this.missingBinaries.has(binary)) {
+      return { exitCode: 127, stdout: `OCI runtime exec failed: exec failed: unable to start container process: exec: "${binary}": executable file not found in $PATH: unknown\r\n`, stderr: '' };
+    }
+    if (binary === 'sqlite3' && args.length === 3 && args[0] === '-readonly' && args[2] === 'PRAGMA integrity_check;') return this.sqliteIntegrity(entry, args[1]);
+    if (binary === 'sqlite3' && args.length === 4 && args[0] === '-readonly' && args[1] === '-json') return this.sqliteQuery(entry, args[2], args[3]);
+    if (binary === 'sha256sum' && args.length === 1) {
+      const file = this.fileIn(entry, args[0]);
+      return file ? ok(`${sha256Of(file.content)}  ${args[0]}\n`) : fail(1, `sha256sum: ${args[0]}: No such file or directory\n`);
+    }
+    if (binary === 'stat' && args.length === 3 && args[0] === '-c' && args[1] === '%u %g %a') {
+      const file = this.fileIn(entry, args[2]);
+      return file ? ok(`${file.uid} ${file.gid} ${file.mode.toString(8)}\n`) : fail(1, `stat: cannot statx '${args[2]}': No such file or directory\n`);
+    }
+    if (binary === 'find' && args.length === 5 && args.slice(1).join(' ') === '-maxdepth 1 -type f') return this.findFiles(entry, args[0]);
+    if (binary === 'mkdir' && args.length === 2 && args[0] === '-p') {
+      const { store, key } = this.resolve(entry, args[1]);
+      if (store.files.has(key)) return fail(1, `mkdir: can't create directory '${args[1]}': File exists\n`);
+      for (let dir = key; dir !== '/'; dir = posix.dirname(dir)) store.dirs.add(dir);
+      return ok('');
+    }
+    if (binary === 'mv' && args.length === 2) return this.move(entry, args[0], args[1]);
+    if (binary === 'df' && args.length === 2 && args[0] === '-Pk') {
+      const kb = Math.floor(this.freeBytes / 1024);
+      return ok(`Filesystem     1024-blocks    Used Available Capacity Mounted on\n/dev/sda1         20511356 9000000 ${kb}  45% ${args[1]}\n`);
+    }
+    // Dry-run probes whether the helper's binaries exist.
+    if (['sleep', 'mkdir', 'mv'].includes(binary) && args.length === 1 && args[0] === '--help') return ok(`Usage: ${binary} ...\n`);
+    throw new Error(`FakeContainerRuntime: exec of an argv it does not model: ${JSON.stringify(argv)}`);
+  }
+
+  private fileIn(entry: FakeContainer, path: string): FakeFile | undefined {
+    const { store, key } = this.resolve(entry, path);
+    return store.files.get(key);
+  }
+
+  private openDb(entry: FakeContainer, target: string): { db: ReturnType<typeof readFakeDb>; error?: ExecAnswer } {
+    let path = target;
+    if (target.startsWith('file:')) {
+      if (!target.endsWith('?immutable=1')) throw new Error(`FakeContainerRuntime: unexpected sqlite URI ${target}`);
+      path = target.slice('file:'.length, -'?immutable=1'.length).replaceAll('%3f', '?').replaceAll('%23', '#').replaceAll('%25', '%');
+    }
+    const file = this.fileIn(entry, path);
+    if (!file) return { db: null, error: fail(1, `Error: unable to open database "${target}": unable to open database file\n`) };
+    const db = readFakeDb(file.content);
+    if (db === null) return { db, error: fail(26, 'Error: file is not a database\n') };
+    if (db.fatal) return { db, error: fail(11, `Error: ${db.fatal}\n`) };
+    return { db };
+  }
+
+  private sqliteIntegrity(entry: FakeContainer, target: string): ExecAnswer {
+    const { db, error } = this.openDb(entry, target);
+    if (error || !db) return error as ExecAnswer;
+    const errors = db.errors ?? [];
+    return ok(errors.length === 0 ? 'ok\n' : `*** in database main ***\n${errors.join('\n')}\n`);
+  }
+
+  private sqliteQuery(entry: FakeContainer, target: string, sql: string): ExecAnswer {
+    const { db, error } = this.openDb(entry, target);
+    if (error || !db) return error as ExecAnswer;
+    const names = Object.keys(db.tables).sort();
+    if (sql === LIST_TABLES_SQL) return ok(names.length === 0 ? '' : `[${names.map((name) => JSON.stringify({ name })).join(',\n')}]\n`);
+    if (!sql.endsWith(';')) throw new Error(`FakeContainerRuntime: SQL without a final ';': ${sql}`);
+    const rows = sql.slice(0, -1).split(' UNION ALL ').map((part) => {
+      const match = COUNT_PART.exec(part);
+      if (!match) throw new Error(`FakeContainerRuntime: SQL it does not model: ${sql}`);
+      return { name: match[1].replaceAll("''", "'"), table: match[2].replaceAll('""', '"') };
+    });
+    const unknown = rows.find((row) => db.tables[row.table] === undefined);
+    if (unknown) return fail(1, `Parse error: no such table: ${unknown.table}\n`);
+    return ok(`[${rows.map((row) => JSON.stringify({ name: row.name, n: db.tables[row.table] })).join(',\n')}]\n`);
+  }
+
+  private findFiles(entry: FakeContainer, dir: string): ExecAnswer {
+    const { store, key } = this.resolve(entry, dir);
+    if (!isDir(store, key)) return fail(1, `find: '${dir}': No such file or directory\n`);
+    const names = [...store.files.keys()].filter((file) => posix.dirname(file) === key).map((file) => posix.join(dir, posix.basename(file)));
+    return ok(names.map((name) => `${name}\n`).join(''));
+  }
+
+  // A rename within one filesystem; across two it would be a copy, which the safety rules forbid: fail loudly.
+  private move(entry: FakeContainer, from: string, to: string): ExecAnswer {
+    const source = this.resolve(entry, from);
+    const file = source.store.files.get(source.key);
+    if (!file) return fail(1, `mv: can't rename '${from}': No such file or directory\n`);
+    let dest = this.resolve(entry, to);
+    if (to.endsWith('/') || isDir(dest.store, dest.key)) dest = this.resolve(entry, posix.join(to, posix.basename(from)));
+    if (dest.store !== source.store) throw new Error(`FakeContainerRuntime: mv ${from} ${to} crosses filesystems (a copy, not a rename)`);
+    if (!isDir(dest.store, posix.dirname(dest.key))) return fail(1, `mv: can't rename '${from}': No such file or directory\n`);
+    source.store.files.delete(source.key);
+    dest.store.files.set(dest.key, file);
+    return ok('');
+  }
+}
+
+function storeKey(mount: Mount): string {
+  return mount.type === 'volume' ? `volume:${mount.name}` : `bind:${mount.source}`;
+}
+
+function isDir(store: Store, key: string): boolean {
+  if (store.dirs.has(key)) return true;
+  return [...store.files.keys()].some((file) => file.startsWith(`${key === '/' ? '' : key}/`));
+}
+
+function statusOf(state: ContainerStateName): string {
+  return state === 'running' ? 'Up 3 hours' : state === 'exited' ? 'Exited (0) 2 minutes ago' : state;
+}
+
+function ok(stdout: string): ExecAnswer {
+  return { exitCode: 0, stdout, stderr: '' };
+}
+
+function fail(exitCode: number, stderr: string): ExecAnswer {
+  return { exitCode, stdout: '', stderr };
+}

@@ -1,0 +1,44 @@
+// The operator's disk, in memory. The fake runtime (copyOut/copyIn) and the fake inspector read and write it, so a
+// file copied out of a container is something a later step can check, hash and copy back in.
+import { createHash } from 'node:crypto';
+import type { LocalFiles, LocalFileStat } from '../../src/ports/local-files.js';
+
+export interface LocalEntry {
+  content: Buffer;
+  mtime: string;
+}
+
+export class FakeLocalFiles implements LocalFiles {
+  readonly files = new Map<string, LocalEntry>();
+  readonly dirs = new Set<string>();
+
+  put(path: string, content: Buffer | string, mtime = '2025-01-01T01:00:00.000Z'): void {
+    this.files.set(path, { content: Buffer.from(content), mtime });
+  }
+
+  /** Throws when absent: a fake read of a missing file is a test bug or an ENOENT, never silently empty. */
+  read(path: string): Buffer {
+    const entry = this.files.get(path);
+    if (!entry) throw Object.assign(new Error(`ENOENT: no such file (fake local disk): ${path}`), { code: 'ENOENT' });
+    return entry.content;
+  }
+
+  async stat(path: string): Promise<LocalFileStat | null> {
+    const entry = this.files.get(path);
+    if (entry) return { size: entry.content.length, mtime: entry.mtime, isFile: true };
+    if (this.dirs.has(path)) return { size: 0, mtime: '2025-01-01T00:00:00.000Z', isFile: false };
+    return null;
+  }
+
+  async sha256(path: string): Promise<string> {
+    return sha256Of(this.read(path));
+  }
+
+  async ensureDir(path: string): Promise<void> {
+    this.dirs.add(path);
+  }
+}
+
+export function sha256Of(content: Buffer | string): string {
+  return createHash('sha256').update(content).digest('hex');
+}

@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { checkLiveDb } from '../../src/steps/check-live-db.js';
+import { fakeDb } from '../fakes/fake-db.js';
+import { makeDeps, type TestWorld } from '../fakes/make-deps.js';
+import { CORRUPT_ROWS, DB, setUpOutage } from '../fakes/outage.js';
+import { runStep } from '../fakes/run-step.js';
+
+async function outage(): Promise<TestWorld> {
+  const world = makeDeps({ container: 'app', db: DB });
+  setUpOutage(world);
+  world.facts.container = await world.runtime.inspect('app');
+  world.runtime.calls.length = 0;
+  return world;
+}
+
+describe('check-live-db', () => {
+  it('healthy under --yes: ends the run, nothing to recover', async () => {
+    const world = await outage();
+    world.runtime.putFile('app', DB, fakeDb({ tables: { posts: 1 } }));
+    const run = await runStep(checkLiveDb, world.deps);
+    expect(run.exitCode).toBe(0);
+    expect(run.finished.headline).toBe('nothing to recover: /data/app.db in app is healthy');
+    expect(world.runtime.execArgvs()).toEqual([['sqlite3', '-readonly', DB, 'PRAGMA integrity_check;']]);
+    expect(world.facts.live).toEqual({ ok: true, check: 'integrity_check', errors: [], errorCount: 0, via: 'sqlite3 in the container' });
+  });
+
+  it('healthy, interactive, the operator goes on anyway', async () => {
+    const world = await outage();
+    world.runtime.putFile('app', DB, fakeDb({ tables: { posts: 1 } }));
+    const run = await runStep(checkLiveDb, world.deps, { answer: () => ({ kind: 'yes-no', yes: true }) });
+    expect(run.exitCode).toBe(0);
+    expect(run.events.find((event) => event.type === 'step-succeeded')).toMatchObject({ summary: "healthy, restoring anyway at the operator's request" });
+    expect(run.finished.headline).toBe('restored and verified');
+  });
+
+  it('corrupt: a summary with the error count and the first error', async () => {
+    const world = await outage();
+    const run = await runStep(checkLiveDb, world.deps);
+    expect(run.exitCode).toBe(0);
+    expect(run.events.find((event) => event.type === 'step-succeeded')).toMatchObject({
+      summary: `CORRUPT: 2 errors (integrity_check, sqlite3 in the container); first: ${CORRUPT_ROWS[0]}`,
+    });
+    expect(run.output).toEqual(CORRUPT_ROWS);
+    expect(world.facts).toMatchObject({ hasSqlite3: true, live: { ok: false, errorCount: 2, errors: CORRUPT_ROWS } });
+  });
+
+  it('sqlite3 exits 11: one error, from stderr', async () => {
+    const world = await outage();
+    world.runtime.putFile('app', DB, fakeDb({ tables: {}, fatal: 'database disk image is malformed' }));
+    const run = await runStep(checkLiveDb, world.deps);
+    expect(run.events.find((event) => event.type === 'step-succeeded')).toMatchObject({
+      summary: 'CORRUPT: 1 error (integrity_check, sqlite3 in the container); first: Error: database disk image is malformed',
+    });
+  });
+
+  it('no sqlite3 in the image: the .db and -wal are copied out and checked here', async () => {
+    const world = await outage();
+    world.runtime.withoutBinary('sqlite3');
+    const run = await runStep(checkLiveDb, world.deps);
+    expect(run.exitCode).toBe(0);
+    expect(world.facts.hasSqlite3).toBe(false);
+    expect(world.facts.live).toMatchObject({ ok: false, via: 'a copy checked locally', errors: CORRUPT_ROWS });
+    const copies = world.runtime.calls.filter((call) => call.method === 'copyOut').map((call) => call.args[1]);
+    expect(copies).toEqual([DB, `${DB}-wal`]);
+    const [check] = world.sqlite.calls;
+    expect(check.method).toBe('check');
+    expect(check.args[0]).toMatch(new RegExp(`^${world.deps.incident.dir}/live-copy-[^/]+/app\\.db$`));
+    expect(check.args[1]).toBe('full');
+    expect(run.output[0]).toBe('no sqlite3 in the image: checking a copy of the database on this machine');
+  });
+
+  it('the database is missing: exit 2 with an ls hint', async () => {
+    const world = makeDeps({ container: 'app', db: '/data/nope.db' });
+    setUpOutage(world);
+    world.facts.container = await world.runtime.inspect('app');
+    const run = await runStep(checkLiveDb, world.deps);
+    expect(run.exitCode).toBe(2);
+    expect(run.failed).toMatchObject({ message: '/data/nope.db does not exist in app', hint: 'list the folder with: docker exec app ls -la /data' });
+  });
+
+  it('--db is a directory: exit 2', async () => {
+    const world = makeDeps({ container: 'app', db: '/data/backups' });
+    setUpOutage(world);
+    world.facts.container = await world.runtime.inspect('app');
+    const run = await runStep(checkLiveDb, world.deps);
+    expect(run.exitCode).toBe(2);
+    expect(run.failed?.message).toBe('/data/backups in app is a directory, not a database file');
+  });
+
+  it('without find-container first: says which step to run', async () => {
+    const world = makeDeps({ db: DB });
+    const run = await runStep(checkLiveDb, world.deps);
+    expect(run.exitCode).toBe(1);
+    expect(run.failed).toMatchObject({ message: 'the container is not known yet', hint: 'run the step "find-container" first (it was skipped or failed)' });
+  });
+});

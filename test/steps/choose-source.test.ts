@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { chooseSource } from '../../src/steps/choose-source.js';
+import type { BackupReport } from '../../src/steps/facts.js';
+import { fakeDb } from '../fakes/fake-db.js';
+import { makeDeps } from '../fakes/make-deps.js';
+import { LOCAL, LOCAL_TABLES } from '../fakes/outage.js';
+import { runStep } from '../fakes/run-step.js';
+
+function backup(path: string, extra: Partial<BackupReport> = {}): BackupReport {
+  return { path, ok: true, size: 8192, mtime: '2025-01-01T00:00:00.000Z', errors: [], errorCount: 0, via: 'sqlite3 in the container', tables: { posts: 30 }, ...extra };
+}
+
+describe('choose-source', () => {
+  it('--yes prefers the healthy --local copy, even over a backup with more rows, and says so', async () => {
+    const world = makeDeps({ local: LOCAL });
+    world.files.put(LOCAL, fakeDb({ tables: LOCAL_TABLES }), '2024-12-30T00:00:00.000Z');
+    world.files.put(`${LOCAL}-wal`, 'wal', '2024-12-30T06:00:00.000Z');
+    world.facts.backups = [backup('/data/backups/big.db', { tables: { posts: 900 } }), backup('/data/backups/bad.db', { ok: false, tables: undefined })];
+    const run = await runStep(chooseSource, world.deps);
+    expect(run.exitCode).toBe(0);
+    expect(world.facts.source).toMatchObject({ id: 'local', kind: 'local', path: LOCAL, mtime: '2024-12-30T06:00:00.000Z', tables: LOCAL_TABLES });
+    expect(world.facts.sources?.map((source) => source.id)).toEqual(['backup:/data/backups/big.db', 'local']);
+    expect(run.findings[0]).toBe('note: /data/backups/big.db hold(s) more rows than the chosen source');
+    expect(run.events.filter((event) => event.type === 'command')).toMatchObject([{ command: { argv: ['sqlite3', '-readonly', LOCAL, 'PRAGMA integrity_check;'], where: 'local', exitCode: 0 } }]);
+  });
+
+  it('no --local: the healthy backup with the most rows', async () => {
+    const world = makeDeps({});
+    world.facts.backups = [backup('/b/new.db', { mtime: '2025-01-02T00:00:00.000Z', tables: { posts: 10 } }), backup('/b/old.db', { mtime: '2024-12-01T00:00:00.000Z', tables: { posts: 20 } })];
+    const run = await runStep(chooseSource, world.deps);
+    expect(run.exitCode).toBe(0);
+    expect(world.facts.source?.path).toBe('/b/old.db');
+    expect(run.events.find((event) => event.type === 'step-succeeded')).toMatchObject({ summary: 'backup /b/old.db (20 rows)' });
+  });
+
+  it('interactive: only healthy copies are offered, the preferred one preselected', async () => {
+    const world = makeDeps({ local: LOCAL });
+    world.files.put(LOCAL, fakeDb({ tables: { posts: 1 } }));
+    world.facts.backups = [backup('/b/a.db'), backup('/b/bad.db', { ok: false })];
+    const run = await runStep(chooseSource, world.deps, {
+      answer: (prompt) => {
+        expect(prompt).toMatchObject({ kind: 'select', initialIndex: 1 });
+        expect(prompt.kind === 'select' && prompt.options.map((option) => option.value)).toEqual(['backup:/b/a.db', 'local']);
+        return { kind: 'select', value: 'backup:/b/a.db' };
+      },
+    });
+    expect(run.exitCode).toBe(0);
+    expect(world.facts.source?.id).toBe('backup:/b/a.db');
+  });
+
+  it('no healthy source: fails, nothing changed, the hint names .recover', async () => {
+    const world = makeDeps({ local: LOCAL });
+    world.files.put(LOCAL, fakeDb({ tables: { posts: 1 }, errors: ['Page 4: never used'] }));
+    world.facts.backups = [backup('/b/bad.db', { ok: false })];
+    const run = await runStep(chooseSource, world.deps);
+    expect(run.exitCode).toBe(1);
+    expect(run.failed?.message).toBe('no healthy source: the local copy is corrupt (Page 4: never used) and no backup passes integrity_check');
+    expect(run.failed?.hint).toContain('nothing was changed');
+    expect(run.failed?.hint).toContain('.recover');
+    expect(world.facts.source).toBeUndefined();
+  });
+
+  it('dry-run with no healthy source: ends the run with exit 4, the options as a finding', async () => {
+    const world = makeDeps({});
+    world.facts.backups = [];
+    const run = await runStep(chooseSource, world.deps, { isDryRun: true });
+    expect(run.exitCode).toBe(4);
+    expect(run.failed).toBeUndefined();
+    expect(run.finished.headline).toBe('dry-run: the live database is CORRUPT and a recovery would NOT succeed: no healthy source: no --local copy was given and no backup passes integrity_check; nothing was changed');
+    expect(run.findings[0]).toContain('.recover');
+  });
+
+  it('no --local and no backups: the message says both', async () => {
+    const world = makeDeps({});
+    world.facts.backups = [];
+    const run = await runStep(chooseSource, world.deps);
+    expect(run.failed?.message).toBe('no healthy source: no --local copy was given and no backup passes integrity_check');
+  });
+
+  it.each([
+    ['missing', () => undefined, '--local /home/op/app.db: no such file'],
+    ['a folder', (world: ReturnType<typeof makeDeps>) => world.files.dirs.add(LOCAL), '--local /home/op/app.db: not a regular file'],
+  ])('--local %s: usage error', async (_name, arrange, message) => {
+    const world = makeDeps({ local: LOCAL });
+    arrange(world);
+    const run = await runStep(chooseSource, world.deps);
+    expect(run.exitCode).toBe(2);
+    expect(run.failed?.message).toBe(message);
+  });
+});

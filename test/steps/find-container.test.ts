@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import { findContainer } from '../../src/steps/find-container.js';
+import { fakeDb } from '../fakes/fake-db.js';
+import { makeDeps } from '../fakes/make-deps.js';
+import { DB, setUpOutage } from '../fakes/outage.js';
+import { runStep } from '../fakes/run-step.js';
+
+describe('find-container', () => {
+  it('--container matching production and a preview: --yes picks production', async () => {
+    const world = makeDeps({ container: 'app', db: DB });
+    const { appId } = setUpOutage(world);
+    const run = await runStep(findContainer, world.deps);
+    expect(run.exitCode).toBe(0);
+    expect(world.facts.container).toMatchObject({ id: appId, name: 'app', image: 'ghcr.io/acme/app:3f2c1a' });
+    expect(world.facts.dataMount).toBe('volume app-data at /data');
+    expect(world.facts.candidates?.map((entry) => [entry.container.name, entry.role])).toEqual([['app', 'production'], ['app-pr-12', 'preview']]);
+    expect(run.output).toEqual([
+      'production app  ghcr.io/acme/app:3f2c1a  Up 3 hours  started 2025-01-01T00:00:00.000Z — label coolify.pullRequestId=0 (production); running',
+      'preview    app-pr-12  ghcr.io/acme/app:pr-12  Up 3 hours  started 2025-01-01T01:00:00.000Z — label coolify.pullRequestId=12 (preview); running',
+    ]);
+    expect(run.findings).toEqual(['production container: app (ghcr.io/acme/app:3f2c1a), data on volume app-data at /data']);
+  });
+
+  it('without --container: the running containers with a file at --db', async () => {
+    const world = makeDeps({ db: DB });
+    setUpOutage(world);
+    world.runtime.addContainer({ name: 'redis', image: 'redis:7', mounts: [{ destination: '/data', volume: 'redis-data' }] });
+    const run = await runStep(findContainer, world.deps);
+    expect(run.exitCode).toBe(0);
+    expect(world.facts.candidates?.map((entry) => entry.container.name)).toEqual(['app', 'app-pr-12']);
+    expect(world.facts.container?.name).toBe('app');
+  });
+
+  it('two production-looking containers: --yes refuses with exit 2 and lists both', async () => {
+    const world = makeDeps({ container: 'app', db: DB });
+    world.runtime.addContainer({ name: 'app-blue', mounts: [{ destination: '/data', volume: 'v1' }] });
+    world.runtime.addContainer({ name: 'app-green', mounts: [{ destination: '/data', volume: 'v2' }] });
+    const run = await runStep(findContainer, world.deps);
+    expect(run.exitCode).toBe(2);
+    expect(run.failed?.message).toMatch(/^2 containers matching "app" look like production:\n/);
+    expect(run.failed?.message).toContain('app-blue');
+    expect(run.failed?.message).toContain('app-green');
+    expect(run.failed?.hint).toBe('pass --container with the exact name of the one to restore');
+    expect(world.facts.container).toBeUndefined();
+  });
+
+  it('only previews match: --yes refuses', async () => {
+    const world = makeDeps({ container: 'pr-12', db: DB });
+    setUpOutage(world);
+    const run = await runStep(findContainer, world.deps);
+    expect(run.exitCode).toBe(2);
+    expect(run.failed?.message).toMatch(/^no production-looking container matching "pr-12"; candidates:\n {2}preview {4}app-pr-12 /);
+  });
+
+  it('interactive: production is offered first and the operator may pick another', async () => {
+    const world = makeDeps({ container: 'app', db: DB });
+    const { previewId } = setUpOutage(world);
+    const prompts: unknown[] = [];
+    const run = await runStep(findContainer, world.deps, {
+      answer: (prompt) => {
+        prompts.push(prompt);
+        return { kind: 'select', value: previewId };
+      },
+    });
+    expect(run.exitCode).toBe(0);
+    expect(prompts).toMatchObject([{ kind: 'select', initialIndex: 0, options: [{ hint: 'production: label coolify.pullRequestId=0 (production); running' }, { value: previewId }] }]);
+    expect(world.facts.container?.name).toBe('app-pr-12');
+  });
+
+  it('no match for --container: exit 2 naming the query', async () => {
+    const world = makeDeps({ container: 'nope', db: DB });
+    setUpOutage(world);
+    const run = await runStep(findContainer, world.deps);
+    expect(run.exitCode).toBe(2);
+    expect(run.failed).toMatchObject({ message: 'no container matching "nope" on the fake Docker engine', hint: 'check --container nope against `docker ps -a`' });
+  });
+
+  it('nothing running has the database: the hint says --container', async () => {
+    const world = makeDeps({ db: '/srv/other.db' });
+    setUpOutage(world);
+    const run = await runStep(findContainer, world.deps);
+    expect(run.exitCode).toBe(2);
+    expect(run.failed).toMatchObject({ message: 'no container running with a file at /srv/other.db on the fake Docker engine', hint: 'pass --container NAME' });
+  });
+
+  it('the chosen container is stopped: exit 2, start it first', async () => {
+    const world = makeDeps({ container: 'app', db: DB });
+    world.runtime.addContainer({ name: 'app', state: 'exited', mounts: [{ destination: '/data', volume: 'app-data' }] });
+    const run = await runStep(findContainer, world.deps);
+    expect(run.exitCode).toBe(2);
+    expect(run.failed).toMatchObject({ message: 'container app is exited, not running' });
+    expect(run.failed?.hint).toContain('docker start app');
+    expect(world.facts.container).toBeUndefined();
+  });
+
+  it('the database folder is not on a mount: exit 2', async () => {
+    const world = makeDeps({ container: 'app', db: DB });
+    world.runtime.addContainer({ name: 'app', mounts: [{ destination: '/uploads', volume: 'up' }] });
+    world.runtime.putFile('app', DB, fakeDb({ tables: {} }));
+    const run = await runStep(findContainer, world.deps);
+    expect(run.exitCode).toBe(2);
+    expect(run.failed?.message).toBe('/data in app is not on a volume or bind mount');
+    expect(run.failed?.hint).toContain('check --db');
+  });
+
+  it('picks the deepest mount holding the folder', async () => {
+    const world = makeDeps({ container: 'app', db: '/srv/app/data/app.db' });
+    world.runtime.addContainer({ name: 'app', mounts: [{ destination: '/srv', bind: '/opt/srv' }, { destination: '/srv/app/data', volume: 'db' }, { destination: '/srv/app/d', volume: 'decoy' }] });
+    await runStep(findContainer, world.deps);
+    expect(world.facts.dataMount).toBe('volume db at /srv/app/data');
+  });
+
+  it('no --db: usage error before touching the engine', async () => {
+    const world = makeDeps({ container: 'app' });
+    const run = await runStep(findContainer, world.deps);
+    expect(run.exitCode).toBe(2);
+    expect(run.failed?.hint).toBe('pass --db /path/to/app.db');
+    expect(world.runtime.calls).toEqual([]);
+  });
+});

@@ -1,0 +1,124 @@
+// All ten steps of the shipped runbook through the real engine, against the fakes: the whole recovery, non-interactive.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { createEngine } from '../../src/runbook/engine.js';
+import type { RunEvent } from '../../src/runbook/events.js';
+import { parseRunbook } from '../../src/runbook/loader.js';
+import { renderReport } from '../../src/report/render-report.js';
+import type { Deps } from '../../src/steps/deps.js';
+import { stepImpls } from '../../src/steps/index.js';
+import { describeRunState } from '../../src/steps/run-state.js';
+import { INCIDENT_ID, makeDeps, type TestWorld } from '../fakes/make-deps.js';
+import { DB, LOCAL, setUpOutage } from '../fakes/outage.js';
+
+const RUNBOOK = fileURLToPath(new URL('../../runbooks/sqlite-wal-restore.yaml', import.meta.url));
+const STAGED = `/data/.app.db.rescue-${INCIDENT_ID}.incoming`;
+const QUARANTINE = `/data/rescue-quarantine/${INCIDENT_ID}`;
+
+async function restore(world: TestWorld, isDryRun = false): Promise<{ exitCode: number; events: readonly RunEvent[] }> {
+  const { facts } = world;
+  const engine = createEngine<Deps>({
+    runbook: parseRunbook(readFileSync(RUNBOOK, 'utf8'), RUNBOOK, [...stepImpls.keys()]),
+    impls: stepImpls,
+    deps: world.deps,
+    incidentId: INCIDENT_ID,
+    incidentDir: world.deps.incident.dir,
+    target: 'app:/data/app.db',
+    isDryRun,
+    isInteractive: false,
+    now: world.clock.now,
+    renderCommands: (step) => step.commands,
+    finish: (result) => ({ ...result, downtimeMs: facts.stoppedAt !== undefined && facts.startedAt !== undefined ? facts.startedAt - facts.stoppedAt : undefined }),
+    describeState: () => describeRunState(facts),
+  });
+  const exitCode = await engine.run();
+  return { exitCode, events: engine.history() };
+}
+
+function outage(): TestWorld & { old: Record<string, Buffer> } {
+  const world = makeDeps({ container: 'app', db: DB, local: LOCAL });
+  setUpOutage(world);
+  world.runtime.appWritesTo('app', `${DB}-wal`);
+  const old = Object.fromEntries(['app.db', 'app.db-wal', 'app.db-shm'].map((name) => [name, world.runtime.fileAt('app', `/data/${name}`)?.content as Buffer]));
+  return { ...world, old };
+}
+
+const stepResults = (events: readonly RunEvent[]) => events.flatMap((event) => (event.type === 'step-succeeded' || event.type === 'step-not-performed' || event.type === 'step-failed' ? [`${event.stepId} ${event.type}`] : []));
+
+describe('the whole restore against the fakes', () => {
+  it.each([
+    ['sqlite3 in the image', false],
+    ['no sqlite3 in the image (checks on copies)', true],
+  ])('%s: exit 0, the snapshot live, the old files quarantined, nothing deleted', async (_name, withoutSqlite3) => {
+    const world = outage();
+    if (withoutSqlite3) world.runtime.withoutBinary('sqlite3');
+    const { exitCode, events } = await restore(world);
+
+    const failed = events.find((event) => event.type === 'step-failed');
+    expect(failed).toBeUndefined();
+    expect(exitCode).toBe(0);
+    expect(stepResults(events)).toEqual(
+      ['find-container', 'check-live-db', 'test-backups', 'choose-source', 'snapshot-source', 'stage-in-container', 'stop-app', 'quarantine-and-swap', 'start-app', 'verify'].map((id) => `${id} step-succeeded`),
+    );
+    const snapshot = world.files.read(join(world.deps.incident.dir, 'snapshot.db'));
+    expect(world.runtime.fileAt('app', DB)?.content).toEqual(snapshot);
+    expect(world.runtime.fileAt('app', STAGED)).toBeUndefined();
+    for (const [name, content] of Object.entries(world.old)) expect(world.runtime.fileAt('app', `${QUARANTINE}/${name}`)?.content).toEqual(content);
+    expect(world.runtime.listFiles('app', '/data')).toEqual([
+      '/data/app.db',
+      '/data/app.db-wal',
+      '/data/backups/2024-12-31.db',
+      '/data/backups/2025-01-01.db',
+      '/data/backups/notes.txt',
+      `${QUARANTINE}/app.db`,
+      `${QUARANTINE}/app.db-shm`,
+      `${QUARANTINE}/app.db-wal`,
+    ]);
+    expect(world.runtime.listFiles('app-pr-12', '/data')).toEqual(['/data/app.db']);
+    expect(world.runtime.execArgvs().filter((argv) => argv.includes('rm'))).toEqual([]);
+    expect(world.runtime.state('app')).toBe('running');
+    expect((await world.runtime.listContainers()).map((container) => container.name)).toEqual(['app', 'app-pr-12']);
+
+    const finished = events.at(-1) as Extract<RunEvent, { type: 'run-finished' }>;
+    expect(finished).toMatchObject({ exitCode: 0, headline: 'restored and verified', downtimeMs: 0 });
+    expect(world.facts.source?.path).toBe(LOCAL);
+    expect(readFileSync(join(world.deps.incident.dir, 'quarantine.sha256'), 'utf8').trim().split('\n')).toHaveLength(3);
+    expect(renderReport(events)).toContain('- downtime (app stopped → started): 0 ms');
+  });
+
+  it('dry-run: every read-only step runs, every mutating one is only planned, nothing changes', async () => {
+    const world = outage();
+    const before = world.runtime.listFiles('app', '/');
+    const { events } = await restore(world, true);
+    expect(stepResults(events).slice(0, 9)).toEqual([
+      'find-container step-succeeded',
+      'check-live-db step-succeeded',
+      'test-backups step-succeeded',
+      'choose-source step-succeeded',
+      'snapshot-source step-succeeded',
+      'stage-in-container step-not-performed',
+      'stop-app step-not-performed',
+      'quarantine-and-swap step-not-performed',
+      'start-app step-not-performed',
+    ]);
+    expect(world.runtime.listFiles('app', '/')).toEqual(before);
+    expect(world.runtime.fileAt('app', DB)?.content).toEqual(world.old['app.db']);
+    const mutating = world.runtime.calls.filter((call) => ['copyIn', 'stop', 'start', 'startHelper'].includes(call.method));
+    expect(mutating).toEqual([]);
+    expect(world.runtime.execArgvs().filter((argv) => ['mv', 'mkdir'].includes(argv[0]) && argv[1] !== '--help')).toEqual([]);
+    expect(world.runtime.state('app')).toBe('running');
+  });
+
+  // BUG (src/steps/verify.ts): verify declares mutates: false, so a dry-run runs it for real against the live
+  // database that was (rightly) never swapped. It fails "the restored database fails integrity_check", so
+  // `restore --dry-run` of every real outage exits 1 instead of the documented 4 (restore.tsx maps only exit 0 → 4).
+  // Flip to `it` when verify (or the engine) handles dry-run.
+  it('dry-run of a corrupt database ends without a failed step (so restore.tsx can map it to exit 4)', async () => {
+    const world = outage();
+    const { exitCode, events } = await restore(world, true);
+    expect(events.find((event) => event.type === 'step-failed')).toBeUndefined();
+    expect(exitCode).toBe(0);
+  });
+});

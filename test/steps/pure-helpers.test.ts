@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import type { SourceCandidate } from '../../src/steps/facts.js';
+import { rankSources, totalRows } from '../../src/steps/choose-source.js';
+import { missingRows } from '../../src/steps/verify.js';
+import { describeRunState } from '../../src/steps/run-state.js';
+import { makeProgressMeter } from '../../src/steps/progress-meter.js';
+import type { ProgressInfo } from '../../src/runbook/events.js';
+import type { ContainerDetails } from '../../src/ports/container-runtime.js';
+
+function source(id: string, extra: Partial<SourceCandidate>): SourceCandidate {
+  return { id, kind: 'backup', path: `/data/backups/${id}.db`, ok: true, mtime: '2025-01-01T00:00:00.000Z', size: 4096, tables: {}, errors: [], ...extra };
+}
+
+describe('rankSources', () => {
+  it.each([
+    [
+      'more rows first even when older',
+      [source('new-but-stale', { mtime: '2025-01-02T00:00:00.000Z', tables: { posts: 10 } }), source('old-but-full', { mtime: '2024-12-01T00:00:00.000Z', tables: { posts: 12 } })],
+      ['old-but-full', 'new-but-stale'],
+    ],
+    [
+      'newest mtime breaks a tie',
+      [source('older', { mtime: '2025-01-01T00:00:00.000Z', tables: { posts: 3 } }), source('newer', { mtime: '2025-01-02T00:00:00.000Z', tables: { posts: 3 } })],
+      ['newer', 'older'],
+    ],
+    [
+      'unhealthy last, whatever its rows',
+      [source('corrupt', { ok: false, tables: { posts: 1000 } }), source('small', { tables: { posts: 1 } })],
+      ['small', 'corrupt'],
+    ],
+  ])('%s', (_name, input, expected) => {
+    expect(rankSources(input).map((entry) => entry.id)).toEqual(expected);
+  });
+
+  it('does not reorder its input', () => {
+    const input = [source('a', { tables: { t: 1 } }), source('b', { tables: { t: 2 } })];
+    rankSources(input);
+    expect(input.map((entry) => entry.id)).toEqual(['a', 'b']);
+  });
+
+  it('totalRows sums every table', () => {
+    expect(totalRows({ posts: 3, users: 4 })).toBe(7);
+    expect(totalRows({})).toBe(0);
+  });
+});
+
+describe('missingRows', () => {
+  it.each([
+    ['same counts', { posts: 3 }, { posts: 3 }, []],
+    ['more rows live (the app wrote)', { posts: 3 }, { posts: 5 }, []],
+    ['fewer rows live', { posts: 3, users: 2 }, { posts: 1, users: 2 }, ['posts: 1 rows live, 3 in the snapshot']],
+    ['table missing live', { posts: 3 }, {}, ['posts: 0 rows live, 3 in the snapshot']],
+    ['extra live table', {}, { sessions: 9 }, []],
+  ])('%s', (_name, snapshot, live, expected) => {
+    expect(missingRows(snapshot, live)).toEqual(expected);
+  });
+});
+
+describe('describeRunState', () => {
+  const container = { name: 'app' } as ContainerDetails;
+  it.each([
+    ['nothing known', {}, undefined],
+    ['nothing changed', { container }, 'nothing was changed'],
+    ['staged only', { container, stagedPath: '/data/.x' }, 'the live database is unchanged; a verified copy waits at /data/.x'],
+    ['stopped, not started', { container, stoppedAt: 1, stagedPath: '/data/.x' }, 'the app is STOPPED: start it with `docker start app`; the live database is unchanged; a verified copy waits at /data/.x'],
+    [
+      'half moved',
+      { container, stoppedAt: 1, quarantineDir: '/data/q', quarantined: [{ from: '/data/app.db', to: '/data/q/app.db', size: 1, sha256: '' }] },
+      'the app is STOPPED: start it with `docker start app`; /data/app.db moved to /data/q but the staged copy is not in place yet',
+    ],
+    ['swapped and started', { container, stoppedAt: 1, startedAt: 2, swapped: true, quarantineDir: '/data/q' }, 'the restored database is in place; the old files are in /data/q'],
+  ])('%s', (_name, facts, expected) => {
+    expect(describeRunState(facts)).toBe(expected);
+  });
+});
+
+describe('makeProgressMeter', () => {
+  it('emits at most once an interval, always the last, with rate and ETA', () => {
+    let now = 0;
+    const seen: ProgressInfo[] = [];
+    const meter = makeProgressMeter(() => now, (progress) => seen.push(progress), 200);
+    now = 100;
+    meter(100, 1000);
+    now = 150;
+    meter(150, 1000);
+    now = 500;
+    meter(500, 1000);
+    now = 600;
+    meter(1000, 1000);
+    expect(seen).toEqual([
+      { done: 100, total: 1000, unit: 'bytes', rate: 1000, etaSec: 0.9 },
+      { done: 500, total: 1000, unit: 'bytes', rate: 1000, etaSec: 0.5 },
+      { done: 1000, total: 1000, unit: 'bytes', rate: 1000 / 0.6, etaSec: 0 },
+    ]);
+  });
+});

@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import { snapshotSource } from '../../src/steps/snapshot-source.js';
+import { stageInContainer } from '../../src/steps/stage-in-container.js';
+import { fakeDb, readFakeDb } from '../fakes/fake-db.js';
+import { sha256Of } from '../fakes/fake-local-files.js';
+import { INCIDENT_ID, makeDeps, type TestWorld } from '../fakes/make-deps.js';
+import { DB, LOCAL, LOCAL_TABLES, setUpOutage } from '../fakes/outage.js';
+import { runStep } from '../fakes/run-step.js';
+
+const STAGED = `/data/.app.db.rescue-${INCIDENT_ID}.incoming`;
+
+async function outage(): Promise<TestWorld> {
+  const world = makeDeps({ container: 'app', db: DB, local: LOCAL });
+  setUpOutage(world);
+  world.facts.container = await world.runtime.inspect('app');
+  world.runtime.calls.length = 0;
+  return world;
+}
+
+describe('snapshot-source', () => {
+  it('snapshots the local copy through SQLite, checks and hashes it', async () => {
+    const world = await outage();
+    world.facts.source = { id: 'local', kind: 'local', path: LOCAL, ok: true, mtime: '', size: 1, tables: LOCAL_TABLES, errors: [] };
+    const run = await runStep(snapshotSource, world.deps);
+    expect(run.exitCode).toBe(0);
+    const dest = `${world.deps.incident.dir}/snapshot.db`;
+    expect(world.sqlite.calls.map((call) => [call.method, ...call.args])).toEqual([['snapshot', LOCAL, dest], ['check', dest, 'full'], ['stats', dest]]);
+    const content = world.files.read(dest);
+    expect(world.facts.snapshot).toEqual({ path: dest, sha256: sha256Of(content), bytes: content.length, tables: LOCAL_TABLES });
+    expect(world.runtime.calls).toEqual([]);
+  });
+
+  it('a backup is copied out of the container first', async () => {
+    const world = await outage();
+    world.facts.source = { id: 'backup:/data/backups/2024-12-31.db', kind: 'backup', path: '/data/backups/2024-12-31.db', ok: true, mtime: '', size: 1, tables: {}, errors: [] };
+    const run = await runStep(snapshotSource, world.deps);
+    expect(run.exitCode).toBe(0);
+    expect(world.runtime.calls).toMatchObject([{ method: 'copyOut', args: [world.facts.container?.id, '/data/backups/2024-12-31.db', `${world.deps.incident.dir}/source-copy`] }]);
+    expect(world.sqlite.calls[0].args[0]).toBe(`${world.deps.incident.dir}/source-copy/2024-12-31.db`);
+  });
+
+  it('a snapshot that fails integrity_check stops the run', async () => {
+    const world = await outage();
+    world.files.put(LOCAL, fakeDb({ tables: { posts: 1 }, errors: ['Page 2: btree damaged'] }));
+    world.facts.source = { id: 'local', kind: 'local', path: LOCAL, ok: true, mtime: '', size: 1, tables: {}, errors: [] };
+    const run = await runStep(snapshotSource, world.deps);
+    expect(run.exitCode).toBe(1);
+    expect(run.failed?.message).toBe(`the snapshot of ${LOCAL} fails integrity_check: Page 2: btree damaged`);
+    expect(world.facts.snapshot).toBeUndefined();
+  });
+});
+
+describe('stage-in-container', () => {
+  async function withSnapshot(): Promise<TestWorld> {
+    const world = await outage();
+    const path = `${world.deps.incident.dir}/snapshot.db`;
+    const content = fakeDb({ tables: LOCAL_TABLES, note: 'snapshot' });
+    world.files.put(path, content);
+    world.facts.snapshot = { path, sha256: sha256Of(content), bytes: content.length, tables: LOCAL_TABLES };
+    world.runtime.calls.length = 0;
+    return world;
+  }
+
+  it('copies the snapshot beside the live file with its owner, and proves the sha256 inside', async () => {
+    const world = await withSnapshot();
+    const run = await runStep(stageInContainer, world.deps, { mutates: true });
+    expect(run.exitCode).toBe(0);
+    const id = world.facts.container?.id;
+    expect(world.runtime.execArgvs()).toEqual([['stat', '-c', '%u %g %a', DB], ['sha256sum', STAGED]]);
+    expect(world.runtime.calls.find((call) => call.method === 'copyIn')?.args).toEqual([id, world.facts.snapshot?.path, '/data', `.app.db.rescue-${INCIDENT_ID}.incoming`, { uid: 1001, gid: 1001, mode: 0o640 }]);
+    expect(world.runtime.fileAt('app', STAGED)?.content).toEqual(world.files.read(world.facts.snapshot?.path as string));
+    expect(readFakeDb(world.runtime.fileAt('app', DB)?.content as Buffer)?.errors).toHaveLength(2);
+    expect(world.facts.stagedPath).toBe(STAGED);
+    expect(run.events.filter((event) => event.type === 'step-progress').at(-1)).toMatchObject({ progress: { done: world.facts.snapshot?.bytes, unit: 'bytes' } });
+  });
+
+  it('a sha256 mismatch fails; the live file is untouched', async () => {
+    const world = await withSnapshot();
+    world.runtime.failExec((argv) => argv[0] === 'sha256sum', { exitCode: 0, stdout: `${'0'.repeat(64)}  ${STAGED}\n`, stderr: '' });
+    const run = await runStep(stageInContainer, world.deps, { mutates: true });
+    expect(run.exitCode).toBe(1);
+    expect(run.failed?.message).toContain('does not match the snapshot');
+    expect(run.failed?.hint).toBe('retry this step; the live database has not been touched');
+  });
+
+  it('no sha256sum in the image: hashed through the archive API', async () => {
+    const world = await withSnapshot();
+    world.runtime.withoutBinary('sha256sum');
+    const run = await runStep(stageInContainer, world.deps, { mutates: true });
+    expect(run.exitCode).toBe(0);
+    expect(world.runtime.calls.some((call) => call.method === 'readFile' && call.args[1] === STAGED)).toBe(true);
+  });
+
+  it('dry-run: plans the copy and changes nothing', async () => {
+    const world = await withSnapshot();
+    const run = await runStep(stageInContainer, world.deps, { mutates: true, isDryRun: true });
+    expect(run.failed?.message).toBeUndefined();
+    expect(run.exitCode).toBe(0);
+    expect(run.events.find((event) => event.type === 'step-not-performed')).toMatchObject({
+      commands: [`docker cp ${world.facts.snapshot?.path} app:${STAGED}`, `docker exec app sha256sum ${STAGED}`],
+    });
+    expect(world.runtime.calls.map((call) => call.method)).toEqual(['exec']);
+    expect(world.runtime.execArgvs()).toEqual([['df', '-Pk', '/data']]);
+    expect(world.runtime.fileAt('app', STAGED)).toBeUndefined();
+    expect(run.findings).toEqual([
+      `free space beside ${DB}: ${10 * 1024 ** 3} bytes, the snapshot needs ${world.facts.snapshot?.bytes}`,
+      'dry-run could not tell: whether the copy into the container and its sha256 check succeed (nothing was copied)',
+    ]);
+  });
+
+  it('dry-run: too little space beside the database is a finding', async () => {
+    const world = await withSnapshot();
+    world.runtime.freeBytes = 0;
+    const run = await runStep(stageInContainer, world.deps, { mutates: true, isDryRun: true });
+    expect(run.findings[0]).toBe(`NOT ENOUGH SPACE: 0 bytes free beside ${DB}, the snapshot needs ${world.facts.snapshot?.bytes}`);
+  });
+});

@@ -1,0 +1,97 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { verify, WRITE_WAIT_MS } from '../../src/steps/verify.js';
+import { fakeDb } from '../fakes/fake-db.js';
+import { sha256Of } from '../fakes/fake-local-files.js';
+import { INCIDENT_ID, makeDeps, type TestWorld } from '../fakes/make-deps.js';
+import { DB, LOCAL_TABLES } from '../fakes/outage.js';
+import { runStep } from '../fakes/run-step.js';
+
+const QUARANTINE = `/data/rescue-quarantine/${INCIDENT_ID}`;
+const SNAPSHOT = fakeDb({ tables: LOCAL_TABLES, note: 'snapshot' });
+
+// After the swap and the start: the snapshot is live, the old files in quarantine.
+async function restored(live: Buffer = SNAPSHOT, health: 'healthy' | null = null): Promise<TestWorld> {
+  const world = makeDeps({ container: 'app', db: DB });
+  world.runtime.addContainer({ name: 'app', health, mounts: [{ destination: '/data', volume: 'app-data' }] });
+  world.runtime.putFile('app', DB, live);
+  world.runtime.putFile('app', `${QUARANTINE}/app.db`, 'old corrupt db');
+  world.runtime.putFile('app', `${QUARANTINE}/app.db-wal`, 'old wal');
+  world.facts.container = await world.runtime.inspect('app');
+  world.facts.snapshot = { path: '/inc/snapshot.db', sha256: sha256Of(SNAPSHOT), bytes: SNAPSHOT.length, tables: LOCAL_TABLES };
+  world.facts.quarantineDir = QUARANTINE;
+  world.facts.swapped = true;
+  world.facts.quarantined = [
+    { from: DB, to: `${QUARANTINE}/app.db`, size: 14, sha256: '' },
+    { from: `${DB}-wal`, to: `${QUARANTINE}/app.db-wal`, size: 7, sha256: '' },
+  ];
+  world.runtime.calls.length = 0;
+  return world;
+}
+
+describe('verify', () => {
+  it('healthy: integrity ok, every row there, quarantine hashed, the app writes', async () => {
+    const world = await restored();
+    world.runtime.appWritesTo('app', `${DB}-wal`);
+    const run = await runStep(verify, world.deps);
+    expect(run.exitCode).toBe(0);
+    expect(run.events.find((event) => event.type === 'step-succeeded')).toMatchObject({ summary: 'integrity ok, rows ≥ snapshot, the app wrote to the database' });
+    // The quarantine is hashed into the record before any check that could fail.
+    expect(world.runtime.execArgvs().slice(0, 2)).toEqual([['sha256sum', `${QUARANTINE}/app.db`], ['sha256sum', `${QUARANTINE}/app.db-wal`]]);
+    expect(world.runtime.execArgvs().slice(2)).toEqual([
+      // No -wal yet beside the live file: the check opens it immutable, so it creates no -wal/-shm of its own.
+      ['sqlite3', '-readonly', `file:${DB}?immutable=1`, 'PRAGMA integrity_check;'],
+      ['sqlite3', '-readonly', '-json', DB, expect.stringContaining('FROM sqlite_schema')],
+      ['sqlite3', '-readonly', '-json', DB, expect.stringContaining('count(*)')],
+    ]);
+    expect(readFileSync(join(world.deps.incident.dir, 'quarantine.sha256'), 'utf8')).toBe(
+      `${sha256Of('old corrupt db')}  ${QUARANTINE}/app.db\n${sha256Of('old wal')}  ${QUARANTINE}/app.db-wal\n`,
+    );
+    expect(JSON.parse(readFileSync(join(world.deps.incident.dir, 'quarantine-manifest.json'), 'utf8'))).toMatchObject({ dir: QUARANTINE, files: [{ sha256: sha256Of('old corrupt db') }, { sha256: sha256Of('old wal') }] });
+    expect(world.clock.sleeps).toEqual([500]);
+  });
+
+  it('a passing health check counts as the app being back', async () => {
+    const world = await restored(SNAPSHOT, 'healthy');
+    const run = await runStep(verify, world.deps);
+    expect(run.exitCode).toBe(0);
+    expect(run.findings.at(-1)).toBe("verified: integrity ok, every snapshot row present, the container's health check passes");
+  });
+
+  it('more rows live than in the snapshot is fine (the app wrote)', async () => {
+    const world = await restored(fakeDb({ tables: { posts: 99, users: 5 } }), 'healthy');
+    expect((await runStep(verify, world.deps)).exitCode).toBe(0);
+  });
+
+  it('rows missing: fails and names the tables', async () => {
+    const world = await restored(fakeDb({ tables: { posts: 39, users: 5 } }));
+    const run = await runStep(verify, world.deps);
+    expect(run.exitCode).toBe(1);
+    expect(run.failed?.message).toBe('the live database lacks rows of the snapshot: posts: 39 rows live, 40 in the snapshot');
+  });
+
+  it('the app never writes within the wait: fails after WRITE_WAIT_MS of (fake) time', async () => {
+    const world = await restored();
+    const before = world.clock.now();
+    const run = await runStep(verify, world.deps);
+    expect(run.exitCode).toBe(1);
+    expect(run.failed?.message).toBe(`the app has not written to ${DB} within 20 s`);
+    expect(run.failed?.hint).toContain('may just be idle');
+    expect(world.clock.now() - before).toBe(WRITE_WAIT_MS);
+  });
+
+  it('the app stops again while we wait: fails', async () => {
+    const world = await restored();
+    world.clock.onAdvance(() => void world.runtime.stop('app', 0));
+    const run = await runStep(verify, world.deps);
+    expect(run.failed?.message).toBe('the app stopped again: app is exited');
+  });
+
+  it('the restored database fails integrity_check: fails and points at the quarantine', async () => {
+    const world = await restored(fakeDb({ tables: LOCAL_TABLES, errors: ['Page 9: never used'] }));
+    const run = await runStep(verify, world.deps);
+    expect(run.failed?.message).toBe('the restored database fails integrity_check: Page 9: never used');
+    expect(run.failed?.hint).toContain(QUARANTINE);
+  });
+});
