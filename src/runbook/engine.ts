@@ -95,7 +95,7 @@ export function createEngine<Deps>(options: EngineOptions<Deps>): Engine {
     const chosen = new Promise<ControlAction>((resolve) => {
       controlWaiter = { resolve, accepts: (action) => actions.includes(action) };
     });
-    emit({ type: 'awaiting-control', at: stamp(), stepId, actions, reason });
+    emit({ type: 'awaiting-control', at: stamp(), stepId, actions, reason, commands: declareCommands(stepId) });
     return chosen;
   }
 
@@ -130,6 +130,11 @@ export function createEngine<Deps>(options: EngineOptions<Deps>): Engine {
     return io;
   }
 
+  function declareCommands(stepId: string): string[] {
+    const step = options.runbook.steps.find((entry) => entry.id === stepId);
+    return step ? options.renderCommands(step) : [];
+  }
+
   function declare(step: StepDefinition): StepDecl {
     return { id: step.id, title: step.title, why: step.why, mutates: step.mutates, skippable: step.skippable, commands: options.renderCommands(step) };
   }
@@ -148,7 +153,7 @@ export function createEngine<Deps>(options: EngineOptions<Deps>): Engine {
   // One attempt at a step: resolves with the outcome, or with the error it failed with (already reported).
   async function attempt(step: StepDefinition, impl: StepImpl<Deps>): Promise<{ outcome?: StepOutcome; error?: unknown }> {
     const started = options.now();
-    emit({ type: 'step-started', at: stamp(), stepId: step.id });
+    emit({ type: 'step-started', at: stamp(), stepId: step.id, commands: options.renderCommands(step) });
     const io = makeIO(step);
     try {
       if (options.isDryRun && step.mutates) {

@@ -69,15 +69,19 @@ export function reduceView(view: RunView, event: RunEvent): RunView {
         steps: event.steps.map((decl) => ({ ...decl, status: 'pending', output: [] })),
       };
     case 'awaiting-control':
-      return { ...view, awaiting: { stepId: event.stepId, actions: event.actions, reason: event.reason }, currentStepId: event.stepId };
+      return {
+        ...updateStep(view, event.stepId, (step) => ({ ...step, commands: event.commands ?? step.commands })),
+        awaiting: { stepId: event.stepId, actions: event.actions, reason: event.reason },
+        currentStepId: event.stepId,
+      };
     case 'step-started':
       return {
-        ...updateStep(view, event.stepId, (step) => ({ ...step, status: 'running', startedAt: event.at, error: undefined, progress: undefined, output: [] })),
+        ...updateStep(view, event.stepId, (step) => ({ ...step, status: 'running', startedAt: event.at, error: undefined, progress: undefined, output: [], commands: event.commands ?? step.commands })),
         awaiting: undefined,
         currentStepId: event.stepId,
       };
     case 'step-progress':
-      return updateStep(view, event.stepId, (step) => ({ ...step, progress: event.progress }));
+      return updateStep(view, event.stepId, (step) => (step.status === 'running' ? { ...step, progress: event.progress } : step));
     case 'step-output':
       return updateStep(view, event.stepId, (step) => ({ ...step, output: [...step.output, event.line].slice(-OUTPUT_LINES) }));
     case 'command':
@@ -97,6 +101,7 @@ export function reduceView(view: RunView, event: RunEvent): RunView {
         ...step,
         status: 'failed',
         durationMs: event.durationMs,
+        progress: undefined,
         error: { message: event.message, hint: event.hint, state: event.state },
       }));
     case 'step-skipped':

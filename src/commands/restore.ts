@@ -1,8 +1,6 @@
 // `sqlite-rescue` / `restore`: builds the real adapters, starts the engine, and renders the TUI or streams events.
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import React from 'react';
-import { render } from 'ink';
 import { createLocalRuntime } from '../adapters/dockerode/index.js';
 import { createSqliteInspector } from '../adapters/better-sqlite3/index.js';
 import { createLocalFiles } from '../adapters/node-fs/local-files.js';
@@ -21,7 +19,6 @@ import { describeRunState } from '../steps/run-state.js';
 import { quarantineDir, stagedPath } from '../steps/container-paths.js';
 import { backupsGlob } from '../steps/test-backups.js';
 import { snapshotPath } from '../steps/snapshot-source.js';
-import { App } from '../ui/App.js';
 import { loadRunbook } from './load-runbook.js';
 import type { RestoreFlags } from './restore-flags.js';
 
@@ -32,6 +29,14 @@ export interface RestoreRun {
   /** Where human text goes when there is no TUI. */
   log?: (line: string) => void;
   runbookName?: string;
+}
+
+// Ink and React load only when a TUI is drawn. Ink decides at import whether it runs under CI (CI=… in the
+// environment) and then draws nothing until the end; an operator at a real terminal must see the screen anyway.
+async function renderApp(subscribe: (listener: (event: RunEvent) => void) => () => void, engine: ReturnType<typeof createEngine>) {
+  if (process.stdout.isTTY) process.env.CI = 'false';
+  const [{ default: React }, { render }, { App }] = await Promise.all([import('react'), import('ink'), import('../ui/App.js')]);
+  return render(React.createElement(App, { subscribe, controller: engine }), { exitOnCtrlC: false });
 }
 
 function placeholderValues(deps: Deps): Record<string, string | undefined> {
@@ -116,7 +121,7 @@ export async function runRestore(run: RestoreRun): Promise<RestoreResult> {
     for (const event of engine.history()) listener(event);
     return engine.subscribe(listener);
   };
-  const ink = flags.yes ? undefined : render(<App subscribe={subscribeFromStart} controller={engine} />, { exitOnCtrlC: false });
+  const ink = flags.yes ? undefined : await renderApp(subscribeFromStart, engine);
   try {
     const exitCode = await engine.run();
     return { exitCode, incidentDir, events: engine.history() };
