@@ -33,9 +33,6 @@ async function restoreAction(options: Record<string, unknown>): Promise<number> 
     ...Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)),
   } as RestoreFlags;
   checkFlags(flags, Boolean(process.stdin.isTTY && process.stdout.isTTY));
-  if (flags.host) {
-    throw new RescueError('--host (production over SSH) is not wired into this build yet', { kind: 'operator', exitCode: 2, hint: 'run the tool on the server itself, against its local Docker engine' });
-  }
   return (await runRestore({ flags })).exitCode;
 }
 

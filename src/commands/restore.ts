@@ -19,6 +19,7 @@ import { describeRunState } from '../steps/run-state.js';
 import { quarantineDir, stagedPath } from '../steps/container-paths.js';
 import { backupsGlob } from '../steps/test-backups.js';
 import { snapshotPath } from '../steps/snapshot-source.js';
+import { connectRemote } from './connect-remote.js';
 import { loadRunbook } from './load-runbook.js';
 import type { RestoreFlags } from './restore-flags.js';
 
@@ -67,13 +68,16 @@ export async function runRestore(run: RestoreRun): Promise<RestoreResult> {
   const started = systemClock.now();
   const incidentId = makeIncidentId(started);
   const incidentDir = resolve(flags.incidentDir ?? `incidents/${incidentId}`);
-  mkdirSync(incidentDir, { recursive: true });
 
-  const runtime = run.runtime ?? createLocalRuntime();
+  // Connect first: a host that cannot be reached leaves nothing behind, not even an empty incident folder.
+  const connection = flags.host ? await connectRemote(flags, incidentId) : undefined;
+  mkdirSync(incidentDir, { recursive: true });
+  const runtime = run.runtime ?? connection?.runtime ?? createLocalRuntime();
   const sqlite = createSqliteInspector();
   const facts: Facts = {};
   const deps: Deps = {
     runtime,
+    remote: connection?.remote,
     sqlite,
     files: createLocalFiles(),
     clock: systemClock,
@@ -128,6 +132,7 @@ export async function runRestore(run: RestoreRun): Promise<RestoreResult> {
   } finally {
     record.close();
     await sqlite.close();
+    await connection?.close();
     if (ink) {
       // Let the last frame (the summary) render before Ink lets go of the terminal.
       await new Promise((done) => setTimeout(done, 50));

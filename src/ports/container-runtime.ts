@@ -115,9 +115,10 @@ export interface ContainerRuntime {
   /**
    * Starts a helper container from the target's own image that shares the target's volumes (VolumesFrom) and
    * runs as the target's user, kept alive so exec works while the target is stopped. Labelled
-   * `sqlite-rescue.helper=<label>`. Throws HelperUnavailableError when the image cannot run it (no `sleep`).
+   * `sqlite-rescue.helper=<label>`. `readOnlyBinds` mount folders of the engine's host read-only (a file uploaded to
+   * the server is copied in from there). Throws HelperUnavailableError when the image cannot run it (no `sleep`).
    */
-  startHelper(targetId: string, label: string): Promise<string>;
+  startHelper(targetId: string, label: string, opts?: { readOnlyBinds?: Array<{ hostPath: string; containerPath: string }> }): Promise<string>;
 
   /** Removes a helper container made by startHelper (only those: refuses anything without the label). */
   removeHelper(helperId: string): Promise<void>;

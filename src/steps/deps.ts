@@ -2,6 +2,7 @@
 import type { Clock } from '../ports/clock.js';
 import type { ContainerRuntime } from '../ports/container-runtime.js';
 import type { LocalFiles } from '../ports/local-files.js';
+import type { HostIdentity, RemoteHost } from '../ports/remote-host.js';
 import type { SqliteInspector } from '../ports/sqlite-inspector.js';
 import type { Facts } from './facts.js';
 
@@ -22,8 +23,20 @@ export interface Incident {
   dir: string;
 }
 
+/** The server reached with --host: the snapshot is uploaded there before the downtime and copied in from there. */
+export interface Remote {
+  host: RemoteHost;
+  identity: HostIdentity;
+  /** How the Docker API travels, for the record. */
+  transport: string;
+  /** Folder on the server for the upload, e.g. /tmp/sqlite-rescue/<incident id>. */
+  stagingDir: string;
+}
+
 export interface Deps {
   runtime: ContainerRuntime;
+  /** Absent: the Docker engine is local and files go in through its archive API. */
+  remote?: Remote;
   sqlite: SqliteInspector;
   files: LocalFiles;
   clock: Clock;

@@ -42,6 +42,10 @@ export const findContainer: StepImpl<Deps> = {
     const dbPath = deps.options.db;
     if (!dbPath) throw new UsageError('the database path inside the container is not known', 'pass --db /path/to/app.db');
     await deps.runtime.ping();
+    if (deps.remote) {
+      const { identity, transport } = deps.remote;
+      io.finding(`connected to ${identity.user}@${identity.host}:${identity.port} over SSH (host key ${identity.hostKeyFingerprint}, ${identity.hostKeyStatus === 'known' ? 'known' : 'newly accepted'}); Docker API via ${transport}`, { identity, transport });
+    }
     const ranked = await candidatesFor(deps, dbPath);
     deps.facts.candidates = ranked;
     const what = deps.options.container ? `matching "${deps.options.container}"` : `running with a file at ${dbPath}`;

@@ -5,7 +5,8 @@ import type { FileOwner } from '../ports/container-runtime.js';
 import type { StepImpl, StepIO } from '../runbook/engine.js';
 import { RescueError } from '../runbook/errors.js';
 import { shellLine } from '../runbook/template.js';
-import type { Deps } from './deps.js';
+import type { Deps, Remote } from './deps.js';
+import type { SnapshotInfo } from './facts.js';
 import { basename, dirname, stagedPath } from './container-paths.js';
 import { execRecorded, sha256InContainer } from './in-container.js';
 import { cannotTell, freeBytesInContainer } from './dry-run-checks.js';
@@ -20,6 +21,41 @@ async function liveOwner(io: StepIO, deps: Deps, containerId: string, dbPath: st
   return { uid: Number(match[1]), gid: Number(match[2]), mode: Number.parseInt(match[3], 8) };
 }
 
+// Over SSH the snapshot travels once: uploaded to the server before any downtime, proven by a sha256 computed there,
+// then copied into the volume on the server by a helper container that mounts the upload folder read-only.
+async function stageThroughServer(io: StepIO, deps: Deps, remote: Remote, containerId: string, staged: string): Promise<void> {
+  const snapshot = deps.facts.snapshot as SnapshotInfo;
+  const mkdir = await remote.host.exec(['mkdir', '-p', remote.stagingDir]);
+  io.command({ argv: ['mkdir', '-p', remote.stagingDir], where: 'host', exitCode: mkdir.exitCode, durationMs: mkdir.durationMs });
+  if (mkdir.exitCode !== 0) throw new RescueError(`cannot create ${remote.stagingDir} on the server: ${mkdir.stderr.trim()}`, { hint: 'check the SSH user may write there' });
+  const free = await remote.host.freeBytes(remote.stagingDir);
+  if (free < snapshot.bytes) {
+    throw new RescueError(`not enough space on the server in ${remote.stagingDir}: ${free} bytes free, the snapshot needs ${snapshot.bytes}`, {
+      kind: 'operator',
+      hint: 'free space there (nothing was changed), then retry this step',
+    });
+  }
+  const uploadPath = `${remote.stagingDir}/snapshot.db`;
+  const upload = await remote.host.upload(snapshot.path, uploadPath, { onProgress: makeProgressMeter(deps.clock.now, io.progress) });
+  io.command({ argv: ['scp', snapshot.path, `${remote.identity.spec}:${uploadPath}`], where: 'local', exitCode: 0, durationMs: upload.durationMs });
+  if (upload.remoteSha256 !== snapshot.sha256) {
+    throw new RescueError(`the upload to ${uploadPath} does not match the snapshot (sha256 ${upload.remoteSha256} on the server, ${snapshot.sha256} here)`, {
+      hint: 'retry this step: the upload starts over; nothing in the container was touched',
+    });
+  }
+  io.finding(`uploaded ${upload.bytes} bytes to ${remote.identity.user}@${remote.identity.host}:${uploadPath} in ${(upload.durationMs / 1000).toFixed(1)} s; sha256 ${upload.remoteSha256} on both ends`, { upload });
+
+  const started = deps.clock.now();
+  const helperId = await deps.runtime.startHelper(containerId, deps.incident.id, { readOnlyBinds: [{ hostPath: remote.stagingDir, containerPath: '/rescue-upload' }] });
+  try {
+    const copy = await execRecorded(io, deps, helperId, ['cp', '/rescue-upload/snapshot.db', staged], 'helper');
+    if (copy.exitCode !== 0) throw new RescueError(`copying the upload into the volume failed: ${(copy.stderr || copy.stdout).trim()}`, { hint: 'the live database is untouched; retry this step' });
+  } finally {
+    await deps.runtime.removeHelper(helperId).catch((error: Error) => io.output(`could not remove the helper container ${helperId}: ${error.message}`));
+  }
+  io.output(`copied into the volume on the server in ${((deps.clock.now() - started) / 1000).toFixed(1)} s`);
+}
+
 export const stageInContainer: StepImpl<Deps> = {
   kind: 'stage-in-container',
   async run(io, deps) {
@@ -29,12 +65,22 @@ export const stageInContainer: StepImpl<Deps> = {
     const staged = stagedPath(dbPath, deps.incident.id);
     await io.confirm(`Copy the snapshot into ${container.name} as ${staged}? Type the container name to confirm.`, container.name);
 
-    const owner = await liveOwner(io, deps, container.id, dbPath);
-    if (!owner) io.output('could not read the live file\'s owner (no stat in the image): the staged file keeps the archive defaults');
-    const started = deps.clock.now();
-    const meter = makeProgressMeter(deps.clock.now, io.progress);
-    await deps.runtime.copyIn(container.id, snapshot.path, dirname(staged), basename(staged), { owner, onProgress: meter });
-    io.command({ argv: ['docker', 'cp', snapshot.path, `${container.name}:${staged}`], where: 'engine', exitCode: 0, durationMs: deps.clock.now() - started });
+    const free = await freeBytesInContainer(io, deps, container.id, dirname(staged));
+    if (free !== undefined && free < snapshot.bytes) {
+      throw new RescueError(`not enough space beside ${dbPath} in ${container.name}: ${free} bytes free, the snapshot needs ${snapshot.bytes}`, {
+        kind: 'operator',
+        hint: 'free space on that volume (nothing was changed), then retry this step',
+      });
+    }
+    if (deps.remote) await stageThroughServer(io, deps, deps.remote, container.id, staged);
+    else {
+      const owner = await liveOwner(io, deps, container.id, dbPath);
+      if (!owner) io.output('could not read the live file\'s owner (no stat in the image): the staged file keeps the archive defaults');
+      const started = deps.clock.now();
+      const meter = makeProgressMeter(deps.clock.now, io.progress);
+      await deps.runtime.copyIn(container.id, snapshot.path, dirname(staged), basename(staged), { owner, onProgress: meter });
+      io.command({ argv: ['docker', 'cp', snapshot.path, `${container.name}:${staged}`], where: 'engine', exitCode: 0, durationMs: deps.clock.now() - started });
+    }
     deps.facts.stagedPath = staged;
 
     const inside = await sha256InContainer(io, deps, container.id, staged);

@@ -106,8 +106,8 @@ export class DockerRuntime implements ContainerRuntime {
     });
   }
 
-  startHelper(targetId: string, label: string): Promise<string> {
-    return this.call(`start helper for ${targetId}`, targetId, () => startHelperContainer(this.docker, targetId, label));
+  startHelper(targetId: string, label: string, opts: { readOnlyBinds?: Array<{ hostPath: string; containerPath: string }> } = {}): Promise<string> {
+    return this.call(`start helper for ${targetId}`, targetId, () => startHelperContainer(this.docker, targetId, label, opts.readOnlyBinds));
   }
 
   removeHelper(helperId: string): Promise<void> {

@@ -10,7 +10,7 @@ const HELPER_LIFETIME_SEC = '86400';
 // How long a fresh helper must stay up before it counts as started (an image whose `sleep` fails exits at once).
 const SETTLE_MS = 300;
 
-export async function startHelperContainer(docker: Dockerode, targetId: string, label: string): Promise<string> {
+export async function startHelperContainer(docker: Dockerode, targetId: string, label: string, readOnlyBinds: Array<{ hostPath: string; containerPath: string }> = []): Promise<string> {
   const target = await docker.getContainer(targetId).inspect();
   const hint =
     'the app image needs a `sleep` binary for the helper; otherwise restart the app and rename the files ' +
@@ -23,7 +23,12 @@ export async function startHelperContainer(docker: Dockerode, targetId: string, 
     Cmd: [HELPER_LIFETIME_SEC],
     Labels: { [HELPER_LABEL]: label },
     NetworkDisabled: true,
-    HostConfig: { VolumesFrom: [target.Id], NetworkMode: 'none', AutoRemove: false },
+    HostConfig: {
+      VolumesFrom: [target.Id],
+      Binds: readOnlyBinds.map((bind) => `${bind.hostPath}:${bind.containerPath}:ro`),
+      NetworkMode: 'none',
+      AutoRemove: false,
+    },
   });
 
   try {
