@@ -3,13 +3,14 @@
 import { Command, CommanderError, Option } from 'commander';
 import { runCheck } from './commands/check.js';
 import { listRunbooks, loadRunbook } from './commands/load-runbook.js';
-import { checkFlags, readConfigFile, type RestoreFlags } from './commands/restore-flags.js';
+import { checkFlags, checkInteraction, readConfigFile, type RestoreFlags } from './commands/restore-flags.js';
 import { runRestore } from './commands/restore.js';
+import { runResume } from './commands/resume.js';
 import { DockerLab } from './adapters/dockerode/docker-lab.js';
 import { createLocalRuntime } from './adapters/dockerode/index.js';
 import { runDrill } from './drill/run-drill.js';
 import { scenarios } from './drill/scenarios.js';
-import { describeError, RescueError, UsageError } from './runbook/errors.js';
+import { describeError, RescueError } from './runbook/errors.js';
 import { runbookToMarkdown } from './runbook/markdown.js';
 
 function restoreOptions(command: Command): Command {
@@ -23,7 +24,8 @@ function restoreOptions(command: Command): Command {
     .option('--yes', 'no questions: take the top-ranked answer where it is unambiguous, exit 2 where it is not', false)
     .option('--json', 'NDJSON events on stdout, human text on stderr (needs --yes)', false)
     .option('--incident-dir <dir>', 'where the record goes (default ./incidents/<UTC timestamp>/)')
-    .addOption(new Option('--accept-new-host-key', 'with --yes: accept and record an unknown SSH host key').default(false));
+    .addOption(new Option('--accept-new-host-key', 'with --yes: accept and record an unknown SSH host key').default(false))
+    .option('--break-stale-lock', 'clear the lock left by a killed run on the same container and database', false);
 }
 
 async function restoreAction(options: Record<string, unknown>): Promise<number> {
@@ -45,6 +47,17 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
   restoreOptions(program).action(async (options) => setExitCode(await restoreAction(options)));
   restoreOptions(program.command('restore').description('the recovery runbook; flags pre-answer its questions')).action(async (options) => setExitCode(await restoreAction(options)));
   program
+    .command('resume')
+    .description('continue an interrupted restore from its incident folder, proving again what it relies on')
+    .argument('[dir]', 'the incident folder (default: the newest unfinished one under ./incidents)')
+    .option('--yes', 'no questions', false)
+    .option('--json', 'NDJSON events on stdout (needs --yes)', false)
+    .option('--break-stale-lock', 'clear a lock left by another killed run', false)
+    .action(async (dir: string | undefined, options: { yes: boolean; json: boolean; breakStaleLock: boolean }) => {
+      checkInteraction(options, Boolean(process.stdin.isTTY && process.stdout.isTTY));
+      setExitCode((await runResume(dir, options)).exitCode);
+    });
+  program
     .command('drill')
     .description('builds a throwaway outage on the Docker engine, runs the recovery against it, scores it, cleans up')
     .option('--scenario <name>', `one of: ${scenarios.map((scenario) => scenario.name).join(', ')}`, 'wal-copyfile')
@@ -59,8 +72,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
         for (const scenario of scenarios) process.stdout.write(`${scenario.name}\n  builds: ${scenario.builds}\n  must end with: ${scenario.mustEndWith}\n`);
         return setExitCode(0);
       }
-      if (options.json && !options.yes) throw new UsageError('--json needs --yes: with JSON on stdout nobody can answer questions', 'add --yes');
-      if (!options.yes && !(process.stdin.isTTY && process.stdout.isTTY)) throw new UsageError('no terminal to run the drill in', 'run it in a terminal, or pass --yes');
+      checkInteraction(options, Boolean(process.stdin.isTTY && process.stdout.isTTY));
       const runtime = createLocalRuntime();
       const log = (line: string) => (options.json || !options.yes ? process.stderr : process.stdout).write(`${line}\n`);
       setExitCode(await runDrill(options, { runtime, lab: new DockerLab(runtime.docker), log }));

@@ -1,5 +1,5 @@
 // The flags of `restore` (and of the TUI), merged over sqlite-rescue.config.{json,yaml}, then checked together.
-import { existsSync, readFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse } from 'yaml';
 import { UsageError } from '../runbook/errors.js';
@@ -15,6 +15,8 @@ export interface RestoreFlags {
   json: boolean;
   incidentDir?: string;
   acceptNewHostKey: boolean;
+  /** Clear a lock left by a run that was killed (its process is gone) instead of refusing. */
+  breakStaleLock?: boolean;
 }
 
 const CONFIG_FIELDS = ['host', 'container', 'db', 'backups', 'local', 'incidentDir'] as const;
@@ -41,11 +43,37 @@ export function readConfigFile(cwd: string): Partial<RestoreFlags> {
   return config;
 }
 
-export function checkFlags(flags: RestoreFlags, hasTerminal: boolean): void {
+// Who answers the questions: the operator at a terminal, or --yes.
+export function checkInteraction(flags: { yes: boolean; json: boolean }, hasTerminal: boolean): void {
   if (flags.json && !flags.yes) throw new UsageError('--json needs --yes: with JSON on stdout nobody can answer questions', 'add --yes (and --container/--db/--local so every answer is given)');
   if (!flags.yes && !hasTerminal) throw new UsageError('no terminal to ask questions in', 'run it in a terminal, or pass --yes to accept the top-ranked answers');
-  if (flags.acceptNewHostKey && !flags.host) throw new UsageError('--accept-new-host-key only makes sense with --host');
+}
+
+export function checkFlags(flags: RestoreFlags, hasTerminal: boolean): void {
+  checkInteraction(flags, hasTerminal);
+  if (flags.acceptNewHostKey && !flags.host) throw new UsageError('--accept-new-host-key only makes sense with --host', 'add --host ALIAS (the server whose new key to accept), or drop --accept-new-host-key');
   if (flags.db !== undefined && !flags.db.startsWith('/')) throw new UsageError(`--db ${flags.db}: the path inside the container must be absolute`, 'e.g. --db /data/app.db');
   if (flags.db !== undefined && (flags.db.endsWith('/') || flags.db.split('/').includes('..'))) throw new UsageError(`--db ${flags.db}: must name a file, without ".." parts`, 'e.g. --db /data/app.db');
   if (flags.yes && !flags.db) throw new UsageError('--yes needs --db: the database path inside the container', 'e.g. --db /data/app.db');
+  if (flags.local !== undefined) checkLocalCopy(flags.local);
+}
+
+// A mistyped --local is said at once, before anything is connected, checked or written (no incident folder either).
+// Whether it is a healthy SQLite database is for choose-source to tell: that takes SQLite.
+function checkLocalCopy(local: string): void {
+  let stat;
+  try {
+    stat = statSync(local);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new UsageError(`--local ${local}: no such file`, 'pass the path of your healthy copy of the database (its -wal beside it, if any)');
+    throw new UsageError(`--local ${local}: cannot look at it (${code ?? (error as Error).message})`, 'check the path and the permissions of its folders');
+  }
+  if (stat.isDirectory()) throw new UsageError(`--local ${local}: is a directory`, 'pass the path of the .db file itself, e.g. --local ./app.db');
+  if (!stat.isFile()) throw new UsageError(`--local ${local}: not a regular file`, 'pass the path of the .db file itself, e.g. --local ./app.db');
+  try {
+    accessSync(local, constants.R_OK);
+  } catch (error) {
+    throw new UsageError(`--local ${local}: not readable by this user (${(error as NodeJS.ErrnoException).code ?? 'no permission'})`, `run as a user who can read it, or make a readable copy (with its -wal) and pass that`);
+  }
 }

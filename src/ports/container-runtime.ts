@@ -1,6 +1,9 @@
 // The Docker engine as the runbook sees it: local socket today, a server over SSH tomorrow.
 // Every method takes a container id (or a name the engine resolves) and never builds a shell string.
 
+/** The label every helper container carries, with the incident id as its value. */
+export const HELPER_LABEL = 'sqlite-rescue.helper';
+
 export type ContainerStateName = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
 
 export interface ContainerSummary {

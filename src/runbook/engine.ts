@@ -42,6 +42,20 @@ export interface StepImpl<Deps> {
   run(io: StepIO, deps: Deps): Promise<StepOutcome>;
   /** Dry-run of a mutating step: read-only checks only, and the exact commands it would run, named in `commands`. */
   plan?(io: StepIO, deps: Deps): Promise<StepOutcome & { commands: string[] }>;
+  /**
+   * Resume: proves from the world as it is now (files, checksums, container state), not from the journal, that this
+   * step's effect is in place, and restores the facts later steps need. Resolves undefined when the step must run
+   * again. Steps without it always run again on resume.
+   */
+  reverify?(io: StepIO, deps: Deps, past: PastStep): Promise<StepOutcome | undefined>;
+}
+
+/** What the journal of an interrupted run says a step ended with. */
+export interface PastStep {
+  /** When it succeeded. */
+  at: string;
+  summary: string;
+  data?: unknown;
 }
 
 export interface EngineOptions<Deps> {
@@ -60,6 +74,8 @@ export interface EngineOptions<Deps> {
   finish(result: { exitCode: number; headline: string }): { exitCode: number; headline: string; downtimeMs?: number };
   /** When the run stops early: what state things are in and what to do (e.g. "the app is stopped: docker start X"). */
   describeState?(): string | undefined;
+  /** Resuming an interrupted run: the steps its journal says succeeded. */
+  resumeFrom?: ReadonlyMap<string, PastStep>;
 }
 
 export interface Engine {
@@ -173,6 +189,28 @@ export function createEngine<Deps>(options: EngineOptions<Deps>): Engine {
     }
   }
 
+  // On resume: a step the journal calls done counts as done only if it proves so now.
+  async function reverified(step: StepDefinition, impl: StepImpl<Deps>): Promise<{ isDone: boolean; outcome?: StepOutcome; error?: unknown }> {
+    const past = options.resumeFrom?.get(step.id);
+    if (!past || !impl.reverify) return { isDone: false };
+    const started = options.now();
+    emit({ type: 'step-started', at: stamp(), stepId: step.id, commands: options.renderCommands(step) });
+    const io = makeIO(step);
+    try {
+      const outcome = await impl.reverify(io, options.deps, past);
+      if (!outcome) {
+        io.output('done before the interruption, but not in place now: running it again');
+        return { isDone: false };
+      }
+      emit({ type: 'step-succeeded', at: stamp(), stepId: step.id, durationMs: options.now() - started, summary: `verified after the interruption: ${outcome.summary}`, data: outcome.data });
+      return { isDone: true, outcome };
+    } catch (error) {
+      const described = describeError(error);
+      emit({ type: 'step-failed', at: stamp(), stepId: step.id, durationMs: options.now() - started, message: described.message, hint: described.hint, state: options.describeState?.() });
+      return { isDone: false, error };
+    }
+  }
+
   async function run(): Promise<number> {
     const { runbook } = options;
     emit({
@@ -189,6 +227,11 @@ export function createEngine<Deps>(options: EngineOptions<Deps>): Engine {
     for (const step of runbook.steps) {
       const impl = options.impls.get(step.uses);
       if (!impl) return finishRun(1, `no implementation for step kind "${step.uses}"`);
+
+      const resumed = await reverified(step, impl);
+      if (resumed.error) return finishRun(resumed.error instanceof RescueError ? resumed.error.exitCode : 1, withState(`${step.title} could not be verified: ${describeError(resumed.error).message}`));
+      if (resumed.outcome?.end) return finishRun(resumed.outcome.end.exitCode, resumed.outcome.end.headline);
+      if (resumed.isDone) continue;
 
       if (options.isInteractive) {
         const action = await waitForControl(step.id, step.skippable ? ['continue', 'skip', 'quit'] : ['continue', 'quit'], 'before-step');

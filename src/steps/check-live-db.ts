@@ -56,10 +56,18 @@ export const checkLiveDb: StepImpl<Deps> = {
       if (answer.kind === 'yes-no' && !answer.yes) {
         return { summary: 'healthy: integrity_check says ok', end: { exitCode: 0, headline: `nothing to recover: ${dbPath} in ${container.name} is healthy` } };
       }
-      return { summary: 'healthy, restoring anyway at the operator\'s request' };
+      return { summary: 'healthy, restoring anyway at the operator\'s request', data: live };
     }
     const summary = `CORRUPT: ${live.errorCount} error${live.errorCount === 1 ? '' : 's'} (${live.check}, ${live.via}); first: ${live.errors[0]}`;
     io.finding(`the live database ${dbPath} is corrupt: ${live.errorCount} error(s), first: ${live.errors[0]}`, { errors: live.errors });
     return { summary, data: live };
+  },
+  // What the live database was before the restore is history: the file may have been swapped since.
+  async reverify(io, deps, past) {
+    const live = past.data as LiveCheck | undefined;
+    if (!live) return undefined;
+    deps.facts.live = live;
+    deps.facts.hasSqlite3 = live.via === 'sqlite3 in the container';
+    return { summary: past.summary, data: live };
   },
 };

@@ -17,6 +17,23 @@ function describeSource(source: SourceCandidate): string {
   return `${source.kind === 'local' ? 'local copy' : 'backup'} ${source.path}  ${source.size} bytes  modified ${source.mtime}  ${source.ok ? rows : `CORRUPT: ${source.errors[0]}`}`;
 }
 
+// SQLite could not even open the copy read-only. A hot -journal (a writer died mid-transaction in rollback-journal
+// mode) is the common case: the file is only consistent once SQLite rolls the journal back, which is a write to the
+// operator's file — not done here.
+function unreadableLocal(path: string, error: unknown): RescueError {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/SQLITE_READONLY_ROLLBACK/.test(message)) {
+    return new UsageError(
+      `--local ${path}: a hot journal ${path}-journal lies beside it (a writer stopped mid-transaction), so the file is not consistent until SQLite rolls that journal back, which a read-only open will not do`,
+      `copy ${path} and ${path}-journal together into a new folder, open the copy once with \`sqlite3 COPY.db 'PRAGMA integrity_check;'\` (that rolls the journal back), then pass --local COPY.db; nothing was changed`,
+    );
+  }
+  return new RescueError(`--local ${path}: SQLite cannot open it read-only: ${message}`, {
+    kind: 'operator',
+    hint: 'check the file and its folder (a read-only folder needs the -shm to exist already), or pass another copy; nothing was changed',
+  });
+}
+
 async function inspectLocal(io: StepIO, deps: Deps, path: string): Promise<SourceCandidate> {
   const stat = await deps.files.stat(path).catch((error: NodeJS.ErrnoException) => {
     throw new UsageError(`--local ${path}: cannot read it (${error.code ?? error.message})`, 'check the path and its permissions');
@@ -25,7 +42,9 @@ async function inspectLocal(io: StepIO, deps: Deps, path: string): Promise<Sourc
   if (!stat.isFile) throw new UsageError(`--local ${path}: not a regular file`, 'pass the path of the .db file itself');
   const wal = await deps.files.stat(`${path}-wal`);
   const started = deps.clock.now();
-  const check = await deps.sqlite.check(path, 'full');
+  const check = await deps.sqlite.check(path, 'full').catch((error: unknown) => {
+    throw unreadableLocal(path, error);
+  });
   io.command({ argv: ['sqlite3', '-readonly', path, 'PRAGMA integrity_check;'], where: 'local', exitCode: check.ok ? 0 : 1, durationMs: deps.clock.now() - started });
   const tables = check.ok ? (await deps.sqlite.stats(path)).tables : {};
   const mtime = [stat.mtime, wal?.mtime].filter((time): time is string => Boolean(time)).sort().at(-1) as string;
@@ -81,5 +100,10 @@ export const chooseSource: StepImpl<Deps> = {
     if (newer.length > 0) io.finding(`note: ${newer.map((source) => source.path).join(', ')} hold(s) more rows than the chosen source`);
     io.finding(`source: ${describeSource(chosen)}`);
     return { summary: `${chosen.kind === 'local' ? 'local copy' : 'backup'} ${chosen.path} (${totalRows(chosen.tables)} rows)`, data: chosen };
+  },
+  // The choice stands; the snapshot taken from it is what gets re-verified.
+  async reverify(io, deps, past) {
+    deps.facts.source = past.data as SourceCandidate;
+    return { summary: past.summary, data: past.data };
   },
 };

@@ -43,4 +43,9 @@ export interface Deps {
   options: RestoreOptions;
   incident: Incident;
   facts: Facts;
+  /**
+   * Takes the lock on one container's database for this run (released when the run ends). Throws when another run
+   * holds it. Absent in dry-runs, which change nothing.
+   */
+  lockTarget?: (key: string, containerName: string) => Promise<void>;
 }

@@ -52,6 +52,8 @@ export interface QuarantinedFile {
 }
 
 export interface Facts {
+  /** Dry-run: what would make the real restore fail (a read-only mount, not enough space), for the headline. */
+  dryRunBlockers?: string[];
   /** find-container */
   candidates?: RankedContainer[];
   container?: ContainerDetails;

@@ -1,6 +1,6 @@
 // Step find-container: which container is production, among PR previews running the same image.
-import type { ContainerDetails, Mount } from '../ports/container-runtime.js';
-import type { StepImpl } from '../runbook/engine.js';
+import { HELPER_LABEL, type ContainerDetails, type Mount } from '../ports/container-runtime.js';
+import type { StepImpl, StepIO } from '../runbook/engine.js';
 import { RescueError, UsageError } from '../runbook/errors.js';
 import type { Deps } from './deps.js';
 import { matchesContainer, rankContainers, type RankedContainer } from './rank-containers.js';
@@ -23,8 +23,41 @@ export function findDataMount(details: ContainerDetails, dbPath: string): Mount 
     .sort((a, b) => b.destination.length - a.destination.length)[0];
 }
 
+function notRunningHint(details: ContainerDetails): string {
+  if (details.state === 'paused') return `unpause it first: docker unpause ${details.name}`;
+  // A restart loop: `docker start` is not the answer, the app exits again at once.
+  if (details.state === 'restarting') return `it keeps exiting and Docker restarts it: see why with \`docker logs --tail 50 ${details.name}\`; the tool needs it running to check and stage — if it crashes on the corrupt database itself, follow \`sqlite-rescue runbook print\` by hand`;
+  return `start it first (docker start ${details.name}) so its database can be checked, or pick the running one`;
+}
+
+// A tmpfs vanishes when the container stops (the swap stops it), and a read-only mount cannot take the staged copy:
+// both are refused before anything is copied. A dry-run only reports the read-only mount, so it still checks the rest.
+function refuseUnsafeMount(io: StepIO, deps: Deps, details: ContainerDetails, mount: Mount, dbPath: string): void {
+  if (mount.type === 'tmpfs') {
+    throw new RescueError(`${dirname(dbPath)} in ${details.name} is on a tmpfs: its content is lost when the container stops, and the restore must stop it`, {
+      kind: 'operator',
+      exitCode: 2,
+      hint: `copy the database out first (docker cp ${details.name}:${dbPath} .) and keep it; then move the app's data to a volume or bind mount — nothing was changed`,
+    });
+  }
+  if (!mount.rw) {
+    const what = `${mount.destination} is mounted read-only in ${details.name}`;
+    if (io.isDryRun) {
+      io.finding(`RESTORE NOT POSSIBLE AS MOUNTED: ${what}; the snapshot could not be staged there`);
+      (deps.facts.dryRunBlockers ??= []).push(what);
+      return;
+    }
+    throw new RescueError(`${what}: the snapshot cannot be staged beside ${dbPath}`, {
+      kind: 'operator',
+      exitCode: 2,
+      hint: `recreate the container with that volume writable (drop ":ro"), then run the restore again — nothing was changed`,
+    });
+  }
+}
+
 async function candidatesFor(deps: Deps, dbPath: string): Promise<RankedContainer[]> {
-  const all = await deps.runtime.listContainers();
+  // Helper containers of an interrupted run share the app's name as a prefix: never candidates.
+  const all = (await deps.runtime.listContainers()).filter((container) => !(HELPER_LABEL in container.labels));
   const query = deps.options.container;
   let matching = query ? all.filter((container) => matchesContainer(container, query)) : all.filter((container) => container.state === 'running');
   if (!query) {
@@ -79,7 +112,7 @@ export const findContainer: StepImpl<Deps> = {
       throw new RescueError(`container ${details.name} is ${details.state}, not running`, {
         kind: 'operator',
         exitCode: 2,
-        hint: details.state === 'paused' ? `unpause it first: docker unpause ${details.name}` : `start it first (docker start ${details.name}) so its database can be checked, or pick the running one`,
+        hint: notRunningHint(details),
       });
     }
     const mount = findDataMount(details, dbPath);
@@ -90,9 +123,22 @@ export const findContainer: StepImpl<Deps> = {
         hint: 'the tool swaps files from a helper container that shares the volumes of the app; a database in the container layer is lost on every redeploy anyway — check --db',
       });
     }
+    refuseUnsafeMount(io, deps, details, mount, dbPath);
     deps.facts.container = details;
     deps.facts.dataMount = `${mount.type} ${mount.name ?? mount.source} at ${mount.destination}`;
+    await deps.lockTarget?.(`${deps.runtime.describe()}|${details.id}|${dbPath}`, details.name);
     io.finding(`production container: ${details.name} (${details.image}), data on ${deps.facts.dataMount}`);
     return { summary: `${details.name} (${details.image}, ${details.state})`, data: { container: details.name, id: details.id, image: details.image } };
+  },
+  // The same container, by id, whatever state the interruption left it in.
+  async reverify(io, deps, past) {
+    const { id } = past.data as { id: string };
+    const details = await deps.runtime.inspect(id);
+    const mount = findDataMount(details, deps.options.db as string);
+    if (!mount) return undefined;
+    await deps.lockTarget?.(`${deps.runtime.describe()}|${details.id}|${deps.options.db}`, details.name);
+    deps.facts.container = details;
+    deps.facts.dataMount = `${mount.type} ${mount.name ?? mount.source} at ${mount.destination}`;
+    return { summary: `${details.name} (${details.image}, now ${details.state})`, data: past.data };
   },
 };

@@ -6,8 +6,10 @@ import type { StepImpl, StepIO } from '../runbook/engine.js';
 import { RescueError } from '../runbook/errors.js';
 import { shellLine } from '../runbook/template.js';
 import type { Deps } from './deps.js';
-import type { QuarantinedFile } from './facts.js';
-import { basename, join, quarantineDir, sidecars, stagedPath } from './container-paths.js';
+import type { QuarantinedFile, SnapshotInfo } from './facts.js';
+import type { PathStat } from '../ports/container-runtime.js';
+import { HELPER_LABEL } from '../ports/container-runtime.js';
+import { basename, dirname, join, quarantineDir, sidecars, stagedPath } from './container-paths.js';
 import { execRecorded } from './in-container.js';
 import { missingHelperBinaries, cannotTell } from './dry-run-checks.js';
 import { writeQuarantineManifest } from './quarantine-manifest.js';
@@ -17,6 +19,45 @@ async function mustRun(io: StepIO, deps: Deps, helperId: string, argv: string[],
   const result = await execRecorded(io, deps, helperId, argv, 'helper');
   if (result.exitCode !== 0) {
     throw new RescueError(`${shellLine(argv)} failed (exit ${result.exitCode}): ${(result.stderr || result.stdout).trim()}`, { hint: state });
+  }
+}
+
+interface SwapState {
+  staged: PathStat | null;
+  quarantined: QuarantinedFile[];
+  /** The old database is in quarantine, no staged copy waits, and the live name holds a file of the snapshot's size. */
+  isSwapped: boolean;
+}
+
+// Read from the volume itself (archive API: works with the app stopped), never from the journal.
+async function readSwapState(deps: Deps, containerId: string, stagedAt: string): Promise<SwapState> {
+  const dbPath = deps.options.db as string;
+  const quarantine = quarantineDir(dbPath, deps.incident.id);
+  const snapshot = deps.facts.snapshot as SnapshotInfo;
+  const staged = await deps.runtime.statPath(containerId, stagedAt);
+  const quarantined: QuarantinedFile[] = [];
+  const { wal, shm } = sidecars(dbPath);
+  for (const from of [dbPath, wal, shm]) {
+    const to = join(quarantine, basename(from));
+    const stat = await deps.runtime.statPath(containerId, to);
+    if (stat) quarantined.push({ from, to, size: stat.size, sha256: '' });
+  }
+  const live = await deps.runtime.statPath(containerId, dbPath);
+  const isSwapped = quarantined.some((file) => file.from === dbPath) && !staged && live !== null && live.size >= snapshot.bytes;
+  return { staged, quarantined, isSwapped };
+}
+
+function recordQuarantine(deps: Deps, quarantine: string, files: QuarantinedFile[]): void {
+  deps.facts.quarantineDir = quarantine;
+  deps.facts.quarantined = files;
+}
+
+// A helper left by a run killed mid-swap would keep the volume busy and confuse a reader: remove it first.
+async function removeStaleHelpers(io: StepIO, deps: Deps): Promise<void> {
+  const stale = (await deps.runtime.listContainers()).filter((container) => container.labels[HELPER_LABEL] === deps.incident.id);
+  for (const helper of stale) {
+    await deps.runtime.removeHelper(helper.id);
+    io.output(`removed the helper container ${helper.name} left by the interrupted run`);
   }
 }
 
@@ -41,39 +82,54 @@ export const quarantineAndSwap: StepImpl<Deps> = {
     const quarantine = quarantineDir(dbPath, deps.incident.id);
     await io.confirm(`Move ${dbPath} and its -wal/-shm into ${quarantine} and put the snapshot in its place? Type the container name to confirm.`, container.name);
 
-    const stagedStat = await deps.runtime.statPath(container.id, staged);
-    if (!stagedStat || stagedStat.size !== snapshot.bytes) {
-      throw new RescueError(`the staged copy ${staged} is ${stagedStat ? `${stagedStat.size} bytes, not ${snapshot.bytes}` : 'gone'}`, {
-        hint: `nothing was moved; the app is stopped: run stage-in-container again, or start the app with docker start ${container.name}`,
+    // Read through the archive API first (works with the app stopped): an interrupted run may have done part of this.
+    const before = await readSwapState(deps, container.id, staged);
+    if (before.isSwapped) {
+      recordQuarantine(deps, quarantine, before.quarantined);
+      await writeQuarantineManifest(deps);
+      deps.facts.swapped = true;
+      return { summary: `already swapped before the interruption: ${dbPath} is the snapshot, old files in ${quarantine}`, data: { quarantine, moved: before.quarantined } };
+    }
+    if (!before.staged || before.staged.size !== snapshot.bytes) {
+      throw new RescueError(`the staged copy ${staged} is ${before.staged ? `${before.staged.size} bytes, not ${snapshot.bytes}` : 'gone'}`, {
+        hint: before.quarantined.length === 0
+          ? `nothing was moved; the app is stopped: run stage-in-container again, or start the app with docker start ${container.name}`
+          : `${before.quarantined.map((file) => file.from).join(', ')} are in ${quarantine}; the app is stopped: stage the snapshot again (retry stage-in-container) before going on`,
       });
     }
 
+    await removeStaleHelpers(io, deps);
     const helperId = await deps.runtime.startHelper(container.id, deps.incident.id);
     io.command({ argv: ['docker', 'run', '-d', '--volumes-from', container.name, '--entrypoint', 'sleep', container.image, '86400'], where: 'engine', exitCode: 0, durationMs: 0 });
     try {
       await mustRun(io, deps, helperId, ['mkdir', '-p', quarantine], `nothing was moved; the app is stopped: docker start ${container.name} to bring it back as it was`);
       const { wal, shm } = sidecars(dbPath);
-      const moved: QuarantinedFile[] = [];
+      const moved = [...before.quarantined];
       for (const path of [dbPath, wal, shm]) {
+        const to = join(quarantine, basename(path));
+        // Moved before an interruption: never move a second file over it.
+        if (moved.some((file) => file.to === to)) continue;
         const stat = await deps.runtime.statPath(helperId, path);
         if (!stat) continue;
-        const to = join(quarantine, basename(path));
         const state = moved.length === 0
           ? `nothing was moved; the app is stopped: docker start ${container.name} to bring it back as it was`
-          : `${moved.map((file) => file.from).join(', ')} already moved to ${quarantine}; move them back before starting the app, or resume`;
+          : `${moved.map((file) => file.from).join(', ')} already moved to ${quarantine}; the app is stopped: run \`sqlite-rescue resume\` to finish`;
         await mustRun(io, deps, helperId, ['mv', path, to], state);
         moved.push({ from: path, to, size: stat.size, sha256: '' });
-        deps.facts.quarantineDir = quarantine;
-        deps.facts.quarantined = moved;
+        recordQuarantine(deps, quarantine, moved);
         await writeQuarantineManifest(deps);
         io.output(`moved ${path} → ${to} (${stat.size} bytes)`);
       }
 
       const leftovers = [];
-      for (const path of [wal, shm]) if (await deps.runtime.statPath(helperId, path)) leftovers.push(path);
-      if (leftovers.length > 0) throw new RescueError(`${leftovers.join(', ')} still beside the database after the move`, { hint: `the app is stopped and the staged copy is not in place; inspect ${quarantine}` });
+      for (const path of [dbPath, wal, shm]) if (await deps.runtime.statPath(helperId, path)) leftovers.push(path);
+      if (leftovers.length > 0) {
+        throw new RescueError(`${leftovers.join(', ')} still beside the database although ${quarantine} holds its namesake`, {
+          hint: `the app is stopped and the staged copy is not in place; something else wrote there: look at ${dirname(dbPath)} and ${quarantine} before going on`,
+        });
+      }
 
-      await mustRun(io, deps, helperId, ['mv', staged, dbPath], `the corrupted files are in ${quarantine} and ${dbPath} is missing: run mv ${staged} ${dbPath} in a helper, or resume`);
+      await mustRun(io, deps, helperId, ['mv', staged, dbPath], `the corrupted files are in ${quarantine} and ${dbPath} is missing; the app is stopped: run \`sqlite-rescue resume\` to finish`);
       const live = await deps.runtime.statPath(helperId, dbPath);
       if (!live || live.size !== snapshot.bytes) {
         throw new RescueError(`${dbPath} is ${live ? `${live.size} bytes, not ${snapshot.bytes}` : 'missing'} after the rename`, { hint: `the corrupted files are in ${quarantine}; the app is stopped` });
@@ -84,6 +140,16 @@ export const quarantineAndSwap: StepImpl<Deps> = {
     } finally {
       await deps.runtime.removeHelper(helperId).catch((error: Error) => io.output(`could not remove the helper container ${helperId}: ${error.message}`));
     }
+  },
+  // Done when the quarantine holds the old database, no staged copy waits, and the live file is the snapshot's size.
+  async reverify(io, deps, past) {
+    const container = requireFact(deps.facts.container, 'the container', 'find-container');
+    const quarantine = quarantineDir(deps.options.db as string, deps.incident.id);
+    const state = await readSwapState(deps, container.id, stagedPath(deps.options.db as string, deps.incident.id));
+    if (!state.isSwapped) return undefined;
+    recordQuarantine(deps, quarantine, state.quarantined);
+    deps.facts.swapped = true;
+    return { summary: `${deps.options.db} is the snapshot; ${state.quarantined.length} old file(s) in ${quarantine}`, data: past.data };
   },
   async plan(io, deps) {
     const container = requireFact(deps.facts.container, 'the container', 'find-container');

@@ -39,4 +39,14 @@ export const snapshotSource: StepImpl<Deps> = {
     io.finding(`snapshot ${dest}: ${snap.bytes} bytes, sha256 ${sha256}, ${totalRows(stats.tables)} rows`, { sha256, tables: stats.tables });
     return { summary: `${snap.bytes} bytes, ${totalRows(stats.tables)} rows, integrity ok, sha256 ${sha256.slice(0, 12)}…`, data: { sha256, bytes: snap.bytes, tables: stats.tables } };
   },
+  // The snapshot file must still be there with the sha256 the journal recorded.
+  async reverify(io, deps, past) {
+    const recorded = past.data as { sha256: string; bytes: number; tables: Record<string, number> };
+    const path = snapshotPath(deps);
+    if (!(await deps.files.stat(path))) return undefined;
+    const sha256 = await deps.files.sha256(path);
+    if (sha256 !== recorded.sha256) return undefined;
+    deps.facts.snapshot = { path, sha256, bytes: recorded.bytes, tables: recorded.tables };
+    return { summary: `${path} still has sha256 ${sha256.slice(0, 12)}…`, data: recorded };
+  },
 };

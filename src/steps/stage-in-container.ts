@@ -7,7 +7,7 @@ import { RescueError } from '../runbook/errors.js';
 import { shellLine } from '../runbook/template.js';
 import type { Deps, Remote } from './deps.js';
 import type { SnapshotInfo } from './facts.js';
-import { basename, dirname, stagedPath } from './container-paths.js';
+import { basename, dirname, join, quarantineDir, stagedPath } from './container-paths.js';
 import { execRecorded, sha256InContainer } from './in-container.js';
 import { cannotTell, freeBytesInContainer } from './dry-run-checks.js';
 import { makeProgressMeter } from './progress-meter.js';
@@ -92,13 +92,38 @@ export const stageInContainer: StepImpl<Deps> = {
     io.finding(`staged ${staged} in ${container.name}: sha256 matches (${inside})`);
     return { summary: `staged ${staged} (${snapshot.bytes} bytes, sha256 verified in the container)`, data: { staged, sha256: inside } };
   },
+  // The staged copy is in place with the snapshot's sha256, or it was already renamed to the live name by the swap.
+  async reverify(io, deps, past) {
+    const container = requireFact(deps.facts.container, 'the container', 'find-container');
+    const snapshot = requireFact(deps.facts.snapshot, 'the snapshot', 'snapshot-source');
+    const staged = stagedPath(deps.options.db as string, deps.incident.id);
+    const present = await deps.runtime.statPath(container.id, staged);
+    if (present) {
+      if (present.size !== snapshot.bytes) return undefined;
+      const helperId = container.state === 'running' ? container.id : await deps.runtime.startHelper(container.id, deps.incident.id);
+      try {
+        if ((await sha256InContainer(io, deps, helperId, staged)) !== snapshot.sha256) return undefined;
+      } finally {
+        if (helperId !== container.id) await deps.runtime.removeHelper(helperId);
+      }
+      deps.facts.stagedPath = staged;
+      return { summary: `${staged} still matches the snapshot`, data: past.data };
+    }
+    const quarantined = await deps.runtime.statPath(container.id, join(quarantineDir(deps.options.db as string, deps.incident.id), basename(deps.options.db as string)));
+    if (!quarantined) return undefined;
+    deps.facts.stagedPath = staged;
+    return { summary: 'the staged copy was already moved into place by the swap', data: past.data };
+  },
   async plan(io, deps) {
     const container = requireFact(deps.facts.container, 'the container', 'find-container');
     const snapshot = requireFact(deps.facts.snapshot, 'the snapshot', 'snapshot-source');
     const staged = stagedPath(deps.options.db as string, deps.incident.id);
     const free = await freeBytesInContainer(io, deps, container.id, dirname(staged));
     if (free === undefined) cannotTell(io, `the free space beside ${deps.options.db} (no df in the image)`);
-    else if (free < snapshot.bytes) io.finding(`NOT ENOUGH SPACE: ${free} bytes free beside ${deps.options.db}, the snapshot needs ${snapshot.bytes}`);
+    else if (free < snapshot.bytes) {
+      io.finding(`NOT ENOUGH SPACE: ${free} bytes free beside ${deps.options.db}, the snapshot needs ${snapshot.bytes}`);
+      (deps.facts.dryRunBlockers ??= []).push(`not enough space beside ${deps.options.db} (${free} bytes free, ${snapshot.bytes} needed)`);
+    }
     else io.finding(`free space beside ${deps.options.db}: ${free} bytes, the snapshot needs ${snapshot.bytes}`);
     cannotTell(io, 'whether the copy into the container and its sha256 check succeed (nothing was copied)');
     return {

@@ -27,6 +27,12 @@ export const startApp: StepImpl<Deps> = {
     io.finding(`started ${container.name}${downtime === undefined ? '' : `: downtime ${(downtime / 1000).toFixed(1)} s (stop → start)`}`);
     return { summary: `started ${container.name}${downtime === undefined ? '' : `, downtime ${(downtime / 1000).toFixed(1)} s`}` };
   },
+  async reverify(io, deps, past) {
+    const container = requireFact(deps.facts.container, 'the container', 'find-container');
+    if ((await deps.runtime.inspect(container.id)).state !== 'running') return undefined;
+    deps.facts.startedAt = Date.parse(past.at);
+    return { summary: `${container.name} is running` };
+  },
   async plan(io, deps) {
     const container = requireFact(deps.facts.container, 'the container', 'find-container');
     cannotTell(io, `whether ${container.name} starts and writes on the restored database`);

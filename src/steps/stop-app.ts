@@ -22,6 +22,12 @@ export const stopApp: StepImpl<Deps> = {
     io.finding(`stopped ${container.name} at ${new Date(deps.facts.stoppedAt).toISOString()} (now ${state})`);
     return { summary: `stopped ${container.name} in ${((deps.facts.stoppedAt - started) / 1000).toFixed(1)} s` };
   },
+  async reverify(io, deps, past) {
+    const container = requireFact(deps.facts.container, 'the container', 'find-container');
+    if ((await deps.runtime.inspect(container.id)).state === 'running') return undefined;
+    deps.facts.stoppedAt = Date.parse(past.at);
+    return { summary: `${container.name} is still stopped` };
+  },
   async plan(io, deps) {
     const container = requireFact(deps.facts.container, 'the container', 'find-container');
     cannotTell(io, `whether ${container.name} stops cleanly within ${STOP_TIMEOUT_SEC} s, and so the real downtime`);

@@ -63,7 +63,7 @@ export const testBackups: StepImpl<Deps> = {
     if (paths.length === 0) {
       deps.facts.backups = [];
       io.finding(`no backup matches ${glob}`);
-      return { summary: `no backup matches ${glob}` };
+      return { summary: `no backup matches ${glob}`, data: [] };
     }
     let done = 0;
     io.progress({ done, total: paths.length, unit: 'files' });
@@ -78,5 +78,9 @@ export const testBackups: StepImpl<Deps> = {
     const healthy = reports.filter((report) => report.ok).length;
     io.finding(`${healthy} of ${reports.length} backups pass integrity_check`, reports.map(({ path, ok, size, mtime, errorCount }) => ({ path, ok, size, mtime, errorCount })));
     return { summary: `${healthy} of ${reports.length} backups healthy`, data: reports };
+  },
+  async reverify(io, deps, past) {
+    deps.facts.backups = (past.data as BackupReport[] | undefined) ?? [];
+    return { summary: past.summary, data: past.data };
   },
 };

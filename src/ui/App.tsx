@@ -5,12 +5,15 @@ import { ActivePrompt } from './ActivePrompt.js';
 import { Footer } from './Footer.js';
 import { Header } from './Header.js';
 import { Help } from './Help.js';
-import { getAvailableKeys, getFocusStep } from './presentation/screen-state.js';
+import { measureScreen } from './presentation/measure-screen.js';
+import { chooseLayout, FINISHED_LAYOUTS, LIVE_LAYOUTS } from './presentation/screen-layout.js';
+import { getAvailableKeys, getFocusStep, type ControlKey } from './presentation/screen-state.js';
 import { StepDetail } from './StepDetail.js';
 import { StepList } from './StepList.js';
 import { Summary } from './Summary.js';
 import { useRefState } from './use-ref-state.js';
 import { useRunView, type Subscribe } from './use-run-view.js';
+import { useTerminalSize } from './use-terminal-size.js';
 
 export type ControlAction = 'continue' | 'skip' | 'retry' | 'quit';
 
@@ -35,6 +38,7 @@ const CONTROL_KEYS: Record<string, ControlAction> = { s: 'skip', r: 'retry', q: 
 
 export function App({ subscribe, controller, initialEvents }: AppProps) {
   const { view, readView } = useRunView(subscribe, initialEvents);
+  const { rows, columns } = useTerminalSize();
   const [isHelpOpen, readIsHelpOpen, writeIsHelpOpen] = useRefState(false);
   // The prompt stays in the view until the engine echoes prompt-answered; this stops a second Enter answering twice.
   const [answeredPromptId, readAnsweredPromptId, writeAnsweredPromptId] = useRefState<string | undefined>(undefined);
@@ -57,10 +61,14 @@ export function App({ subscribe, controller, initialEvents }: AppProps) {
       const action = CONTROL_KEYS[input];
       if (action) controller.control(action);
     },
-    { isActive: prompt === undefined },
+    { isActive: prompt === undefined && view.finished === undefined },
   );
 
   const focusStep = getFocusStep(view);
+  const keys: ControlKey[] = isShowingHelp ? ['help'] : getAvailableKeys(view);
+  const parts = { view, focusStep, isShowingHelp, hasFooter: keys.length > 0, columns };
+  const layout = chooseLayout(view.finished ? FINISHED_LAYOUTS : LIVE_LAYOUTS, rows, (candidate) => measureScreen(parts, candidate));
+  const gap = layout.hasGaps ? 1 : 0;
   const answer = (promptAnswer: PromptAnswer) => {
     if (!prompt || readAnsweredPromptId() === prompt.id) return;
     writeAnsweredPromptId(prompt.id);
@@ -70,26 +78,38 @@ export function App({ subscribe, controller, initialEvents }: AppProps) {
   return (
     <Box flexDirection="column">
       <Header runbook={view.runbook} target={view.target} incidentId={view.incidentId} isDryRun={view.isDryRun} />
-      <Box marginTop={1}>
-        <StepList steps={view.steps} focusStepId={view.finished ? undefined : focusStep?.id} />
-      </Box>
       {isShowingHelp ? (
-        <Help isDryRun={view.isDryRun} />
-      ) : view.finished ? (
-        <Summary summary={view.finished} isDryRun={view.isDryRun} />
+        <Box flexDirection="column" marginTop={gap}>
+          <Help isDryRun={view.isDryRun} />
+        </Box>
       ) : (
-        <Box flexDirection="column" marginTop={1}>
-          {focusStep ? <StepDetail step={focusStep} isDryRun={view.isDryRun} /> : <Text dimColor>Waiting for the run to start…</Text>}
+        <Box marginTop={gap}>
+          <StepList steps={view.steps} focusStepId={view.finished ? undefined : focusStep?.id} hasSummaries={layout.hasStepSummaries} />
+        </Box>
+      )}
+      {isShowingHelp ? null : view.finished ? (
+        <Box flexDirection="column" marginTop={gap}>
+          <Summary summary={view.finished} isDryRun={view.isDryRun} layout={layout} />
+        </Box>
+      ) : (
+        <Box flexDirection="column" marginTop={gap}>
+          {focusStep ? (
+            <StepDetail step={focusStep} isDryRun={view.isDryRun} columns={columns} layout={layout} />
+          ) : (
+            <Text dimColor>Waiting for the run to start…</Text>
+          )}
           {prompt ? (
-            <Box marginTop={1}>
+            <Box marginTop={gap}>
               <ActivePrompt key={prompt.id} prompt={prompt} onAnswer={answer} onCancel={() => answer({ kind: 'cancel' })} isActive={isPromptActive} />
             </Box>
           ) : null}
         </Box>
       )}
-      <Box marginTop={1}>
-        <Footer keys={isShowingHelp ? ['help'] : getAvailableKeys(view)} />
-      </Box>
+      {keys.length > 0 ? (
+        <Box marginTop={gap}>
+          <Footer keys={keys} />
+        </Box>
+      ) : null}
     </Box>
   );
 }

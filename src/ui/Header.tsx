@@ -15,7 +15,7 @@ export interface HeaderProps {
 export function Header({ runbook, target, incidentId, isDryRun }: HeaderProps) {
   return (
     <Box flexDirection="column">
-      <Text>
+      <Text wrap="truncate-end">
         <Text bold>sqlite-rescue</Text>
         <Text dimColor> · </Text>
         <Text>{runbook}</Text>
@@ -28,7 +28,7 @@ export function Header({ runbook, target, incidentId, isDryRun }: HeaderProps) {
           </Text>
         ) : null}
       </Text>
-      <Text>
+      <Text wrap="truncate-end">
         <Text dimColor>target </Text>
         {target}
         <Text dimColor>{'  incident '}</Text>

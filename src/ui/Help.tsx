@@ -1,50 +1,36 @@
 import React from 'react';
 import { Box, Text } from 'ink';
+import { HELP_DRY_RUN_NOTE, HELP_GLYPHS, HELP_KEY_COLUMN, HELP_KEYS, HELP_NOTES } from './presentation/help-text.js';
 
 export interface HelpProps {
   /** Whether the run is a dry-run, to explain what that means. */
   isDryRun?: boolean;
 }
 
-const KEYS: Array<[string, string]> = [
-  ['Enter', 'run the next step, or continue after reading a result'],
-  ['s', 'skip the step (only where the runbook allows it)'],
-  ['r', 'retry the failed step'],
-  ['q', 'quit; nothing half-done is left in place, and the record says where things stand'],
-  ['?', 'show or hide this help (Esc hides it too)'],
-];
-
-const GLYPHS: Array<[string, string]> = [
-  ['·', 'pending'],
-  ['⠋', 'running'],
-  ['✔', 'done'],
-  ['✘', 'failed'],
-  ['↷', 'skipped'],
-  ['○', 'not performed (dry-run)'],
-  ['⚠', 'the step changes something; it asks you to type its target first'],
-];
-
 export function Help({ isDryRun = false }: HelpProps) {
   return (
     <Box flexDirection="column" borderStyle="round" paddingX={1}>
       <Text bold>Help</Text>
-      {KEYS.map(([press, meaning]) => (
+      {HELP_KEYS.map(([press, meaning]) => (
         <Text key={press}>
-          <Text bold>{press.padEnd(6)}</Text>
+          <Text bold>{press.padEnd(HELP_KEY_COLUMN)}</Text>
           {meaning}
         </Text>
       ))}
       <Text> </Text>
-      {GLYPHS.map(([glyph, meaning]) => (
+      {HELP_GLYPHS.map(([glyph, meaning]) => (
         <Text key={glyph}>
-          {glyph.padEnd(6)}
+          {glyph.padEnd(HELP_KEY_COLUMN)}
           {meaning}
         </Text>
       ))}
       <Text> </Text>
-      <Text dimColor>Nothing is deleted: replaced files are moved to a quarantine folder first.</Text>
-      <Text dimColor>Every command shown after $ is what runs; the incident folder records all of it.</Text>
-      {isDryRun ? <Text color="magenta">DRY RUN: read-only steps run for real; steps marked ⚠ are printed, never performed.</Text> : null}
+      {HELP_NOTES.map((note) => (
+        <Text key={note} dimColor>
+          {note}
+        </Text>
+      ))}
+      {isDryRun ? <Text color="magenta">{HELP_DRY_RUN_NOTE}</Text> : null}
     </Box>
   );
 }

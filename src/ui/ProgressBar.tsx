@@ -18,7 +18,7 @@ export function ProgressBar({ progress, width = 30 }: ProgressBarProps) {
   const speed = rate === undefined ? '' : unit === 'bytes' ? formatRate(rate) : `${rate.toFixed(1)} files/s`;
   const parts = [formatPercent(done, total), amount, speed, `ETA ${formatEta(etaSec)}`].filter(Boolean);
   return (
-    <Text>
+    <Text wrap="truncate-end">
       <Text color="cyan">{'█'.repeat(filled)}</Text>
       <Text dimColor>{'░'.repeat(width - filled)}</Text> {parts.join('  ')}
     </Text>

@@ -3,13 +3,22 @@ import { Box, Text } from 'ink';
 import type { StepView } from '../runbook/view.js';
 import { CommandBox } from './CommandBox.js';
 import { ProgressBar } from './ProgressBar.js';
+import { getErrorLines, getProgressBarWidth, getWhyLines } from './presentation/detail-lines.js';
+import type { ScreenLayout } from './presentation/screen-layout.js';
 import { getStatusLook } from './presentation/step-status.js';
+
+/** The parts of a screen layout the detail pane follows. */
+export type DetailLayout = Pick<ScreenLayout, 'whyLines' | 'outputLines' | 'commands' | 'hasCommandBorder'>;
 
 export interface StepDetailProps {
   /** The step to explain: its why, commands, live output and error. */
   step: StepView;
   /** Whether the run is a dry-run, so mutating commands read as "would run". */
   isDryRun?: boolean;
+  /** Columns the pane may take; when given, text is wrapped here so the layout's line counts hold. */
+  columns?: number;
+  /** How much of the step to show; everything when absent. */
+  layout?: DetailLayout;
 }
 
 const HEADINGS: Record<StepView['status'], string> = {
@@ -21,31 +30,50 @@ const HEADINGS: Record<StepView['status'], string> = {
   'not-performed': 'Not performed',
 };
 
-export function StepDetail({ step, isDryRun = false }: StepDetailProps) {
+const lineTexts = (lines: string[], color?: string) =>
+  lines.map((line, index) => (
+    <Text key={index} color={color}>
+      {line}
+    </Text>
+  ));
+
+export function StepDetail({ step, isDryRun = false, columns, layout }: StepDetailProps) {
   const look = getStatusLook(step.status);
   const isWouldRun = step.mutates && (isDryRun || step.status === 'not-performed');
+  const output = layout ? step.output.slice(step.output.length - Math.min(step.output.length, layout.outputLines)) : step.output;
+  // Without columns, lines stay whole and Ink wraps them.
+  const width = columns ?? Number.POSITIVE_INFINITY;
+  const error = step.error ? getErrorLines(step.error, width) : undefined;
   return (
     <Box flexDirection="column">
-      <Text>
+      <Text wrap="truncate-end">
         <Text color={look.color} bold>
           {HEADINGS[step.status]}:
         </Text>{' '}
         <Text bold>{step.title}</Text>
         {step.mutates ? <Text color="yellow">{'  ⚠ changes'}</Text> : null}
       </Text>
-      <Text>{step.why}</Text>
-      <CommandBox commands={step.commands} caption={isWouldRun ? 'would run (dry-run: not performed)' : undefined} />
-      {step.progress ? <ProgressBar progress={step.progress} /> : null}
-      {step.output.map((line, index) => (
+      {lineTexts(getWhyLines(step.why, width, layout?.whyLines ?? Number.POSITIVE_INFINITY))}
+      {layout?.commands === 'hidden' ? null : (
+        <CommandBox
+          commands={step.commands}
+          caption={isWouldRun ? 'would run (dry-run: not performed)' : undefined}
+          columns={columns}
+          isTruncated={layout?.commands === 'truncate'}
+          hasBorder={layout?.hasCommandBorder ?? true}
+        />
+      )}
+      {step.progress ? <ProgressBar progress={step.progress} width={columns === undefined ? undefined : getProgressBarWidth(columns)} /> : null}
+      {output.map((line, index) => (
         <Text key={index} dimColor wrap="truncate-end">
           {line}
         </Text>
       ))}
-      {step.error ? (
+      {error ? (
         <Box flexDirection="column" marginTop={1}>
-          <Text color="red">✘ {step.error.message}</Text>
-          {step.error.hint ? <Text>hint: {step.error.hint}</Text> : null}
-          {step.error.state ? <Text>state: {step.error.state}</Text> : null}
+          {lineTexts(error.message, 'red')}
+          {lineTexts(error.hint)}
+          {lineTexts(error.state)}
         </Box>
       ) : null}
     </Box>

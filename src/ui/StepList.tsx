@@ -2,7 +2,7 @@ import React from 'react';
 import { Box, Text } from 'ink';
 import type { StepView } from '../runbook/view.js';
 import { formatDuration } from './presentation/format.js';
-import { getStatusLook, isStepDone } from './presentation/step-status.js';
+import { getStatusLook, getStepSummaryLine, isStepDone } from './presentation/step-status.js';
 import { Spinner } from './Spinner.js';
 
 export interface StepListProps {
@@ -10,13 +10,15 @@ export interface StepListProps {
   steps: StepView[];
   /** The step the detail pane shows; marked with a pointer. */
   focusStepId?: string;
+  /** Whether each step's summary (or error) shows on a line under it; off where rows are short. */
+  hasSummaries?: boolean;
 }
 
-export function StepList({ steps, focusStepId }: StepListProps) {
+export function StepList({ steps, focusStepId, hasSummaries = true }: StepListProps) {
   return (
     <Box flexDirection="column">
       {steps.map((step) => (
-        <StepRow key={step.id} step={step} isFocused={step.id === focusStepId} />
+        <StepRow key={step.id} step={step} isFocused={step.id === focusStepId} hasSummary={hasSummaries} />
       ))}
     </Box>
   );
@@ -27,12 +29,14 @@ interface StepRowProps {
   step: StepView;
   /** Whether this is the step the detail pane shows. */
   isFocused: boolean;
+  /** Whether the summary line shows under the step. */
+  hasSummary: boolean;
 }
 
-function StepRow({ step, isFocused }: StepRowProps) {
+function StepRow({ step, isFocused, hasSummary }: StepRowProps) {
   const look = getStatusLook(step.status);
   const hasDuration = isStepDone(step.status) && step.durationMs !== undefined;
-  const summaryLine = step.status === 'failed' ? step.error?.message : step.status === 'pending' ? undefined : step.summary;
+  const summaryLine = hasSummary ? getStepSummaryLine(step) : undefined;
   return (
     <Box flexDirection="column">
       <Text wrap="truncate-end">

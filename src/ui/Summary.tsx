@@ -3,27 +3,47 @@ import { Box, Text } from 'ink';
 import type { RunSummary } from '../runbook/view.js';
 import { describeExitCode } from './presentation/exit-code.js';
 import { formatDuration } from './presentation/format.js';
+import type { ScreenLayout } from './presentation/screen-layout.js';
+import { firstLine } from './presentation/wrap-text.js';
+
+/** The parts of a screen layout the summary follows. */
+export type SummaryLayout = Pick<ScreenLayout, 'hasSummaryBorder' | 'hasSummaryGaps' | 'maxFindings'>;
 
 export interface SummaryProps {
   /** The end-of-run summary from the view. */
   summary: RunSummary;
   /** Whether the run was a dry-run. */
   isDryRun?: boolean;
+  /** How much to show; the border, gaps and the last five findings when absent. */
+  layout?: SummaryLayout;
 }
 
-export function Summary({ summary, isDryRun = false }: SummaryProps) {
+const DEFAULT_LAYOUT: SummaryLayout = { hasSummaryBorder: true, hasSummaryGaps: true, maxFindings: 5 };
+
+export function Summary({ summary, isDryRun = false, layout = DEFAULT_LAYOUT }: SummaryProps) {
   const isSuccess = summary.exitCode === 0;
+  const gap = layout.hasSummaryGaps ? 1 : 0;
+  const border = layout.hasSummaryBorder ? ({ borderStyle: 'round', borderColor: isSuccess ? 'green' : 'red', paddingX: 1 } as const) : {};
   return (
-    <Box flexDirection="column" borderStyle="round" borderColor={isSuccess ? 'green' : 'red'} paddingX={1}>
+    <Box flexDirection="column" {...border}>
       <Text bold color={isSuccess ? 'green' : 'red'}>
         {isSuccess ? '✔' : '✘'} {summary.headline}
       </Text>
       <Text dimColor>
         exit {summary.exitCode}: {describeExitCode(summary.exitCode)}
       </Text>
-      <List title="Findings" items={summary.findings} />
-      <List title={isDryRun ? 'Actions (dry-run)' : 'Actions'} items={summary.actions} empty="nothing was changed" />
-      <Box flexDirection="column" marginTop={1}>
+      <Findings findings={summary.findings} maxShown={layout.maxFindings} marginTop={gap} />
+      <Box flexDirection="column" marginTop={gap}>
+        <Text bold>{isDryRun ? 'Actions (dry-run)' : 'Actions'}</Text>
+        {summary.actions.length === 0 ? <Text dimColor>  nothing was changed</Text> : null}
+        {summary.actions.map((action, index) => (
+          <Text key={index} wrap="truncate-end">
+            {'  • '}
+            {firstLine(action)}
+          </Text>
+        ))}
+      </Box>
+      <Box flexDirection="column" marginTop={gap}>
         {summary.downtimeMs !== undefined ? (
           <Text>
             <Text bold>{'Downtime'.padEnd(10)}</Text>
@@ -39,24 +59,40 @@ export function Summary({ summary, isDryRun = false }: SummaryProps) {
   );
 }
 
-interface ListProps {
-  /** Bold heading of the list. */
-  title: string;
-  /** One bullet each. */
-  items: string[];
-  /** Shown dim when there are no items; the list is left out when absent. */
-  empty?: string;
+interface FindingsProps {
+  /** Every finding of the run, in order. */
+  findings: string[];
+  /** How many of the latest to list; the others are counted. */
+  maxShown: number;
+  /** Blank lines above the list. */
+  marginTop: number;
 }
 
-function List({ title, items, empty }: ListProps) {
-  if (items.length === 0 && !empty) return null;
+// The latest findings, the first line of each: the full text of all of them is in report.md.
+function Findings({ findings, maxShown, marginTop }: FindingsProps) {
+  if (findings.length === 0) return null;
+  const shown = maxShown > 0 ? findings.slice(-maxShown) : [];
+  const hidden = findings.length - shown.length;
+  if (shown.length === 0) {
+    return (
+      <Box marginTop={marginTop}>
+        <Text>
+          <Text bold>Findings</Text>
+          <Text dimColor> ({hidden} in report.md)</Text>
+        </Text>
+      </Box>
+    );
+  }
   return (
-    <Box flexDirection="column" marginTop={1}>
-      <Text bold>{title}</Text>
-      {items.length === 0 ? <Text dimColor>  {empty}</Text> : null}
-      {items.map((item, index) => (
-        <Text key={index}>  • {item}</Text>
+    <Box flexDirection="column" marginTop={marginTop}>
+      <Text bold>Findings</Text>
+      {shown.map((finding, index) => (
+        <Text key={index} wrap="truncate-end">
+          {'  • '}
+          {firstLine(finding)}
+        </Text>
       ))}
+      {hidden > 0 ? <Text dimColor>  ({hidden} more findings in report.md)</Text> : null}
     </Box>
   );
 }

@@ -1,5 +1,6 @@
 import React, { useState } from 'react';
 import { Box, Text, useInput } from 'ink';
+import { applyTypedInput } from './presentation/typed-input.js';
 import { useRefState } from './use-ref-state.js';
 
 export interface TypedConfirmationProps {
@@ -13,11 +14,6 @@ export interface TypedConfirmationProps {
   onCancel: () => void;
   /** Whether keys are handled; off once answered. */
   isActive?: boolean;
-}
-
-// Printable characters only: pasted text may carry newlines or escape bytes that must not reach the answer.
-function toPrintable(input: string): string {
-  return [...input].filter((char) => char >= ' ' && char !== '\u007F').join('');
 }
 
 export function TypedConfirmation({ message, expected, onSubmit, onCancel, isActive = true }: TypedConfirmationProps) {
@@ -37,9 +33,9 @@ export function TypedConfirmation({ message, expected, onSubmit, onCancel, isAct
         return;
       }
       if (key.ctrl || key.meta || key.upArrow || key.downArrow || key.leftArrow || key.rightArrow || key.tab) return;
-      const printable = toPrintable(input);
-      if (printable) {
-        writeTyped(readTyped() + printable);
+      const next = applyTypedInput(readTyped(), input);
+      if (next !== readTyped()) {
+        writeTyped(next);
         setIsMismatch(false);
       }
     },

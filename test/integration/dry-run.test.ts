@@ -67,10 +67,10 @@ describe('restore --dry-run', () => {
   });
 
   it('on a corrupt target: exit 4, every mutating step shown and not performed, and nothing changed', async () => {
-    const before = { data: hashTree(data), local: sidecarHashes(local), engine: await engineState(prefix), images: await docker(['images', '-q']) };
+    const before = { data: hashTree(data), local: sidecarHashes(local), engine: await engineState(prefix), images: (await docker(['images', '-q'])).split('\n').sort().join(' ') };
     const incidentDir = join(work, 'incident-corrupt');
     const run = await runCli(['restore', '--dry-run', '--yes', '--json', '--container', `${prefix}app`, '--db', DB, '--local', local, '--incident-dir', incidentDir]);
-    const after = { data: hashTree(data), local: sidecarHashes(local), engine: await engineState(prefix), images: await docker(['images', '-q']) };
+    const after = { data: hashTree(data), local: sidecarHashes(local), engine: await engineState(prefix), images: (await docker(['images', '-q'])).split('\n').sort().join(' ') };
 
     expect({ exit: run.exitCode, stderr: run.exitCode === 4 ? '' : run.stderr.slice(-2000) }).toEqual({ exit: 4, stderr: '' });
     expect(after).toEqual(before);

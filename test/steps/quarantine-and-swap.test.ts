@@ -71,7 +71,7 @@ describe('quarantine-and-swap', () => {
     const run = await runStep(quarantineAndSwap, world.deps, { mutates: true });
     expect(run.exitCode).toBe(1);
     expect(run.failed?.message).toBe(`mv ${DB}-wal ${QUARANTINE}/app.db-wal failed (exit 1): mv: can't rename '/data/app.db-wal': Permission denied`);
-    expect(run.failed?.hint).toBe(`${DB} already moved to ${QUARANTINE}; move them back before starting the app, or resume`);
+    expect(run.failed?.hint).toBe(`${DB} already moved to ${QUARANTINE}; the app is stopped: run \`sqlite-rescue resume\` to finish`);
     expect(world.runtime.calls.filter((call) => call.method === 'removeHelper')).toHaveLength(1);
     expect(world.runtime.execArgvs().some((argv) => argv[1] === STAGED)).toBe(false);
     expect(world.runtime.fileAt('app', `${DB}-wal`)?.content).toEqual(world.old[`${DB}-wal`]);

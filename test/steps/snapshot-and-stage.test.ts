@@ -66,7 +66,7 @@ describe('stage-in-container', () => {
     const run = await runStep(stageInContainer, world.deps, { mutates: true });
     expect(run.exitCode).toBe(0);
     const id = world.facts.container?.id;
-    expect(world.runtime.execArgvs()).toEqual([['stat', '-c', '%u %g %a', DB], ['sha256sum', STAGED]]);
+    expect(world.runtime.execArgvs()).toEqual([['df', '-Pk', '/data'], ['stat', '-c', '%u %g %a', DB], ['sha256sum', STAGED]]);
     expect(world.runtime.calls.find((call) => call.method === 'copyIn')?.args).toEqual([id, world.facts.snapshot?.path, '/data', `.app.db.rescue-${INCIDENT_ID}.incoming`, { uid: 1001, gid: 1001, mode: 0o640 }]);
     expect(world.runtime.fileAt('app', STAGED)?.content).toEqual(world.files.read(world.facts.snapshot?.path as string));
     expect(readFakeDb(world.runtime.fileAt('app', DB)?.content as Buffer)?.errors).toHaveLength(2);

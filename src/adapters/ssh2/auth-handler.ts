@@ -68,6 +68,9 @@ async function identityFileMethod(path: string, plan: AuthPlan, log: AuthLog): P
   }
   let parsed = utils.parseKey(data);
   if (parsed instanceof Error && /passphrase/i.test(parsed.message)) {
+    // As ssh does (IdentitiesOnly or not): a key the agent already holds is used from the agent, nothing is asked.
+    const fromAgent = await agentMethodFor(path, plan, log);
+    if (fromAgent) return fromAgent;
     if (!plan.askPassphrase) {
       log.skipped.push(`${path}: encrypted, and no way to ask for its passphrase (load it into ssh-agent with ssh-add)`);
       return undefined;
@@ -90,4 +93,30 @@ async function identityFileMethod(path: string, plan: AuthPlan, log: AuthLog): P
   log.offered.push(`${path} (${fingerprintOf(key.getPublicSSH())})`);
   // The parsed key, not the file: ssh2 would otherwise decrypt it again (bcrypt, seconds).
   return { type: 'publickey', username: plan.user, key };
+}
+
+// The agent, limited to the one key whose public half is `path`.pub: under IdentitiesOnly only that key may be offered.
+async function agentMethodFor(path: string, plan: AuthPlan, log: AuthLog): Promise<AnyAuthMethod | undefined> {
+  if (!plan.agentSocket) return undefined;
+  const pub = utils.parseKey(await readFile(`${path}.pub`).catch(() => Buffer.alloc(0)));
+  if (pub instanceof Error) return undefined;
+  const wanted = (Array.isArray(pub) ? pub[0] : pub).getPublicSSH();
+  const agent = new OneKeyAgent(plan.agentSocket, wanted);
+  const held = await new Promise<boolean>((resolve) => agent.getIdentities((error, keys) => resolve(!error && (keys ?? []).length > 0)));
+  if (!held) return undefined;
+  log.offered.push(`${path} through ssh-agent (${fingerprintOf(wanted)})`);
+  return { type: 'agent', username: plan.user, agent };
+}
+
+class OneKeyAgent extends ssh2.OpenSSHAgent {
+  constructor(socketPath: string, private readonly wanted: Buffer) {
+    super(socketPath);
+  }
+
+  override getIdentities(cb: (error: Error | undefined, keys?: ssh2.ParsedKey[]) => void): void {
+    super.getIdentities((error, keys) => {
+      if (error) return cb(error);
+      cb(undefined, (keys ?? []).filter((key) => key.getPublicSSH().equals(this.wanted)));
+    });
+  }
 }

@@ -37,20 +37,19 @@ export function formatEta(seconds: number | undefined): string {
   return `${minutes}:${ss}`;
 }
 
-// Elapsed time at the precision an operator cares about: ms for quick checks, h/m for downtime.
+// Elapsed time at the precision an operator cares about: ms for quick checks, h/m for downtime. Rounded to
+// the nearest shown unit, tenths the way toFixed(1) rounds them, so the summary and the engine's own text
+// ("downtime 3.5 s") agree on the same number.
 export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) return '?';
-  if (ms < 1000) return `${Math.round(ms)}ms`;
-  if (ms < 60_000) {
-    const seconds = Math.floor(ms / 100) / 10;
-    return seconds < 10 ? `${seconds.toFixed(1)}s` : `${Math.floor(seconds)}s`;
-  }
-  const totalSeconds = Math.floor(ms / 1000);
-  const hours = Math.floor(totalSeconds / 3600);
-  const minutes = Math.floor((totalSeconds % 3600) / 60);
-  const seconds = totalSeconds % 60;
-  if (hours > 0) return `${hours}h ${String(minutes).padStart(2, '0')}m`;
-  return `${minutes}m ${String(seconds).padStart(2, '0')}s`;
+  if (Math.round(ms) < 1000) return `${Math.round(ms)}ms`;
+  const tenths = (ms / 1000).toFixed(1);
+  if (Number(tenths) < 10) return `${tenths}s`;
+  const totalSeconds = Math.round(ms / 1000);
+  if (totalSeconds < 60) return `${totalSeconds}s`;
+  if (totalSeconds < 3600) return `${Math.floor(totalSeconds / 60)}m ${String(totalSeconds % 60).padStart(2, '0')}s`;
+  const totalMinutes = Math.round(ms / 60_000);
+  return `${Math.floor(totalMinutes / 60)}h ${String(totalMinutes % 60).padStart(2, '0')}m`;
 }
 
 export function formatPercent(done: number, total: number): string {

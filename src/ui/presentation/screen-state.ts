@@ -16,7 +16,8 @@ export function getFocusStep(view: RunView): StepView | undefined {
 }
 
 export function getAvailableKeys(view: RunView): ControlKey[] {
-  if (view.finished) return ['quit', 'help'];
+  // The CLI lets go of the terminal as soon as the run is over: no key is read after that.
+  if (view.finished) return [];
   if (view.prompt) return [];
   // The engine says exactly what it waits for; the guesses below only cover a view without that.
   if (view.awaiting) return [...view.awaiting.actions, 'help'];
