@@ -43,6 +43,12 @@ export const checkLiveDb: StepImpl<Deps> = {
       throw new RescueError(`${dbPath} does not exist in ${container.name}`, { kind: 'operator', exitCode: 2, hint: `list the folder with: docker exec ${container.name} ls -la ${dbPath.replace(/\/[^/]*$/, '') || '/'}` });
     }
     if (present.isDirectory) throw new RescueError(`${dbPath} in ${container.name} is a directory, not a database file`, { kind: 'operator', exitCode: 2, hint: 'pass --db with the path of the .db file itself' });
+    // Resolved inside the container (never on the host), but its -wal/-shm live beside the target and a swap would
+    // replace the link, not the file the app reads: the real path is asked for instead.
+    if (present.linkTarget) {
+      const real = present.linkTarget.startsWith('/') ? present.linkTarget : `${dbPath.replace(/\/[^/]*$/, '')}/${present.linkTarget}`;
+      throw new RescueError(`${dbPath} in ${container.name} is a symbolic link to ${present.linkTarget}, not the database file itself`, { kind: 'operator', exitCode: 2, hint: `pass the path of the file it points to (e.g. --db ${real}) if that is the database — nothing was changed` });
+    }
 
     const live = await checkLiveDatabase(io, deps, container.id, dbPath);
     deps.facts.live = live;

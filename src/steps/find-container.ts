@@ -5,6 +5,7 @@ import { RescueError, UsageError } from '../runbook/errors.js';
 import type { Deps } from './deps.js';
 import { matchesContainer, rankContainers, type RankedContainer } from './rank-containers.js';
 import { dirname } from './container-paths.js';
+import { removeStaleHelpers } from './quarantine-and-swap.js';
 
 function describeCandidate(entry: RankedContainer): string {
   const started = entry.startedAt ? `started ${entry.startedAt}` : 'never started';
@@ -137,6 +138,7 @@ export const findContainer: StepImpl<Deps> = {
     const mount = findDataMount(details, deps.options.db as string);
     if (!mount) return undefined;
     await deps.lockTarget?.(`${deps.runtime.describe()}|${details.id}|${deps.options.db}`, details.name);
+    await removeStaleHelpers(io, deps);
     deps.facts.container = details;
     deps.facts.dataMount = `${mount.type} ${mount.name ?? mount.source} at ${mount.destination}`;
     return { summary: `${details.name} (${details.image}, now ${details.state})`, data: past.data };

@@ -53,7 +53,7 @@ function recordQuarantine(deps: Deps, quarantine: string, files: QuarantinedFile
 }
 
 // A helper left by a run killed mid-swap would keep the volume busy and confuse a reader: remove it first.
-async function removeStaleHelpers(io: StepIO, deps: Deps): Promise<void> {
+export async function removeStaleHelpers(io: StepIO, deps: Deps): Promise<void> {
   const stale = (await deps.runtime.listContainers()).filter((container) => container.labels[HELPER_LABEL] === deps.incident.id);
   for (const helper of stale) {
     await deps.runtime.removeHelper(helper.id);
@@ -105,6 +105,7 @@ export const quarantineAndSwap: StepImpl<Deps> = {
       await mustRun(io, deps, helperId, ['mkdir', '-p', quarantine], `nothing was moved; the app is stopped: docker start ${container.name} to bring it back as it was`);
       const { wal, shm } = sidecars(dbPath);
       const moved = [...before.quarantined];
+      if (moved.length > 0) recordQuarantine(deps, quarantine, moved);
       for (const path of [dbPath, wal, shm]) {
         const to = join(quarantine, basename(path));
         // Moved before an interruption: never move a second file over it.

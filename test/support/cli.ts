@@ -7,7 +7,9 @@ import type { RunEvent } from '../../src/runbook/events.js';
 export const CLI_PATH = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 
 export interface CliRun {
+  /** -1 when a signal ended it. */
   exitCode: number;
+  signal?: string;
   stdout: string;
   stderr: string;
   events: RunEvent[];
@@ -18,7 +20,7 @@ export async function runCli(args: string[], options: Options = {}): Promise<Cli
   const result = await execa('node', [CLI_PATH, ...args], { reject: false, timeout: 240_000, stdin: 'ignore', ...options });
   const stdout = String(result.stdout ?? '');
   const events = args.includes('--json')
-    ? stdout.split('\n').filter((line) => line.trim() !== '').map((line) => JSON.parse(line) as RunEvent)
+    ? stdout.split('\n').filter((line) => line.trim().startsWith('{')).map((line) => JSON.parse(line) as RunEvent)
     : [];
-  return { exitCode: result.exitCode ?? -1, stdout, stderr: String(result.stderr ?? ''), events };
+  return { exitCode: result.exitCode ?? -1, signal: result.signal ?? undefined, stdout, stderr: String(result.stderr ?? ''), events };
 }
