@@ -5,7 +5,8 @@ import { runCheck } from './commands/check.js';
 import { listRunbooks, loadRunbook } from './commands/load-runbook.js';
 import { checkFlags, checkInteraction, readConfigFile, type RestoreFlags } from './commands/restore-flags.js';
 import { runRestore } from './commands/restore.js';
-import { runResume } from './commands/resume.js';
+import { findUnfinished, runResume } from './commands/resume.js';
+import { askYesNoOnTerminal } from './commands/terminal-questions.js';
 import { DockerLab } from './adapters/dockerode/docker-lab.js';
 import { createLocalRuntime } from './adapters/dockerode/index.js';
 import { runDrill } from './drill/run-drill.js';
@@ -35,6 +36,11 @@ async function restoreAction(options: Record<string, unknown>): Promise<number> 
     ...Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)),
   } as RestoreFlags;
   checkFlags(flags, Boolean(process.stdin.isTTY && process.stdout.isTTY));
+  // An operator back after a crash gets the interrupted run offered first: starting over would stage a second copy.
+  const unfinished = flags.yes || flags.dryRun ? undefined : findUnfinished(undefined, flags);
+  if (unfinished && (await askYesNoOnTerminal(`An unfinished restore of the same target is recorded in ${unfinished}. Resume it (every step it did is checked again)?`))) {
+    return (await runResume(unfinished, { yes: false, json: false })).exitCode;
+  }
   return (await runRestore({ flags })).exitCode;
 }
 

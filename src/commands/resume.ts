@@ -7,6 +7,7 @@ import type { PastStep } from '../runbook/engine.js';
 import { UsageError } from '../runbook/errors.js';
 import type { RunEvent } from '../runbook/events.js';
 import { runRestore, type RestoreResult, type RunManifest } from './restore.js';
+import type { RestoreFlags } from './restore-flags.js';
 
 export function readJournal(dir: string): RunEvent[] {
   const path = join(dir, 'events.ndjson');
@@ -37,10 +38,15 @@ function isUnfinished(dir: string): boolean {
   return !last || (last.type === 'run-finished' && last.exitCode !== 0);
 }
 
-// Without DIR: the newest unfinished incident under ./incidents.
-export function findUnfinished(root = resolve('incidents')): string | undefined {
+// Without DIR: the newest unfinished incident under ./incidents (for the same target when one is given).
+export function findUnfinished(root = resolve('incidents'), target?: Pick<RestoreFlags, 'host' | 'container' | 'db'>): string | undefined {
   if (!existsSync(root)) return undefined;
-  return readdirSync(root).sort().reverse().map((name) => join(root, name)).find(isUnfinished);
+  const isSameTarget = (dir: string) => {
+    if (!target) return true;
+    const { flags } = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as RunManifest;
+    return flags.host === target.host && flags.container === target.container && flags.db === target.db;
+  };
+  return readdirSync(root).sort().reverse().map((name) => join(root, name)).find((dir) => isUnfinished(dir) && isSameTarget(dir));
 }
 
 export async function runResume(dirArg: string | undefined, opts: { yes: boolean; json: boolean; breakStaleLock?: boolean }): Promise<RestoreResult> {
