@@ -13,9 +13,11 @@ export interface ActivePromptProps {
   onCancel: () => void;
   /** Whether keys are handled; off once answered. */
   isActive?: boolean;
+  /** Columns to wrap the question in; Ink wraps it when absent. */
+  columns?: number;
 }
 
-export function ActivePrompt({ prompt, onAnswer, onCancel, isActive = true }: ActivePromptProps) {
+export function ActivePrompt({ prompt, onAnswer, onCancel, isActive = true, columns }: ActivePromptProps) {
   switch (prompt.kind) {
     case 'select':
       return (
@@ -26,6 +28,7 @@ export function ActivePrompt({ prompt, onAnswer, onCancel, isActive = true }: Ac
           onSubmit={(value) => onAnswer({ kind: 'select', value })}
           onCancel={onCancel}
           isActive={isActive}
+          columns={columns}
         />
       );
     case 'confirm-typed':
@@ -36,6 +39,7 @@ export function ActivePrompt({ prompt, onAnswer, onCancel, isActive = true }: Ac
           onSubmit={(typed) => onAnswer({ kind: 'confirm-typed', typed })}
           onCancel={onCancel}
           isActive={isActive}
+          columns={columns}
         />
       );
     case 'yes-no':

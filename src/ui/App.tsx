@@ -67,6 +67,7 @@ export function App({ subscribe, controller, initialEvents }: AppProps) {
   const focusStep = getFocusStep(view);
   const keys: ControlKey[] = isShowingHelp ? ['help'] : getAvailableKeys(view);
   const parts = { view, focusStep, isShowingHelp, hasFooter: keys.length > 0, columns };
+  // The richest layout that fits the terminal (see chooseLayout).
   const layout = chooseLayout(view.finished ? FINISHED_LAYOUTS : LIVE_LAYOUTS, rows, (candidate) => measureScreen(parts, candidate));
   const gap = layout.hasGaps ? 1 : 0;
   const answer = (promptAnswer: PromptAnswer) => {
@@ -83,27 +84,25 @@ export function App({ subscribe, controller, initialEvents }: AppProps) {
           <Help isDryRun={view.isDryRun} />
         </Box>
       ) : (
-        <Box marginTop={gap}>
-          <StepList steps={view.steps} focusStepId={view.finished ? undefined : focusStep?.id} hasSummaries={layout.hasStepSummaries} />
-        </Box>
-      )}
-      {isShowingHelp ? null : view.finished ? (
-        <Box flexDirection="column" marginTop={gap}>
-          <Summary summary={view.finished} isDryRun={view.isDryRun} layout={layout} />
-        </Box>
-      ) : (
-        <Box flexDirection="column" marginTop={gap}>
-          {focusStep ? (
-            <StepDetail step={focusStep} isDryRun={view.isDryRun} columns={columns} layout={layout} />
-          ) : (
-            <Text dimColor>Waiting for the run to start…</Text>
-          )}
-          {prompt ? (
-            <Box marginTop={gap}>
-              <ActivePrompt key={prompt.id} prompt={prompt} onAnswer={answer} onCancel={() => answer({ kind: 'cancel' })} isActive={isPromptActive} />
-            </Box>
-          ) : null}
-        </Box>
+        <>
+          <Box flexDirection="column" marginTop={gap}>
+            <StepList steps={view.steps} focusStepId={view.finished ? undefined : focusStep?.id} hasSummaries={layout.hasStepSummaries} />
+          </Box>
+          <Box flexDirection="column" marginTop={gap}>
+            {view.finished ? (
+              <Summary summary={view.finished} isDryRun={view.isDryRun} layout={layout} columns={columns} />
+            ) : focusStep ? (
+              <StepDetail step={focusStep} isDryRun={view.isDryRun} columns={columns} layout={layout} />
+            ) : (
+              <Text dimColor>Waiting for the run to start…</Text>
+            )}
+            {prompt && !view.finished ? (
+              <Box flexDirection="column" marginTop={gap}>
+                <ActivePrompt key={prompt.id} prompt={prompt} onAnswer={answer} onCancel={() => answer({ kind: 'cancel' })} isActive={isPromptActive} columns={columns} />
+              </Box>
+            ) : null}
+          </Box>
+        </>
       )}
       {keys.length > 0 ? (
         <Box marginTop={gap}>

@@ -1,6 +1,7 @@
 import React from 'react';
 import { Box, Text, useInput } from 'ink';
 import type { SelectOption } from '../runbook/events.js';
+import { LeadText } from './LeadText.js';
 import { useRefState } from './use-ref-state.js';
 
 export interface SelectProps {
@@ -16,13 +17,15 @@ export interface SelectProps {
   onCancel: () => void;
   /** Whether keys are handled; off once answered. */
   isActive?: boolean;
+  /** Columns to wrap the question in; Ink wraps it when absent. */
+  columns?: number;
 }
 
 function clampIndex(index: number, length: number): number {
   return Math.min(Math.max(0, index), Math.max(0, length - 1));
 }
 
-export function Select({ message, options, initialIndex = 0, onSubmit, onCancel, isActive = true }: SelectProps) {
+export function Select({ message, options, initialIndex = 0, onSubmit, onCancel, isActive = true, columns }: SelectProps) {
   const [index, readIndex, writeIndex] = useRefState(() => clampIndex(initialIndex, options.length));
   useInput(
     (input, key) => {
@@ -37,9 +40,7 @@ export function Select({ message, options, initialIndex = 0, onSubmit, onCancel,
   );
   return (
     <Box flexDirection="column">
-      <Text>
-        <Text color="cyan">?</Text> <Text bold>{message}</Text>
-      </Text>
+      <LeadText glyph="?" glyphColor="cyan" text={message} isBold columns={columns} />
       {options.map((option, optionIndex) => {
         const isSelected = optionIndex === index;
         return (

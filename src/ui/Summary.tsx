@@ -1,6 +1,7 @@
 import React from 'react';
 import { Box, Text } from 'ink';
 import type { RunSummary } from '../runbook/view.js';
+import { LeadText } from './LeadText.js';
 import { describeExitCode } from './presentation/exit-code.js';
 import { formatDuration } from './presentation/format.js';
 import type { ScreenLayout } from './presentation/screen-layout.js';
@@ -16,19 +17,25 @@ export interface SummaryProps {
   isDryRun?: boolean;
   /** How much to show; the border, gaps and the last five findings when absent. */
   layout?: SummaryLayout;
+  /** Columns the summary may take, to wrap the headline in; Ink wraps it when absent. */
+  columns?: number;
 }
 
 const DEFAULT_LAYOUT: SummaryLayout = { hasSummaryBorder: true, hasSummaryGaps: true, maxFindings: 5 };
 
-export function Summary({ summary, isDryRun = false, layout = DEFAULT_LAYOUT }: SummaryProps) {
+export function Summary({ summary, isDryRun = false, layout = DEFAULT_LAYOUT, columns }: SummaryProps) {
   const isSuccess = summary.exitCode === 0;
   const gap = layout.hasSummaryGaps ? 1 : 0;
   const border = layout.hasSummaryBorder ? ({ borderStyle: 'round', borderColor: isSuccess ? 'green' : 'red', paddingX: 1 } as const) : {};
   return (
     <Box flexDirection="column" {...border}>
-      <Text bold color={isSuccess ? 'green' : 'red'}>
-        {isSuccess ? '✔' : '✘'} {summary.headline}
-      </Text>
+      <LeadText
+        glyph={isSuccess ? '✔' : '✘'}
+        text={summary.headline}
+        color={isSuccess ? 'green' : 'red'}
+        isBold
+        columns={columns === undefined ? undefined : columns - (layout.hasSummaryBorder ? 4 : 0)}
+      />
       <Text dimColor>
         exit {summary.exitCode}: {describeExitCode(summary.exitCode)}
       </Text>

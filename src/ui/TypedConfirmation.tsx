@@ -1,5 +1,6 @@
 import React, { useState } from 'react';
 import { Box, Text, useInput } from 'ink';
+import { LeadText } from './LeadText.js';
 import { applyTypedInput } from './presentation/typed-input.js';
 import { useRefState } from './use-ref-state.js';
 
@@ -14,9 +15,11 @@ export interface TypedConfirmationProps {
   onCancel: () => void;
   /** Whether keys are handled; off once answered. */
   isActive?: boolean;
+  /** Columns to wrap the message in; Ink wraps it when absent. */
+  columns?: number;
 }
 
-export function TypedConfirmation({ message, expected, onSubmit, onCancel, isActive = true }: TypedConfirmationProps) {
+export function TypedConfirmation({ message, expected, onSubmit, onCancel, isActive = true, columns }: TypedConfirmationProps) {
   const [typed, readTyped, writeTyped] = useRefState('');
   const [isMismatch, setIsMismatch] = useState(false);
   useInput(
@@ -43,9 +46,7 @@ export function TypedConfirmation({ message, expected, onSubmit, onCancel, isAct
   );
   return (
     <Box flexDirection="column">
-      <Text>
-        <Text color="yellow">⚠</Text> <Text bold>{message}</Text>
-      </Text>
+      <LeadText glyph="⚠" glyphColor="yellow" text={message} isBold columns={columns} />
       <Text>
         Type <Text bold>{expected}</Text> to confirm:
       </Text>

@@ -195,7 +195,38 @@ describe('App', () => {
     expect(frame).toContain('• swap in the verified copy: done');
     expect(frame).toContain('Downtime  42s (app stopped → started)');
     expect(frame).toContain('Record    ./incidents/20250101T020000Z');
-    expect(frame.split('\n').at(-1)).toBe('q quit · ? help');
+  });
+
+  // The CLI unmounts Ink right after run-finished: a footer offering keys would promise what nobody reads.
+  it('once finished, offers no keys and sends none', async () => {
+    const { lastFrame, stdin, engine } = await renderApp([runStarted(), stepStarted('find-container')]);
+    engine.emit({ type: 'run-finished', at: AT, exitCode: 3, headline: 'aborted by the operator', incidentDir: './incidents/20250101T020000Z' });
+    const frame = await waitForFrame(lastFrame, 'aborted by the operator');
+    expect(frame.split('\n').at(-1)).toMatch(/^╰─+╯$/);
+    expect(frame).not.toContain('quit');
+    expect(frame).not.toContain('? help');
+    for (const key of ['\r', 'q', 'r', '?']) stdin.write(key);
+    await tick(30);
+    expect(engine.controls).toEqual([]);
+    expect(plain(lastFrame())).not.toContain('Nothing is deleted');
+  });
+
+  it('shows the commands the engine filled in when it waits before a step', async () => {
+    const { lastFrame, engine } = await renderApp([runStarted()]);
+    await waitForFrame(lastFrame, '$ docker ps --filter name=app');
+    engine.emit({
+      type: 'awaiting-control',
+      at: AT,
+      stepId: 'find-container',
+      actions: ['continue', 'quit'],
+      reason: 'before-step',
+      commands: ["docker ps -a --filter name=app-prod --format '{{.Names}}'", 'docker inspect app-prod'],
+    });
+    const frame = await waitForFrame(lastFrame, 'docker inspect app-prod');
+    expect(frame).toContain("│ $ docker ps -a --filter name=app-prod --format '{{.Names}}'");
+    expect(frame).toContain('│ $ docker inspect app-prod');
+    expect(frame).not.toContain('$ docker ps --filter name=app ');
+    expect(frame.split('\n').at(-1)).toBe('Enter run/continue · q quit · ? help');
   });
 
   it('unsubscribes on unmount', async () => {

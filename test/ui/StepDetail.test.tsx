@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { render } from 'ink-testing-library';
 import { StepDetail } from '../../src/ui/StepDetail.js';
 import { stepView } from './fixtures.js';
+import { renderInTerminal } from './render-in-terminal.js';
 import { plain } from './wait-for.js';
 
 const border = (left: string, right: string) => left + '─'.repeat(98) + right;
@@ -44,6 +45,32 @@ describe('StepDetail', () => {
     expect(frame).toContain(boxed('would run (dry-run: not performed)'));
     expect(frame).toContain(boxed('$ docker stop app-prod'));
     expect(frame).toContain(boxed('$ docker start app-prod'));
+  });
+
+  it('within a layout: the why cut to its lines with …, commands one line each without a box, the latest output', () => {
+    const step = stepView(3, 'running', { output: ['stopping app-prod', 'app-prod exited', 'moving app.db', 'moving app.db-wal'] });
+    const layout = { whyLines: 1, outputLines: 2, commands: 'truncate', hasCommandBorder: false } as const;
+    const frame = plain(renderInTerminal(<StepDetail step={step} columns={40} layout={layout} />, { columns: 40, rows: 24 }).lastFrame());
+    expect(frame).toBe(
+      [
+        'Running: Swap in the verified copy  ⚠ c…',
+        'The corrupt file and its -wal/-shm move…',
+        '$ docker stop app-prod',
+        '$ mv /data/app.db /data/quarantine/',
+        '$ mv /data/app.db.rescue-tmp /data/app.…',
+        '$ docker start app-prod',
+        'moving app.db',
+        'moving app.db-wal',
+      ].join('\n'),
+    );
+  });
+
+  it('within a layout that hides commands, and wraps an error at the given width', () => {
+    const step = stepView(2, 'failed', { error: { message: 'sha256 differs after transfer', hint: 'retry the upload', state: 'the live file is untouched' } });
+    const layout = { whyLines: 0, outputLines: 0, commands: 'hidden', hasCommandBorder: false } as const;
+    expect(plain(renderInTerminal(<StepDetail step={step} columns={20} layout={layout} />, { columns: 20, rows: 24 }).lastFrame())).toBe(
+      ['Failed: Upload the …', '', '✘ sha256 differs', 'after transfer', 'hint: retry the', 'upload', 'state: the live file', 'is untouched'].join('\n'),
+    );
   });
 
   it('wraps a long why to the terminal width', () => {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { render } from 'ink-testing-library';
 import { Summary } from '../../src/ui/Summary.js';
 import { Help } from '../../src/ui/Help.js';
+import { renderInTerminal } from './render-in-terminal.js';
 import { plain } from './wait-for.js';
 
 const line = (text: string) => `│ ${text.padEnd(96)} │`;
@@ -48,6 +49,50 @@ describe('Summary', () => {
     expect(frame).toContain(line('  nothing was changed'));
     expect(frame).not.toContain('Findings');
     expect(frame).not.toContain('Downtime');
+  });
+});
+
+describe('Summary with many findings', () => {
+  const findings = [
+    ...Array.from({ length: 6 }, (_, index) => `finding ${index + 1}`),
+    'quarantine manifest (sha256):\n1c2d…  /data/rescue-quarantine/x/app.db\n3e4f…  /data/rescue-quarantine/x/app.db-wal',
+    'verified: integrity ok, every snapshot row present, the app wrote a row',
+  ];
+  const summary = { exitCode: 0, headline: 'restored and verified', downtimeMs: 3460, incidentDir: './incidents/x', findings, actions: ['stopped app-prod in 1.2 s'] };
+
+  it('lists the last five, the first line of each, and counts the others', () => {
+    const frame = plain(render(<Summary summary={summary} />).lastFrame());
+    expect(frame).toContain(
+      [
+        line('Findings'),
+        line('  • finding 4'),
+        line('  • finding 5'),
+        line('  • finding 6'),
+        line('  • quarantine manifest (sha256):'),
+        line('  • verified: integrity ok, every snapshot row present, the app wrote a row'),
+        line('  (3 more findings in report.md)'),
+      ].join('\n'),
+    );
+    expect(frame).not.toContain('1c2d');
+    expect(frame).toContain(line('Downtime  3.5s (app stopped → started)'));
+  });
+
+  it('where rows are short: no border or gaps, long lines cut, the findings only counted', () => {
+    const long = { ...summary, actions: ['moved 3 file(s) to /data/rescue-quarantine/20250101T020000Z; snapshot renamed to /data/app.db'] };
+    const layout = { hasSummaryBorder: false, hasSummaryGaps: false, maxFindings: 0 };
+    expect(plain(render(<Summary summary={long} layout={layout} />).lastFrame())).toBe(
+      [
+        '✔ restored and verified',
+        'exit 0: done and verified',
+        'Findings (8 in report.md)',
+        'Actions',
+        '  • moved 3 file(s) to /data/rescue-quarantine/20250101T020000Z; snapshot renamed to /data/app.db',
+        'Downtime  3.5s (app stopped → started)',
+        'Record    ./incidents/x',
+      ].join('\n'),
+    );
+    const narrow = plain(renderInTerminal(<Summary summary={long} layout={layout} columns={60} />, { columns: 60, rows: 24 }).lastFrame());
+    expect(narrow.split('\n')[4]).toBe('  • moved 3 file(s) to /data/rescue-quarantine/20250101T020…');
   });
 });
 

@@ -61,6 +61,34 @@ describe('TypedConfirmation', () => {
     expect(onSubmit).toHaveBeenCalledWith('app-prod');
   });
 
+  // A held Backspace, a slow link or `tmux send-keys BSpace BSpace BSpace` hands Ink several DEL bytes in one read.
+  it('several Backspaces in one read erase one character each', async () => {
+    const { stdin, lastFrame, onSubmit } = await renderConfirmation();
+    stdin.write('nope');
+    await waitFor(() => plain(lastFrame()).includes('> nope'));
+    stdin.write('\r');
+    await waitFor(() => plain(lastFrame()).includes('exactly'));
+    stdin.write('\u007F\u007F\u007F');
+    await waitFor(() => plain(lastFrame()).includes('> n\n'));
+    expect(plain(lastFrame())).toBe([`⚠ ${MESSAGE}`, 'Type app-prod to confirm:', '> n', 'Enter confirm · Esc cancel'].join('\n'));
+    stdin.write('\b');
+    await waitFor(() => plain(lastFrame()).includes('>\n'));
+    stdin.write('app-prox\u007Fd');
+    await waitFor(() => plain(lastFrame()).includes('> app-prod'));
+    stdin.write('\r');
+    await waitFor(() => onSubmit.mock.calls.length > 0);
+    expect(onSubmit).toHaveBeenCalledWith('app-prod');
+  });
+
+  it('a chunk mixing keys and Backspaces applies them in order', async () => {
+    const { stdin, lastFrame } = await renderConfirmation();
+    stdin.write('app-');
+    await waitFor(() => plain(lastFrame()).includes('> app-'));
+    stdin.write('pq\u007F\u007Fprox\bd');
+    await waitFor(() => plain(lastFrame()).includes('> app-prod'));
+    expect(plain(lastFrame()).split('\n')[2]).toBe('> app-prod');
+  });
+
   it('a different case is a mismatch', async () => {
     const { stdin, lastFrame, onSubmit } = await renderConfirmation();
     stdin.write('APP-PROD');

@@ -1,16 +1,16 @@
 // Counts the rows each part of the screen takes under a layout, mirroring what App and its components draw:
-// lines a component wraps itself are counted from the same functions; lines Ink wraps with the same rule.
+// text a component wraps itself (wrapText, getWhyLines…) is counted with the same function, text Ink wraps
+// with countInkRows.
 import type { Prompt } from '../../runbook/events.js';
 import type { RunSummary, RunView, StepView } from '../../runbook/view.js';
 import { getCommandLines, getCommandWidth, getErrorLines, getWhyLines } from './detail-lines.js';
 import { HELP_DRY_RUN_NOTE, HELP_GLYPHS, HELP_KEY_COLUMN, HELP_KEYS, HELP_NOTES } from './help-text.js';
 import type { ScreenLayout } from './screen-layout.js';
 import { getStepSummaryLine } from './step-status.js';
-import { wrapText } from './wrap-text.js';
+import { countInkRows, wrapText } from './wrap-text.js';
 
 const HEADER_ROWS = 2;
 
-const countLines = (text: string, width: number) => wrapText(text, width).length;
 
 export function measureStepList(steps: StepView[], hasSummaries: boolean): number {
   return steps.length + (hasSummaries ? steps.filter((step) => getStepSummaryLine(step) !== undefined).length : 0);
@@ -41,15 +41,15 @@ export function measurePrompt(prompt: Prompt, columns: number): number {
     case 'select':
       // The question, each option with its hint (indented 4), and the one-line key legend.
       return (
-        countLines(`? ${prompt.message}`, columns) +
-        prompt.options.reduce((rows, option) => rows + countLines(`❯ ${option.label}`, columns) + (option.hint ? countLines(option.hint, columns - 4) : 0), 0) +
+        wrapText(`? ${prompt.message}`, columns).length +
+        prompt.options.reduce((rows, option) => rows + countInkRows(`❯ ${option.label}`, columns) + (option.hint ? countInkRows(option.hint, columns - 4) : 0), 0) +
         1
       );
     case 'confirm-typed':
       // The warning, what to type, the typed text, a mismatch line kept free for a wrong Enter, the key legend.
-      return countLines(`⚠ ${prompt.message}`, columns) + countLines(`Type ${prompt.expected} to confirm:`, columns) + 3;
+      return wrapText(`⚠ ${prompt.message}`, columns).length + countInkRows(`Type ${prompt.expected} to confirm:`, columns) + 3;
     case 'yes-no':
-      return countLines(`? ${prompt.message} (y/N)`, columns);
+      return countInkRows(`? ${prompt.message} (y/N)`, columns);
   }
 }
 
@@ -61,7 +61,7 @@ export function measureSummary(summary: RunSummary, layout: ScreenLayout, column
     summary.findings.length === 0 ? 0 : shownFindings === 0 ? gap + 1 : gap + 1 + shownFindings + (shownFindings < summary.findings.length ? 1 : 0);
   return (
     (layout.hasSummaryBorder ? 2 : 0) +
-    countLines(`✔ ${summary.headline}`, inner) +
+    wrapText(`✔ ${summary.headline}`, inner).length +
     1 +
     findingRows +
     gap +
@@ -69,14 +69,14 @@ export function measureSummary(summary: RunSummary, layout: ScreenLayout, column
     Math.max(1, summary.actions.length) +
     gap +
     (summary.downtimeMs !== undefined ? 1 : 0) +
-    countLines(`${'Record'.padEnd(10)}${summary.incidentDir}`, inner)
+    countInkRows(`${'Record'.padEnd(10)}${summary.incidentDir}`, inner)
   );
 }
 
 export function measureHelp(isDryRun: boolean, columns: number): number {
   const inner = columns - 4;
-  const rows = (lines: Array<[string, string]>) => lines.reduce((sum, [press, meaning]) => sum + countLines(press.padEnd(HELP_KEY_COLUMN) + meaning, inner), 0);
-  const notes = [...HELP_NOTES, ...(isDryRun ? [HELP_DRY_RUN_NOTE] : [])].reduce((sum, note) => sum + countLines(note, inner), 0);
+  const rows = (lines: Array<[string, string]>) => lines.reduce((sum, [press, meaning]) => sum + countInkRows(press.padEnd(HELP_KEY_COLUMN) + meaning, inner), 0);
+  const notes = [...HELP_NOTES, ...(isDryRun ? [HELP_DRY_RUN_NOTE] : [])].reduce((sum, note) => sum + countInkRows(note, inner), 0);
   return 2 + 1 + rows(HELP_KEYS) + 1 + rows(HELP_GLYPHS) + 1 + notes;
 }
 

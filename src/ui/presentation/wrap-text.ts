@@ -1,22 +1,49 @@
-// Line breaking the way Ink breaks a <Text> (greedy, whole words, over-long words cut), so that a component can
-// render lines it wrapped itself and a layout can count them before anything is drawn.
-// Widths count code points: the texts here are commands, paths and English, with no wide characters.
+// Line breaking the way Ink breaks a <Text>, so that a component can render lines it wrapped itself and a
+// layout can count rows before anything is drawn.
 
-export function textWidth(text: string): number {
-  return [...text].length;
+const PICTOGRAPH = /\p{Extended_Pictographic}/u;
+const ZERO_WIDTH = /[\u200B-\u200D\uFE0E\uFE0F\p{Mn}]/u;
+
+// Columns as Ink's wrapping counts them: pictographs (⚠ ✔ 🙂) take two, combining marks none, the rest one.
+// (East Asian wide characters are not expected in commands, paths and these English texts.)
+export function charWidth(char: string): number {
+  if (ZERO_WIDTH.test(char)) return 0;
+  return PICTOGRAPH.test(char) ? 2 : 1;
 }
 
-function sliceChars(text: string, start: number, end?: number): string {
-  return [...text].slice(start, end).join('');
+export function textWidth(text: string): number {
+  let width = 0;
+  for (const char of text) width += charWidth(char);
+  return width;
+}
+
+// The longest start of `text` at most `width` columns wide, and the rest.
+function splitAtWidth(text: string, width: number): [head: string, rest: string] {
+  let used = 0;
+  let head = '';
+  const chars = [...text];
+  for (const [index, char] of chars.entries()) {
+    if (used + charWidth(char) > width) return [head, chars.slice(index).join('')];
+    used += charWidth(char);
+    head += char;
+  }
+  return [head, ''];
 }
 
 function cutWord(word: string, width: number): string[] {
-  const chars = [...word];
   const pieces: string[] = [];
-  for (let start = 0; start < chars.length; start += width) pieces.push(chars.slice(start, start + width).join(''));
+  let rest = word;
+  while (textWidth(rest) > width) {
+    const [head, tail] = splitAtWidth(rest, width);
+    if (head === '') break;
+    pieces.push(head);
+    rest = tail;
+  }
+  pieces.push(rest);
   return pieces;
 }
 
+// Greedy, whole words, an over-long word cut; no line starts or ends with the space it broke at.
 export function wrapText(text: string, width: number): string[] {
   const columns = Math.max(1, Math.floor(width));
   const lines: string[] = [];
@@ -28,27 +55,26 @@ export function wrapText(text: string, width: number): string[] {
         line = joined;
         continue;
       }
-      if (textWidth(word) > columns) {
-        // Like wrap-ansi: an over-long word starts on the current line unless a new line saves a break.
-        const room = columns - textWidth(line) - 1;
-        const breaksHere = 1 + Math.floor((textWidth(word) - room - 1) / columns);
-        const breaksOnNewLine = Math.floor((textWidth(word) - 1) / columns);
-        const isNewLine = line === '' || room <= 0 || breaksOnNewLine < breaksHere;
-        if (!isNewLine) {
-          lines.push(`${line} ${sliceChars(word, 0, room)}`);
-          const rest = cutWord(sliceChars(word, room), columns);
-          lines.push(...rest.slice(0, -1));
-          line = rest.at(-1) ?? '';
-          continue;
-        }
-        if (line !== '') lines.push(line);
-        const pieces = cutWord(word, columns);
-        lines.push(...pieces.slice(0, -1));
-        line = pieces.at(-1) ?? '';
+      if (textWidth(word) <= columns) {
+        lines.push(line);
+        line = word;
         continue;
       }
-      lines.push(line);
-      line = word;
+      // Like Ink: an over-long word starts on the current line unless a new line saves a break.
+      const room = columns - textWidth(line) - 1;
+      const breaksHere = 1 + Math.floor((textWidth(word) - room - 1) / columns);
+      const breaksOnNewLine = Math.floor((textWidth(word) - 1) / columns);
+      let rest = word;
+      if (line !== '' && room > 0 && breaksOnNewLine >= breaksHere) {
+        const [head, tail] = splitAtWidth(word, room);
+        lines.push(`${line} ${head}`);
+        rest = tail;
+      } else if (line !== '') {
+        lines.push(line);
+      }
+      const pieces = cutWord(rest, columns);
+      lines.push(...pieces.slice(0, -1));
+      line = pieces[pieces.length - 1];
     }
     lines.push(line);
   }
@@ -60,8 +86,7 @@ export function clampLines(lines: string[], max: number, width: number): string[
   if (lines.length <= max) return lines;
   if (max <= 0) return [];
   const kept = lines.slice(0, max);
-  const last = kept[max - 1];
-  kept[max - 1] = `${textWidth(last) >= width ? sliceChars(last, 0, Math.max(0, width - 1)) : last}…`;
+  kept[max - 1] = `${splitAtWidth(kept[max - 1], Math.max(0, width - 1))[0]}…`;
   return kept;
 }
 
@@ -107,12 +132,13 @@ function cutWordLikeInk(rows: string[], word: string, columns: number): void {
   const chars = [...word];
   let visible = textWidth(rows[rows.length - 1]);
   chars.forEach((char, index) => {
-    if (visible + 1 <= columns) rows[rows.length - 1] += char;
+    const width = charWidth(char);
+    if (visible + width <= columns) rows[rows.length - 1] += char;
     else {
       rows.push(char);
       visible = 0;
     }
-    visible += 1;
+    visible += width;
     if (visible === columns && index < chars.length - 1) {
       rows.push('');
       visible = 0;

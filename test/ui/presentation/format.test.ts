@@ -56,18 +56,31 @@ describe('formatDuration', () => {
     [0, '0ms'],
     [420, '420ms'],
     [999, '999ms'],
+    [999.6, '1.0s'],
     [1000, '1.0s'],
-    [4260, '4.2s'],
-    [9990, '9.9s'],
-    [12_700, '12s'],
-    [59_999, '59s'],
+    [3460, '3.5s'],
+    [4240, '4.2s'],
+    [4260, '4.3s'],
+    [9949, '9.9s'],
+    [9990, '10s'],
+    [12_400, '12s'],
+    [12_700, '13s'],
+    [59_499, '59s'],
+    [59_999, '1m 00s'],
     [60_000, '1m 00s'],
     [125_000, '2m 05s'],
     [3_599_000, '59m 59s'],
+    [3_599_500, '1h 00m'],
     [3_723_000, '1h 02m'],
+    [3_750_000, '1h 03m'],
     [-1, '?'],
   ])('%d ms is %s', (ms, expected) => {
     expect(formatDuration(ms)).toBe(expected);
+  });
+
+  // The engine words downtime as `${(ms / 1000).toFixed(1)} s`; the summary must show the same tenths.
+  it.each([1150, 1250, 2049, 3460, 7777, 9949])('%d ms reads the same tenths as toFixed(1)', (ms) => {
+    expect(formatDuration(ms)).toBe(`${(ms / 1000).toFixed(1)}s`);
   });
 });
 

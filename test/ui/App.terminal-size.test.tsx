@@ -1,0 +1,177 @@
+// Every screen of a whole recovery fits the terminal it is drawn on: Ink redraws the whole terminal from the
+// top once a frame is as tall as it, so a frame must keep one row free or its top scrolls away.
+import { readFileSync } from 'node:fs';
+import React from 'react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import type { RunEvent, StepDecl } from '../../src/runbook/events.js';
+import { emptyView, reduceView } from '../../src/runbook/view.js';
+import { App } from '../../src/ui/App.js';
+import { measureScreen } from '../../src/ui/presentation/measure-screen.js';
+import { chooseLayout, FINISHED_LAYOUTS, LIVE_LAYOUTS } from '../../src/ui/presentation/screen-layout.js';
+import { getAvailableKeys, getFocusStep } from '../../src/ui/presentation/screen-state.js';
+import { renderInTerminal } from './render-in-terminal.js';
+import { plain, tick, waitFor } from './wait-for.js';
+import { CONFIRM_SWAP, eventsUntil, fillCommand, walRestoreEvents } from './wal-restore-run.js';
+
+const controller = { answer: () => {}, control: () => {} };
+const unmounts: Array<() => void> = [];
+
+afterEach(() => {
+  for (const unmount of unmounts.splice(0)) unmount();
+});
+
+async function renderAt(size: { columns: number; rows: number }, initialEvents: RunEvent[]) {
+  const result = renderInTerminal(<App subscribe={() => () => {}} controller={controller} initialEvents={initialEvents} />, size);
+  unmounts.push(result.unmount);
+  await tick();
+  // The running step's spinner turns; a fixed glyph keeps frames comparable.
+  return { ...result, frame: () => plain(result.lastFrame()).replace(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/g, '⠋') };
+}
+
+const untilSwapPrompt = (events: RunEvent[]) => eventsUntil(events, (event) => event.type === 'prompt-opened' && event.prompt.id === CONFIRM_SWAP.id);
+
+function expectToFit(frame: string, { columns, rows }: { columns: number; rows: number }, what: string) {
+  const lines = frame.split('\n');
+  expect(lines.length, `${what}: ${lines.length} rows\n${frame}`).toBeLessThanOrEqual(rows - 1);
+  for (const line of lines) expect([...line].length, `${what}: a line wider than ${columns}\n${line}`).toBeLessThanOrEqual(columns);
+}
+
+// The steps as the shipped runbook declares them, with their commands filled in as the engine sends them.
+function loadShippedSteps(): StepDecl[] {
+  const runbook = parse(readFileSync(new URL('../../runbooks/sqlite-wal-restore.yaml', import.meta.url), 'utf8')) as { steps: StepDecl[] };
+  return runbook.steps.map(({ id, title, why, mutates, skippable, commands }) => ({ id, title, why, mutates, skippable: skippable ?? false, commands: commands.map(fillCommand) }));
+}
+
+const STEP_LINES = [
+  '  ✔ Find the production container  1.2s',
+  '  ✔ Check the live database  1.2s',
+  '  ✔ Test every backup  1.2s',
+  '  ✔ Choose the healthy source  1.2s',
+  '  ✔ Snapshot the source through SQLite  1.2s',
+  '  ✔ Stage the snapshot beside the live database  ⚠ changes  1.2s',
+  '  ✔ Stop the app  ⚠ changes  1.2s',
+];
+
+describe('App at 80×24', () => {
+  const size = { columns: 80, rows: 24 };
+
+  it('a typed confirmation: every step on one line, the commands it confirms, then the prompt', async () => {
+    const { frame } = await renderAt(size, untilSwapPrompt(walRestoreEvents()));
+    expect(frame()).toBe(
+      [
+        'sqlite-rescue · sqlite-wal-restore',
+        'target app-prod:/data/app.db on the local Docker engine  incident 20250101T0200…',
+        ...STEP_LINES,
+        '› ⠋ Quarantine the corrupted files and swap in the snapshot  ⚠ changes',
+        '  · Start the app  ⚠ changes',
+        '  · Verify the restored database',
+        'Running: Quarantine the corrupted files and swap in the snapshot  ⚠ changes',
+        '$ docker run --rm --volumes-from app-prod --entrypoint mkdir ghcr.io/acme/app:1…',
+        '$ docker run --rm --volumes-from app-prod --entrypoint mv ghcr.io/acme/app:1.4 …',
+        '$ docker run --rm --volumes-from app-prod --entrypoint mv ghcr.io/acme/app:1.4 …',
+        '⚠ Move /data/app.db and its -wal/-shm into',
+        '/data/rescue-quarantine/20250101T020000Z and put the snapshot in its place? Type',
+        'the container name to confirm.',
+        'Type app-prod to confirm:',
+        '>',
+        'Enter confirm · Esc cancel',
+      ].join('\n'),
+    );
+  });
+
+  it('a wrong name: the mismatch line was kept free, nothing moves up or scrolls', async () => {
+    const { frame, stdin } = await renderAt(size, untilSwapPrompt(walRestoreEvents()));
+    const before = frame().split('\n');
+    stdin.write('nope');
+    await waitFor(() => frame().includes('> nope'));
+    stdin.write('\r');
+    await waitFor(() => frame().includes('type app-prod exactly to confirm'));
+    const after = frame().split('\n');
+    expect(after.length).toBe(before.length + 1);
+    expect(after.slice(0, 16)).toEqual(before.slice(0, 16));
+    expectToFit(frame(), size, 'after a mismatch');
+  });
+
+  it('the summary: headline, exit meaning, actions, downtime and record; findings left to report.md', async () => {
+    const { frame } = await renderAt(size, walRestoreEvents());
+    expect(frame()).toBe(
+      [
+        'sqlite-rescue · sqlite-wal-restore',
+        'target app-prod:/data/app.db on the local Docker engine  incident 20250101T0200…',
+        ...STEP_LINES,
+        '  ✔ Quarantine the corrupted files and swap in the snapshot  ⚠ changes  1.2s',
+        '  ✔ Start the app  ⚠ changes  1.2s',
+        '  ✔ Verify the restored database  1.2s',
+        '✔ restored and verified: /data/app.db in app-prod passes integrity_check and',
+        'takes writes',
+        'exit 0: done and verified',
+        'Findings (11 in report.md)',
+        'Actions',
+        '  • staged /data/.app.db.rescue-20250101T020000Z.incoming (40960 bytes, sha256 …',
+        '  • stopped app-prod in 1.2 s',
+        '  • moved 3 file(s) to /data/rescue-quarantine/20250101T020000Z; snapshot renam…',
+        '  • started app-prod, downtime 3.5 s',
+        'Downtime  3.5s (app stopped → started)',
+        'Record    /home/ops/incidents/20250101T020000Z',
+      ].join('\n'),
+    );
+  });
+});
+
+describe('App at other sizes', () => {
+  it.each([
+    { columns: 80, rows: 24 },
+    { columns: 100, rows: 30 },
+    { columns: 200, rows: 60 },
+  ])('every screen of a recovery with the shipped runbook fits $columns×$rows, as tall as measured', async (size) => {
+    const events = walRestoreEvents(loadShippedSteps());
+    for (let count = 1; count <= events.length; count += 1) {
+      const { frame, unmount } = await renderAt(size, events.slice(0, count));
+      const what = `after ${events[count - 1].type} (event ${count})`;
+      expectToFit(frame(), size, what);
+      // The layout counted right: no row more (it would scroll), none less (it would waste one).
+      const view = events.slice(0, count).reduce(reduceView, emptyView);
+      const parts = { view, focusStep: getFocusStep(view), isShowingHelp: false, hasFooter: getAvailableKeys(view).length > 0, columns: size.columns };
+      const measured = measureScreen(parts, chooseLayout(view.finished ? FINISHED_LAYOUTS : LIVE_LAYOUTS, size.rows, (layout) => measureScreen(parts, layout)));
+      const keptForMismatch = view.prompt?.kind === 'confirm-typed' ? 1 : 0;
+      expect(frame().split('\n').length, `${what}\n${frame()}`).toBe(measured - keptForMismatch);
+      unmount();
+    }
+  });
+
+  it('the help panel fits 80×24, in a dry-run too', async () => {
+    for (const dryRun of [false, true]) {
+      const [started, ...rest] = walRestoreEvents().slice(0, 3);
+      const { frame, stdin } = await renderAt({ columns: 80, rows: 24 }, [{ ...started, dryRun } as RunEvent, ...rest]);
+      stdin.write('?');
+      await waitFor(() => frame().includes('Nothing is deleted'));
+      expectToFit(frame(), { columns: 80, rows: 24 }, `help, dry-run ${dryRun}`);
+    }
+  });
+
+  it('a tall terminal shows everything: step summaries, the whole why, boxed commands, the last five findings', async () => {
+    const { frame } = await renderAt({ columns: 200, rows: 60 }, eventsUntil(walRestoreEvents(), (event) => event.type === 'awaiting-control' && event.stepId === 'choose-source'));
+    expect(frame()).toContain('  ✔ Test every backup  1.2s\n    0 of 4 backups healthy: CORRUPT ×4');
+    expect(frame()).toContain('otherwise the copy with the most rows, the newest modification time breaking ties.\n╭');
+    expect(frame()).toContain("│ $ sqlite3 -readonly /home/ops/app.local.db 'PRAGMA integrity_check;'");
+
+    const finished = await renderAt({ columns: 200, rows: 60 }, walRestoreEvents());
+    const summary = finished.frame();
+    expect(summary).toContain('│ Findings');
+    expect(summary).toContain('│   • quarantine manifest (sha256):  ');
+    expect(summary).not.toContain('1c2d…');
+    expect(summary).toContain('│   • verified: integrity ok, every snapshot row present, the app wrote a row');
+    expect(summary).toContain('│   (6 more findings in report.md)');
+    expect(summary).not.toContain('production container: app-prod');
+  });
+
+  it('follows the window when it shrinks', async () => {
+    const { frame, resize } = await renderAt({ columns: 200, rows: 60 }, untilSwapPrompt(walRestoreEvents()));
+    expect(frame()).toContain('Nothing is deleted. The corrupted .db');
+    resize({ columns: 80, rows: 24 });
+    await waitFor(() => !frame().includes('Nothing is deleted. The corrupted .db'));
+    expectToFit(frame(), { columns: 80, rows: 24 }, 'after the resize');
+    expect(frame()).toContain('Type app-prod to confirm:');
+  });
+});
