@@ -58,6 +58,8 @@ export interface PathStat {
   /** ISO 8601 modification time. */
   mtime: string;
   isDirectory: boolean;
+  /** Set when the path is a symbolic link (not followed): what it points at. */
+  linkTarget?: string;
 }
 
 export interface FileOwner {

@@ -22,14 +22,20 @@ async function listMatches(io: StepIO, deps: Deps, containerId: string, glob: st
   if (/[*?[]/.test(folder)) throw new UsageError(`--backups "${glob}": only the last part of the path may hold wildcards`, 'e.g. --backups "/data/backups/*.db"');
   const pattern = globToRegExp(basename(glob));
   if (!(await deps.runtime.statPath(containerId, folder))) return [];
-  let result = await execRecorded(io, deps, containerId, ['find', folder, '-maxdepth', '1', '-type', 'f']);
+  // NUL-separated: a file name may hold a newline. A find without -print0 falls back to lines.
+  let separator = '\0';
+  let result = await execRecorded(io, deps, containerId, ['find', folder, '-maxdepth', '1', '-type', 'f', '-print0']);
+  if (!isMissingBinary(result) && result.exitCode !== 0) {
+    separator = '\n';
+    result = await execRecorded(io, deps, containerId, ['find', folder, '-maxdepth', '1', '-type', 'f']);
+  }
   let names: string[];
   if (isMissingBinary(result)) {
     result = await execRecorded(io, deps, containerId, ['ls', '-1Ap', folder]);
     if (isMissingBinary(result)) throw new RescueError(`cannot list ${folder} in the container: it has neither find nor ls`, { hint: 'pass the backups one by one with --backups PATH' });
     names = result.stdout.split('\n').filter((name) => name !== '' && !name.endsWith('/'));
   } else {
-    names = result.stdout.split('\n').filter((line) => line !== '').map((line) => basename(line));
+    names = result.stdout.split(separator).filter((line) => line !== '').map((line) => basename(line));
   }
   if (result.exitCode !== 0) throw new RescueError(`cannot list ${folder} in the container: ${result.stderr.trim()}`);
   return names.filter((name) => pattern.test(name)).sort().map((name) => join(folder, name));

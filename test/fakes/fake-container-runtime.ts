@@ -311,7 +311,8 @@ export class FakeContainerRuntime implements ContainerRuntime {
       const file = this.fileIn(entry, args[2]);
       return file ? ok(`${file.uid} ${file.gid} ${file.mode.toString(8)}\n`) : fail(1, `stat: cannot statx '${args[2]}': No such file or directory\n`);
     }
-    if (binary === 'find' && args.length === 5 && args.slice(1).join(' ') === '-maxdepth 1 -type f') return this.findFiles(entry, args[0]);
+    if (binary === 'find' && args.length === 5 && args.slice(1).join(' ') === '-maxdepth 1 -type f') return this.findFiles(entry, args[0], '\n');
+    if (binary === 'find' && args.length === 6 && args.slice(1).join(' ') === '-maxdepth 1 -type f -print0') return this.findFiles(entry, args[0], '\0');
     if (binary === 'mkdir' && args.length === 2 && args[0] === '-p') {
       const { store, key } = this.resolve(entry, args[1]);
       if (store.files.has(key)) return fail(1, `mkdir: can't create directory '${args[1]}': File exists\n`);
@@ -370,11 +371,11 @@ export class FakeContainerRuntime implements ContainerRuntime {
     return ok(`[${rows.map((row) => JSON.stringify({ name: row.name, n: db.tables[row.table] })).join(',\n')}]\n`);
   }
 
-  private findFiles(entry: FakeContainer, dir: string): ExecAnswer {
+  private findFiles(entry: FakeContainer, dir: string, terminator: string): ExecAnswer {
     const { store, key } = this.resolve(entry, dir);
     if (!isDir(store, key)) return fail(1, `find: '${dir}': No such file or directory\n`);
     const names = [...store.files.keys()].filter((file) => posix.dirname(file) === key).map((file) => posix.join(dir, posix.basename(file)));
-    return ok(names.map((name) => `${name}\n`).join(''));
+    return ok(names.map((name) => `${name}${terminator}`).join(''));
   }
 
   // A rename within one filesystem; across two it would be a copy, which the safety rules forbid: fail loudly.

@@ -22,7 +22,7 @@ describe('test-backups', () => {
     const good = 'file:/data/backups/2024-12-31.db?immutable=1';
     const bad = 'file:/data/backups/2025-01-01.db?immutable=1';
     expect(world.runtime.execArgvs()).toEqual([
-      ['find', '/data/backups', '-maxdepth', '1', '-type', 'f'],
+      ['find', '/data/backups', '-maxdepth', '1', '-type', 'f', '-print0'],
       ['sqlite3', '-readonly', good, 'PRAGMA integrity_check;'],
       ['sqlite3', '-readonly', bad, 'PRAGMA integrity_check;'],
       ['sqlite3', '-readonly', '-json', good, LIST_TABLES_SQL],
@@ -72,7 +72,7 @@ describe('test-backups', () => {
     const run = await runStep(testBackups, world.deps);
     expect(run.exitCode).toBe(0);
     expect(world.runtime.calls.filter((call) => call.method === 'copyOut').map((call) => call.args[1]).sort()).toEqual(['/data/backups/2024-12-31.db', '/data/backups/2025-01-01.db']);
-    expect(world.runtime.execArgvs()).toEqual([['find', '/data/backups', '-maxdepth', '1', '-type', 'f']]);
+    expect(world.runtime.execArgvs()).toEqual([['find', '/data/backups', '-maxdepth', '1', '-type', 'f', '-print0']]);
     expect(world.facts.backups).toMatchObject([
       { ok: true, tables: BACKUP_TABLES, via: 'a copy checked locally' },
       { ok: false, errors: ['SQLITE_CORRUPT: database disk image is malformed'], via: 'a copy checked locally' },

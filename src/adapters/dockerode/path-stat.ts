@@ -33,5 +33,6 @@ export function decodePathStat(header: string): PathStat {
     mode: raw.mode,
     mtime: raw.mtime,
     isDirectory: Math.floor(raw.mode / GO_MODE_DIR) % 2 === 1,
+    ...(raw.linkTarget ? { linkTarget: raw.linkTarget } : {}),
   };
 }

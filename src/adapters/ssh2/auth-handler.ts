@@ -116,7 +116,8 @@ class OneKeyAgent extends ssh2.OpenSSHAgent {
   override getIdentities(cb: (error: Error | undefined, keys?: ssh2.ParsedKey[]) => void): void {
     super.getIdentities((error, keys) => {
       if (error) return cb(error);
-      cb(undefined, (keys ?? []).filter((key) => key.getPublicSSH().equals(this.wanted)));
+      // The OpenSSH agent hands back parsed keys; anything else is not this key.
+      cb(undefined, (keys ?? []).filter((key): key is ssh2.ParsedKey => 'getPublicSSH' in key && key.getPublicSSH().equals(this.wanted)));
     });
   }
 }
