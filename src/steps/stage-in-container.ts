@@ -3,7 +3,7 @@
 // temporary name; the rename to the live name happens in quarantine-and-swap.
 import type { FileOwner } from '../ports/container-runtime.js';
 import type { StepImpl, StepIO } from '../runbook/engine.js';
-import { RescueError } from '../runbook/errors.js';
+import { describeError, RescueError } from '../runbook/errors.js';
 import { shellLine } from '../runbook/template.js';
 import type { Deps, Remote } from './deps.js';
 import type { SnapshotInfo } from './facts.js';
@@ -36,7 +36,12 @@ async function stageThroughServer(io: StepIO, deps: Deps, remote: Remote, contai
     });
   }
   const uploadPath = `${remote.stagingDir}/snapshot.db`;
-  const upload = await remote.host.upload(snapshot.path, uploadPath, { onProgress: makeProgressMeter(deps.clock.now, io.progress) });
+  const upload = await remote.host.upload(snapshot.path, uploadPath, { onProgress: makeProgressMeter(deps.clock.now, io.progress) }).catch((error: unknown) => {
+    throw new RescueError(describeError(error).message, {
+      cause: error,
+      hint: `the live database is unchanged and the app still runs; nothing complete-looking was left on the server. Upload again with \`sqlite-rescue resume ${deps.incident.dir}\``,
+    });
+  });
   io.command({ argv: ['scp', snapshot.path, `${remote.identity.spec}:${uploadPath}`], where: 'local', exitCode: 0, durationMs: upload.durationMs });
   if (upload.remoteSha256 !== snapshot.sha256) {
     throw new RescueError(`the upload to ${uploadPath} does not match the snapshot (sha256 ${upload.remoteSha256} on the server, ${snapshot.sha256} here)`, {
