@@ -41,7 +41,9 @@ async function restoreAction(options: Record<string, unknown>): Promise<number> 
   if (unfinished && (await askYesNoOnTerminal(`An unfinished restore of the same target is recorded in ${unfinished}. Resume it (every step it did is checked again)?`))) {
     return (await runResume(unfinished, { yes: false, json: false })).exitCode;
   }
-  return (await runRestore({ flags })).exitCode;
+  // At the terminal the operator may rehearse first: the same runbook, every read-only step for real, nothing changed.
+  const isDryRun = flags.dryRun || (!flags.yes && (await askYesNoOnTerminal('Start with a dry-run (every check runs for real, nothing is changed)?')));
+  return (await runRestore({ flags: { ...flags, dryRun: isDryRun } })).exitCode;
 }
 
 export function buildProgram(setExitCode: (code: number) => void): Command {

@@ -57,8 +57,8 @@ describe('the TUI drives a whole recovery in a real terminal', () => {
       argv: ['node', CLI_PATH, 'restore', '--container', production, '--db', DB, '--local', outage.local.path, '--incident-dir', incidentDir],
       width: 200,
       height: 60,
-      // Ink renders only the last frame when it thinks it runs in CI; this test needs every frame.
-      env: { CI: undefined, CONTINUOUS_INTEGRATION: undefined },
+      // Ink alone would draw only the last frame under CI=true; the tool draws every frame on a real terminal anyway.
+      env: { CI: 'true' },
     });
     const tui = session;
 
@@ -81,6 +81,11 @@ describe('the TUI drives a whole recovery in a real terminal', () => {
       await sendKeys(tui, 'Enter');
     };
     const selectedLine = (screen: string) => screen.split('\n').find((line) => line.includes('❯ ')) ?? '';
+
+    // Before the TUI: the offer to rehearse first. This run is the real restore.
+    await waitForScreen(tui, 'Start with a dry-run (every check runs for real, nothing is changed)? (yes/no)', { timeoutMs: STEP_TIMEOUT_MS });
+    await typeText(tui, 'no');
+    await sendKeys(tui, 'Enter');
 
     // find-container: production and the PR preview both match; production is ranked first and preselected.
     await runStep('Find the production container');
