@@ -1,18 +1,12 @@
 // Composition root: parses argv, dispatches to a command, and turns errors into a message, a hint and an exit code.
 // Only bugs print a stack.
+// Each command loads its modules when it runs: dockerode, ssh2, Ink and SQLite cost seconds to import on a busy
+// machine, and the first screen of the TUI should not wait for what another command needs.
 import { Command, CommanderError, Option } from 'commander';
-import { runCheck } from './commands/check.js';
-import { listRunbooks, loadRunbook } from './commands/load-runbook.js';
-import { checkFlags, checkInteraction, readConfigFile, type RestoreFlags } from './commands/restore-flags.js';
-import { runRestore } from './commands/restore.js';
-import { findUnfinished, runResume } from './commands/resume.js';
-import { askYesNoOnTerminal } from './commands/terminal-questions.js';
-import { DockerLab } from './adapters/dockerode/docker-lab.js';
-import { createLocalRuntime } from './adapters/dockerode/index.js';
-import { runDrill } from './drill/run-drill.js';
-import { scenarios } from './drill/scenarios.js';
+import type { RestoreFlags } from './commands/restore-flags.js';
 import { describeError, RescueError } from './runbook/errors.js';
-import { runbookToMarkdown } from './runbook/markdown.js';
+
+const hasTerminal = () => Boolean(process.stdin.isTTY && process.stdout.isTTY);
 
 function restoreOptions(command: Command): Command {
   return command
@@ -30,12 +24,21 @@ function restoreOptions(command: Command): Command {
 }
 
 async function restoreAction(options: Record<string, unknown>): Promise<number> {
+  const [{ checkFlags, readConfigFile }, { findUnfinished, runResume }, { askYesNoOnTerminal }] = await Promise.all([
+    import('./commands/restore-flags.js'),
+    import('./commands/resume.js'),
+    import('./commands/terminal-questions.js'),
+  ]);
+  // While the operator reads the first question, the rest loads: the step list then appears right after the answer.
+  const interactive = options.yes !== true && hasTerminal();
+  const restoreModule = import('./commands/restore.js');
+  if (interactive) void (await import('./commands/tui-loader.js')).loadTui();
   const config = readConfigFile(process.cwd());
   const flags: RestoreFlags = {
     ...config,
     ...Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)),
   } as RestoreFlags;
-  checkFlags(flags, Boolean(process.stdin.isTTY && process.stdout.isTTY));
+  checkFlags(flags, hasTerminal());
   // An operator back after a crash gets the interrupted run offered first: starting over would stage a second copy.
   const unfinished = flags.yes || flags.dryRun ? undefined : findUnfinished(undefined, flags);
   if (unfinished && (await askYesNoOnTerminal(`An unfinished restore of the same target is recorded in ${unfinished}. Resume it (every step it did is checked again)?`))) {
@@ -43,6 +46,7 @@ async function restoreAction(options: Record<string, unknown>): Promise<number> 
   }
   // At the terminal the operator may rehearse first: the same runbook, every read-only step for real, nothing changed.
   const isDryRun = flags.dryRun || (!flags.yes && (await askYesNoOnTerminal('Start with a dry-run (every check runs for real, nothing is changed)?')));
+  const { runRestore } = await restoreModule;
   return (await runRestore({ flags: { ...flags, dryRun: isDryRun } })).exitCode;
 }
 
@@ -62,13 +66,14 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--json', 'NDJSON events on stdout (needs --yes)', false)
     .option('--break-stale-lock', 'clear a lock left by another killed run', false)
     .action(async (dir: string | undefined, options: { yes: boolean; json: boolean; breakStaleLock: boolean }) => {
-      checkInteraction(options, Boolean(process.stdin.isTTY && process.stdout.isTTY));
+      const [{ checkInteraction }, { runResume }] = await Promise.all([import('./commands/restore-flags.js'), import('./commands/resume.js')]);
+      checkInteraction(options, hasTerminal());
       setExitCode((await runResume(dir, options)).exitCode);
     });
   program
     .command('drill')
     .description('builds a throwaway outage on the Docker engine, runs the recovery against it, scores it, cleans up')
-    .option('--scenario <name>', `one of: ${scenarios.map((scenario) => scenario.name).join(', ')}`, 'wal-copyfile')
+    .option('--scenario <name>', 'wal-copyfile (default), stale-wal, no-sqlite-in-image, all-backups-bad-no-local, rogue-write: see --list', 'wal-copyfile')
     .option('--list', 'list the scenarios and what each must end with', false)
     .option('--keep', 'leave the containers, volumes, image and files to look around (says how to remove them)', false)
     .option('--image <image>', 'run the app in an image of yours (needs sh and sqlite3) instead of one built from this machine')
@@ -76,11 +81,17 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--json', 'NDJSON events on stdout, then a drill-finished line with the score (needs --yes)', false)
     .option('--incident-dir <dir>', 'where the record goes (default ./incidents/drill-<scenario>-<UTC timestamp>/)')
     .action(async (options: { scenario: string; list: boolean; keep: boolean; image?: string; yes: boolean; json: boolean; incidentDir?: string }) => {
+      const [{ scenarios }, { checkInteraction }] = await Promise.all([import('./drill/scenarios.js'), import('./commands/restore-flags.js')]);
       if (options.list) {
         for (const scenario of scenarios) process.stdout.write(`${scenario.name}\n  builds: ${scenario.builds}\n  must end with: ${scenario.mustEndWith}\n`);
         return setExitCode(0);
       }
-      checkInteraction(options, Boolean(process.stdin.isTTY && process.stdout.isTTY));
+      checkInteraction(options, hasTerminal());
+      const [{ createLocalRuntime }, { DockerLab }, { runDrill }] = await Promise.all([
+        import('./adapters/dockerode/index.js'),
+        import('./adapters/dockerode/docker-lab.js'),
+        import('./drill/run-drill.js'),
+      ]);
       const runtime = createLocalRuntime();
       const log = (line: string) => (options.json || !options.yes ? process.stderr : process.stdout).write(`${line}\n`);
       setExitCode(await runDrill(options, { runtime, lab: new DockerLab(runtime.docker), log }));
@@ -91,13 +102,17 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .argument('<files...>', 'SQLite files')
     .option('--quick', 'PRAGMA quick_check instead of integrity_check', false)
     .option('--json', 'one JSON object per file', false)
-    .action(async (files: string[], options: { quick: boolean; json: boolean }) => setExitCode(await runCheck(files, options, (line) => process.stdout.write(`${line}\n`))));
+    .action(async (files: string[], options: { quick: boolean; json: boolean }) => {
+      const { runCheck } = await import('./commands/check.js');
+      setExitCode(await runCheck(files, options, (line) => process.stdout.write(`${line}\n`)));
+    });
   const runbook = program.command('runbook').description('runbooks shipped with the tool');
   runbook
     .command('print')
     .description('a runbook as Markdown, for when the tool itself cannot run')
-    .argument('[name]', `one of: ${listRunbooks().join(', ')}`)
-    .action((name?: string) => {
+    .argument('[name]', 'a runbook shipped in runbooks/ (default: sqlite-wal-restore)')
+    .action(async (name?: string) => {
+      const [{ loadRunbook }, { runbookToMarkdown }] = await Promise.all([import('./commands/load-runbook.js'), import('./runbook/markdown.js')]);
       process.stdout.write(runbookToMarkdown(loadRunbook(name)));
       setExitCode(0);
     });

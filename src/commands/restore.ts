@@ -21,6 +21,7 @@ import { backupsGlob } from '../steps/test-backups.js';
 import { snapshotPath } from '../steps/snapshot-source.js';
 import { connectRemote } from './connect-remote.js';
 import { parseFailpoint } from './failpoint.js';
+import { loadTui } from './tui-loader.js';
 import { makeTargetLock } from './target-lock.js';
 import { loadRunbook } from './load-runbook.js';
 import type { RestoreFlags } from './restore-flags.js';
@@ -36,11 +37,11 @@ export interface RestoreRun {
   runbookName?: string;
 }
 
-// Ink and React load only when a TUI is drawn. Ink decides at import whether it runs under CI (CI=… in the
-// environment) and then draws nothing until the end; an operator at a real terminal must see the screen anyway.
+// Ink and React load only when a TUI is drawn.
 async function renderApp(subscribe: (listener: (event: RunEvent) => void) => () => void, engine: ReturnType<typeof createEngine>) {
-  if (process.stdout.isTTY) process.env.CI = 'false';
-  const [{ default: React }, { render }, { App }] = await Promise.all([import('react'), import('ink'), import('../ui/App.js')]);
+  const [react, { render }, { App }] = await loadTui();
+  // React is CommonJS: its namespace may hold the API as `default` only.
+  const React = (react as unknown as { default?: typeof react }).default ?? react;
   return render(React.createElement(App, { subscribe, controller: engine }), { exitOnCtrlC: false });
 }
 

@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import type { PastStep } from '../runbook/engine.js';
 import { UsageError } from '../runbook/errors.js';
 import type { RunEvent } from '../runbook/events.js';
-import { runRestore, type RestoreResult, type RunManifest } from './restore.js';
+import type { RestoreResult, RunManifest } from './restore.js';
 import type { RestoreFlags } from './restore-flags.js';
 
 export function readJournal(dir: string): RunEvent[] {
@@ -57,6 +57,8 @@ export async function runResume(dirArg: string | undefined, opts: { yes: boolean
   const journal = readJournal(dir);
   const last = journal.filter((event) => event.type === 'run-finished').at(-1);
   if (last?.type === 'run-finished' && last.exitCode === 0) throw new UsageError(`incident ${manifest.incidentId} already finished: ${last.headline}`, `its record is in ${dir}`);
+  // Loaded here, not at the top: finding an unfinished incident must stay cheap for the restore command's first question.
+  const { runRestore } = await import('./restore.js');
   return runRestore({
     flags: { ...manifest.flags, acceptNewHostKey: manifest.flags.acceptNewHostKey ?? false, dryRun: false, yes: opts.yes, json: opts.json, incidentDir: dir, breakStaleLock: opts.breakStaleLock },
     resume: { incidentId: manifest.incidentId, incidentDir: dir, done: doneSteps(journal) },

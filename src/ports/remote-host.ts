@@ -18,8 +18,8 @@ export interface UploadResult {
   remotePath: string;
   bytes: number;
   durationMs: number;
-  /** sha256 hex computed on the server after the upload (never trusted from the local side). */
-  remoteSha256: string;
+  /** sha256 hex computed on the server after the upload (never trusted from the local side); absent with hash: false. */
+  remoteSha256?: string;
 }
 
 export interface RemoteHost {
@@ -30,9 +30,10 @@ export interface RemoteHost {
 
   /**
    * SFTP upload to `remotePath + '.partial'`, renamed to remotePath when complete, then sha256 computed on the
-   * server. A dropped link rejects and leaves no file under remotePath.
+   * server (unless `hash: false`: the caller hashes a later copy on the server instead, reading 1 GB once, not twice).
+   * A dropped link rejects and leaves no file under remotePath.
    */
-  upload(localPath: string, remotePath: string, opts?: { onProgress?: ProgressFn }): Promise<UploadResult>;
+  upload(localPath: string, remotePath: string, opts?: { onProgress?: ProgressFn; hash?: boolean }): Promise<UploadResult>;
 
   /** Bytes free for an unprivileged writer in the filesystem holding `dir` (df over exec). */
   freeBytes(dir: string): Promise<number>;

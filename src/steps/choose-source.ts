@@ -42,10 +42,11 @@ async function inspectLocal(io: StepIO, deps: Deps, path: string): Promise<Sourc
   if (!stat.isFile) throw new UsageError(`--local ${path}: not a regular file`, 'pass the path of the .db file itself');
   const wal = await deps.files.stat(`${path}-wal`);
   const started = deps.clock.now();
-  const check = await deps.sqlite.check(path, 'full').catch((error: unknown) => {
+  // quick_check to triage: the snapshot taken from the chosen copy gets the full integrity_check before it is used.
+  const check = await deps.sqlite.check(path, 'quick').catch((error: unknown) => {
     throw unreadableLocal(path, error);
   });
-  io.command({ argv: ['sqlite3', '-readonly', path, 'PRAGMA integrity_check;'], where: 'local', exitCode: check.ok ? 0 : 1, durationMs: deps.clock.now() - started });
+  io.command({ argv: ['sqlite3', '-readonly', path, 'PRAGMA quick_check;'], where: 'local', exitCode: check.ok ? 0 : 1, durationMs: deps.clock.now() - started });
   const tables = check.ok ? (await deps.sqlite.stats(path)).tables : {};
   const mtime = [stat.mtime, wal?.mtime].filter((time): time is string => Boolean(time)).sort().at(-1) as string;
   return { id: 'local', kind: 'local', path, ok: check.ok, mtime, size: stat.size + (wal?.size ?? 0), tables, errors: check.errors };

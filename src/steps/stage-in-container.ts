@@ -23,7 +23,7 @@ async function liveOwner(io: StepIO, deps: Deps, containerId: string, dbPath: st
 
 // Over SSH the snapshot travels once: uploaded to the server before any downtime, proven by a sha256 computed there,
 // then copied into the volume on the server by a helper container that mounts the upload folder read-only.
-async function stageThroughServer(io: StepIO, deps: Deps, remote: Remote, containerId: string, staged: string): Promise<void> {
+async function stageThroughServer(io: StepIO, deps: Deps, remote: Remote, containerId: string, staged: string): Promise<string> {
   const snapshot = deps.facts.snapshot as SnapshotInfo;
   const mkdir = await remote.host.exec(['mkdir', '-p', remote.stagingDir]);
   io.command({ argv: ['mkdir', '-p', remote.stagingDir], where: 'host', exitCode: mkdir.exitCode, durationMs: mkdir.durationMs });
@@ -36,29 +36,27 @@ async function stageThroughServer(io: StepIO, deps: Deps, remote: Remote, contai
     });
   }
   const uploadPath = `${remote.stagingDir}/snapshot.db`;
-  const upload = await remote.host.upload(snapshot.path, uploadPath, { onProgress: makeProgressMeter(deps.clock.now, io.progress) }).catch((error: unknown) => {
+  // Hashed once, on the server, after the copy into the volume: that one sha256 proves the upload and the copy.
+  const upload = await remote.host.upload(snapshot.path, uploadPath, { onProgress: makeProgressMeter(deps.clock.now, io.progress), hash: false }).catch((error: unknown) => {
     throw new RescueError(describeError(error).message, {
       cause: error,
       hint: `the live database is unchanged and the app still runs; nothing complete-looking was left on the server. Upload again with \`sqlite-rescue resume ${deps.incident.dir}\``,
     });
   });
   io.command({ argv: ['scp', snapshot.path, `${remote.identity.spec}:${uploadPath}`], where: 'local', exitCode: 0, durationMs: upload.durationMs });
-  if (upload.remoteSha256 !== snapshot.sha256) {
-    throw new RescueError(`the upload to ${uploadPath} does not match the snapshot (sha256 ${upload.remoteSha256} on the server, ${snapshot.sha256} here)`, {
-      hint: 'retry this step: the upload starts over; nothing in the container was touched',
-    });
-  }
-  io.finding(`uploaded ${upload.bytes} bytes to ${remote.identity.user}@${remote.identity.host}:${uploadPath} in ${(upload.durationMs / 1000).toFixed(1)} s; sha256 ${upload.remoteSha256} on both ends`, { upload });
 
   const started = deps.clock.now();
   const helperId = await deps.runtime.startHelper(containerId, deps.incident.id, { readOnlyBinds: [{ hostPath: remote.stagingDir, containerPath: '/rescue-upload' }] });
+  let onServer: string;
   try {
     const copy = await execRecorded(io, deps, helperId, ['cp', '/rescue-upload/snapshot.db', staged], 'helper');
     if (copy.exitCode !== 0) throw new RescueError(`copying the upload into the volume failed: ${(copy.stderr || copy.stdout).trim()}`, { hint: 'the live database is untouched; retry this step' });
+    onServer = await sha256InContainer(io, deps, helperId, staged, 'helper');
   } finally {
     await deps.runtime.removeHelper(helperId).catch((error: Error) => io.output(`could not remove the helper container ${helperId}: ${error.message}`));
   }
-  io.output(`copied into the volume on the server in ${((deps.clock.now() - started) / 1000).toFixed(1)} s`);
+  io.finding(`uploaded ${upload.bytes} bytes to ${remote.identity.user}@${remote.identity.host}:${uploadPath} in ${(upload.durationMs / 1000).toFixed(1)} s and copied beside the database in ${((deps.clock.now() - started) / 1000).toFixed(1)} s; sha256 on the server ${onServer}, here ${snapshot.sha256}`, { upload, sha256: onServer });
+  return onServer;
 }
 
 export const stageInContainer: StepImpl<Deps> = {
@@ -77,7 +75,8 @@ export const stageInContainer: StepImpl<Deps> = {
         hint: 'free space on that volume (nothing was changed), then retry this step',
       });
     }
-    if (deps.remote) await stageThroughServer(io, deps, deps.remote, container.id, staged);
+    let inside: string;
+    if (deps.remote) inside = await stageThroughServer(io, deps, deps.remote, container.id, staged);
     else {
       const owner = await liveOwner(io, deps, container.id, dbPath);
       if (!owner) io.output('could not read the live file\'s owner (no stat in the image): the staged file keeps the archive defaults');
@@ -85,13 +84,12 @@ export const stageInContainer: StepImpl<Deps> = {
       const meter = makeProgressMeter(deps.clock.now, io.progress);
       await deps.runtime.copyIn(container.id, snapshot.path, dirname(staged), basename(staged), { owner, onProgress: meter });
       io.command({ argv: ['docker', 'cp', snapshot.path, `${container.name}:${staged}`], where: 'engine', exitCode: 0, durationMs: deps.clock.now() - started });
+      inside = await sha256InContainer(io, deps, container.id, staged);
     }
     deps.facts.stagedPath = staged;
-
-    const inside = await sha256InContainer(io, deps, container.id, staged);
     if (inside !== snapshot.sha256) {
       throw new RescueError(`the staged copy in ${container.name} does not match the snapshot (sha256 ${inside} ≠ ${snapshot.sha256})`, {
-        hint: 'retry this step; the live database has not been touched',
+        hint: 'retry this step (the copy starts over); the live database has not been touched',
       });
     }
     io.finding(`staged ${staged} in ${container.name}: sha256 matches (${inside})`);

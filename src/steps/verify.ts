@@ -73,10 +73,12 @@ export const verify: StepImpl<Deps> = {
       if (io.isDryRun) cannotTell(io, 'whether the restored database passes integrity_check and the app writes to it again');
       return { summary: 'nothing to verify: nothing was restored' };
     }
-    // The manifest first: whatever the checks below find, the record says where the old files went and their sha256.
-    await hashQuarantine(io, deps, container.id);
-
-    const live = await checkLiveDatabase(io, deps, container.id, dbPath);
+    // The manifest is written whatever the check finds: the record always says where the old files went, with their
+    // sha256. Hashing the quarantine and checking the live file read different files, so they run side by side.
+    const [hashed, checked] = await Promise.allSettled([hashQuarantine(io, deps, container.id), checkLiveDatabase(io, deps, container.id, dbPath)]);
+    if (hashed.status === 'rejected') throw hashed.reason;
+    if (checked.status === 'rejected') throw checked.reason;
+    const live = checked.value;
     if (!live.ok) {
       throw new RescueError(`the restored database fails ${live.check}: ${live.errors[0]}`, {
         hint: `the old files are in ${deps.facts.quarantineDir}; stop the app and compare with the snapshot in ${snapshot.path}`,

@@ -135,7 +135,7 @@ describe('restore --host over a real SSH server', () => {
     const report = readFileSync(join(incidentDir, 'report.md'), 'utf8');
     expect(report).toContain(`connected to root@127.0.0.1:${sshd.port} over SSH (host key ${sshd.hostKeyFingerprint}, known)`);
     expect(report).toMatch(/Docker API via ssh root@127\.0\.0\.1:\d+ → \/var\/run\/docker\.sock \((streamlocal|dial-stdio)\)/);
-    expect(report).toContain(`sha256 ${snapshotSha} on both ends`);
-    expect(report).toMatch(/uploaded \d+ bytes to root@127\.0\.0\.1:\/tmp\/sqlite-rescue\/\S+\/snapshot\.db in [\d.]+ s/);
+    expect(report).toContain(`sha256 on the server ${snapshotSha}, here ${snapshotSha}`);
+    expect(report).toMatch(/uploaded \d+ bytes to root@127\.0\.0\.1:\/tmp\/sqlite-rescue\/\S+\/snapshot\.db in [\d.]+ s and copied beside the database in [\d.]+ s/);
   }, 120_000);
 });

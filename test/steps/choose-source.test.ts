@@ -21,7 +21,7 @@ describe('choose-source', () => {
     expect(world.facts.source).toMatchObject({ id: 'local', kind: 'local', path: LOCAL, mtime: '2024-12-30T06:00:00.000Z', tables: LOCAL_TABLES });
     expect(world.facts.sources?.map((source) => source.id)).toEqual(['backup:/data/backups/big.db', 'local']);
     expect(run.findings[0]).toBe('note: /data/backups/big.db hold(s) more rows than the chosen source');
-    expect(run.events.filter((event) => event.type === 'command')).toMatchObject([{ command: { argv: ['sqlite3', '-readonly', LOCAL, 'PRAGMA integrity_check;'], where: 'local', exitCode: 0 } }]);
+    expect(run.events.filter((event) => event.type === 'command')).toMatchObject([{ command: { argv: ['sqlite3', '-readonly', LOCAL, 'PRAGMA quick_check;'], where: 'local', exitCode: 0 } }]);
   });
 
   it('no --local: the healthy backup with the most rows', async () => {

@@ -80,7 +80,7 @@ describe('stage-in-container', () => {
     const run = await runStep(stageInContainer, world.deps, { mutates: true });
     expect(run.exitCode).toBe(1);
     expect(run.failed?.message).toContain('does not match the snapshot');
-    expect(run.failed?.hint).toBe('retry this step; the live database has not been touched');
+    expect(run.failed?.hint).toBe('retry this step (the copy starts over); the live database has not been touched');
   });
 
   it('no sha256sum in the image: hashed through the archive API', async () => {

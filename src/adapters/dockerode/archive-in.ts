@@ -40,7 +40,9 @@ export async function copyFileIn(
     gid: opts.owner?.gid ?? 0,
     mtime: info.mtime,
   });
-  const source = createReadStream(localPath);
+  // 4 MiB reads: with the default 64 KiB every chunk pays the tar and HTTP stream machinery (1.4-2.2x docker cp for
+  // 500 MB measured against 1.2-1.4x with these).
+  const source = createReadStream(localPath, { highWaterMark: 4 << 20 });
 
   const feeding = (async () => {
     let done = 0;

@@ -73,7 +73,7 @@ export class SshRemoteHost implements RemoteHost {
     });
   }
 
-  async upload(localPath: string, remotePath: string, opts: { onProgress?: ProgressFn } = {}): Promise<UploadResult> {
+  async upload(localPath: string, remotePath: string, opts: { onProgress?: ProgressFn; hash?: boolean } = {}): Promise<UploadResult> {
     if (!remotePath.startsWith('/')) throw new RescueError(`upload target must be an absolute path, got "${remotePath}"`, { kind: 'bug' });
     const started = performance.now();
     const { size } = await stat(localPath);
@@ -100,7 +100,7 @@ export class SshRemoteHost implements RemoteHost {
       });
     }
     opts.onProgress?.(size, size);
-    const remoteSha256 = await this.sha256(remotePath);
+    const remoteSha256 = opts.hash === false ? undefined : await this.sha256(remotePath);
     return { remotePath, bytes: size, durationMs: Math.round(performance.now() - started), remoteSha256 };
   }
 
