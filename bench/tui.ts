@@ -7,11 +7,15 @@ import { shellQuote } from '../test/support/tmux.js';
 
 const ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[()][0-9A-Za-z]|\x1b[=>]/g;
 
-/** Milliseconds from spawn until `marker` shows on the terminal; the program is then killed. */
-export function timeToText(argv: string[], marker: string, cwd: string, env: NodeJS.ProcessEnv, timeoutMs = 10_000): Promise<number> {
+/**
+ * Milliseconds from spawn until `marker` shows on the terminal; the program is then killed. With `answer`, the time is
+ * counted from typing `answer.keys` once `answer.after` shows, until `marker` shows.
+ */
+export function timeToText(argv: string[], marker: string, cwd: string, env: NodeJS.ProcessEnv, timeoutMs = 10_000, answer?: { after: string; keys: string }): Promise<number> {
   return new Promise((resolve, reject) => {
     const command = `stty cols 160 rows 50; exec ${argv.map(shellQuote).join(' ')}`;
-    const started = performance.now();
+    let started = performance.now();
+    let isAnswered = answer === undefined;
     const child = spawn('script', ['-qfec', command, '/dev/null'], { cwd, env, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
     let screen = '';
     let done = false;
@@ -31,7 +35,13 @@ export function timeToText(argv: string[], marker: string, cwd: string, env: Nod
     const timer = setTimeout(() => finish(new Error(`no "${marker}" on the terminal within ${timeoutMs} ms; got: ${screen.slice(-500)}`)), timeoutMs);
     child.stdout.on('data', (chunk: Buffer) => {
       screen += chunk.toString('utf8').replace(ANSI, '');
-      if (screen.includes(marker)) finish(null, performance.now() - started);
+      if (!isAnswered && answer && screen.includes(answer.after)) {
+        isAnswered = true;
+        screen = '';
+        started = performance.now();
+        child.stdin.write(answer.keys);
+      }
+      if (isAnswered && screen.includes(marker)) finish(null, performance.now() - started);
     });
     child.once('error', (error) => finish(error));
     child.once('exit', (code) => {
@@ -41,13 +51,16 @@ export function timeToText(argv: string[], marker: string, cwd: string, env: Nod
 }
 
 export interface FirstFrame {
+  /** Spawn to the first screen: the question whether to start with a dry-run. */
   tool: number[];
+  /** From answering that question to the TUI's step list (its header). */
+  afterAnswer: number[];
   /** A bare `node -e` printing one line through the same terminal: the floor any Node CLI starts from. */
   nodeFloor: number[];
 }
 
 export async function measureFirstFrame(cliPath: string, workDir: string, runs: number): Promise<FirstFrame> {
-  const result: FirstFrame = { tool: [], nodeFloor: [] };
+  const result: FirstFrame = { tool: [], afterAnswer: [], nodeFloor: [] };
   for (let i = 0; i < runs; i++) {
     // A fresh HOME and working directory each run: a killed run leaves an incident record (and a lock) that the next
     // one would offer to resume before drawing anything.
@@ -58,7 +71,9 @@ export async function measureFirstFrame(cliPath: string, workDir: string, runs: 
     try {
       // Interleaved, so a noisy moment on this shared machine hits both alike.
       result.nodeFloor.push(await timeToText(['node', '-e', 'process.stdout.write("sqlite-wal-restore\\n"); setTimeout(() => {}, 5000)'], 'sqlite-wal-restore', cwd, env));
-      result.tool.push(await timeToText(['node', cliPath, 'restore', '--container', 'x', '--db', '/data/app.db'], 'sqlite-wal-restore', cwd, env));
+      const argv = ['node', cliPath, 'restore', '--container', 'x', '--db', '/data/app.db'];
+      result.tool.push(await timeToText(argv, 'Start with a dry-run', cwd, env));
+      result.afterAnswer.push(await timeToText(argv, 'sqlite-wal-restore', cwd, env, 10_000, { after: 'Start with a dry-run', keys: 'no\r' }));
     } finally {
       fs.rmSync(home, { recursive: true, force: true });
       fs.rmSync(cwd, { recursive: true, force: true });

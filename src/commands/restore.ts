@@ -15,7 +15,7 @@ import { formatEventLine } from '../report/event-lines.js';
 import type { Deps } from '../steps/deps.js';
 import type { Facts } from '../steps/facts.js';
 import { stepImpls } from '../steps/index.js';
-import { describeRunState } from '../steps/run-state.js';
+import { readRunState } from '../steps/run-state.js';
 import { quarantineDir, stagedPath } from '../steps/container-paths.js';
 import { backupsGlob } from '../steps/test-backups.js';
 import { snapshotPath } from '../steps/snapshot-source.js';
@@ -136,7 +136,7 @@ export async function runRestore(run: RestoreRun): Promise<RestoreResult> {
       }
       return { exitCode, headline, downtimeMs };
     },
-    describeState: () => describeRunState(facts),
+    describeState: () => readRunState(deps),
     resumeFrom: run.resume?.done,
   });
 

@@ -73,7 +73,7 @@ export interface EngineOptions<Deps> {
   /** Last word on the exit: dry-run maps an unhealthy target to 4, the downtime is measured by the steps. */
   finish(result: { exitCode: number; headline: string }): { exitCode: number; headline: string; downtimeMs?: number };
   /** When the run stops early: what state things are in and what to do (e.g. "the app is stopped: docker start X"). */
-  describeState?(): string | undefined;
+  describeState?(): Promise<string | undefined> | string | undefined;
   /** Resuming an interrupted run: the steps its journal says succeeded. */
   resumeFrom?: ReadonlyMap<string, PastStep>;
 }
@@ -161,8 +161,17 @@ export function createEngine<Deps>(options: EngineOptions<Deps>): Engine {
     return final.exitCode;
   }
 
-  function withState(headline: string): string {
-    const state = options.describeState?.();
+  // The state is read from the world when it can be (is the app running?): a failed read must not hide the failure.
+  async function describeStateSafely(): Promise<string | undefined> {
+    try {
+      return await options.describeState?.();
+    } catch (error) {
+      return `(could not read the state: ${describeError(error).message})`;
+    }
+  }
+
+  async function withState(headline: string): Promise<string> {
+    const state = await describeStateSafely();
     return state ? `${headline}; ${state}` : headline;
   }
 
@@ -183,7 +192,7 @@ export function createEngine<Deps>(options: EngineOptions<Deps>): Engine {
       return { outcome };
     } catch (error) {
       const described = describeError(error);
-      const state = options.describeState?.();
+      const state = await describeStateSafely();
       emit({ type: 'step-failed', at: stamp(), stepId: step.id, durationMs: options.now() - started, message: described.message, hint: described.hint, state });
       return { error };
     }
@@ -206,7 +215,7 @@ export function createEngine<Deps>(options: EngineOptions<Deps>): Engine {
       return { isDone: true, outcome };
     } catch (error) {
       const described = describeError(error);
-      emit({ type: 'step-failed', at: stamp(), stepId: step.id, durationMs: options.now() - started, message: described.message, hint: described.hint, state: options.describeState?.() });
+      emit({ type: 'step-failed', at: stamp(), stepId: step.id, durationMs: options.now() - started, message: described.message, hint: described.hint, state: await describeStateSafely() });
       return { isDone: false, error };
     }
   }
@@ -229,13 +238,13 @@ export function createEngine<Deps>(options: EngineOptions<Deps>): Engine {
       if (!impl) return finishRun(1, `no implementation for step kind "${step.uses}"`);
 
       const resumed = await reverified(step, impl);
-      if (resumed.error) return finishRun(resumed.error instanceof RescueError ? resumed.error.exitCode : 1, withState(`${step.title} could not be verified: ${describeError(resumed.error).message}`));
+      if (resumed.error) return finishRun(resumed.error instanceof RescueError ? resumed.error.exitCode : 1, await withState(`${step.title} could not be verified: ${describeError(resumed.error).message}`));
       if (resumed.outcome?.end) return finishRun(resumed.outcome.end.exitCode, resumed.outcome.end.headline);
       if (resumed.isDone) continue;
 
       if (options.isInteractive) {
         const action = await waitForControl(step.id, step.skippable ? ['continue', 'skip', 'quit'] : ['continue', 'quit'], 'before-step');
-        if (action === 'quit') return finishRun(3, withState(`aborted by the operator before "${step.title}"`));
+        if (action === 'quit') return finishRun(3, await withState(`aborted by the operator before "${step.title}"`));
         if (action === 'skip') {
           emit({ type: 'step-skipped', at: stamp(), stepId: step.id, reason: 'skipped by the operator' });
           continue;
@@ -249,8 +258,8 @@ export function createEngine<Deps>(options: EngineOptions<Deps>): Engine {
 
         const exitCode = error instanceof RescueError ? error.exitCode : 1;
         const message = describeError(error).message;
-        if (error instanceof AbortedError) return finishRun(3, withState(`aborted: ${message}`));
-        if (!options.isInteractive) return finishRun(exitCode, withState(`${step.title} failed: ${message}`));
+        if (error instanceof AbortedError) return finishRun(3, await withState(`aborted: ${message}`));
+        if (!options.isInteractive) return finishRun(exitCode, await withState(`${step.title} failed: ${message}`));
         const actions: ControlAction[] = step.skippable ? ['retry', 'skip', 'quit'] : ['retry', 'quit'];
         const action = await waitForControl(step.id, actions, 'after-failure');
         if (action === 'retry') continue;
@@ -258,7 +267,7 @@ export function createEngine<Deps>(options: EngineOptions<Deps>): Engine {
           emit({ type: 'step-skipped', at: stamp(), stepId: step.id, reason: 'skipped by the operator after it failed' });
           break;
         }
-        return finishRun(exitCode === 2 ? 2 : 1, withState(`${step.title} failed: ${message}`));
+        return finishRun(exitCode === 2 ? 2 : 1, await withState(`${step.title} failed: ${message}`));
       }
     }
     return finishRun(0, options.isDryRun ? 'dry-run complete: nothing was changed' : 'restored and verified');
@@ -266,7 +275,7 @@ export function createEngine<Deps>(options: EngineOptions<Deps>): Engine {
 
   return {
     run: () =>
-      run().catch((error: unknown) => finishRun(1, withState(`internal error: ${describeError(error).message}`))),
+      run().catch(async (error: unknown) => finishRun(1, await withState(`internal error: ${describeError(error).message}`))),
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

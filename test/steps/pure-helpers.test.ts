@@ -72,6 +72,15 @@ describe('describeRunState', () => {
   ])('%s', (_name, facts, expected) => {
     expect(describeRunState(facts)).toBe(expected);
   });
+
+  it.each([
+    ['running, as this run left it', {}, 'running', 'nothing was changed'],
+    ['down although this run never stopped it', {}, 'exited', 'the app is NOT running (exited) although this run did not stop it (did the Docker engine restart?): start it with `docker start app`; nothing was changed'],
+    ['stopped by this run: said once', { stoppedAt: 1 }, 'exited', 'the app is STOPPED: start it with `docker start app`; nothing was changed'],
+    ['engine silent', {}, 'unknown: the engine does not answer', "the app's state is unknown: the engine does not answer: check it with `docker ps -a`; nothing was changed"],
+  ])('with the engine\'s view: %s', (_name, facts, actual, expected) => {
+    expect(describeRunState({ container, ...facts }, actual)).toBe(expected);
+  });
 });
 
 describe('makeProgressMeter', () => {
