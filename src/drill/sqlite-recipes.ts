@@ -2,8 +2,6 @@
 // comes from a seeded PRNG, and the random salts SQLite puts in a -wal are replaced by fixed ones.
 // The corruption recipes are the ones FACTS.md measured as reliable; each leaves a file that fails integrity_check
 // both through better-sqlite3 and through the sqlite3 CLI (the in-container check).
-import { spawnSync } from 'node:child_process';
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -40,7 +38,6 @@ export interface WalCopyInfo extends AppDbInfo {
   rowsInDb: number;
 }
 
-const CLI = '/usr/bin/sqlite3';
 const PAGE_SIZE = 4096;
 const START_MS = Date.UTC(2024, 0, 1);
 

@@ -15,12 +15,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseRunbook, RunbookError } from '../../src/runbook/loader.js';
 import type { RunEvent } from '../../src/runbook/events.js';
 import { stepImpls } from '../../src/steps/index.js';
+import { hashTree } from '../support/hash-tree.js';
 import { CLI_PATH, runCli, type CliRun } from '../support/cli.js';
 import { docker } from '../support/docker/docker-cli.js';
 import { makeTestPrefix, removeTestResources } from '../support/docker/app-container.js';
 import { APP_IMAGE, APP_NOSQLITE_IMAGE } from '../support/docker/ensure-test-images.js';
 import { volumePath } from '../support/outage.js';
-import { corruptBtreePage, makeAppDb, makeLocalCopyWithWalOnlyRows, sha256File, sidecarHashes, tornCopy, truncate } from '../support/sqlite-fixtures.js';
+import { corruptBtreePage, makeAppDb, makeLocalCopyWithWalOnlyRows, sidecarHashes, tornCopy, truncate } from '../support/sqlite-fixtures.js';
 import { freePort } from '../support/sshd/sshd.js';
 
 // `require.resolve` for the child scripts' better-sqlite3: the test runs as ESM.
@@ -32,18 +33,6 @@ const work = mkdtempSync(join(tmpdir(), 'bad-input-'));
 const cwd = join(work, 'cwd');
 const local = (name: string) => join(work, 'local', name);
 const c = (name: string) => `${prefix}${name}`;
-
-function hashTree(root: string, into: Record<string, string> = {}, at = ''): Record<string, string> {
-  for (const name of readdirSync(root)) {
-    const path = join(root, name);
-    const stat = statSync(path, { throwIfNoEntry: false });
-    if (stat?.isDirectory()) {
-      into[`${at}${name}/`] = 'dir';
-      hashTree(path, into, `${at}${name}/`);
-    } else into[`${at}${name}`] = stat?.isFile() ? sha256File(path) : 'other';
-  }
-  return into;
-}
 
 let dataDir: string;
 let nosqlDataDir: string;

@@ -1,27 +1,18 @@
 // --dry-run against a real container: every read-only step runs for real, nothing changes anywhere, and the exit
 // code says whether the target is healthy (0) or corrupt (4).
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
+import { hashTree } from '../support/hash-tree.js';
 import { APP_IMAGE } from '../support/docker/ensure-test-images.js';
 import { docker } from '../support/docker/docker-cli.js';
 import { makeTestPrefix, removeTestResources } from '../support/docker/app-container.js';
 import { volumePath } from '../support/outage.js';
-import { corruptBtreePage, makeAppDb, makeLocalCopyWithWalOnlyRows, sha256File, sidecarHashes, tornCopy } from '../support/sqlite-fixtures.js';
+import { corruptBtreePage, makeAppDb, makeLocalCopyWithWalOnlyRows, sidecarHashes, tornCopy } from '../support/sqlite-fixtures.js';
 
 const DB = '/data/app.db';
-
-function hashTree(root: string, prefix = ''): Record<string, string> {
-  const hashes: Record<string, string> = {};
-  for (const name of readdirSync(root)) {
-    const path = join(root, name);
-    if (statSync(path).isDirectory()) Object.assign(hashes, hashTree(path, `${prefix}${name}/`));
-    else hashes[`${prefix}${name}`] = sha256File(path);
-  }
-  return hashes;
-}
 
 async function engineState(prefix: string): Promise<string> {
   const containers = await docker(['ps', '-a', '--format', '{{.ID}} {{.Names}} {{.State}}']);
@@ -74,7 +65,7 @@ describe('restore --dry-run', () => {
 
     expect({ exit: run.exitCode, stderr: run.exitCode === 4 ? '' : run.stderr.slice(-2000) }).toEqual({ exit: 4, stderr: '' });
     expect(after).toEqual(before);
-    expect(Object.keys(before.data).sort()).toEqual(['app.db', 'backups/daily.db']);
+    expect(Object.keys(before.data).sort()).toEqual(['app.db', 'backups/', 'backups/daily.db']);
 
     const notPerformed = run.events.filter((event) => event.type === 'step-not-performed');
     expect(notPerformed.map((event) => event.stepId)).toEqual(['stage-in-container', 'stop-app', 'quarantine-and-swap', 'start-app']);

@@ -1,11 +1,12 @@
 // The same recovery on a "server" reached over SSH: a real OpenSSH server on 127.0.0.1 in front of the real Docker
 // engine, and a client HOME whose ~/.ssh/config names it `rescue-test`, as an operator types `ssh rescue-test`.
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
+import { hashTree } from '../support/hash-tree.js';
 import { docker } from '../support/docker/docker-cli.js';
 import { makeTestPrefix, removeTestResources } from '../support/docker/app-container.js';
 import { buildOutage, type Outage } from '../support/outage.js';
@@ -13,16 +14,6 @@ import { sha256File } from '../support/sqlite-fixtures.js';
 import { freePort, startSshd, TEST_ALIAS, type Sshd } from '../support/sshd/sshd.js';
 
 const DB = '/data/app.db';
-
-function hashTree(root: string, prefix = ''): Record<string, string> {
-  const hashes: Record<string, string> = {};
-  for (const name of readdirSync(root)) {
-    const path = join(root, name);
-    if (statSync(path).isDirectory()) Object.assign(hashes, hashTree(path, `${prefix}${name}/`));
-    else hashes[`${prefix}${name}`] = sha256File(path);
-  }
-  return hashes;
-}
 
 describe('restore --host over a real SSH server', () => {
   let outage: Outage;
@@ -104,7 +95,7 @@ describe('restore --host over a real SSH server', () => {
     const after = hashTree(outage.productionData);
     const isAppFile = (name: string) => /^app\.db(-wal|-shm)?$/.test(name);
     expect(Object.fromEntries(Object.entries(after).filter(([name]) => !isAppFile(name)))).toEqual(Object.fromEntries(Object.entries(before.data).filter(([name]) => !isAppFile(name))));
-    expect(Object.keys(after).filter((name) => !isAppFile(name)).sort()).toEqual(['backups/daily-1.db', 'backups/daily-2.db', 'backups/daily-3.db']);
+    expect(Object.keys(after).filter((name) => !isAppFile(name)).sort()).toEqual(['backups/', 'backups/daily-1.db', 'backups/daily-2.db', 'backups/daily-3.db']);
     expect(await docker(['inspect', '--format', '{{.State.StartedAt}} {{.State.Status}}', outage.production.name])).toBe(before.state);
     expect(existsSync(`/tmp/sqlite-rescue/${(run.events[0] as { incidentId: string }).incidentId}`)).toBe(false);
   });

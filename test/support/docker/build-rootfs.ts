@@ -2,12 +2,11 @@
 // applet links, optionally the sqlite3 CLI with every library ldd lists (and the dynamic loader), and the app.
 import { chmod, copyFile, mkdir, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
+import { APP_SCRIPT } from '../../../src/drill/app-script.js';
 
 export const BUSYBOX_PATH = '/bin/busybox';
 export const SQLITE3_PATH = '/usr/bin/sqlite3';
-export const APP_SCRIPT_SOURCE = fileURLToPath(new URL('./app/run.sh', import.meta.url));
 
 /** Absolute paths of the sqlite3 binary and the shared objects it loads, as `ldd` resolves them. */
 export async function listSqliteFiles(): Promise<string[]> {
@@ -56,6 +55,7 @@ export async function buildRootfs(root: string, opts: { withSqlite: boolean }): 
 
   await writeFile(join(root, 'etc/passwd'), 'root:x:0:0:root:/root:/bin/sh\napp:x:1000:1000:app:/data:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n');
   await writeFile(join(root, 'etc/group'), 'root:x:0:\napp:x:1000:\nnogroup:x:65534:\n');
-  await copyFile(APP_SCRIPT_SOURCE, join(root, 'app/run.sh'));
+  // The same app the drills run: one WAL connection writing forever (src/drill/app-script.ts).
+  await writeFile(join(root, 'app/run.sh'), APP_SCRIPT);
   await chmod(join(root, 'app/run.sh'), 0o755);
 }

@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { aptInstall, hasCommand } from './ensure-docker-engine.js';
-import { APP_SCRIPT_SOURCE, BUSYBOX_PATH, buildRootfs, isStaticBusybox, listSqliteFiles } from './build-rootfs.js';
+import { APP_SCRIPT } from '../../../src/drill/app-script.js';
+import { BUSYBOX_PATH, buildRootfs, isStaticBusybox, listSqliteFiles } from './build-rootfs.js';
 import { docker, tryDocker } from './docker-cli.js';
 
 export const APP_IMAGE = 'sqlite-rescue-test/app:latest';
@@ -60,7 +61,8 @@ async function ensureBuildInputs(): Promise<void> {
 
 async function hashInputs(spec: ImageSpec): Promise<string> {
   const hash = createHash('sha256').update(`recipe ${RECIPE_VERSION} sqlite ${spec.withSqlite}\n`);
-  const files = [BUSYBOX_PATH, APP_SCRIPT_SOURCE, ...(spec.withSqlite ? await listSqliteFiles() : [])];
+  hash.update(APP_SCRIPT);
+  const files = [BUSYBOX_PATH, ...(spec.withSqlite ? await listSqliteFiles() : [])];
   for (const file of files) hash.update(file).update('\0').update(await readFile(file));
   return hash.digest('hex').slice(0, 16);
 }
