@@ -147,15 +147,8 @@ export function makeAppDb(file: string, opts: AppDbOptions): AppDbInfo {
  * one user per ten of them) exist only in the -wal. Throws if the bare .db turns out to hold them.
  */
 export function makeLocalCopyWithWalOnlyRows(file: string, opts: WalCopyOptions): WalCopyInfo {
-  const tables: AppTable[] = ['users', 'settings'];
-  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'fixture-wal-'));
-  const live = path.join(scratch, 'live.db');
-  const db = openNewAppDb(live, tables);
+  const { db, gen, tables, live, scratch, dispose } = openCheckpointedWriter('fixture-wal-', opts.seed, opts.rows);
   try {
-    db.pragma('wal_autocheckpoint = 0');
-    const gen = new AppRows(opts.seed);
-    insertRows(db, gen, tables, opts.rows);
-    db.pragma('wal_checkpoint(TRUNCATE)');
     insertRows(db, gen, tables, opts.walRows);
     const info = countRows(db);
     // Copied while the writer is open: its close would checkpoint the -wal into the .db and delete it.
@@ -169,8 +162,30 @@ export function makeLocalCopyWithWalOnlyRows(file: string, opts: WalCopyOptions)
     }
     return { path: file, ...info, rowsInDb };
   } finally {
+    dispose();
+  }
+}
+
+// A WAL-mode writer left open with its first `rows` checkpointed into the .db and automatic checkpoints off, so
+// whatever it writes next stays in its -wal. dispose() closes it and removes its scratch folder.
+function openCheckpointedWriter(prefix: string, seed: number, rows: number) {
+  const tables: AppTable[] = ['users', 'settings'];
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const live = path.join(scratch, 'live.db');
+  const db = openNewAppDb(live, tables);
+  const dispose = () => {
     db.close();
     fs.rmSync(scratch, { recursive: true, force: true });
+  };
+  try {
+    db.pragma('wal_autocheckpoint = 0');
+    const gen = new AppRows(seed);
+    insertRows(db, gen, tables, rows);
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    return { db, gen, tables, live, scratch, dispose };
+  } catch (error) {
+    dispose();
+    throw error;
   }
 }
 
@@ -312,15 +327,8 @@ function writeAt(file: string, bytes: Buffer, position: number): void {
  * paired with a -wal written against a later one. SQLite replays the -wal's pages over the wrong b-trees.
  */
 export function staleWalPair(file: string, opts: { rows: number; seed: number }): void {
-  const tables: AppTable[] = ['users', 'settings'];
-  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'fixture-stale-'));
-  const live = path.join(scratch, 'live.db');
-  const db = openNewAppDb(live, tables);
+  const { db, gen, tables, live, dispose } = openCheckpointedWriter('fixture-stale-', opts.seed, opts.rows);
   try {
-    db.pragma('wal_autocheckpoint = 0');
-    const gen = new AppRows(opts.seed);
-    insertRows(db, gen, tables, opts.rows);
-    db.pragma('wal_checkpoint(TRUNCATE)');
     removeDbFiles(file);
     fs.copyFileSync(live, file);
     // Later generations: the tables grow and are checkpointed, then more frames land in a fresh -wal.
@@ -331,7 +339,6 @@ export function staleWalPair(file: string, opts: { rows: number; seed: number })
     fs.copyFileSync(`${live}-wal`, `${file}-wal`);
     normalizeWalSalts(`${file}-wal`);
   } finally {
-    db.close();
-    fs.rmSync(scratch, { recursive: true, force: true });
+    dispose();
   }
 }
