@@ -99,8 +99,10 @@ export const quarantineAndSwap: StepImpl<Deps> = {
     }
 
     await removeStaleHelpers(io, deps);
+    const helperStarted = deps.clock.now();
     const helperId = await deps.runtime.startHelper(container.id, deps.incident.id);
-    io.command({ argv: ['docker', 'run', '-d', '--volumes-from', container.name, '--entrypoint', 'sleep', container.image, '86400'], where: 'engine', exitCode: 0, durationMs: 0 });
+    // Its real duration goes into the record: it is downtime.
+    io.command({ argv: ['docker', 'run', '-d', '--volumes-from', container.name, '--entrypoint', 'sleep', container.image, '86400'], where: 'engine', exitCode: 0, durationMs: deps.clock.now() - helperStarted });
     try {
       await mustRun(io, deps, helperId, ['mkdir', '-p', quarantine], `nothing was moved; the app is stopped: docker start ${container.name} to bring it back as it was`);
       const { wal, shm } = sidecars(dbPath);
