@@ -1,8 +1,7 @@
 // Upload through SshRemoteHost (SFTP fastPut + rename + remote sha256) against OpenSSH's scp, on a local sshd.
 // Part of `npm run bench` (measureUpload); also runs alone: node --import tsx bench/upload.ts [MB]  (default 500 MB,
 // a random file, 3 runs each).
-import { createHash, randomBytes } from 'node:crypto';
-import { createWriteStream, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,24 +10,11 @@ import { execa } from 'execa';
 import { startSshd, TEST_ALIAS, type Sshd } from '../test/support/sshd/sshd.js';
 import { median } from './measure.js';
 import { opensshArgs } from './raw.js';
+import { writeRandomFile } from '../test/support/random-file.js';
 
 // As built (dist/) when it is there, as the CLI runs it; the sources otherwise.
 const connectModule = new URL(existsSync(new URL('../dist/adapters/ssh2/connect.js', import.meta.url)) ? '../dist/adapters/ssh2/connect.js' : '../src/adapters/ssh2/connect.ts', import.meta.url).href;
 const { connectHost } = (await import(connectModule)) as typeof import('../src/adapters/ssh2/connect.js');
-
-async function generate(path: string, bytes: number): Promise<string> {
-  const hash = createHash('sha256');
-  const out = createWriteStream(path);
-  for (let written = 0; written < bytes; ) {
-    const chunk = randomBytes(Math.min(4 << 20, bytes - written));
-    hash.update(chunk);
-    written += chunk.length;
-    if (!out.write(chunk)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
-  }
-  await new Promise<void>((resolve) => out.end(resolve));
-  return hash.digest('hex');
-}
-
 async function sha256(path: string): Promise<string> {
   const { stdout } = await execa('sha256sum', [path]);
   return stdout.split(' ')[0];
@@ -98,7 +84,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const dir = await mkdtemp(join(tmpdir(), 'bench-upload-'));
   try {
     const local = join(dir, 'source.db');
-    const localSha = await generate(local, MB * 1024 * 1024);
+    const localSha = await writeRandomFile(local, MB * 1024 * 1024);
     console.log(`${MB} MB file, ${RUNS} runs each; load average before: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
     const f = await measureUpload(sshd, local, RUNS, localSha);
     const row = (name: string, runs: number[]) => console.log(`${name.padEnd(44)} ${runs.map(fmt).join(' | ')}   median ${fmt(median(runs))}`);

@@ -1,6 +1,3 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { once } from 'node:events';
-import { createWriteStream } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalRuntime } from '../../../src/adapters/dockerode/index.js';
 import { ContainerNotFoundError, RescueError } from '../../../src/runbook/errors.js';
 import { makeTestPrefix, removeTestResources, startAppContainer, type AppContainer } from '../../support/docker/index.js';
+import { writeRandomFile } from '../../support/random-file.js';
 
 const prefix = makeTestPrefix('archive');
 const runtime = createLocalRuntime();
@@ -29,20 +27,6 @@ afterAll(async () => {
   await removeTestResources(prefix);
   if (workDir) await rm(workDir, { recursive: true, force: true });
 });
-
-async function writeRandomFile(path: string, bytes: number): Promise<string> {
-  const hash = createHash('sha256');
-  const out = createWriteStream(path);
-  const chunk = 1024 * 1024;
-  for (let written = 0; written < bytes; written += chunk) {
-    const data = randomBytes(Math.min(chunk, bytes - written));
-    hash.update(data);
-    if (!out.write(data)) await once(out, 'drain');
-  }
-  await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
-  return hash.digest('hex');
-}
-
 describe('DockerRuntime.statPath', () => {
   it('reports a regular file', async () => {
     const stat = await runtime.statPath(app.id, '/data/files/hello.txt');

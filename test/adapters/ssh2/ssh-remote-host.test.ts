@@ -1,5 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { createWriteStream, existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +9,7 @@ import { connectHost } from '../../../src/adapters/ssh2/connect.js';
 import type { SshRemoteHost } from '../../../src/adapters/ssh2/ssh-remote-host.js';
 import { RescueError } from '../../../src/runbook/errors.js';
 import { startSshd, TEST_ALIAS, type Sshd } from '../../support/sshd/sshd.js';
+import { writeRandomFile } from '../../support/random-file.js';
 
 let sshd: Sshd;
 let host: SshRemoteHost;
@@ -25,20 +26,6 @@ afterAll(async () => {
   await sshd?.stop();
   if (localDir) await rm(localDir, { recursive: true, force: true });
 });
-
-// Random content streamed to disk (never held in memory), hashed as it is written.
-async function generateFile(path: string, bytes: number): Promise<string> {
-  const hash = createHash('sha256');
-  const out = createWriteStream(path);
-  for (let written = 0; written < bytes; ) {
-    const chunk = randomBytes(Math.min(4 << 20, bytes - written));
-    hash.update(chunk);
-    written += chunk.length;
-    if (!out.write(chunk)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
-  }
-  await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
-  return hash.digest('hex');
-}
 
 const sha256Of = async (path: string) => createHash('sha256').update(await readFile(path)).digest('hex');
 
@@ -92,7 +79,7 @@ describe('SshRemoteHost.upload', () => {
   it('uploads ~200 MB under a .partial name, renames it, and hashes it on the server', async () => {
     const local = join(localDir, 'healthy.db');
     const size = 200 * 1024 * 1024 + 12345;
-    const localSha = await generateFile(local, size);
+    const localSha = await writeRandomFile(local, size);
     const remotePath = join(sshd.dir, 'incoming', 'sub dir', "healthy 'copy'.db");
     const progress: Array<[number, number]> = [];
 
@@ -123,7 +110,7 @@ describe('SshRemoteHost.upload', () => {
     const doomed = await connectHost(TEST_ALIAS, { home: sshd.home, hostKeyPolicy: 'refuse-unknown' });
     const local = join(localDir, 'doomed.db');
     const size = 64 * 1024 * 1024;
-    await generateFile(local, size);
+    await writeRandomFile(local, size);
     const remotePath = join(sshd.dir, 'incoming', 'doomed.db');
     let cut = false;
     const upload = doomed.upload(local, remotePath, {
@@ -168,7 +155,7 @@ describe('SshRemoteHost.upload on a server that damages the file before it is ha
 
   it('reports the hash of what is on disk, so comparing it with the local hash catches the damage', async () => {
     const local = join(localDir, 'to-damage.db');
-    const localSha = await generateFile(local, 1 << 20);
+    const localSha = await writeRandomFile(local, 1 << 20);
     const remotePath = join(damaging.dir, 'in', 'damaged.db');
     const result = await damagingHost.upload(local, remotePath);
     expect(result.remoteSha256).not.toBe(localSha);
