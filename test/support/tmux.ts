@@ -152,20 +152,6 @@ export async function waitForScreen(session: TmuxSession, condition: ScreenCondi
   );
 }
 
-/** Waits for the program to exit and returns its exit status; throws with the last screen on timeout. */
-export async function waitForExit(session: TmuxSession, timeoutMs = 10_000): Promise<number> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const status = await exitStatus(session);
-    if (status !== undefined) return status;
-    if (Date.now() >= deadline) {
-      const screen = await capture(session).catch(() => '');
-      throw new Error(`the program did not exit within ${timeoutMs} ms; last screen:\n${frameScreen(screen)}`);
-    }
-    await new Promise((done) => setTimeout(done, 100));
-  }
-}
-
 /** Ends the session and its private tmux server (and so the program, if it still runs). Never throws. */
 export async function kill(session: TmuxSession): Promise<void> {
   await execa('tmux', ['-L', session.name, '-f', '/dev/null', 'kill-server'], { reject: false });
