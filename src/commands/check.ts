@@ -1,7 +1,7 @@
 // `sqlite-rescue check FILE...`: integrity of local SQLite files, opened read-only through their WAL. Exit 0 when
 // every file is healthy, 1 otherwise.
 import { createSqliteInspector } from '../adapters/better-sqlite3/index.js';
-import type { IntegrityResult } from '../ports/sqlite-inspector.js';
+import { describeErrorCount, type IntegrityResult } from '../ports/sqlite-inspector.js';
 import { describeError } from '../runbook/errors.js';
 
 export interface CheckFlags {
@@ -31,7 +31,7 @@ export async function runCheck(files: string[], flags: CheckFlags, out: (line: s
       if (flags.json) out(JSON.stringify(line));
       else if (line.problem) out(`ERROR    ${line.path}: ${line.problem}`);
       else if (line.ok) out(`ok       ${line.path} (${line.check}, ${line.durationMs} ms)`);
-      else out(`CORRUPT  ${line.path} (${line.check}): ${line.errorCount} error(s)\n${line.errors.slice(0, 5).map((error) => `           ${error}`).join('\n')}`);
+      else out(`CORRUPT  ${line.path} (${line.check}): ${describeErrorCount(line.errorCount)}\n${line.errors.slice(0, 5).map((error) => `           ${error}`).join('\n')}`);
     }
     return lines.every((line) => line.ok) ? 0 : 1;
   } finally {

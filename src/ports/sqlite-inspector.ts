@@ -3,6 +3,15 @@
 
 export type CheckMode = 'quick' | 'full';
 
+/** quick_check and integrity_check stop after this many errors, as SQLite and its CLI do by default. */
+export const ERROR_LIMIT = 100;
+
+/** "3 errors", "1 error", "100 or more errors" (the check stopped counting). */
+export function describeErrorCount(count: number): string {
+  if (count >= ERROR_LIMIT) return `${ERROR_LIMIT} or more errors`;
+  return `${count} error${count === 1 ? '' : 's'}`;
+}
+
 export interface IntegrityResult {
   path: string;
   ok: boolean;
@@ -10,7 +19,10 @@ export interface IntegrityResult {
   check: 'integrity_check' | 'quick_check';
   /** The first error rows (at most 20), or the error SQLite threw (SQLITE_CORRUPT, SQLITE_NOTADB, ...). */
   errors: string[];
-  /** All error rows counted, or 1 when SQLite threw. */
+  /**
+   * Error rows counted, or 1 when SQLite threw. The check stops after ERROR_LIMIT errors (SQLite's default, as the
+   * sqlite3 CLI runs it), so a count at the limit means "at least" (see describeErrorCount).
+   */
   errorCount: number;
   durationMs: number;
 }

@@ -12,11 +12,12 @@ import {
 } from './read-only.js';
 
 const KEPT_ERRORS = 20;
-// The pragma stops after N errors (100 by default); errorCount promises all of them.
-const MAX_ERRORS = 2_147_483_647;
+
 const HEADING = /^\*\*\* in database \S+ \*\*\*$/;
 
-export async function checkIntegrity(path, mode) {
+// errorLimit: the pragma stops after that many errors (the port's ERROR_LIMIT). Past it a file has long been judged,
+// and counting every error of a torn 1 GB copy walks all of it (1 s instead of 0.05 s).
+export async function checkIntegrity(path, mode, errorLimit) {
   const check = mode === 'quick' ? 'quick_check' : 'integrity_check';
   const started = performance.now();
   const result = (ok, errors, errorCount) => ({
@@ -36,7 +37,7 @@ export async function checkIntegrity(path, mode) {
   let errorCount = 0;
   try {
     await withReadOnlyDb(path, (db) => {
-      const rows = db.prepare(`PRAGMA ${check}(${MAX_ERRORS})`).raw().iterate();
+      const rows = db.prepare(`PRAGMA ${check}(${Math.trunc(errorLimit)})`).raw().iterate();
       for (const [text] of rows) {
         if (text === 'ok' && errorCount === 0) continue;
         for (const line of String(text).split('\n')) {

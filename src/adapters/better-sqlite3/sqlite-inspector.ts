@@ -1,7 +1,7 @@
 // SqliteInspector over better-sqlite3, run in worker threads (see sqlite-worker.js): integrity checks and one-step
 // backups block whichever thread runs them for seconds, and the TUI's thread must stay live.
 import os from 'node:os';
-import type { CheckMode, DbStats, IntegrityResult, SnapshotResult, SqliteInspector } from '../../ports/sqlite-inspector.js';
+import { ERROR_LIMIT, type CheckMode, type DbStats, type IntegrityResult, type SnapshotResult, type SqliteInspector } from '../../ports/sqlite-inspector.js';
 import { RescueError, type ErrorKind } from '../../runbook/errors.js';
 import { WorkerPool, type WorkerFailure } from './worker-pool.js';
 
@@ -31,7 +31,7 @@ export function createSqliteInspector(opts: SqliteInspectorOptions = {}): Sqlite
     (failure) => new SqliteInspectorError(failure),
   );
   return {
-    check: (path: string, mode: CheckMode) => pool.run<IntegrityResult>('check', [path, mode]),
+    check: (path: string, mode: CheckMode) => pool.run<IntegrityResult>('check', [path, mode, ERROR_LIMIT]),
     stats: (path: string) => pool.run<DbStats>('stats', [path]),
     snapshot: (src: string, dest: string) => pool.run<SnapshotResult>('snapshot', [src, dest]),
     close: () => pool.close(),

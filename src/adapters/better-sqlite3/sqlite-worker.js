@@ -7,7 +7,7 @@ import { readStats } from './stats.js';
 import { writeSnapshot } from './snapshot.js';
 
 const operations = {
-  check: ([path, mode]) => checkIntegrity(path, mode),
+  check: ([path, mode, errorLimit]) => checkIntegrity(path, mode, errorLimit),
   stats: ([path]) => readStats(path),
   snapshot: ([src, dest]) => writeSnapshot(src, dest),
 };
