@@ -2,6 +2,7 @@
 // by later ones; a later step that finds its input missing fails with a message naming the step to run first.
 import type { ContainerDetails } from '../ports/container-runtime.js';
 import type { RankedContainer } from './rank-containers.js';
+import type { PendingCheck } from './snapshot-check.js';
 
 export interface LiveCheck {
   ok: boolean;
@@ -14,6 +15,8 @@ export interface LiveCheck {
 export interface BackupReport {
   path: string;
   ok: boolean;
+  /** Which pragma judged it. */
+  check: LiveCheck['check'];
   size: number;
   mtime: string;
   errors: string[];
@@ -69,6 +72,8 @@ export interface Facts {
   source?: SourceCandidate;
   /** snapshot-source */
   snapshot?: SnapshotInfo;
+  /** snapshot-source starts the snapshot's integrity_check; stage-in-container awaits it. */
+  snapshotCheck?: PendingCheck;
   /** stage-in-container: the staged file's path in the container, checked against snapshot.sha256. */
   stagedPath?: string;
   /** stop-app / start-app, epoch ms. */

@@ -1,12 +1,13 @@
 // Step snapshot-source: one consistent, standalone copy of the chosen source, taken through SQLite so that rows
-// living only in its -wal come along, checked and hashed. Everything later uses this file and its sha256.
+// living only in its -wal come along, counted and hashed. Everything later uses this file and its sha256. Its full
+// integrity_check starts here and is awaited by stage-in-container (snapshot-check.ts).
 import { mkdir } from 'node:fs/promises';
 import { join as localJoin } from 'node:path';
 import type { StepImpl } from '../runbook/engine.js';
-import { RescueError } from '../runbook/errors.js';
 import type { Deps } from './deps.js';
 import { totalRows } from './choose-source.js';
 import { requireFact } from './require-fact.js';
+import { requireSnapshotIntegrity, startSnapshotCheck } from './snapshot-check.js';
 
 export function snapshotPath(deps: Deps): string {
   return localJoin(deps.incident.dir, 'snapshot.db');
@@ -30,14 +31,19 @@ export const snapshotSource: StepImpl<Deps> = {
     const snap = await deps.sqlite.snapshot(readFrom, dest);
     io.command({ argv: ['sqlite3', '-readonly', readFrom, `.backup ${dest}`], where: 'local', exitCode: 0, durationMs: snap.durationMs });
 
-    const check = await deps.sqlite.check(dest, 'full');
-    io.command({ argv: ['sqlite3', dest, 'PRAGMA integrity_check;'], where: 'local', exitCode: check.ok ? 0 : 1, durationMs: check.durationMs });
-    if (!check.ok) throw new RescueError(`the snapshot of ${source.path} fails integrity_check: ${check.errors[0]}`, { hint: 'choose another source: retry this step after choose-source' });
-    const stats = await deps.sqlite.stats(dest);
-    const sha256 = await deps.files.sha256(dest);
+    // The full check starts now and runs beside the row counts and the sha256, then beside the upload; a dry-run,
+    // whose verdict is whether a restore would succeed, waits for it here.
+    startSnapshotCheck(deps, dest);
+    const [stats, sha256] = await Promise.all([deps.sqlite.stats(dest), deps.files.sha256(dest)]).catch(async (error: unknown) => {
+      // Counting rows of a damaged file fails too: the check's verdict says more.
+      await requireSnapshotIntegrity(io, deps, dest, source.path);
+      throw error;
+    });
+    const check = io.isDryRun ? await requireSnapshotIntegrity(io, deps, dest, source.path) : undefined;
     deps.facts.snapshot = { path: dest, sha256, bytes: snap.bytes, tables: stats.tables };
-    io.finding(`snapshot ${dest}: ${snap.bytes} bytes, sha256 ${sha256}, ${totalRows(stats.tables)} rows`, { sha256, tables: stats.tables });
-    return { summary: `${snap.bytes} bytes, ${totalRows(stats.tables)} rows, integrity ok, sha256 ${sha256.slice(0, 12)}…`, data: { sha256, bytes: snap.bytes, tables: stats.tables } };
+    const integrity = check ? 'integrity_check ok' : 'integrity_check under way (awaited before the copy into the container)';
+    io.finding(`snapshot ${dest}: ${snap.bytes} bytes, sha256 ${sha256}, ${totalRows(stats.tables)} rows, ${integrity}`, { sha256, tables: stats.tables });
+    return { summary: `${snap.bytes} bytes, ${totalRows(stats.tables)} rows, sha256 ${sha256.slice(0, 12)}…, ${integrity}`, data: { sha256, bytes: snap.bytes, tables: stats.tables } };
   },
   // The snapshot file must still be there with the sha256 the journal recorded.
   async reverify(io, deps, past) {

@@ -12,6 +12,7 @@ import { execRecorded, sha256InContainer } from './in-container.js';
 import { cannotTell, freeBytesInContainer } from './dry-run-checks.js';
 import { makeProgressMeter } from './progress-meter.js';
 import { requireFact } from './require-fact.js';
+import { requireSnapshotIntegrity } from './snapshot-check.js';
 
 // The staged file gets the live database's owner and mode, so the app can write it after the swap.
 async function liveOwner(io: StepIO, deps: Deps, containerId: string, dbPath: string): Promise<FileOwner | undefined> {
@@ -21,8 +22,8 @@ async function liveOwner(io: StepIO, deps: Deps, containerId: string, dbPath: st
   return { uid: Number(match[1]), gid: Number(match[2]), mode: Number.parseInt(match[3], 8) };
 }
 
-// Over SSH the snapshot travels once: uploaded to the server before any downtime, proven by a sha256 computed there,
-// then copied into the volume on the server by a helper container that mounts the upload folder read-only.
+// Over SSH the snapshot travels once: uploaded to the server before any downtime, then copied into the volume on the
+// server by a helper container that mounts the upload folder read-only, and proven by a sha256 computed there.
 async function stageThroughServer(io: StepIO, deps: Deps, remote: Remote, containerId: string, staged: string): Promise<string> {
   const snapshot = deps.facts.snapshot as SnapshotInfo;
   const mkdir = await remote.host.exec(['mkdir', '-p', remote.stagingDir]);
@@ -59,6 +60,26 @@ async function stageThroughServer(io: StepIO, deps: Deps, remote: Remote, contai
   return onServer;
 }
 
+// Local engine: in through the archive API with the live file's owner, then hashed inside the container.
+async function stageThroughEngine(io: StepIO, deps: Deps, containerId: string, dbPath: string, staged: string): Promise<string> {
+  const snapshot = deps.facts.snapshot as SnapshotInfo;
+  const owner = await liveOwner(io, deps, containerId, dbPath);
+  if (!owner) io.output('could not read the live file\'s owner (no stat in the image): the staged file keeps the archive defaults');
+  const started = deps.clock.now();
+  const meter = makeProgressMeter(deps.clock.now, io.progress);
+  await deps.runtime.copyIn(containerId, snapshot.path, dirname(staged), basename(staged), { owner, onProgress: meter });
+  io.command({ argv: ['docker', 'cp', snapshot.path, `${deps.facts.container?.name ?? containerId}:${staged}`], where: 'engine', exitCode: 0, durationMs: deps.clock.now() - started });
+  return sha256InContainer(io, deps, containerId, staged);
+}
+
+// The staged copy of a snapshot that failed its check is this run's own file under a name nobody reads: it goes, so
+// that a source known to be bad is not left looking ready beside the live database.
+async function removeStaged(io: StepIO, deps: Deps, containerId: string, staged: string): Promise<void> {
+  const removed = await execRecorded(io, deps, containerId, ['rm', '-f', staged]).catch((error: Error) => ({ exitCode: -1, stderr: error.message, stdout: '' }));
+  if (removed.exitCode === 0) io.output(`removed the staged copy ${staged}: its snapshot failed integrity_check`);
+  else io.output(`could not remove the staged copy ${staged} (${(removed.stderr || removed.stdout).trim()}): remove it by hand; it is not the live database`);
+}
+
 export const stageInContainer: StepImpl<Deps> = {
   kind: 'stage-in-container',
   async run(io, deps) {
@@ -75,17 +96,17 @@ export const stageInContainer: StepImpl<Deps> = {
         hint: 'free space on that volume (nothing was changed), then retry this step',
       });
     }
-    let inside: string;
-    if (deps.remote) inside = await stageThroughServer(io, deps, deps.remote, container.id, staged);
-    else {
-      const owner = await liveOwner(io, deps, container.id, dbPath);
-      if (!owner) io.output('could not read the live file\'s owner (no stat in the image): the staged file keeps the archive defaults');
-      const started = deps.clock.now();
-      const meter = makeProgressMeter(deps.clock.now, io.progress);
-      await deps.runtime.copyIn(container.id, snapshot.path, dirname(staged), basename(staged), { owner, onProgress: meter });
-      io.command({ argv: ['docker', 'cp', snapshot.path, `${container.name}:${staged}`], where: 'engine', exitCode: 0, durationMs: deps.clock.now() - started });
-      inside = await sha256InContainer(io, deps, container.id, staged);
+    // The snapshot's integrity_check (started by snapshot-source, the slowest check of the run) goes on while the copy
+    // travels under its temporary name; the step succeeds, and the swap may follow, only once it has passed.
+    const integrity = requireSnapshotIntegrity(io, deps, snapshot.path, deps.facts.source?.path ?? snapshot.path);
+    const copy = deps.remote ? stageThroughServer(io, deps, deps.remote, container.id, staged) : stageThroughEngine(io, deps, container.id, dbPath, staged);
+    const [copied, checked] = await Promise.allSettled([copy, integrity]);
+    if (checked.status === 'rejected') {
+      if (copied.status === 'fulfilled') await removeStaged(io, deps, container.id, staged);
+      throw checked.reason;
     }
+    if (copied.status === 'rejected') throw copied.reason;
+    const inside = copied.value;
     deps.facts.stagedPath = staged;
     if (inside !== snapshot.sha256) {
       throw new RescueError(`the staged copy in ${container.name} does not match the snapshot (sha256 ${inside} ≠ ${snapshot.sha256})`, {

@@ -44,18 +44,21 @@ function fingerprint(stats: Array<PathStat | null>): string {
   return stats.map((stat) => (stat ? `${stat.size}@${stat.mtime}` : '-')).join('|');
 }
 
-// Writes show as a change of size or mtime of the .db or its -wal; a passing health check also counts.
-async function waitForWrites(io: StepIO, deps: Deps, containerId: string, dbPath: string): Promise<string> {
-  const paths = [dbPath, sidecars(dbPath).wal];
-  const before = fingerprint(await Promise.all(paths.map((path) => deps.runtime.statPath(containerId, path))));
+async function writeFingerprint(deps: Deps, containerId: string, dbPath: string): Promise<string> {
+  return fingerprint(await Promise.all([dbPath, sidecars(dbPath).wal].map((path) => deps.runtime.statPath(containerId, path))));
+}
+
+// Writes show as a change of size or mtime of the .db or its -wal since `before` (taken when verify began, so a
+// write made while the checks ran counts); a passing health check also counts.
+async function waitForWrites(deps: Deps, containerId: string, dbPath: string, before: string): Promise<string> {
   const deadline = deps.clock.now() + WRITE_WAIT_MS;
-  while (deps.clock.now() < deadline) {
-    await deps.clock.sleep(500);
+  for (;;) {
     const details = await deps.runtime.inspect(containerId);
     if (details.state !== 'running') throw new RescueError(`the app stopped again: ${details.name} is ${details.state}`, { hint: `read docker logs ${details.name}` });
     if (details.health === 'healthy') return 'the container\'s health check passes';
-    const now = fingerprint(await Promise.all(paths.map((path) => deps.runtime.statPath(containerId, path))));
-    if (now !== before) return 'the app wrote to the database';
+    if ((await writeFingerprint(deps, containerId, dbPath)) !== before) return 'the app wrote to the database';
+    if (deps.clock.now() >= deadline) break;
+    await deps.clock.sleep(500);
   }
   throw new RescueError(`the app has not written to ${dbPath} within ${WRITE_WAIT_MS / 1000} s`, {
     hint: 'the restored database is in place and passes integrity_check; check that the app is serving and writing (docker logs), it may just be idle',
@@ -73,9 +76,11 @@ export const verify: StepImpl<Deps> = {
       if (io.isDryRun) cannotTell(io, 'whether the restored database passes integrity_check and the app writes to it again');
       return { summary: 'nothing to verify: nothing was restored' };
     }
+    const before = await writeFingerprint(deps, container.id, dbPath);
     // The manifest is written whatever the check finds: the record always says where the old files went, with their
-    // sha256. Hashing the quarantine and checking the live file read different files, so they run side by side.
-    const [hashed, checked] = await Promise.allSettled([hashQuarantine(io, deps, container.id), checkLiveDatabase(io, deps, container.id, dbPath)]);
+    // sha256. Hashing the quarantine, checking the live file and counting its rows read different files or only
+    // read, so they run side by side.
+    const [hashed, checked, counted] = await Promise.allSettled([hashQuarantine(io, deps, container.id), checkLiveDatabase(io, deps, container.id, dbPath, 'full'), liveCounts(io, deps, container.id, dbPath)]);
     if (hashed.status === 'rejected') throw hashed.reason;
     if (checked.status === 'rejected') throw checked.reason;
     const live = checked.value;
@@ -86,12 +91,13 @@ export const verify: StepImpl<Deps> = {
     }
     io.output(`integrity_check: ok (${live.via})`);
 
-    const counts = await liveCounts(io, deps, container.id, dbPath);
+    if (counted.status === 'rejected') throw counted.reason;
+    const counts = counted.value;
     const missing = missingRows(snapshot.tables, counts);
     if (missing.length > 0) throw new RescueError(`the live database lacks rows of the snapshot: ${missing.join('; ')}`, { hint: `the snapshot is in ${snapshot.path}` });
     io.output(`rows: ${Object.entries(counts).map(([table, count]) => `${table}=${count} (snapshot ${snapshot.tables[table] ?? 0})`).join(' ')}`);
 
-    const writes = await waitForWrites(io, deps, container.id, dbPath);
+    const writes = await waitForWrites(deps, container.id, dbPath, before);
     io.finding(`verified: integrity ok, every snapshot row present, ${writes}`);
     return { summary: `integrity ok, rows ≥ snapshot, ${writes}`, data: { counts } };
   },

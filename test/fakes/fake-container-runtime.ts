@@ -17,7 +17,8 @@ import type {
 } from '../../src/ports/container-runtime.js';
 import { ContainerNotFoundError, HelperUnavailableError, RescueError } from '../../src/runbook/errors.js';
 import type { FakeClock } from './fake-clock.js';
-import { readFakeDb } from './fake-db.js';
+import { checkRows, readFakeDb } from './fake-db.js';
+import { CHECK_LOOP } from '../../src/steps/test-backups.js';
 import { sha256Of, type FakeLocalFiles } from './fake-local-files.js';
 
 export interface FakeFile {
@@ -301,7 +302,20 @@ export class FakeContainerRuntime implements ContainerRuntime {
     if (this.missingBinaries.has(binary)) {
       return { exitCode: 127, stdout: `OCI runtime exec failed: exec failed: unable to start container process: exec: "${binary}": executable file not found in $PATH: unknown\r\n`, stderr: '' };
     }
-    if (binary === 'sqlite3' && args.length === 3 && args[0] === '-readonly' && args[2] === 'PRAGMA integrity_check;') return this.sqliteIntegrity(entry, args[1]);
+    // test-backups' loop: each answer of the sqlite3 CLI (stdout and stderr together), then "<mark> <exit code>".
+    if (binary === 'sh' && args[0] === '-c' && args[1] === CHECK_LOOP) {
+      const [sql, mark, ...uris] = args.slice(3);
+      const pragma = /^PRAGMA mmap_size=(\d+); PRAGMA (quick_check|integrity_check);$/.exec(sql);
+      if (!pragma) throw new Error(`FakeContainerRuntime: check loop with SQL it does not model: ${sql}`);
+      const out = uris.map((uri) => {
+        const answer = this.missingBinaries.has('sqlite3') ? fail(127, 'sh: sqlite3: not found\n') : this.sqliteIntegrity(entry, uri, pragma[2] as 'quick_check' | 'integrity_check', pragma[1]);
+        return `${answer.stdout}${answer.stderr}${mark} ${answer.exitCode}\n`;
+      });
+      return ok(out.join(''));
+    }
+    // Our checks set a memory map first: the CLI prints the size SQLite settled on, then the check's rows.
+    const check = /^PRAGMA mmap_size=(\d+); PRAGMA (quick_check|integrity_check);$/.exec(args[2] ?? '');
+    if (binary === 'sqlite3' && args.length === 3 && args[0] === '-readonly' && check) return this.sqliteIntegrity(entry, args[1], check[2] as 'quick_check' | 'integrity_check', check[1]);
     if (binary === 'sqlite3' && args.length === 4 && args[0] === '-readonly' && args[1] === '-json') return this.sqliteQuery(entry, args[2], args[3]);
     if (binary === 'sha256sum' && args.length === 1) {
       const file = this.fileIn(entry, args[0]);
@@ -320,6 +334,14 @@ export class FakeContainerRuntime implements ContainerRuntime {
       return ok('');
     }
     if (binary === 'mv' && args.length === 2) return this.move(entry, args[0], args[1]);
+    // The one file the tool may remove is its own staged copy (a snapshot that failed its check): anything else is
+    // a broken safety rule, so the fake fails loudly.
+    if (binary === 'rm' && args.length === 2 && args[0] === '-f') {
+      if (!/\/\.[^/]+\.rescue-[^/]+\.incoming$/.test(args[1])) throw new Error(`FakeContainerRuntime: rm of ${args[1]}, which is not a staged copy: nothing else may be deleted`);
+      const { store, key } = this.resolve(entry, args[1]);
+      store.files.delete(key);
+      return ok('');
+    }
     if (binary === 'df' && args.length === 2 && args[0] === '-Pk') {
       const kb = Math.floor(this.freeBytes / 1024);
       return ok(`Filesystem     1024-blocks    Used Available Capacity Mounted on\n/dev/sda1         20511356 9000000 ${kb}  45% ${args[1]}\n`);
@@ -348,11 +370,11 @@ export class FakeContainerRuntime implements ContainerRuntime {
     return { db };
   }
 
-  private sqliteIntegrity(entry: FakeContainer, target: string): ExecAnswer {
+  private sqliteIntegrity(entry: FakeContainer, target: string, check: 'quick_check' | 'integrity_check', mmapSize: string): ExecAnswer {
     const { db, error } = this.openDb(entry, target);
     if (error || !db) return error as ExecAnswer;
-    const errors = db.errors ?? [];
-    return ok(errors.length === 0 ? 'ok\n' : `*** in database main ***\n${errors.join('\n')}\n`);
+    const errors = checkRows(db, check);
+    return ok(`${mmapSize}\n${errors.length === 0 ? 'ok\n' : `*** in database main ***\n${errors.join('\n')}\n`}`);
   }
 
   private sqliteQuery(entry: FakeContainer, target: string, sql: string): ExecAnswer {

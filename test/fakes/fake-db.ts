@@ -4,8 +4,10 @@
 export interface FakeDbState {
   /** Row count per table. */
   tables: Record<string, number>;
-  /** Rows integrity_check prints; empty means "ok". */
+  /** Rows both quick_check and integrity_check print (damaged pages, broken b-trees); empty means "ok". */
   errors?: string[];
+  /** Rows only integrity_check prints: an index that disagrees with its table, which quick_check does not look at. */
+  indexErrors?: string[];
   /** An error SQLite throws before it can check anything (sqlite3 exits 11). */
   fatal?: string;
   /** Free text that makes two databases with the same tables differ byte-wise. */
@@ -23,4 +25,9 @@ export function readFakeDb(content: Buffer): FakeDbState | null {
   const text = content.toString('utf8');
   if (!text.startsWith(MAGIC)) return null;
   return JSON.parse(text.slice(MAGIC.length)) as FakeDbState;
+}
+
+/** The rows PRAGMA quick_check or integrity_check prints for a fake database; empty means "ok". */
+export function checkRows(db: FakeDbState, check: 'quick_check' | 'integrity_check'): string[] {
+  return check === 'quick_check' ? db.errors ?? [] : [...(db.errors ?? []), ...(db.indexErrors ?? [])];
 }

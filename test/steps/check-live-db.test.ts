@@ -20,7 +20,8 @@ describe('check-live-db', () => {
     const run = await runStep(checkLiveDb, world.deps);
     expect(run.exitCode).toBe(0);
     expect(run.finished.headline).toBe('nothing to recover: /data/app.db in app is healthy');
-    expect(world.runtime.execArgvs()).toEqual([['sqlite3', '-readonly', DB, 'PRAGMA integrity_check;']]);
+    // quick_check passes, so only the full integrity_check can call it healthy.
+    expect(world.runtime.execArgvs()).toEqual([['sqlite3', '-readonly', DB, 'PRAGMA mmap_size=2147418112; PRAGMA quick_check;'], ['sqlite3', '-readonly', DB, 'PRAGMA mmap_size=2147418112; PRAGMA integrity_check;']]);
     expect(world.facts.live).toEqual({ ok: true, check: 'integrity_check', errors: [], errorCount: 0, via: 'sqlite3 in the container' });
   });
 
@@ -38,10 +39,24 @@ describe('check-live-db', () => {
     const run = await runStep(checkLiveDb, world.deps);
     expect(run.exitCode).toBe(0);
     expect(run.events.find((event) => event.type === 'step-succeeded')).toMatchObject({
-      summary: `CORRUPT: 2 errors (integrity_check, sqlite3 in the container); first: ${CORRUPT_ROWS[0]}`,
+      summary: `CORRUPT: 2 errors (quick_check, sqlite3 in the container); first: ${CORRUPT_ROWS[0]}`,
     });
     expect(run.output).toEqual(CORRUPT_ROWS);
+    // Damage quick_check sees decides it: the slower integrity_check does not run.
+    expect(world.runtime.execArgvs().filter((argv) => argv[0] === 'sqlite3')).toEqual([['sqlite3', '-readonly', DB, 'PRAGMA mmap_size=2147418112; PRAGMA quick_check;']]);
+    expect(run.findings[0]).toBe(`the live database ${DB} is corrupt: quick_check found 2 errors, first: ${CORRUPT_ROWS[0]} (integrity_check, slower, would decide nothing more)`);
     expect(world.facts).toMatchObject({ hasSqlite3: true, live: { ok: false, errorCount: 2, errors: CORRUPT_ROWS } });
+  });
+
+  it('only an index disagrees with its table: quick_check passes, the full integrity_check finds it', async () => {
+    const world = await outage();
+    world.runtime.putFile('app', DB, fakeDb({ tables: { posts: 3 }, indexErrors: ['row 2 missing from index posts_by_author'] }));
+    const run = await runStep(checkLiveDb, world.deps);
+    expect(world.runtime.execArgvs().filter((argv) => argv[0] === 'sqlite3').map((argv) => argv[3])).toEqual(['PRAGMA mmap_size=2147418112; PRAGMA quick_check;', 'PRAGMA mmap_size=2147418112; PRAGMA integrity_check;']);
+    expect(world.facts.live).toEqual({ ok: false, check: 'integrity_check', errors: ['row 2 missing from index posts_by_author'], errorCount: 1, via: 'sqlite3 in the container' });
+    expect(run.events.find((event) => event.type === 'step-succeeded')).toMatchObject({
+      summary: 'CORRUPT: 1 error (integrity_check, sqlite3 in the container); first: row 2 missing from index posts_by_author',
+    });
   });
 
   it('sqlite3 exits 11: one error, from stderr', async () => {
@@ -49,7 +64,7 @@ describe('check-live-db', () => {
     world.runtime.putFile('app', DB, fakeDb({ tables: {}, fatal: 'database disk image is malformed' }));
     const run = await runStep(checkLiveDb, world.deps);
     expect(run.events.find((event) => event.type === 'step-succeeded')).toMatchObject({
-      summary: 'CORRUPT: 1 error (integrity_check, sqlite3 in the container); first: Error: database disk image is malformed',
+      summary: 'CORRUPT: 1 error (quick_check, sqlite3 in the container); first: Error: database disk image is malformed',
     });
   });
 
@@ -65,7 +80,8 @@ describe('check-live-db', () => {
     const [check] = world.sqlite.calls;
     expect(check.method).toBe('check');
     expect(check.args[0]).toMatch(new RegExp(`^${world.deps.incident.dir}/live-copy-[^/]+/app\\.db$`));
-    expect(check.args[1]).toBe('full');
+    expect(check.args[1]).toBe('quick');
+    expect(world.sqlite.calls).toHaveLength(1);
     expect(run.output[0]).toBe('no sqlite3 in the image: checking a copy of the database on this machine');
   });
 

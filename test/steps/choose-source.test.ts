@@ -7,7 +7,7 @@ import { LOCAL, LOCAL_TABLES } from '../fakes/outage.js';
 import { runStep } from '../fakes/run-step.js';
 
 function backup(path: string, extra: Partial<BackupReport> = {}): BackupReport {
-  return { path, ok: true, size: 8192, mtime: '2025-01-01T00:00:00.000Z', errors: [], errorCount: 0, via: 'sqlite3 in the container', tables: { posts: 30 }, ...extra };
+  return { path, ok: true, check: 'integrity_check', size: 8192, mtime: '2025-01-01T00:00:00.000Z', errors: [], errorCount: 0, via: 'sqlite3 in the container', tables: { posts: 30 }, ...extra };
 }
 
 describe('choose-source', () => {

@@ -5,24 +5,25 @@ const result = (exitCode: number, stdout: string, stderr = '') => ({ argv: ['sql
 
 describe('parseIntegrityOutput', () => {
   it.each([
-    ['ok', result(0, 'ok\n'), { ok: true, errors: [], errorCount: 0 }],
+    ['ok', result(0, 'ok\n'), { ok: true, check: 'integrity_check', errors: [], errorCount: 0 }],
     [
       'error rows (exit 0)',
       result(0, '*** in database main ***\nTree 3 page 7 cell 0: invalid page number 9999\nPage 12: never used\n'),
-      { ok: false, errors: ['Tree 3 page 7 cell 0: invalid page number 9999', 'Page 12: never used'], errorCount: 2 },
+      { ok: false, check: 'integrity_check', errors: ['Tree 3 page 7 cell 0: invalid page number 9999', 'Page 12: never used'], errorCount: 2 },
     ],
-    ['exit 11 with stderr', result(11, '', 'Error: database disk image is malformed\n'), { ok: false, errors: ['Error: database disk image is malformed'], errorCount: 1 }],
-    ['empty output', result(0, ''), { ok: false, errors: ['sqlite3 exited 0 without output'], errorCount: 1 }],
-    ['ok but a non-zero exit', result(1, 'ok\n'), { ok: false, errors: ['ok'], errorCount: 1 }],
+    ['exit 11 with stderr', result(11, '', 'Error: database disk image is malformed\n'), { ok: false, check: 'integrity_check', errors: ['Error: database disk image is malformed'], errorCount: 1 }],
+    ['empty output', result(0, ''), { ok: false, check: 'integrity_check', errors: ['sqlite3 exited 0 without output'], errorCount: 1 }],
+    ['ok but a non-zero exit', result(1, 'ok\n'), { ok: false, check: 'integrity_check', errors: ['ok'], errorCount: 1 }],
   ])('%s', (_name, input, expected) => {
-    expect(parseIntegrityOutput(input)).toEqual(expected);
+    expect(parseIntegrityOutput(input, 'integrity_check')).toEqual(expected);
   });
 
   it('keeps the first 20 rows and counts them all', () => {
     const rows = Array.from({ length: 25 }, (_, index) => `Page ${index}: never used`);
-    const parsed = parseIntegrityOutput(result(0, rows.join('\n')));
+    const parsed = parseIntegrityOutput(result(0, rows.join('\n')), 'quick_check');
     expect(parsed.errors).toHaveLength(20);
     expect(parsed.errorCount).toBe(25);
+    expect(parsed.check).toBe('quick_check');
   });
 });
 

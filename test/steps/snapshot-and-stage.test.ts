@@ -18,7 +18,7 @@ async function outage(): Promise<TestWorld> {
 }
 
 describe('snapshot-source', () => {
-  it('snapshots the local copy through SQLite, checks and hashes it', async () => {
+  it('snapshots the local copy through SQLite, hashes it and starts its full check for the next step', async () => {
     const world = await outage();
     world.facts.source = { id: 'local', kind: 'local', path: LOCAL, ok: true, mtime: '', size: 1, tables: LOCAL_TABLES, errors: [] };
     const run = await runStep(snapshotSource, world.deps);
@@ -27,7 +27,19 @@ describe('snapshot-source', () => {
     expect(world.sqlite.calls.map((call) => [call.method, ...call.args])).toEqual([['snapshot', LOCAL, dest], ['check', dest, 'full'], ['stats', dest]]);
     const content = world.files.read(dest);
     expect(world.facts.snapshot).toEqual({ path: dest, sha256: sha256Of(content), bytes: content.length, tables: LOCAL_TABLES });
+    expect(world.facts.snapshotCheck?.path).toBe(dest);
+    expect(run.events.find((event) => event.type === 'step-succeeded')).toMatchObject({ summary: expect.stringMatching(/integrity_check under way \(awaited before the copy into the container\)$/) });
     expect(world.runtime.calls).toEqual([]);
+  });
+
+  it('dry-run: waits for the full check, whose verdict is what a dry-run is for', async () => {
+    const world = await outage();
+    world.facts.source = { id: 'local', kind: 'local', path: LOCAL, ok: true, mtime: '', size: 1, tables: LOCAL_TABLES, errors: [] };
+    const run = await runStep(snapshotSource, world.deps, { isDryRun: true });
+    expect(run.exitCode).toBe(0);
+    const dest = `${world.deps.incident.dir}/snapshot.db`;
+    expect(run.events.filter((event) => event.type === 'command').map((event) => event.type === 'command' && event.command.argv)).toContainEqual(['sqlite3', dest, 'PRAGMA integrity_check;']);
+    expect(run.events.find((event) => event.type === 'step-succeeded')).toMatchObject({ summary: expect.stringMatching(/integrity_check ok$/) });
   });
 
   it('a backup is copied out of the container first', async () => {
@@ -39,7 +51,7 @@ describe('snapshot-source', () => {
     expect(world.sqlite.calls[0].args[0]).toBe(`${world.deps.incident.dir}/source-copy/2024-12-31.db`);
   });
 
-  it('a snapshot that fails integrity_check stops the run', async () => {
+  it('a snapshot whose rows cannot be counted fails with what integrity_check found', async () => {
     const world = await outage();
     world.files.put(LOCAL, fakeDb({ tables: { posts: 1 }, errors: ['Page 2: btree damaged'] }));
     world.facts.source = { id: 'local', kind: 'local', path: LOCAL, ok: true, mtime: '', size: 1, tables: {}, errors: [] };
@@ -47,6 +59,28 @@ describe('snapshot-source', () => {
     expect(run.exitCode).toBe(1);
     expect(run.failed?.message).toBe(`the snapshot of ${LOCAL} fails integrity_check: Page 2: btree damaged`);
     expect(world.facts.snapshot).toBeUndefined();
+  });
+
+  it('a snapshot only integrity_check finds damaged in: stage-in-container fails and removes its staged copy', async () => {
+    const world = await outage();
+    // Rows count fine; only the full check sees that an index disagrees with its table.
+    world.files.put(LOCAL, fakeDb({ tables: LOCAL_TABLES, indexErrors: ['row 7 missing from index posts_by_author'] }));
+    world.facts.source = { id: 'local', kind: 'local', path: LOCAL, ok: true, mtime: '', size: 1, tables: LOCAL_TABLES, errors: [] };
+    expect((await runStep(snapshotSource, world.deps)).exitCode).toBe(0);
+    world.runtime.calls.length = 0;
+    const run = await runStep(stageInContainer, world.deps, { mutates: true });
+    expect(run.exitCode).toBe(1);
+    expect(run.failed?.message).toBe(`the snapshot of ${LOCAL} fails integrity_check: row 7 missing from index posts_by_author`);
+    expect(run.failed?.hint).toMatch(/^this copy must not be restored; the live database is untouched/);
+    // The copy went on beside the check; the check's verdict removes it again and the live file is as it was.
+    expect(world.runtime.calls.filter((call) => call.method === 'copyIn')).toHaveLength(1);
+    expect(world.runtime.execArgvs().at(-1)).toEqual(['rm', '-f', STAGED]);
+    expect(world.runtime.fileAt('app', STAGED)).toBeUndefined();
+    expect(readFakeDb(world.runtime.fileAt('app', DB)?.content as Buffer)?.errors).toHaveLength(2);
+    expect(run.output).toContain(`removed the staged copy ${STAGED}: its snapshot failed integrity_check`);
+    expect(world.facts.stagedPath).toBeUndefined();
+    // A retry checks again rather than trusting a failed result.
+    expect(world.facts.snapshotCheck).toBeUndefined();
   });
 });
 
@@ -67,6 +101,8 @@ describe('stage-in-container', () => {
     expect(run.exitCode).toBe(0);
     const id = world.facts.container?.id;
     expect(world.runtime.execArgvs()).toEqual([['df', '-Pk', '/data'], ['stat', '-c', '%u %g %a', DB], ['sha256sum', STAGED]]);
+    // No check under way (a resumed run): the snapshot's integrity_check runs here, before the copy in.
+    expect(world.sqlite.calls.map((call) => [call.method, ...call.args])).toEqual([['check', world.facts.snapshot?.path, 'full']]);
     expect(world.runtime.calls.find((call) => call.method === 'copyIn')?.args).toEqual([id, world.facts.snapshot?.path, '/data', `.app.db.rescue-${INCIDENT_ID}.incoming`, { uid: 1001, gid: 1001, mode: 0o640 }]);
     expect(world.runtime.fileAt('app', STAGED)?.content).toEqual(world.files.read(world.facts.snapshot?.path as string));
     expect(readFakeDb(world.runtime.fileAt('app', DB)?.content as Buffer)?.errors).toHaveLength(2);

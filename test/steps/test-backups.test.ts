@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { testBackups } from '../../src/steps/test-backups.js';
+import { BACKUP_CHECKS_AT_ONCE, CHECK_LOOP, testBackups } from '../../src/steps/test-backups.js';
+import { fakeDb } from '../fakes/fake-db.js';
 import { makeDeps, type TestWorld } from '../fakes/make-deps.js';
 import { BACKUP_TABLES, DB, setUpOutage } from '../fakes/outage.js';
 import { LIST_TABLES_SQL } from '../fakes/fake-container-runtime.js';
@@ -23,16 +24,19 @@ describe('test-backups', () => {
     const bad = 'file:/data/backups/2025-01-01.db?immutable=1';
     expect(world.runtime.execArgvs()).toEqual([
       ['find', '/data/backups', '-maxdepth', '1', '-type', 'f', '-print0'],
-      ['sqlite3', '-readonly', good, 'PRAGMA integrity_check;'],
-      ['sqlite3', '-readonly', bad, 'PRAGMA integrity_check;'],
+      // One exec per group (here one backup each), the paths as arguments of a fixed loop, never in a shell string.
+      ['sh', '-c', CHECK_LOOP, 'sh', 'PRAGMA mmap_size=2147418112; PRAGMA quick_check;', expect.stringMatching(/^--rescue-[0-9a-f]{24}--$/), good],
+      ['sh', '-c', CHECK_LOOP, 'sh', 'PRAGMA mmap_size=2147418112; PRAGMA quick_check;', expect.stringMatching(/^--rescue-[0-9a-f]{24}--$/), bad],
+      // The one that passes quick_check gets the full check, which decides.
+      ['sqlite3', '-readonly', good, 'PRAGMA mmap_size=2147418112; PRAGMA integrity_check;'],
       ['sqlite3', '-readonly', '-json', good, LIST_TABLES_SQL],
       ['sqlite3', '-readonly', '-json', good, `SELECT 'posts' AS name, count(*) AS n FROM "posts" UNION ALL SELECT 'users' AS name, count(*) AS n FROM "users";`],
     ]);
     expect(world.facts.backups).toMatchObject([
-      { path: '/data/backups/2024-12-31.db', ok: true, tables: BACKUP_TABLES, mtime: '2024-12-31T00:00:00.000Z', via: 'sqlite3 in the container' },
+      { path: '/data/backups/2024-12-31.db', ok: true, check: 'integrity_check', tables: BACKUP_TABLES, mtime: '2024-12-31T00:00:00.000Z', via: 'sqlite3 in the container' },
       { path: '/data/backups/2025-01-01.db', ok: false, errors: ['Error: database disk image is malformed'], errorCount: 1, tables: undefined },
     ]);
-    expect(run.findings).toEqual(['1 of 2 backups pass integrity_check']);
+    expect(run.findings).toEqual(['1 of 2 backups pass integrity_check (1 failed quick_check already)']);
     expect(run.events.find((event) => event.type === 'step-succeeded')).toMatchObject({ summary: '1 of 2 backups healthy' });
     expect(run.events.filter((event) => event.type === 'step-progress').map((event) => event.type === 'step-progress' && event.progress.done)).toEqual([0, 1, 2]);
   });
@@ -64,6 +68,58 @@ describe('test-backups', () => {
     const run = await runStep(testBackups, world.deps);
     expect(run.exitCode).toBe(2);
     expect(run.failed?.message).toBe('--backups "/data/*/x.db": only the last part of the path may hold wildcards');
+  });
+
+  it('nine backups: a few execs side by side, each answer given to its own file', async () => {
+    const world = await outage({ backups: '/data/many/*.db' });
+    const healthy = new Set([1, 4, 8]);
+    for (let day = 0; day < 9; day++) {
+      const content = healthy.has(day) ? fakeDb({ tables: { posts: day } }) : day === 6 ? 'torn: not a database' : fakeDb({ tables: { posts: day }, errors: [`Page ${day}: never used`] });
+      world.runtime.putFile('app', `/data/many/b${day}.db`, content);
+    }
+    world.runtime.calls.length = 0;
+    const run = await runStep(testBackups, world.deps);
+    expect(run.exitCode).toBe(0);
+    expect(world.runtime.execArgvs().filter((argv) => argv[0] === 'sh')).toHaveLength(BACKUP_CHECKS_AT_ONCE);
+    expect(world.facts.backups?.map((report) => [report.path, report.ok, report.ok ? report.tables?.posts : report.errors[0]])).toEqual(
+      Array.from({ length: 9 }, (_, day) => [`/data/many/b${day}.db`, healthy.has(day), healthy.has(day) ? day : day === 6 ? 'Error: file is not a database' : `Page ${day}: never used`]),
+    );
+    expect(run.findings[0]).toBe('3 of 9 backups pass integrity_check (6 failed quick_check already)');
+  });
+
+  it('a copy whose indexes disagree with its table passes quick_check, and integrity_check calls it corrupt', async () => {
+    const world = await outage();
+    world.runtime.putFile('app', '/data/backups/2024-12-31.db', fakeDb({ tables: BACKUP_TABLES, indexErrors: ['row 3 missing from index posts_by_day'] }));
+    const run = await runStep(testBackups, world.deps);
+    expect(run.exitCode).toBe(0);
+    expect(world.facts.backups?.map((report) => [report.ok, report.check, report.errors[0]])).toEqual([
+      [false, 'integrity_check', 'row 3 missing from index posts_by_day'],
+      [false, 'quick_check', 'Error: database disk image is malformed'],
+    ]);
+    expect(run.findings).toEqual(['0 of 2 backups pass integrity_check (1 failed quick_check already)']);
+  });
+
+  it('no sh in the image: one sqlite3 exec per backup', async () => {
+    const world = await outage();
+    world.runtime.withoutBinary('sh');
+    const run = await runStep(testBackups, world.deps);
+    expect(run.exitCode).toBe(0);
+    expect(world.runtime.execArgvs().filter((argv) => argv[0] === 'sqlite3' && argv.length === 4).map((argv) => `${argv[2]} ${argv[3].split(' ').at(-1)}`)).toEqual([
+      'file:/data/backups/2024-12-31.db?immutable=1 quick_check;',
+      'file:/data/backups/2025-01-01.db?immutable=1 quick_check;',
+      'file:/data/backups/2024-12-31.db?immutable=1 integrity_check;',
+    ]);
+    expect(world.facts.backups?.map((report) => report.ok)).toEqual([true, false]);
+  });
+
+  it('no sqlite3 in the image, found by the loop: each backup copied out and checked here', async () => {
+    const world = await outage();
+    world.facts.hasSqlite3 = undefined;
+    world.runtime.withoutBinary('sqlite3');
+    const run = await runStep(testBackups, world.deps);
+    expect(run.exitCode).toBe(0);
+    expect(world.facts.hasSqlite3).toBe(false);
+    expect(world.facts.backups).toMatchObject([{ ok: true, via: 'a copy checked locally' }, { ok: false, via: 'a copy checked locally' }]);
   });
 
   it('no sqlite3 in the image: each backup copied out and checked here', async () => {
