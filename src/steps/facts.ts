@@ -76,6 +76,8 @@ export interface Facts {
   snapshotCheck?: PendingCheck;
   /** stage-in-container: the staged file's path in the container, checked against snapshot.sha256. */
   stagedPath?: string;
+  /** stop-app: the swap's helper container, started before the stop; quarantine-and-swap uses and removes it. */
+  swapHelperId?: string;
   /** stop-app / start-app, epoch ms. */
   stoppedAt?: number;
   startedAt?: number;

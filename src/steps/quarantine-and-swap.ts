@@ -30,7 +30,7 @@ interface SwapState {
 }
 
 // Read from the volume itself (archive API: works with the app stopped), never from the journal.
-async function readSwapState(deps: Deps, containerId: string, stagedAt: string): Promise<SwapState> {
+export async function readSwapState(deps: Deps, containerId: string, stagedAt: string): Promise<SwapState> {
   const dbPath = deps.options.db as string;
   const quarantine = quarantineDir(dbPath, deps.incident.id);
   const snapshot = deps.facts.snapshot as SnapshotInfo;
@@ -52,13 +52,23 @@ function recordQuarantine(deps: Deps, quarantine: string, files: QuarantinedFile
   deps.facts.quarantined = files;
 }
 
-// A helper left by a run killed mid-swap would keep the volume busy and confuse a reader: remove it first.
-export async function removeStaleHelpers(io: StepIO, deps: Deps): Promise<void> {
-  const stale = (await deps.runtime.listContainers()).filter((container) => container.labels[HELPER_LABEL] === deps.incident.id);
+// A helper left by a run killed mid-swap would keep the volume busy and confuse a reader: remove it first (all but
+// `keep`, this run's own).
+export async function removeStaleHelpers(io: StepIO, deps: Deps, keep?: string): Promise<void> {
+  const stale = (await deps.runtime.listContainers()).filter((container) => container.labels[HELPER_LABEL] === deps.incident.id && container.id !== keep);
   for (const helper of stale) {
     await deps.runtime.removeHelper(helper.id);
     io.output(`removed the helper container ${helper.name} left by the interrupted run`);
   }
+}
+
+/** Starts the helper that does the renames (the app's image, its volumes, sleeping), recorded with its duration. */
+export async function startSwapHelper(io: StepIO, deps: Deps): Promise<string> {
+  const container = requireFact(deps.facts.container, 'the container', 'find-container');
+  const started = deps.clock.now();
+  const helperId = await deps.runtime.startHelper(container.id, deps.incident.id);
+  io.command({ argv: ['docker', 'run', '-d', '--volumes-from', container.name, '--entrypoint', 'sleep', container.image, '86400'], where: 'engine', exitCode: 0, durationMs: deps.clock.now() - started });
+  return helperId;
 }
 
 export function swapCommands(containerName: string, image: string, dbPath: string, incidentId: string): string[][] {
@@ -80,30 +90,31 @@ export const quarantineAndSwap: StepImpl<Deps> = {
     const snapshot = requireFact(deps.facts.snapshot, 'the snapshot', 'snapshot-source');
     const dbPath = deps.options.db as string;
     const quarantine = quarantineDir(dbPath, deps.incident.id);
-    await io.confirm(`Move ${dbPath} and its -wal/-shm into ${quarantine} and put the snapshot in its place? Type the container name to confirm.`, container.name);
-
-    // Read through the archive API first (works with the app stopped): an interrupted run may have done part of this.
-    const before = await readSwapState(deps, container.id, staged);
-    if (before.isSwapped) {
-      recordQuarantine(deps, quarantine, before.quarantined);
-      await writeQuarantineManifest(deps);
-      deps.facts.swapped = true;
-      return { summary: `already swapped before the interruption: ${dbPath} is the snapshot, old files in ${quarantine}`, data: { quarantine, moved: before.quarantined } };
-    }
-    if (!before.staged || before.staged.size !== snapshot.bytes) {
-      throw new RescueError(`the staged copy ${staged} is ${before.staged ? `${before.staged.size} bytes, not ${snapshot.bytes}` : 'gone'}`, {
-        hint: before.quarantined.length === 0
-          ? `nothing was moved; the app is stopped: run stage-in-container again, or start the app with docker start ${container.name}`
-          : `${before.quarantined.map((file) => file.from).join(', ')} are in ${quarantine}; the app is stopped: stage the snapshot again (retry stage-in-container) before going on`,
-      });
-    }
-
-    await removeStaleHelpers(io, deps);
-    const helperStarted = deps.clock.now();
-    const helperId = await deps.runtime.startHelper(container.id, deps.incident.id);
-    // Its real duration goes into the record: it is downtime.
-    io.command({ argv: ['docker', 'run', '-d', '--volumes-from', container.name, '--entrypoint', 'sleep', container.image, '86400'], where: 'engine', exitCode: 0, durationMs: deps.clock.now() - helperStarted });
+    // stop-app started the helper before the stop; a resumed run (or one whose helper died) starts one now, and
+    // that start is downtime, so its real duration goes into the record. Whatever happens here, it is removed.
+    const ready = deps.facts.swapHelperId;
+    let helperId = ready && (await deps.runtime.inspect(ready).catch(() => undefined))?.state === 'running' ? ready : undefined;
+    deps.facts.swapHelperId = undefined;
     try {
+      await io.confirm(`Move ${dbPath} and its -wal/-shm into ${quarantine} and put the snapshot in its place? Type the container name to confirm.`, container.name);
+      // Read through the archive API first (works with the app stopped): an interrupted run may have done part of this.
+      const before = await readSwapState(deps, container.id, staged);
+      if (before.isSwapped) {
+        recordQuarantine(deps, quarantine, before.quarantined);
+        await writeQuarantineManifest(deps);
+        deps.facts.swapped = true;
+        return { summary: `already swapped before the interruption: ${dbPath} is the snapshot, old files in ${quarantine}`, data: { quarantine, moved: before.quarantined } };
+      }
+      if (!before.staged || before.staged.size !== snapshot.bytes) {
+        throw new RescueError(`the staged copy ${staged} is ${before.staged ? `${before.staged.size} bytes, not ${snapshot.bytes}` : 'gone'}`, {
+          hint: before.quarantined.length === 0
+            ? `nothing was moved; the app is stopped: run stage-in-container again, or start the app with docker start ${container.name}`
+            : `${before.quarantined.map((file) => file.from).join(', ')} are in ${quarantine}; the app is stopped: stage the snapshot again (retry stage-in-container) before going on`,
+        });
+      }
+
+      await removeStaleHelpers(io, deps, helperId);
+      helperId ??= await startSwapHelper(io, deps);
       await mustRun(io, deps, helperId, ['mkdir', '-p', quarantine], `nothing was moved; the app is stopped: docker start ${container.name} to bring it back as it was`);
       const { wal, shm } = sidecars(dbPath);
       const moved = [...before.quarantined];
@@ -141,7 +152,7 @@ export const quarantineAndSwap: StepImpl<Deps> = {
       io.finding(`quarantined ${moved.map((file) => basename(file.from)).join(', ')} in ${quarantine}; ${dbPath} is now the snapshot (${snapshot.bytes} bytes)`);
       return { summary: `moved ${moved.length} file(s) to ${quarantine}; snapshot renamed to ${dbPath}`, data: { quarantine, moved } };
     } finally {
-      await deps.runtime.removeHelper(helperId).catch((error: Error) => io.output(`could not remove the helper container ${helperId}: ${error.message}`));
+      if (helperId) await deps.runtime.removeHelper(helperId).catch((error: Error) => io.output(`could not remove the helper container ${helperId}: ${error.message}`));
     }
   },
   // Done when the quarantine holds the old database, no staged copy waits, and the live file is the snapshot's size.
@@ -150,6 +161,8 @@ export const quarantineAndSwap: StepImpl<Deps> = {
     const quarantine = quarantineDir(deps.options.db as string, deps.incident.id);
     const state = await readSwapState(deps, container.id, stagedPath(deps.options.db as string, deps.incident.id));
     if (!state.isSwapped) return undefined;
+    await removeStaleHelpers(io, deps);
+    deps.facts.swapHelperId = undefined;
     recordQuarantine(deps, quarantine, state.quarantined);
     deps.facts.swapped = true;
     return { summary: `${deps.options.db} is the snapshot; ${state.quarantined.length} old file(s) in ${quarantine}`, data: past.data };

@@ -1,6 +1,6 @@
 // Runs step implementations through the real engine (the StepIO the steps get in production), and collects what
 // came out: exit code, events, the step-failed event, every command argv.
-import { createEngine, type StepImpl } from '../../src/runbook/engine.js';
+import { createEngine, type PastStep, type StepImpl } from '../../src/runbook/engine.js';
 import type { Prompt, PromptAnswer, RunEvent } from '../../src/runbook/events.js';
 import type { StepDefinition } from '../../src/runbook/types.js';
 import type { Deps } from '../../src/steps/deps.js';
@@ -19,6 +19,8 @@ export interface RunStepOptions {
   mutates?: boolean;
   /** Interactive run: every prompt gets this answer, and every control wait is answered `continue`. */
   answer?: (prompt: Prompt) => PromptAnswer;
+  /** A resumed run: what the journal says each step ended with (the step is reverified before it counts). */
+  resumeFrom?: ReadonlyMap<string, PastStep>;
 }
 
 export function stepDefinition(kind: string, mutates = false): StepDefinition {
@@ -38,6 +40,7 @@ export async function runSteps(impls: Array<StepImpl<Deps>>, deps: Deps, options
     now: () => deps.clock.now(),
     renderCommands: (step) => step.commands,
     finish: (result) => result,
+    resumeFrom: options.resumeFrom,
   });
   const { answer } = options;
   if (answer) {

@@ -14,7 +14,8 @@ import { sha256File } from '../support/sqlite-fixtures.js';
 const DB = '/data/app.db';
 
 // <event type>:<step id>[:<n>] — see src/commands/failpoint.ts. Every step's start and end, and inside the steps that
-// change things: each command of the swap, the copy into the container, the start.
+// change things: the swap helper started before the stop, each command of the swap, the copy into the container,
+// the start.
 const KILL_POINTS = [
   'step-started:find-container',
   'step-succeeded:find-container',
@@ -28,13 +29,13 @@ const KILL_POINTS = [
   'command:stage-in-container:3',
   'step-succeeded:stage-in-container',
   'step-started:stop-app',
+  'command:stop-app:1',
   'step-succeeded:stop-app',
   'command:quarantine-and-swap:1',
   'command:quarantine-and-swap:2',
   'command:quarantine-and-swap:3',
   'command:quarantine-and-swap:4',
   'command:quarantine-and-swap:5',
-  'command:quarantine-and-swap:6',
   'step-succeeded:quarantine-and-swap',
   'step-started:start-app',
   'command:start-app:1',

@@ -56,6 +56,20 @@ describe('quarantine-and-swap', () => {
     expect(run.events.filter((event) => event.type === 'command').map((event) => event.type === 'command' && event.command.where)).toEqual(['engine', 'helper', 'helper', 'helper', 'helper', 'helper']);
   });
 
+  it('uses the helper stop-app started before the stop, and removes it', async () => {
+    const world = await readyToSwap();
+    const ready = await world.runtime.startHelper(world.facts.container?.id as string, INCIDENT_ID);
+    world.facts.swapHelperId = ready;
+    world.runtime.calls.length = 0;
+    const run = await runStep(quarantineAndSwap, world.deps, { mutates: true });
+    expect(run.exitCode).toBe(0);
+    expect(helperOf(world)).toBeUndefined();
+    expect(new Set(world.runtime.calls.filter((call) => call.method === 'exec').map((call) => call.args[0]))).toEqual(new Set([ready]));
+    expect(world.runtime.calls.filter((call) => call.method === 'removeHelper').map((call) => call.args[0])).toEqual([ready]);
+    expect(run.events.filter((event) => event.type === 'command').every((event) => event.type === 'command' && event.command.where === 'helper')).toBe(true);
+    expect(world.runtime.fileAt('app', DB)?.content).toEqual(SNAPSHOT);
+  });
+
   it('a database without a -wal: only the files that exist are moved', async () => {
     const world = await readyToSwap();
     world.runtime.deleteFile('app', `${DB}-wal`);

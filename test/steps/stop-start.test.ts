@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { startApp } from '../../src/steps/start-app.js';
 import { stopApp } from '../../src/steps/stop-app.js';
-import { makeDeps, type TestWorld } from '../fakes/make-deps.js';
+import { fakeDb } from '../fakes/fake-db.js';
+import { INCIDENT_ID, makeDeps, type TestWorld } from '../fakes/make-deps.js';
 import { DB, setUpOutage } from '../fakes/outage.js';
 import { runStep } from '../fakes/run-step.js';
 
@@ -22,8 +23,48 @@ describe('stop-app', () => {
     expect(world.runtime.state('app')).toBe('exited');
     expect(world.facts.stoppedAt).toBe(world.clock.now());
     expect(world.runtime.calls.filter((call) => call.method === 'stop')).toEqual([{ method: 'stop', args: [world.facts.container?.id, 30] }]);
-    expect(run.events.find((event) => event.type === 'command')).toMatchObject({ command: { argv: ['docker', 'stop', '-t', '30', 'app'], where: 'engine' } });
+    // The swap's helper first, while the app still runs: its start is not downtime.
+    expect(run.events.filter((event) => event.type === 'command').map((event) => event.type === 'command' && event.command.argv.slice(0, 3))).toEqual([['docker', 'run', '-d'], ['docker', 'stop', '-t']]);
+    expect(world.runtime.calls.map((call) => call.method).filter((method) => method === 'startHelper' || method === 'stop')).toEqual(['startHelper', 'stop']);
+    expect(world.facts.swapHelperId).toBeDefined();
+    expect(world.runtime.state(world.facts.swapHelperId as string)).toBe('running');
     expect(run.findings).toEqual(['stopped app at 2025-01-01T02:00:00.000Z (now exited)']);
+  });
+
+  it('resumed after the swap and the start: counts as done, the app is not stopped a second time', async () => {
+    const world = await outage();
+    const staged = world.facts.stagedPath as string;
+    const snapshot = fakeDb({ tables: { posts: 40 }, note: 'snapshot' });
+    world.facts.snapshot = { path: '/inc/snapshot.db', sha256: 'x', bytes: snapshot.length, tables: { posts: 40 } };
+    // The swap as it left things: old files in quarantine, the snapshot under the live name, nothing staged.
+    world.runtime.putFile('app', `/data/rescue-quarantine/${INCIDENT_ID}/app.db`, 'old corrupt db');
+    world.runtime.putFile('app', DB, snapshot);
+    expect(world.runtime.fileAt('app', staged)).toBeUndefined();
+    const run = await runStep(stopApp, world.deps, { mutates: true, resumeFrom: new Map([['stop-app', { at: '2025-01-01T01:59:00.000Z', summary: 'stopped app in 0.2 s' }]]) });
+    expect(run.exitCode).toBe(0);
+    expect(world.runtime.state('app')).toBe('running');
+    expect(world.runtime.calls.filter((call) => call.method === 'stop' || call.method === 'startHelper')).toEqual([]);
+    expect(run.events.find((event) => event.type === 'step-succeeded')).toMatchObject({ summary: 'verified after the interruption: the swap it was stopped for is in place and app runs again' });
+  });
+
+  it('resumed while the app runs and nothing was swapped: stops it again', async () => {
+    const world = await outage();
+    world.facts.snapshot = { path: '/inc/snapshot.db', sha256: 'x', bytes: 10, tables: {} };
+    const run = await runStep(stopApp, world.deps, { mutates: true, resumeFrom: new Map([['stop-app', { at: '2025-01-01T01:59:00.000Z', summary: 'stopped app in 0.2 s' }]]) });
+    expect(run.exitCode).toBe(0);
+    expect(world.runtime.state('app')).toBe('exited');
+    expect(world.facts.stoppedAt).toBe(world.clock.now());
+  });
+
+  it('an image that cannot run the swap helper: refused before the stop, the app keeps running', async () => {
+    const world = await outage();
+    world.runtime.withoutBinary('sleep');
+    const run = await runStep(stopApp, world.deps, { mutates: true });
+    expect(run.exitCode).toBe(1);
+    expect(run.failed?.message).toMatch(/^cannot start the helper container that would do the swap: /);
+    expect(run.failed?.hint).toMatch(/^app was not stopped and nothing was changed/);
+    expect(world.runtime.state('app')).toBe('running');
+    expect(world.facts.swapHelperId).toBeUndefined();
   });
 
   it('refuses before anything is staged', async () => {
