@@ -10,17 +10,19 @@ import type { Deps } from './deps.js';
 /** A check under way. `settled` never rejects, so a run that ends before anyone awaits it cannot crash on it. */
 export interface PendingCheck {
   path: string;
+  startedAt: number;
+  isDone: boolean;
   settled: Promise<{ result: IntegrityResult } | { error: unknown }>;
 }
 
 export function startSnapshotCheck(deps: Deps, path: string): PendingCheck {
-  const pending: PendingCheck = {
-    path,
-    settled: deps.sqlite.check(path, 'full').then(
-      (result) => ({ result }),
-      (error: unknown) => ({ error }),
-    ),
-  };
+  const pending: PendingCheck = { path, startedAt: deps.clock.now(), isDone: false, settled: Promise.resolve({ error: undefined }) };
+  pending.settled = deps.sqlite.check(path, 'full').then(
+    (result) => ({ result }),
+    (error: unknown) => ({ error }),
+  ).finally(() => {
+    pending.isDone = true;
+  });
   deps.facts.snapshotCheck = pending;
   return pending;
 }
@@ -29,6 +31,13 @@ export function startSnapshotCheck(deps: Deps, path: string): PendingCheck {
  * Waits for the snapshot's integrity_check (starting it if this process has none under way: a resumed run) and
  * records it. Throws when the snapshot fails it: that source must not be used.
  */
+/** A line for the operator while the step waits on the check, or undefined when it is already done. */
+export function stillChecking(deps: Deps): string | undefined {
+  const pending = deps.facts.snapshotCheck;
+  if (!pending || pending.isDone) return undefined;
+  return `integrity_check of the snapshot still running (${((deps.clock.now() - pending.startedAt) / 1000).toFixed(0)} s so far; about half a minute a GB)`;
+}
+
 export async function requireSnapshotIntegrity(io: StepIO, deps: Deps, path: string, sourcePath: string): Promise<IntegrityResult> {
   const pending = deps.facts.snapshotCheck?.path === path ? deps.facts.snapshotCheck : startSnapshotCheck(deps, path);
   const settled = await pending.settled;

@@ -7,7 +7,7 @@ import type { StepImpl } from '../runbook/engine.js';
 import type { Deps } from './deps.js';
 import { totalRows } from './choose-source.js';
 import { requireFact } from './require-fact.js';
-import { requireSnapshotIntegrity, startSnapshotCheck } from './snapshot-check.js';
+import { requireSnapshotIntegrity, startSnapshotCheck, stillChecking } from './snapshot-check.js';
 
 export function snapshotPath(deps: Deps): string {
   return localJoin(deps.incident.dir, 'snapshot.db');
@@ -39,6 +39,8 @@ export const snapshotSource: StepImpl<Deps> = {
       await requireSnapshotIntegrity(io, deps, dest, source.path);
       throw error;
     });
+    const waiting = io.isDryRun ? stillChecking(deps) : undefined;
+    if (waiting) io.output(waiting);
     const check = io.isDryRun ? await requireSnapshotIntegrity(io, deps, dest, source.path) : undefined;
     deps.facts.snapshot = { path: dest, sha256, bytes: snap.bytes, tables: stats.tables };
     const integrity = check ? 'integrity_check ok' : 'integrity_check under way (awaited before the copy into the container)';

@@ -12,7 +12,7 @@ import { execRecorded, sha256InContainer } from './in-container.js';
 import { cannotTell, freeBytesInContainer } from './dry-run-checks.js';
 import { makeProgressMeter } from './progress-meter.js';
 import { requireFact } from './require-fact.js';
-import { requireSnapshotIntegrity } from './snapshot-check.js';
+import { requireSnapshotIntegrity, stillChecking } from './snapshot-check.js';
 
 // The staged file gets the live database's owner and mode, so the app can write it after the swap.
 async function liveOwner(io: StepIO, deps: Deps, containerId: string, dbPath: string): Promise<FileOwner | undefined> {
@@ -100,7 +100,10 @@ export const stageInContainer: StepImpl<Deps> = {
     // travels under its temporary name; the step succeeds, and the swap may follow, only once it has passed.
     const integrity = requireSnapshotIntegrity(io, deps, snapshot.path, deps.facts.source?.path ?? snapshot.path);
     const copy = deps.remote ? stageThroughServer(io, deps, deps.remote, container.id, staged) : stageThroughEngine(io, deps, container.id, dbPath, staged);
-    const [copied, checked] = await Promise.allSettled([copy, integrity]);
+    const [copied] = await Promise.allSettled([copy]);
+    const waiting = stillChecking(deps);
+    if (waiting) io.output(`${copied.status === 'fulfilled' ? 'the copy is in place and verified; ' : ''}${waiting}`);
+    const [checked] = await Promise.allSettled([integrity]);
     if (checked.status === 'rejected') {
       if (copied.status === 'fulfilled') await removeStaged(io, deps, container.id, staged);
       throw checked.reason;

@@ -8,8 +8,18 @@ export class FakeSqliteInspector implements SqliteInspector {
 
   constructor(private readonly disk: FakeLocalFiles) {}
 
+  private held: Promise<void> | undefined;
+
+  /** Full checks wait until the returned function is called: a slow integrity_check, as on a large database. */
+  holdFullChecks(): () => void {
+    let release = () => {};
+    this.held = new Promise((resolve) => (release = resolve));
+    return release;
+  }
+
   async check(path: string, mode: CheckMode): Promise<IntegrityResult> {
     this.calls.push({ method: 'check', args: [path, mode] });
+    if (mode === 'full') await this.held;
     const db = readFakeDb(this.disk.read(path));
     const check = mode === 'full' ? 'integrity_check' : 'quick_check';
     const errors = db === null ? ['SQLITE_NOTADB: file is not a database'] : db.fatal ? [`SQLITE_CORRUPT: ${db.fatal}`] : checkRows(db, check);

@@ -110,6 +110,26 @@ describe('stage-in-container', () => {
     expect(run.events.filter((event) => event.type === 'step-progress').at(-1)).toMatchObject({ progress: { done: world.facts.snapshot?.bytes, unit: 'bytes' } });
   });
 
+  it('the copy goes on while the snapshot\'s check runs; the step waits for the check and says so', async () => {
+    const world = await outage();
+    world.facts.source = { id: 'local', kind: 'local', path: LOCAL, ok: true, mtime: '', size: 1, tables: LOCAL_TABLES, errors: [] };
+    const release = world.sqlite.holdFullChecks();
+    expect((await runStep(snapshotSource, world.deps)).exitCode).toBe(0);
+    world.runtime.calls.length = 0;
+    const staging = runStep(stageInContainer, world.deps, { mutates: true });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    // Copied and hashed in the container while the check is still held.
+    expect(world.runtime.fileAt('app', STAGED)?.content).toEqual(world.files.read(world.facts.snapshot?.path as string));
+    expect(world.runtime.execArgvs().at(-1)).toEqual(['sha256sum', STAGED]);
+    release();
+    const run = await staging;
+    expect(run.exitCode).toBe(0);
+    expect(run.output.at(-1)).toMatch(/^the copy is in place and verified; integrity_check of the snapshot still running \(\d+ s so far/);
+    const commands = run.events.filter((event) => event.type === 'command').map((event) => (event.type === 'command' ? event.command.argv.join(' ') : ''));
+    expect(commands.at(-1)).toBe(`sqlite3 ${world.facts.snapshot?.path} PRAGMA integrity_check;`);
+    expect(world.facts.stagedPath).toBe(STAGED);
+  });
+
   it('a sha256 mismatch fails; the live file is untouched', async () => {
     const world = await withSnapshot();
     world.runtime.failExec((argv) => argv[0] === 'sha256sum', { exitCode: 0, stdout: `${'0'.repeat(64)}  ${STAGED}\n`, stderr: '' });
