@@ -81,6 +81,12 @@ describe('DockerRuntime.copyIn', () => {
     await expect(runtime.copyIn(app.id, localPath, '/data/no-such-dir', 'small.txt')).rejects.toThrow(/no such file or directory/);
   });
 
+  it('a file whose size changes while it is read: rejects, without hanging, and leaves no complete-looking copy', async () => {
+    // /proc/self/status stats as 0 bytes and reads as hundreds: the archive would otherwise lie about its size.
+    await expect(runtime.copyIn(app.id, '/proc/self/status', '/data/files', 'grown.txt')).rejects.toThrow('grew while it was being copied');
+    expect((await runtime.statPath(app.id, '/data/files/grown.txt'))?.size ?? 0).toBe(0);
+  });
+
   it('refuses a name with a slash', async () => {
     await expect(runtime.copyIn(app.id, join(workDir, 'small.txt'), '/data', '../etc/passwd')).rejects.toThrow(/invalid file name/);
   });
