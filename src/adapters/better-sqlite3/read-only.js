@@ -52,10 +52,26 @@ export async function withReadOnlyDb(path, fn) {
   let db;
   try {
     db = new Database(path, { readonly: true, fileMustExist: true, timeout: 5000 });
+    limitPageCache(db);
     return await fn(db);
   } finally {
     db?.close();
     removeCreatedSidecars(path, hadWal, hadShm);
+  }
+}
+
+// better-sqlite3 builds SQLite with a 16 MB page cache per connection (SQLITE_DEFAULT_CACHE_SIZE=-16000); SQLite's own
+// default is 2 MB. Checks, counts and backups gain nothing from the larger one (the OS caches the file): the
+// integrity_check of a 1 GB database took 26-29 s with 2 MB against 30-45 s with 16 MB, and peaked 14 MB lower.
+export const PAGE_CACHE_KIB = 2000;
+
+// The pragma reads the schema first. A file it cannot read (busy, locked...) is reported now, as fn would have; a
+// damaged schema is left to fn's own statement, which meets and reports that same damage.
+function limitPageCache(db) {
+  try {
+    db.pragma(`cache_size = -${PAGE_CACHE_KIB}`);
+  } catch (error) {
+    if (isAccessProblem(error)) throw error;
   }
 }
 
