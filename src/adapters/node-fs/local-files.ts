@@ -1,7 +1,6 @@
 // LocalFiles over node:fs: stat, streamed sha256, mkdir -p.
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { mkdir, stat } from 'node:fs/promises';
+import { mkdir, open, stat } from 'node:fs/promises';
 import type { LocalFiles, LocalFileStat } from '../../ports/local-files.js';
 
 export function createLocalFiles(): LocalFiles {
@@ -19,9 +18,24 @@ async function statOrNull(path: string): Promise<LocalFileStat | null> {
   }
 }
 
+// 1 MiB reads: a 1 GB file hashed in 4.4-4.6 s here, against 4.8-5.7 s in a read stream's 64 KiB chunks.
+const HASH_READ_BYTES = 1 << 20;
+
+// One buffer reused for every read (hash.update copies what it needs): a read stream allocates a new chunk per read,
+// and those pile up as garbage until the next GC (tens of MB of RSS while a 1 GB file is hashed).
 async function hashFile(path: string): Promise<string> {
   const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  const file = await open(path, 'r');
+  try {
+    const buffer = Buffer.allocUnsafeSlow(HASH_READ_BYTES);
+    for (;;) {
+      const { bytesRead } = await file.read(buffer, 0, buffer.length, null);
+      if (bytesRead === 0) break;
+      hash.update(buffer.subarray(0, bytesRead));
+    }
+  } finally {
+    await file.close();
+  }
   return hash.digest('hex');
 }
 
