@@ -11,10 +11,16 @@ import { RescueError } from '../../runbook/errors.js';
 import { parseDfOutput } from './parse-df.js';
 import { quoteArgv } from './quote-argv.js';
 import { SocketForwardError } from './socket-forward-error.js';
+import { collectYoungGarbage } from './young-gc.js';
 
 const DEFAULT_EXEC_TIMEOUT_MS = 10 * 60_000;
 // Measured on loopback (FACTS.md): 1.29 s for 500 MB against 1.47 s with ssh2's defaults.
 const FAST_PUT_OPTIONS = { concurrency: 16, chunkSize: 261_120 };
+// ssh2 copies every byte twice (SFTP request, SSH packet) into buffers that live until a GC, and V8 lets up to 64 MB
+// of them pile up. A scavenge before the first chunk (V8 then also shrinks the young generation it grew earlier) and
+// every 2 MiB sent: the restore's RSS during a 1 GB upload 118-120 MB instead of 185 MB; that upload alone takes
+// ~0.5 s longer.
+const COLLECT_EVERY_BYTES = 2 << 20;
 
 export class SshRemoteHost implements RemoteHost {
   private closed = false;
@@ -81,11 +87,19 @@ export class SshRemoteHost implements RemoteHost {
     await this.run(['mkdir', '-p', posix.dirname(remotePath)], 'create the upload directory');
     const sftp = await this.sftp();
     opts.onProgress?.(0, size);
+    let collectedAt = 0;
+    collectYoungGarbage();
     try {
       await this.untilClosed(new Promise<void>((resolve, reject) => {
         sftp.fastPut(localPath, partialPath, {
           ...FAST_PUT_OPTIONS,
-          step: (transferred, _chunk, total) => opts.onProgress?.(transferred, total),
+          step: (transferred, _chunk, total) => {
+            if (transferred - collectedAt >= COLLECT_EVERY_BYTES) {
+              collectedAt = transferred;
+              collectYoungGarbage();
+            }
+            opts.onProgress?.(transferred, total);
+          },
         }, (error) => (error ? reject(error) : resolve()));
       }));
       await this.untilClosed(new Promise<void>((resolve, reject) => {
