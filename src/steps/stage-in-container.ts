@@ -12,7 +12,7 @@ import { execRecorded, sha256InContainer } from './in-container.js';
 import { cannotTell, freeBytesInContainer } from './dry-run-checks.js';
 import { makeProgressMeter } from './progress-meter.js';
 import { requireFact } from './require-fact.js';
-import { requireSnapshotIntegrity, stillChecking } from './snapshot-check.js';
+import { requireSnapshotIntegrity, startSnapshotCheck, stillChecking } from './snapshot-check.js';
 
 // The staged file gets the live database's owner and mode, so the app can write it after the swap.
 async function liveOwner(io: StepIO, deps: Deps, containerId: string, dbPath: string): Promise<FileOwner | undefined> {
@@ -96,25 +96,25 @@ export const stageInContainer: StepImpl<Deps> = {
         hint: 'free space on that volume (nothing was changed), then retry this step',
       });
     }
-    // The snapshot's integrity_check (started by snapshot-source, the slowest check of the run) goes on while the copy
-    // travels under its temporary name; the step succeeds, and the swap may follow, only once it has passed.
-    const integrity = requireSnapshotIntegrity(io, deps, snapshot.path, deps.facts.source?.path ?? snapshot.path);
-    const copy = deps.remote ? stageThroughServer(io, deps, deps.remote, container.id, staged) : stageThroughEngine(io, deps, container.id, dbPath, staged);
-    const [copied] = await Promise.allSettled([copy]);
-    const waiting = stillChecking(deps);
-    if (waiting) io.output(`${copied.status === 'fulfilled' ? 'the copy is in place and verified; ' : ''}${waiting}`);
-    const [checked] = await Promise.allSettled([integrity]);
-    if (checked.status === 'rejected') {
-      if (copied.status === 'fulfilled') await removeStaged(io, deps, container.id, staged);
-      throw checked.reason;
-    }
-    if (copied.status === 'rejected') throw copied.reason;
-    const inside = copied.value;
+    // The snapshot's integrity_check (started by snapshot-source, the slowest check of the run; started here in a
+    // resumed run) goes on while the copy travels under its temporary name; the step succeeds, and the swap may
+    // follow, only once it has passed. A failed copy is reported at once; the check goes on for the retry.
+    if (deps.facts.snapshotCheck?.path !== snapshot.path) startSnapshotCheck(deps, snapshot.path);
+    const inside = deps.remote ? await stageThroughServer(io, deps, deps.remote, container.id, staged) : await stageThroughEngine(io, deps, container.id, dbPath, staged);
     deps.facts.stagedPath = staged;
     if (inside !== snapshot.sha256) {
       throw new RescueError(`the staged copy in ${container.name} does not match the snapshot (sha256 ${inside} ≠ ${snapshot.sha256})`, {
         hint: 'retry this step (the copy starts over); the live database has not been touched',
       });
+    }
+    const waiting = stillChecking(deps);
+    if (waiting) io.output(`the copy is in place and verified; ${waiting}`);
+    try {
+      await requireSnapshotIntegrity(io, deps, snapshot.path, deps.facts.source?.path ?? snapshot.path);
+    } catch (error) {
+      deps.facts.stagedPath = undefined;
+      await removeStaged(io, deps, container.id, staged);
+      throw error;
     }
     io.finding(`staged ${staged} in ${container.name}: sha256 matches (${inside})`);
     return { summary: `staged ${staged} (${snapshot.bytes} bytes, sha256 verified in the container)`, data: { staged, sha256: inside } };

@@ -130,6 +130,21 @@ describe('stage-in-container', () => {
     expect(world.facts.stagedPath).toBe(STAGED);
   });
 
+  it('a failed copy is reported at once, without waiting for the snapshot\'s check (it goes on for the retry)', async () => {
+    const world = await outage();
+    world.facts.source = { id: 'local', kind: 'local', path: LOCAL, ok: true, mtime: '', size: 1, tables: LOCAL_TABLES, errors: [] };
+    const release = world.sqlite.holdFullChecks();
+    expect((await runStep(snapshotSource, world.deps)).exitCode).toBe(0);
+    world.runtime.failExec((argv) => argv[0] === 'sha256sum', { exitCode: 0, stdout: `${'0'.repeat(64)}  ${STAGED}\n`, stderr: '' });
+    // The check is still held: a step that waited for it would never end.
+    const run = await runStep(stageInContainer, world.deps, { mutates: true });
+    expect(run.exitCode).toBe(1);
+    expect(run.failed?.message).toContain('does not match the snapshot');
+    expect(world.facts.snapshotCheck?.isDone).toBe(false);
+    release();
+    await world.facts.snapshotCheck?.settled;
+  });
+
   it('a sha256 mismatch fails; the live file is untouched', async () => {
     const world = await withSnapshot();
     world.runtime.failExec((argv) => argv[0] === 'sha256sum', { exitCode: 0, stdout: `${'0'.repeat(64)}  ${STAGED}\n`, stderr: '' });
