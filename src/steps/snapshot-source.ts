@@ -43,7 +43,7 @@ export const snapshotSource: StepImpl<Deps> = {
     if (waiting) io.output(waiting);
     const check = io.isDryRun ? await requireSnapshotIntegrity(io, deps, dest, source.path) : undefined;
     deps.facts.snapshot = { path: dest, sha256, bytes: snap.bytes, tables: stats.tables };
-    const integrity = check ? 'integrity_check ok' : 'integrity_check under way (awaited before the copy into the container)';
+    const integrity = check ? 'integrity_check ok' : 'integrity_check under way (stage-in-container waits for it)';
     io.finding(`snapshot ${dest}: ${snap.bytes} bytes, sha256 ${sha256}, ${totalRows(stats.tables)} rows, ${integrity}`, { sha256, tables: stats.tables });
     return { summary: `${snap.bytes} bytes, ${totalRows(stats.tables)} rows, sha256 ${sha256.slice(0, 12)}…, ${integrity}`, data: { sha256, bytes: snap.bytes, tables: stats.tables } };
   },

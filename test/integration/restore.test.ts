@@ -124,6 +124,6 @@ describe('restore --yes --json against a real outage', () => {
     expect(journal).toEqual(run.events);
     const report = readFileSync(join(incidentDir, 'report.md'), 'utf8');
     expect(report).toContain('exit 0: restored and verified');
-    expect(report).toMatch(/downtime \(app stopped → started\): [\d.]+ s/);
+    expect(report).toMatch(/^- downtime \(app stopped → started\): ([\d.]+ s|\d+ ms)$/m);
   });
 });

@@ -28,7 +28,7 @@ describe('snapshot-source', () => {
     const content = world.files.read(dest);
     expect(world.facts.snapshot).toEqual({ path: dest, sha256: sha256Of(content), bytes: content.length, tables: LOCAL_TABLES });
     expect(world.facts.snapshotCheck?.path).toBe(dest);
-    expect(run.events.find((event) => event.type === 'step-succeeded')).toMatchObject({ summary: expect.stringMatching(/integrity_check under way \(awaited before the copy into the container\)$/) });
+    expect(run.events.find((event) => event.type === 'step-succeeded')).toMatchObject({ summary: expect.stringMatching(/integrity_check under way \(stage-in-container waits for it\)$/) });
     expect(world.runtime.calls).toEqual([]);
   });
 
@@ -101,7 +101,7 @@ describe('stage-in-container', () => {
     expect(run.exitCode).toBe(0);
     const id = world.facts.container?.id;
     expect(world.runtime.execArgvs()).toEqual([['df', '-Pk', '/data'], ['stat', '-c', '%u %g %a', DB], ['sha256sum', STAGED]]);
-    // No check under way (a resumed run): the snapshot's integrity_check runs here, before the copy in.
+    // No check under way (a resumed run): the snapshot's integrity_check starts here, beside the copy.
     expect(world.sqlite.calls.map((call) => [call.method, ...call.args])).toEqual([['check', world.facts.snapshot?.path, 'full']]);
     expect(world.runtime.calls.find((call) => call.method === 'copyIn')?.args).toEqual([id, world.facts.snapshot?.path, '/data', `.app.db.rescue-${INCIDENT_ID}.incoming`, { uid: 1001, gid: 1001, mode: 0o640 }]);
     expect(world.runtime.fileAt('app', STAGED)?.content).toEqual(world.files.read(world.facts.snapshot?.path as string));
