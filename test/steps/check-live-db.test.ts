@@ -59,6 +59,17 @@ describe('check-live-db', () => {
     });
   });
 
+  it('sqlite3 killed by a signal (exit 137, the OOM killer): no verdict, never "corrupt"', async () => {
+    const world = await outage();
+    world.runtime.failExec((argv) => argv[0] === 'sqlite3', { exitCode: 137, stdout: '', stderr: '' });
+    const run = await runStep(checkLiveDb, world.deps);
+    expect(run.exitCode).toBe(1);
+    expect(run.failed?.message).toBe(`sqlite3 was killed (exit 137) while running quick_check on ${DB}: no verdict`);
+    expect(run.failed?.hint).toMatch(/^exit 137 is usually the container's memory limit; retry this step/);
+    expect(world.facts.live).toBeUndefined();
+    expect(run.events.some((event) => event.type === 'step-succeeded')).toBe(false);
+  });
+
   it('sqlite3 exits 11: one error, from stderr', async () => {
     const world = await outage();
     world.runtime.putFile('app', DB, fakeDb({ tables: {}, fatal: 'database disk image is malformed' }));
