@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
+import { recordLine } from '../src/runbook/actions.js';
 import type { RunEvent } from '../src/runbook/events.js';
 import { CLI_PATH } from '../test/support/cli.js';
 import { TEST_ALIAS, type Sshd } from '../test/support/sshd/sshd.js';
@@ -44,7 +45,7 @@ export async function runToolRestore(sshd: Sshd, outage: BenchOutage, cliPath = 
 export function slowestCommands(run: ToolRun, atLeastMs: number): Array<{ stepId: string; line: string; ms: number }> {
   return run.events
     .filter((event): event is Extract<RunEvent, { type: 'command' }> => event.type === 'command' && event.command.durationMs >= atLeastMs)
-    .map((event) => ({ stepId: event.stepId, line: `${event.command.where}: ${event.command.argv.join(' ').slice(0, 90)}`, ms: event.command.durationMs }))
+    .map((event) => ({ stepId: event.stepId, line: recordLine(event.command.action).slice(0, 100), ms: event.command.durationMs }))
     .sort((a, b) => b.ms - a.ms);
 }
 
@@ -60,7 +61,7 @@ export function timeline(run: ToolRun, fromStep: string, toStep: string): string
     const gap = previous === undefined ? 0 : at - previous;
     previous = at;
     let text: string = event.type;
-    if (event.type === 'command') text = `command ${event.command.where}: ${event.command.argv.join(' ').slice(0, 80)} (${event.command.durationMs} ms)`;
+    if (event.type === 'command') text = `command ${recordLine(event.command.action).slice(0, 90)} (${event.command.durationMs} ms)`;
     else if (event.type === 'step-output') text = `output: ${event.line.slice(0, 80)}`;
     else if (event.type === 'finding') text = `finding: ${event.text.slice(0, 80)}`;
     else if ('stepId' in event) text = `${event.type} ${event.stepId}`;

@@ -2,6 +2,7 @@
 // Only bugs print a stack.
 // Each command loads its modules when it runs: dockerode, ssh2, Ink and SQLite cost seconds to import on a busy
 // machine, and the first screen of the TUI should not wait for what another command needs.
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import type { RestoreFlags } from './commands/restore-flags.js';
 import { describeError, RescueError } from './runbook/errors.js';
@@ -50,9 +51,15 @@ async function restoreAction(options: Record<string, unknown>): Promise<number> 
   return (await runRestore({ flags: { ...flags, dryRun: isDryRun } })).exitCode;
 }
 
+// package.json sits one folder up from both src/ (tsx) and dist/ (the built CLI).
+function readVersion(): string {
+  return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
+
 export function buildProgram(setExitCode: (code: number) => void): Command {
   const program = new Command('sqlite-rescue')
     .description('Guided, safe recovery of a corrupted WAL-mode SQLite database inside a Docker container')
+    .version(readVersion(), '--version', 'print the version')
     .exitOverride()
     .enablePositionalOptions()
     .showHelpAfterError('(run sqlite-rescue --help for the usage)');
@@ -112,8 +119,8 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .description('a runbook as Markdown, for when the tool itself cannot run')
     .argument('[name]', 'a runbook shipped in runbooks/ (default: sqlite-wal-restore)')
     .action(async (name?: string) => {
-      const [{ loadRunbook }, { runbookToMarkdown }] = await Promise.all([import('./commands/load-runbook.js'), import('./runbook/markdown.js')]);
-      process.stdout.write(runbookToMarkdown(loadRunbook(name)));
+      const { printRunbook } = await import('./commands/load-runbook.js');
+      process.stdout.write(printRunbook(name));
       setExitCode(0);
     });
   return program;

@@ -44,10 +44,25 @@ export function readConfigFile(cwd: string): Partial<RestoreFlags> {
 }
 
 // Who answers the questions: the operator at a terminal, or --yes.
-export function checkInteraction(flags: { yes: boolean; json: boolean }, hasTerminal: boolean): void {
+export function checkInteraction(flags: { yes: boolean; json: boolean }, hasTerminal: boolean, env: NodeJS.ProcessEnv = process.env): void {
   if (flags.json && !flags.yes) throw new UsageError('--json needs --yes: with JSON on stdout nobody can answer questions', 'add --yes (and --container/--db/--local so every answer is given)');
   if (!flags.yes && !hasTerminal) throw new UsageError('no terminal to ask questions in', 'run it in a terminal, or pass --yes to accept the top-ranked answers');
+  if (!flags.yes) refuseCiAtTerminal(env);
 }
+
+// Ink 6 decides at import, from CI/CONTINUOUS_INTEGRATION alone, that it runs under CI, and then draws only the last
+// frame: an operator could answer no question. It has no option to say otherwise (Ink 7's `interactive` needs Node
+// 22). The environment is the operator's to change, never ours: the interactive screen is refused, saying how to go on.
+export function refuseCiAtTerminal(env: NodeJS.ProcessEnv): void {
+  const isSet = (key: string) => key in env && env[key] !== '0' && env[key] !== 'false';
+  const variable = isSet('CI') ? 'CI' : isSet('CONTINUOUS_INTEGRATION') ? 'CONTINUOUS_INTEGRATION' : undefined;
+  if (!variable) return;
+  throw new UsageError(
+    `${variable} is set in the environment, so the terminal screen would draw nothing until the run ends (Ink's CI mode) and no question could be answered`,
+    `unset it for this command (\`env -u ${variable} sqlite-rescue …\`), or pass --yes (with --json for scripts) to run without questions`,
+  );
+}
+
 
 export function checkFlags(flags: RestoreFlags, hasTerminal: boolean): void {
   checkInteraction(flags, hasTerminal);

@@ -4,23 +4,23 @@ import { join, resolve } from 'node:path';
 import { createLocalRuntime } from '../adapters/dockerode/index.js';
 import { createSqliteInspector } from '../adapters/better-sqlite3/index.js';
 import { createLocalFiles } from '../adapters/node-fs/local-files.js';
+import { createIncidentFiles } from '../adapters/node-fs/incident-files.js';
+import { systemEntropy } from '../adapters/node-crypto/entropy.js';
 import type { ContainerRuntime } from '../ports/container-runtime.js';
 import { systemClock } from '../ports/clock.js';
+import { displayLine } from '../runbook/actions.js';
 import { createEngine, type PastStep } from '../runbook/engine.js';
 import type { RunEvent } from '../runbook/events.js';
 import { makeIncidentId } from '../runbook/incident-id.js';
-import { renderCommand } from '../runbook/template.js';
 import { openIncidentRecord } from '../report/incident-record.js';
 import { formatEventLine } from '../report/event-lines.js';
 import type { Deps } from '../steps/deps.js';
+import { decideRunEnd } from '../steps/dry-run-verdict.js';
 import type { Facts } from '../steps/facts.js';
-import { stepImpls } from '../steps/index.js';
+import { stepKinds } from '../steps/index.js';
 import { readRunState } from '../steps/run-state.js';
-import { quarantineDir, stagedPath } from '../steps/container-paths.js';
-import { backupsGlob } from '../steps/test-backups.js';
-import { snapshotPath } from '../steps/snapshot-source.js';
+import { createRunServices } from '../steps/services.js';
 import { connectRemote } from './connect-remote.js';
-import { parseFailpoint } from './failpoint.js';
 import { loadTui } from './tui-loader.js';
 import { makeTargetLock } from './target-lock.js';
 import { loadRunbook } from './load-runbook.js';
@@ -45,20 +45,15 @@ async function renderApp(subscribe: (listener: (event: RunEvent) => void) => () 
   return render(React.createElement(App, { subscribe, controller: engine }), { exitOnCtrlC: false });
 }
 
-function placeholderValues(deps: Deps): Record<string, string | undefined> {
-  const { facts, options, incident } = deps;
-  const db = options.db;
-  return {
-    container: facts.container?.name ?? options.container,
-    image: facts.container?.image,
-    db,
-    backupsDir: db ? backupsGlob(deps).replace(/\/[^/]*$/, '') : undefined,
-    local: options.local,
-    source: facts.source?.path,
-    snapshot: db ? snapshotPath(deps) : undefined,
-    staged: db ? stagedPath(db, incident.id) : undefined,
-    quarantine: db ? quarantineDir(db, incident.id) : undefined,
-  };
+/**
+ * Observers every run's engine is subscribed to, before its first event. For tools around the CLI (the crash tests'
+ * kill points attach here from a test-only entry); nothing in the shipped program adds one.
+ */
+const runObservers = new Set<(event: RunEvent) => void>();
+
+export function observeRuns(observer: (event: RunEvent) => void): () => void {
+  runObservers.add(observer);
+  return () => runObservers.delete(observer);
 }
 
 export interface RestoreResult {
@@ -110,15 +105,18 @@ export async function runRestore(run: RestoreRun): Promise<RestoreResult> {
     remote: connection?.remote,
     sqlite,
     files: createLocalFiles(),
+    incidentFiles: createIncidentFiles(incidentDir),
     clock: systemClock,
+    entropy: systemEntropy,
     options: { container: flags.container, db: flags.db, backups: flags.backups, local: flags.local ? resolve(flags.local) : undefined },
     incident: { id: incidentId, dir: incidentDir },
     facts,
+    services: createRunServices(sqlite, systemClock),
     lockTarget: flags.dryRun ? undefined : (key, name) => lock.acquire(key, name),
   };
   const engine = createEngine<Deps>({
     runbook,
-    impls: stepImpls,
+    impls: stepKinds,
     deps,
     incidentId,
     incidentDir,
@@ -126,33 +124,28 @@ export async function runRestore(run: RestoreRun): Promise<RestoreResult> {
     isDryRun: flags.dryRun,
     isInteractive: !flags.yes,
     now: () => systemClock.now(),
-    renderCommands: (step) => step.commands.map((command) => renderCommand(command, placeholderValues(deps))),
-    finish: ({ exitCode, headline }) => {
+    renderCommands: (step) => (stepKinds.get(step.uses)?.declare(deps) ?? []).map(displayLine),
+    finish: (end) => {
       const downtimeMs = facts.stoppedAt !== undefined && facts.startedAt !== undefined ? facts.startedAt - facts.stoppedAt : undefined;
-      if (flags.dryRun && exitCode === 0 && facts.live && !facts.live.ok) {
-        const blockers = facts.dryRunBlockers ?? [];
-        const source = !facts.source ? ' no healthy source was found' : blockers.length > 0 ? ` a restore from ${facts.source.path} would NOT succeed as things are: ${blockers.join('; ')}` : ` a restore from ${facts.source.path} would be possible`;
-        return { exitCode: 4, headline: `dry-run: the live database is CORRUPT;${source}; nothing was changed`, downtimeMs };
-      }
-      return { exitCode, headline, downtimeMs };
+      const verdict = decideRunEnd(end, { isDryRun: flags.dryRun, liveVerdict: facts.live?.verdict, sourcePath: facts.source?.path, noSourceReason: facts.noSourceReason, blockers: facts.dryRunBlockers ?? [] });
+      return { ...verdict, downtimeMs };
     },
     describeState: () => readRunState(deps),
     resumeFrom: run.resume?.done,
   });
 
   const record = openIncidentRecord(incidentDir);
-  engine.subscribe((event) => record.write(event));
-  const failpoint = parseFailpoint(process.env.SQLITE_RESCUE_FAILPOINT);
-  if (failpoint) engine.subscribe(failpoint);
+  engine.subscribe((event) => record.write(event), 'the incident record');
+  for (const observer of runObservers) engine.subscribe(observer, 'an observer');
   const log = run.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   if (flags.json) {
-    engine.subscribe((event) => process.stdout.write(`${JSON.stringify(event)}\n`));
+    engine.subscribe((event) => process.stdout.write(`${JSON.stringify(event)}\n`), 'the --json output');
   }
   if (flags.yes) {
     engine.subscribe((event: RunEvent) => {
       const line = formatEventLine(event);
       if (line !== undefined) log(line);
-    });
+    }, 'the log');
   }
 
   // The TUI may subscribe after the first events: it gets the history replayed, then the live stream, with no gap.

@@ -69,6 +69,14 @@ export interface FileOwner {
   mode: number;
 }
 
+export interface HelperSpec {
+  /** The container name to give it: chosen by the step, so its commands can name it before it exists. */
+  name: string;
+  /** The value of its `sqlite-rescue.helper` label: the incident id. */
+  label: string;
+  readOnlyBinds?: Array<{ hostPath: string; containerPath: string }>;
+}
+
 /** Bytes moved so far out of a known total. */
 export type ProgressFn = (doneBytes: number, totalBytes: number) => void;
 
@@ -105,6 +113,9 @@ export interface ContainerRuntime {
   /** Streams the file at `path` in the container through `consume` without storing it (archive API). */
   readFile(id: string, path: string, consume: (chunk: Buffer) => void): Promise<number>;
 
+  /** sha256 hex of the file at `path`, streamed out through the archive API and hashed here (works on stopped containers). */
+  sha256(id: string, path: string): Promise<string>;
+
   /**
    * Streams a local file into containerDir/name through the archive API (never holding it in memory). Not atomic:
    * the target name must be one nobody reads. The file gets `owner` when given.
@@ -118,13 +129,14 @@ export interface ContainerRuntime {
   start(id: string): Promise<void>;
 
   /**
-   * Starts a helper container from the target's own image that shares the target's volumes (VolumesFrom) and
-   * runs as the target's user, kept alive so exec works while the target is stopped. Labelled
-   * `sqlite-rescue.helper=<label>`. `readOnlyBinds` mount folders of the engine's host read-only (a file uploaded to
-   * the server is copied in from there). Throws HelperUnavailableError when the image cannot run it (no `sleep`).
+   * Starts a helper container named `name` from the target's own image that shares the target's volumes
+   * (VolumesFrom), runs as the target's user with no network, kept alive by `sleep` so exec works while the target is
+   * stopped; it may be addressed by that name afterwards. Labelled `sqlite-rescue.helper=<label>`. `readOnlyBinds`
+   * mount folders of the engine's host read-only (a file uploaded to the server is copied in from there). Throws
+   * HelperUnavailableError when the image cannot run it (no `sleep`); rejects when the name is taken.
    */
-  startHelper(targetId: string, label: string, opts?: { readOnlyBinds?: Array<{ hostPath: string; containerPath: string }> }): Promise<string>;
+  startHelper(targetId: string, opts: HelperSpec): Promise<string>;
 
-  /** Removes a helper container made by startHelper (only those: refuses anything without the label). */
+  /** Removes a helper container made by startHelper (only those: refuses anything without the label). Idempotent. */
   removeHelper(helperId: string): Promise<void>;
 }

@@ -1,7 +1,7 @@
 // report.md from the event stream alone (pure), so a crashed run's events.ndjson still renders a record a person
 // can paste into a postmortem.
 import type { RunEvent, StepDecl } from '../runbook/events.js';
-import { shellLine } from '../runbook/template.js';
+import { recordLine } from '../runbook/actions.js';
 
 interface StepRow {
   decl: StepDecl;
@@ -37,8 +37,15 @@ export function renderReport(events: readonly RunEvent[]): string {
       case 'step-started':
         if (row) Object.assign(row, { status: 'running', startedAt: event.at, summary: undefined });
         break;
-      case 'command':
-        row?.commands.push(`${event.command.where}: ${shellLine(event.command.argv)}  → exit ${event.command.exitCode}, ${formatMs(event.command.durationMs)}`);
+      case 'command': {
+        const { action, phase, exitCode, durationMs, error } = event.command;
+        const marker = phase === 'action' ? '' : `(${phase}) `;
+        const result = error === undefined ? `exit ${exitCode}` : `failed: ${error.split('\n')[0]}`;
+        row?.commands.push(`${marker}${recordLine(action)}  → ${result}, ${formatMs(durationMs)}`);
+        break;
+      }
+      case 'listener-failed':
+        findings.push(`- ${timeOf(event.at)} — ${event.listener} failed: ${event.message}`);
         break;
       case 'finding':
         findings.push(`- ${timeOf(event.at)} — ${event.text.replaceAll('\n', '\n  ')}`);

@@ -1,5 +1,6 @@
 // The one event stream every view reads: the TUI reduces it to a RunView, --json prints it, the record stores it.
 // Events are plain JSON (no class instances, no functions) so that a line of events.ndjson is one of these.
+import type { ActionDecl } from './actions.js';
 
 export type StepStatus = 'pending' | 'running' | 'ok' | 'failed' | 'skipped' | 'not-performed';
 
@@ -13,12 +14,20 @@ export interface ProgressInfo {
   etaSec?: number;
 }
 
+/** One action as it ran (see actions.ts): the declaration itself, never a shell string. */
 export interface CommandRecord {
-  /** The argv as run (never a shell string); `where` says on which side. */
-  argv: string[];
-  where: 'local' | 'container' | 'helper' | 'engine' | 'host';
+  action: ActionDecl;
+  /**
+   * `probe`: a read-only look a mutating step takes to make its plan (it runs in a dry-run too); `action`: one of the
+   * step's declared actions; `verify`: a read-only look at what an action did; `cleanup`: putting back what a failed
+   * step began (e.g. removing its helper container).
+   */
+  phase: 'probe' | 'action' | 'verify' | 'cleanup';
+  /** The process's exit code for an argv; for a call 0 when it succeeded, 1 when it threw. */
   exitCode: number;
   durationMs: number;
+  /** What the call threw, when it did. */
+  error?: string;
 }
 
 export interface SelectOption {
@@ -49,6 +58,7 @@ export interface StepDecl {
   why: string;
   mutates: boolean;
   skippable: boolean;
+  /** The step's declared actions as command lines, with what the run knows so far (placeholders for the rest). */
   commands: string[];
 }
 
@@ -64,9 +74,13 @@ export type RunEvent =
   | { type: 'prompt-opened'; at: string; prompt: Prompt }
   | { type: 'prompt-answered'; at: string; promptId: string; answer: PromptAnswer }
   | { type: 'step-succeeded'; at: string; stepId: string; durationMs: number; summary: string; data?: unknown }
-  | { type: 'step-not-performed'; at: string; stepId: string; summary: string; commands: string[] }
+  /** A mutating step's plan, made from read-only probes: exactly what it performs next (or, in a dry-run, would). */
+  | { type: 'step-planned'; at: string; stepId: string; summary: string; commands: string[]; actions: ActionDecl[] }
+  | { type: 'step-not-performed'; at: string; stepId: string; summary: string; commands: string[]; actions: ActionDecl[] }
   | { type: 'step-failed'; at: string; stepId: string; durationMs: number; message: string; hint?: string; state?: string }
   | { type: 'step-skipped'; at: string; stepId: string; reason: string }
+  /** A subscriber (the incident record, a view) threw: the run stops at the next safe point and says so. */
+  | { type: 'listener-failed'; at: string; listener: string; message: string }
   | { type: 'run-finished'; at: string; exitCode: number; headline: string; downtimeMs?: number; incidentDir: string };
 
 export type RunEventType = RunEvent['type'];

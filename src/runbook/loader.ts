@@ -10,9 +10,7 @@ const stepSchema = z.strictObject({
   uses: z.string().min(1),
   title: z.string().min(1),
   why: z.string().min(1),
-  mutates: z.boolean(),
   skippable: z.boolean().default(false),
-  commands: z.array(z.string().min(1)).min(1),
 });
 
 const runbookSchema = z.strictObject({

@@ -1,4 +1,5 @@
-// A runbook as loaded from runbooks/*.yaml: declarations only, no behaviour.
+// A runbook as loaded from runbooks/*.yaml: the order of the steps and what an operator reads of each. Whether a
+// step changes anything and what it runs are declared once, by its step kind in src/steps/.
 
 export interface StepDefinition {
   id: string;
@@ -6,10 +7,7 @@ export interface StepDefinition {
   uses: string;
   title: string;
   why: string;
-  mutates: boolean;
   skippable: boolean;
-  /** Shell commands an operator would type by hand, with <placeholders>. */
-  commands: string[];
 }
 
 export interface Runbook {

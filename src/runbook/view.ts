@@ -94,6 +94,10 @@ export function reduceView(view: RunView, event: RunEvent): RunView {
       return view.prompt?.id === event.promptId ? { ...view, prompt: undefined } : view;
     case 'step-succeeded':
       return updateStep(view, event.stepId, (step) => ({ ...step, status: 'ok', durationMs: event.durationMs, summary: event.summary, progress: undefined }));
+    case 'step-planned':
+      return updateStep(view, event.stepId, (step) => ({ ...step, commands: event.commands }));
+    case 'listener-failed':
+      return { ...view, findings: [...view.findings, `${event.listener} failed: ${event.message}`] };
     case 'step-not-performed':
       return updateStep(view, event.stepId, (step) => ({ ...step, status: 'not-performed', summary: event.summary, commands: event.commands }));
     case 'step-failed':

@@ -1,88 +1,116 @@
 // Step check-live-db: is the live database corrupt? Inside the container when it has sqlite3, else on a copy.
-import { mkdtemp } from 'node:fs/promises';
-import { join as localJoin } from 'node:path';
 import { describeErrorCount } from '../ports/sqlite-inspector.js';
-import type { StepImpl, StepIO } from '../runbook/engine.js';
+import type { StepIO } from '../runbook/engine.js';
 import { RescueError } from '../runbook/errors.js';
+import { describeVerdictSource, fromInspector, triage, type CheckPragma, type CheckVerdict } from './checks.js';
+import { basename, join, quarantineDir, sidecars } from './container-paths.js';
 import type { Deps } from './deps.js';
-import type { LiveCheck } from './facts.js';
-import { checkInContainer, triageInContainer } from './in-container.js';
-import { sidecars } from './container-paths.js';
+import type { Target } from './facts.js';
+import { checkLocal, copyOut, inspectContainer, statInContainer, type ContainerRef } from './port-actions.js';
 import { requireFact } from './require-fact.js';
+import { checkInContainer, runCheckInContainer } from './sqlite-cli.js';
+import type { StepKind } from './step-kind.js';
+import { knownRef, knownTarget } from './known-target.js';
 
 /**
- * 'triage' decides "corrupt or not" at the least cost: quick_check, then integrity_check only if quick_check passes.
- * 'full' always runs integrity_check (the final proof after a restore).
+ * 'triage' decides "corrupt or not" at the least cost (checks.ts); 'full' always runs integrity_check (the final
+ * proof after a restore).
  */
 export type LiveCheckDepth = 'triage' | 'full';
 
-// Without sqlite3 in the image: copy the .db and its -wal out through the archive API and check them here.
-// Such a copy is not a consistent snapshot while the app writes, so a failure is reported as "seen on a copy".
-async function checkOnCopy(io: StepIO, deps: Deps, containerId: string, dbPath: string, depth: LiveCheckDepth): Promise<LiveCheck> {
-  const folder = await mkdtemp(localJoin(deps.incident.dir, 'live-copy-'));
-  const started = deps.clock.now();
-  const local = await deps.runtime.copyOut(containerId, dbPath, folder);
-  const wal = sidecars(dbPath).wal;
-  if (await deps.runtime.statPath(containerId, wal)) await deps.runtime.copyOut(containerId, wal, folder);
-  io.command({ argv: ['docker', 'cp', `${containerId}:${dbPath}`, folder], where: 'engine', exitCode: 0, durationMs: deps.clock.now() - started });
-  let result = depth === 'triage' ? await deps.sqlite.check(local, 'quick') : undefined;
-  if (!result || result.ok) result = await deps.sqlite.check(local, 'full');
-  return { ok: result.ok, check: result.check, errors: result.errors, errorCount: result.errorCount, via: 'a copy checked locally' };
+export const targetRef = (target: Target): ContainerRef => ({ id: target.containerId, name: target.containerName });
+
+export function hasTool(deps: Deps, tool: string): boolean {
+  return deps.facts.imageTools?.includes(tool) ?? false;
 }
 
-export async function checkLiveDatabase(io: StepIO, deps: Deps, containerId: string, dbPath: string, depth: LiveCheckDepth): Promise<LiveCheck> {
+// Without sqlite3 in the image: copy the .db and its -wal out through the archive API and check them here.
+// Such a copy is not a consistent snapshot while the app writes, so the verdict says it was seen on a copy.
+async function checkOnCopy(io: StepIO, deps: Deps, target: Target, hasWal: boolean, depth: LiveCheckDepth): Promise<CheckVerdict> {
+  const ref = targetRef(target);
+  const folder = await deps.incidentFiles.makeScratchDir('live-copy-');
+  const local = await io.perform(copyOut(ref, target.dbPath, folder));
+  if (hasWal) await io.perform(copyOut(ref, sidecars(target.dbPath).wal, folder));
+  const run = async (check: CheckPragma) => fromInspector(await io.perform(checkLocal(local, check === 'quick_check' ? 'quick' : 'full')), true);
+  return (depth === 'triage' ? await triage(run) : await run('integrity_check')) as CheckVerdict;
+}
+
+/** Whether commands can run in the app's container now (exec needs it running). */
+export async function canExec(io: StepIO, target: Target): Promise<boolean> {
+  return (await io.perform(inspectContainer(targetRef(target)))).state === 'running';
+}
+
+export async function checkLiveDatabase(io: StepIO, deps: Deps, target: Target, depth: LiveCheckDepth): Promise<CheckVerdict> {
   // With no -wal beside it, nobody has the database open in WAL mode: an immutable read sees all of it and, unlike a
   // plain read-only open, creates no -wal/-shm. With a -wal, only a normal read-only open sees its frames.
-  const hasWal = (await deps.runtime.statPath(containerId, sidecars(dbPath).wal)) !== null;
+  const [wal, running] = await Promise.all([io.perform(statInContainer(targetRef(target), sidecars(target.dbPath).wal)), canExec(io, target)]);
+  const hasWal = wal !== null;
   const opts = { immutable: !hasWal };
-  const inside = depth === 'triage' ? await triageInContainer(io, deps, containerId, dbPath, opts) : await checkInContainer(io, deps, containerId, dbPath, { ...opts, check: 'integrity_check' });
-  deps.facts.hasSqlite3 = inside !== null;
-  if (inside) return { ...inside, via: 'sqlite3 in the container' };
-  io.output('no sqlite3 in the image: checking a copy of the database on this machine');
-  return checkOnCopy(io, deps, containerId, dbPath, depth);
+  const run = (check: CheckPragma) => runCheckInContainer(io, targetRef(target), target.dbPath, check, opts);
+  const inside = !hasTool(deps, 'sqlite3') || !running ? null : depth === 'triage' ? await triage(run) : await run('integrity_check');
+  if (inside) return inside;
+  // The archive API reads a stopped container's files too: no exec, no helper, nothing started.
+  io.output(running ? 'no sqlite3 in the image: checking a copy of the database on this machine' : `${target.containerName} is not running: checking a copy of the database on this machine`);
+  return checkOnCopy(io, deps, target, hasWal, depth);
 }
 
-export const checkLiveDb: StepImpl<Deps> = {
+function declareCheck(known: Parameters<StepKind['declare']>[0]) {
+  const ref = knownRef(known);
+  const db = knownTarget(known).dbPath;
+  return [
+    checkInContainer(ref, db, 'quick_check', { immutable: false }).decl,
+    checkInContainer(ref, db, 'integrity_check', { immutable: false, when: 'when quick_check passes' }).decl,
+  ];
+}
+
+export const checkLiveDb: StepKind = {
   kind: 'check-live-db',
+  mutates: false,
+  declare: declareCheck,
   async run(io, deps) {
-    const container = requireFact(deps.facts.container, 'the container', 'find-container');
-    const dbPath = deps.options.db as string;
-    const present = await deps.runtime.statPath(container.id, dbPath);
+    const target = requireFact(deps.facts.target, 'the target', 'find-container');
+    const { dbPath, containerName } = target;
+    const present = await io.perform(statInContainer(targetRef(target), dbPath));
     if (!present) {
-      throw new RescueError(`${dbPath} does not exist in ${container.name}`, { kind: 'operator', exitCode: 2, hint: `list the folder with: docker exec ${container.name} ls -la ${dbPath.replace(/\/[^/]*$/, '') || '/'}` });
+      throw new RescueError(`${dbPath} does not exist in ${containerName}`, { kind: 'operator', exitCode: 2, hint: `list the folder with: docker exec ${containerName} ls -la ${dbPath.replace(/\/[^/]*$/, '') || '/'}` });
     }
-    if (present.isDirectory) throw new RescueError(`${dbPath} in ${container.name} is a directory, not a database file`, { kind: 'operator', exitCode: 2, hint: 'pass --db with the path of the .db file itself' });
+    if (present.isDirectory) throw new RescueError(`${dbPath} in ${containerName} is a directory, not a database file`, { kind: 'operator', exitCode: 2, hint: 'pass --db with the path of the .db file itself' });
     // Resolved inside the container (never on the host), but its -wal/-shm live beside the target and a swap would
     // replace the link, not the file the app reads: the real path is asked for instead.
     if (present.linkTarget) {
       const real = present.linkTarget.startsWith('/') ? present.linkTarget : `${dbPath.replace(/\/[^/]*$/, '')}/${present.linkTarget}`;
-      throw new RescueError(`${dbPath} in ${container.name} is a symbolic link to ${present.linkTarget}, not the database file itself`, { kind: 'operator', exitCode: 2, hint: `pass the path of the file it points to (e.g. --db ${real}) if that is the database — nothing was changed` });
+      throw new RescueError(`${dbPath} in ${containerName} is a symbolic link to ${present.linkTarget}, not the database file itself`, { kind: 'operator', exitCode: 2, hint: `pass the path of the file it points to (e.g. --db ${real}) if that is the database — nothing was changed` });
     }
 
-    const live = await checkLiveDatabase(io, deps, container.id, dbPath, 'triage');
+    const live = await checkLiveDatabase(io, deps, target, 'triage');
+    if (live.verdict === 'no-verdict') {
+      throw new RescueError(live.errors[0], { hint: `exit 137 is usually the container's memory limit; retry this step, or check by hand with: docker exec ${containerName} sqlite3 -readonly ${dbPath} 'PRAGMA ${live.check};'` });
+    }
     deps.facts.live = live;
     for (const error of live.errors.slice(0, 5)) io.output(error);
-    if (live.ok) {
-      io.finding(`the live database ${dbPath} passes integrity_check (${live.via})`);
+    if (live.verdict === 'ok') {
+      io.finding(`the live database ${dbPath} passes integrity_check (${describeVerdictSource(live)})`);
       const answer = await io.ask(
         { kind: 'yes-no', message: 'The live database is healthy: there is nothing to recover. Go on with the restore anyway?', defaultYes: false },
         { kind: 'yes-no', yes: false },
       );
       if (answer.kind === 'yes-no' && !answer.yes) {
-        return { summary: 'healthy: integrity_check says ok', end: { exitCode: 0, headline: `nothing to recover: ${dbPath} in ${container.name} is healthy` } };
+        return { summary: 'healthy: integrity_check says ok', data: live, end: { exitCode: 0, headline: `nothing to recover: ${dbPath} in ${containerName} is healthy` } };
       }
-      return { summary: 'healthy, restoring anyway at the operator\'s request', data: live };
+      return { summary: "healthy, restoring anyway at the operator's request", data: live };
     }
-    const summary = `CORRUPT: ${describeErrorCount(live.errorCount)} (${live.check}, ${live.via}); first: ${live.errors[0]}`;
+    const summary = `CORRUPT: ${describeErrorCount(live.errorCount)} (${describeVerdictSource(live)}); first: ${live.errors[0]}`;
     io.finding(`the live database ${dbPath} is corrupt: ${live.check} found ${describeErrorCount(live.errorCount)}, first: ${live.errors[0]}${live.check === 'quick_check' ? ' (integrity_check, slower, would decide nothing more)' : ''}`, { errors: live.errors, check: live.check });
     return { summary, data: live };
   },
-  // What the live database was before the restore is history: the file may have been swapped since.
+  // Before the swap the live file is checked again (the step runs again). After it, the file this step judged is in
+  // this incident's quarantine: that it is there is the proof; the verdict is the record of what was found.
   async reverify(io, deps, past) {
-    const live = past.data as LiveCheck | undefined;
-    if (!live) return undefined;
-    deps.facts.live = live;
-    deps.facts.hasSqlite3 = live.via === 'sqlite3 in the container';
-    return { summary: past.summary, data: live };
+    const target = requireFact(deps.facts.target, 'the target', 'find-container');
+    const moved = join(quarantineDir(target.dbPath, deps.incident.id), basename(target.dbPath));
+    if (!(await io.perform(statInContainer(targetRef(target), moved)))) return undefined;
+    deps.facts.live = past.data as CheckVerdict;
+    io.output(`the file this step judged is now in quarantine: ${moved}`);
+    return { summary: past.summary, data: past.data };
   },
 };

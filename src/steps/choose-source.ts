@@ -1,9 +1,13 @@
-// Step choose-source: the healthy copy to restore from — the local copy or a backup — with enough facts beside
-// each (row counts, mtime, size) that a stale-but-valid copy is visible.
-import type { StepImpl, StepIO } from '../runbook/engine.js';
+// Step choose-source: which healthy copy to restore from. The operator's --local copy is checked read-only here
+// (never opened for writing: that would delete its -wal); the backups were checked by test-backups. Copies are
+// ranked by the rows they hold, not by their modification time, so a stale-but-valid copy is visible.
+import type { StepIO } from '../runbook/engine.js';
 import { RescueError, UsageError } from '../runbook/errors.js';
+import { isHealthy } from './checks.js';
 import type { Deps } from './deps.js';
 import type { SourceCandidate } from './facts.js';
+import { checkLocal, countRowsLocal, statLocal } from './port-actions.js';
+import type { StepKind } from './step-kind.js';
 
 export const NO_SOURCE_OPTIONS =
   'Options: pass --local with a healthy copy; look for older off-site copies; or salvage what is readable with `sqlite3 corrupt.db .recover | sqlite3 salvaged.db` and restore from that';
@@ -34,20 +38,18 @@ function unreadableLocal(path: string, error: unknown): RescueError {
   });
 }
 
-async function inspectLocal(io: StepIO, deps: Deps, path: string): Promise<SourceCandidate> {
-  const stat = await deps.files.stat(path).catch((error: NodeJS.ErrnoException) => {
+export async function inspectLocal(io: StepIO, path: string): Promise<SourceCandidate> {
+  const stat = await io.perform(statLocal(path)).catch((error: NodeJS.ErrnoException) => {
     throw new UsageError(`--local ${path}: cannot read it (${error.code ?? error.message})`, 'check the path and its permissions');
   });
   if (!stat) throw new UsageError(`--local ${path}: no such file`, 'pass the path of your healthy copy of the database');
   if (!stat.isFile) throw new UsageError(`--local ${path}: not a regular file`, 'pass the path of the .db file itself');
-  const wal = await deps.files.stat(`${path}-wal`);
-  const started = deps.clock.now();
+  const wal = await io.perform(statLocal(`${path}-wal`));
   // quick_check to triage: the snapshot taken from the chosen copy gets the full integrity_check before it is used.
-  const check = await deps.sqlite.check(path, 'quick').catch((error: unknown) => {
+  const check = await io.perform(checkLocal(path, 'quick')).catch((error: unknown) => {
     throw unreadableLocal(path, error);
   });
-  io.command({ argv: ['sqlite3', '-readonly', path, 'PRAGMA quick_check;'], where: 'local', exitCode: check.ok ? 0 : 1, durationMs: deps.clock.now() - started });
-  const tables = check.ok ? (await deps.sqlite.stats(path)).tables : {};
+  const tables = check.ok ? (await io.perform(countRowsLocal(path))).tables : {};
   const mtime = [stat.mtime, wal?.mtime].filter((time): time is string => Boolean(time)).sort().at(-1) as string;
   return { id: 'local', kind: 'local', path, ok: check.ok, mtime, size: stat.size + (wal?.size ?? 0), tables, errors: check.errors };
 }
@@ -62,16 +64,25 @@ export function rankSources(sources: SourceCandidate[]): SourceCandidate[] {
   });
 }
 
-export const chooseSource: StepImpl<Deps> = {
+async function gatherCandidates(io: StepIO, deps: Deps): Promise<SourceCandidate[]> {
+  const candidates: SourceCandidate[] = [];
+  if (deps.options.local) candidates.push(await inspectLocal(io, deps.options.local));
+  for (const backup of deps.facts.backups ?? []) {
+    if (!isHealthy(backup.verdict)) continue;
+    candidates.push({ id: `backup:${backup.path}`, kind: 'backup', path: backup.path, ok: true, mtime: backup.mtime, size: backup.size, tables: backup.tables ?? {}, errors: [] });
+  }
+  return rankSources(candidates);
+}
+
+export const chooseSource: StepKind = {
   kind: 'choose-source',
+  mutates: false,
+  declare: (known) => {
+    const local = known.options.local ?? '<local>';
+    return [checkLocal(local, 'quick').decl, countRowsLocal(local).decl];
+  },
   async run(io, deps) {
-    const candidates: SourceCandidate[] = [];
-    if (deps.options.local) candidates.push(await inspectLocal(io, deps, deps.options.local));
-    for (const backup of deps.facts.backups ?? []) {
-      if (!backup.ok) continue;
-      candidates.push({ id: `backup:${backup.path}`, kind: 'backup', path: backup.path, ok: true, mtime: backup.mtime, size: backup.size, tables: backup.tables ?? {}, errors: [] });
-    }
-    const ranked = rankSources(candidates);
+    const ranked = await gatherCandidates(io, deps);
     deps.facts.sources = ranked;
     for (const source of ranked) io.output(describeSource(source));
 
@@ -81,11 +92,14 @@ export const chooseSource: StepImpl<Deps> = {
       const message = `no healthy source: ${local ? `the local copy is corrupt (${local.errors[0]}) and ` : 'no --local copy was given and '}no backup passes integrity_check`;
       io.finding(`${message}; ${NO_SOURCE_OPTIONS}`);
       // A dry-run's job is to say whether a recovery would succeed: here it would not, and that is its answer.
-      if (io.isDryRun) return { summary: message, end: { exitCode: 4, headline: `dry-run: the live database is CORRUPT and a recovery would NOT succeed: ${message}; nothing was changed` } };
+      if (io.isDryRun) {
+        deps.facts.noSourceReason = message;
+        return { summary: message, data: { noSourceReason: message }, end: { exitCode: 1, headline: message } };
+      }
       throw new RescueError(message, { hint: `nothing was changed. ${NO_SOURCE_OPTIONS}` });
     }
     const local = healthy.find((source) => source.kind === 'local');
-    const preferred = local && deps.options.local ? local : healthy[0];
+    const preferred = local ?? healthy[0];
     const answer = await io.ask(
       {
         kind: 'select',
@@ -102,9 +116,14 @@ export const chooseSource: StepImpl<Deps> = {
     io.finding(`source: ${describeSource(chosen)}`);
     return { summary: `${chosen.kind === 'local' ? 'local copy' : 'backup'} ${chosen.path} (${totalRows(chosen.tables)} rows)`, data: chosen };
   },
-  // The choice stands; the snapshot taken from it is what gets re-verified.
+  // The operator's choice stands when the copy chosen is still there and healthy, looked at again now: the local copy
+  // is checked again; a backup must be among those test-backups just found healthy.
   async reverify(io, deps, past) {
-    deps.facts.source = past.data as SourceCandidate;
-    return { summary: past.summary, data: past.data };
+    const chosen = past.data as SourceCandidate | undefined;
+    if (!chosen?.id) return undefined;
+    const now = chosen.kind === 'local' ? await inspectLocal(io, chosen.path) : (await gatherCandidates(io, { ...deps, options: { ...deps.options, local: undefined } })).find((source) => source.id === chosen.id);
+    if (!now?.ok) return undefined;
+    deps.facts.source = now;
+    return { summary: past.summary, data: now };
   },
 };

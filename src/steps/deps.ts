@@ -1,10 +1,14 @@
-// Everything a step can reach: the ports, the operator's answers given as flags, the incident, and the facts.
+// Everything a step can reach: the ports, the operator's answers given as flags, the incident, the facts (plain
+// data) and the run's services (live things).
 import type { Clock } from '../ports/clock.js';
 import type { ContainerRuntime } from '../ports/container-runtime.js';
+import type { Entropy } from '../ports/entropy.js';
+import type { IncidentFiles } from '../ports/incident-files.js';
 import type { LocalFiles } from '../ports/local-files.js';
 import type { HostIdentity, RemoteHost } from '../ports/remote-host.js';
 import type { SqliteInspector } from '../ports/sqlite-inspector.js';
 import type { Facts } from './facts.js';
+import type { RunServices } from './services.js';
 
 export interface RestoreOptions {
   /** Name, id or substring; may match several containers. */
@@ -39,13 +43,19 @@ export interface Deps {
   remote?: Remote;
   sqlite: SqliteInspector;
   files: LocalFiles;
+  incidentFiles: IncidentFiles;
   clock: Clock;
+  entropy: Entropy;
   options: RestoreOptions;
   incident: Incident;
   facts: Facts;
+  services: RunServices;
   /**
    * Takes the lock on one container's database for this run (released when the run ends). Throws when another run
    * holds it. Absent in dry-runs, which change nothing.
    */
   lockTarget?: (key: string, containerName: string) => Promise<void>;
 }
+
+/** What declaring a step's actions may read: the facts so far and the answers given. No port, no I/O. */
+export type Known = Pick<Deps, 'facts' | 'options' | 'incident' | 'remote'>;

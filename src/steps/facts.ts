@@ -1,27 +1,37 @@
-// What the steps learn and hand to each other during one run. Each field is written by one step (named) and read
-// by later ones; a later step that finds its input missing fails with a message naming the step to run first.
-import type { ContainerDetails } from '../ports/container-runtime.js';
+// What the steps learn and hand to each other during one run: plain, serialisable data only (the journal holds it and
+// a resumed run reads it back). Each field is written by one step (named) and read by later ones; a later step that
+// finds its input missing fails with a message naming the step to run first. Live things (a check running, a helper
+// container) are services (services.ts), never facts.
+import type { CheckVerdict } from './checks.js';
 import type { RankedContainer } from './rank-containers.js';
-import type { PendingCheck } from './snapshot-check.js';
 
-export interface LiveCheck {
-  ok: boolean;
-  check: 'integrity_check' | 'quick_check';
-  errors: string[];
-  errorCount: number;
-  via: 'sqlite3 in the container' | 'a copy checked locally';
+/** The volume or bind mount that holds the database's folder. */
+export interface DataMount {
+  type: string;
+  /** Volume name, for named volumes. */
+  name?: string;
+  /** Host path of the volume or bind source. */
+  source: string;
+  /** Path inside the container. */
+  destination: string;
+}
+
+/** What find-container settles: the one container and database this run restores. Every later step reads it. */
+export interface Target {
+  containerId: string;
+  containerName: string;
+  image: string;
+  /** The name an operator knows the app by (from its labels, or what they typed): the word a confirmation asks for. */
+  appName: string;
+  dbPath: string;
+  dataMount: DataMount;
 }
 
 export interface BackupReport {
   path: string;
-  ok: boolean;
-  /** Which pragma judged it. */
-  check: LiveCheck['check'];
   size: number;
   mtime: string;
-  errors: string[];
-  errorCount: number;
-  via: LiveCheck['via'];
+  verdict: CheckVerdict;
   /** Row count per table, healthy backups only. */
   tables?: Record<string, number>;
 }
@@ -51,6 +61,7 @@ export interface QuarantinedFile {
   /** Where it is now, inside the container's filesystem. */
   to: string;
   size: number;
+  /** Empty until verify hashes it (hashing a gigabyte while the app is down would lengthen the downtime). */
   sha256: string;
 }
 
@@ -59,25 +70,21 @@ export interface Facts {
   dryRunBlockers?: string[];
   /** find-container */
   candidates?: RankedContainer[];
-  container?: ContainerDetails;
-  /** find-container: the volume or bind mount that holds the database folder. */
-  dataMount?: string;
-  /** check-live-db: whether `sqlite3` runs in the container. */
-  hasSqlite3?: boolean;
-  live?: LiveCheck;
+  target?: Target;
+  /** find-container: which binaries the runbook may run are in the app's image (image-tools.ts). */
+  imageTools?: string[];
+  live?: CheckVerdict;
   /** test-backups */
   backups?: BackupReport[];
   /** choose-source */
   sources?: SourceCandidate[];
   source?: SourceCandidate;
+  /** choose-source in a dry-run: why no healthy source exists (the dry-run's verdict). */
+  noSourceReason?: string;
   /** snapshot-source */
   snapshot?: SnapshotInfo;
-  /** snapshot-source starts the snapshot's integrity_check; stage-in-container awaits it. */
-  snapshotCheck?: PendingCheck;
   /** stage-in-container: the staged file's path in the container, checked against snapshot.sha256. */
   stagedPath?: string;
-  /** stop-app: the swap's helper container, started before the stop; quarantine-and-swap uses and removes it. */
-  swapHelperId?: string;
   /** stop-app / start-app, epoch ms. */
   stoppedAt?: number;
   startedAt?: number;

@@ -1,6 +1,4 @@
-// The step implementations by kind, as runbooks name them in `uses`.
-import type { StepImpl } from '../runbook/engine.js';
-import type { Deps } from './deps.js';
+// The step kinds by name, as runbooks name them in `uses`.
 import { checkLiveDb } from './check-live-db.js';
 import { chooseSource } from './choose-source.js';
 import { findContainer } from './find-container.js';
@@ -8,10 +6,11 @@ import { quarantineAndSwap } from './quarantine-and-swap.js';
 import { snapshotSource } from './snapshot-source.js';
 import { stageInContainer } from './stage-in-container.js';
 import { startApp } from './start-app.js';
+import type { StepKind } from './step-kind.js';
 import { stopApp } from './stop-app.js';
 import { testBackups } from './test-backups.js';
 import { verify } from './verify.js';
 
-export const stepImpls: ReadonlyMap<string, StepImpl<Deps>> = new Map(
-  [findContainer, checkLiveDb, testBackups, chooseSource, snapshotSource, stageInContainer, stopApp, quarantineAndSwap, startApp, verify].map((impl) => [impl.kind, impl]),
+export const stepKinds: ReadonlyMap<string, StepKind> = new Map(
+  [findContainer, checkLiveDb, testBackups, chooseSource, snapshotSource, stageInContainer, stopApp, quarantineAndSwap, startApp, verify].map((kind) => [kind.kind, kind]),
 );

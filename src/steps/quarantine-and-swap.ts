@@ -2,49 +2,51 @@
 // folder on the same filesystem (nothing is deleted), then the staged copy is renamed to the live name. Renames only:
 // the live name never points at a partial file. A stopped container cannot exec, so a helper container from the
 // app's own image, sharing its volumes, does the renames.
-import type { StepImpl, StepIO } from '../runbook/engine.js';
+import type { ExecResult } from '../ports/container-runtime.js';
+import type { Plan, Planned, StepIO } from '../runbook/engine.js';
 import { RescueError } from '../runbook/errors.js';
-import { shellLine } from '../runbook/template.js';
-import type { Deps } from './deps.js';
-import type { QuarantinedFile, SnapshotInfo } from './facts.js';
-import type { PathStat } from '../ports/container-runtime.js';
-import { HELPER_LABEL } from '../ports/container-runtime.js';
+import { shellLine } from '../runbook/shell-line.js';
+import { hasTool, targetRef } from './check-live-db.js';
 import { basename, dirname, join, quarantineDir, sidecars, stagedPath } from './container-paths.js';
-import { execRecorded } from './in-container.js';
-import { missingHelperBinaries, cannotTell } from './dry-run-checks.js';
+import type { Deps, Known } from './deps.js';
+import type { QuarantinedFile, Target } from './facts.js';
+import { helperName, helperRef, startHelperFor } from './helpers.js';
+import { knownHelperName, knownTarget } from './known-target.js';
+import { execIn, inspectContainer, removeHelper, statInContainer } from './port-actions.js';
 import { writeQuarantineManifest } from './quarantine-manifest.js';
 import { requireFact } from './require-fact.js';
-
-async function mustRun(io: StepIO, deps: Deps, helperId: string, argv: string[], state: string): Promise<void> {
-  const result = await execRecorded(io, deps, helperId, argv, 'helper');
-  if (result.exitCode !== 0) {
-    throw new RescueError(`${shellLine(argv)} failed (exit ${result.exitCode}): ${(result.stderr || result.stdout).trim()}`, { hint: state });
-  }
-}
+import { cannotTell } from './stage-in-container.js';
+import type { StepKind } from './step-kind.js';
 
 interface SwapState {
-  staged: PathStat | null;
+  staged: { size: number } | null;
+  /** What of the live files is in this incident's quarantine already. */
   quarantined: QuarantinedFile[];
+  /** The live files present now, with their size. */
+  present: Array<{ path: string; size: number }>;
+  live: { size: number } | null;
   /** The old database is in quarantine, no staged copy waits, and the live name holds a file of the snapshot's size. */
   isSwapped: boolean;
 }
 
 // Read from the volume itself (archive API: works with the app stopped), never from the journal.
-export async function readSwapState(deps: Deps, containerId: string, stagedAt: string): Promise<SwapState> {
-  const dbPath = deps.options.db as string;
-  const quarantine = quarantineDir(dbPath, deps.incident.id);
-  const snapshot = deps.facts.snapshot as SnapshotInfo;
-  const staged = await deps.runtime.statPath(containerId, stagedAt);
-  const quarantined: QuarantinedFile[] = [];
-  const { wal, shm } = sidecars(dbPath);
-  for (const from of [dbPath, wal, shm]) {
-    const to = join(quarantine, basename(from));
-    const stat = await deps.runtime.statPath(containerId, to);
-    if (stat) quarantined.push({ from, to, size: stat.size, sha256: '' });
-  }
-  const live = await deps.runtime.statPath(containerId, dbPath);
-  const isSwapped = quarantined.some((file) => file.from === dbPath) && !staged && live !== null && live.size >= snapshot.bytes;
-  return { staged, quarantined, isSwapped };
+export async function readSwapState(io: StepIO, deps: Deps, stagedAt: string): Promise<SwapState> {
+  const target = requireFact(deps.facts.target, 'the target', 'find-container');
+  const ref = targetRef(target);
+  const quarantine = quarantineDir(target.dbPath, deps.incident.id);
+  const snapshot = requireFact(deps.facts.snapshot, 'the snapshot', 'snapshot-source');
+  const { wal, shm } = sidecars(target.dbPath);
+  const paths = [target.dbPath, wal, shm];
+  const [staged, inQuarantine, here] = await Promise.all([
+    io.perform(statInContainer(ref, stagedAt)),
+    Promise.all(paths.map((from) => io.perform(statInContainer(ref, join(quarantine, basename(from)))))),
+    Promise.all(paths.map((path) => io.perform(statInContainer(ref, path)))),
+  ]);
+  const quarantined = paths.flatMap((from, index) => (inQuarantine[index] ? [{ from, to: join(quarantine, basename(from)), size: inQuarantine[index].size, sha256: '' }] : []));
+  const present = paths.flatMap((path, index) => (here[index] ? [{ path, size: here[index].size }] : []));
+  const live = here[0];
+  const isSwapped = quarantined.some((file) => file.from === target.dbPath) && !staged && live !== null && live.size >= snapshot.bytes;
+  return { staged, quarantined, present, live, isSwapped };
 }
 
 function recordQuarantine(deps: Deps, quarantine: string, files: QuarantinedFile[]): void {
@@ -52,128 +54,153 @@ function recordQuarantine(deps: Deps, quarantine: string, files: QuarantinedFile
   deps.facts.quarantined = files;
 }
 
-// A helper left by a run killed mid-swap would keep the volume busy and confuse a reader: remove it first (all but
-// `keep`, this run's own).
-export async function removeStaleHelpers(io: StepIO, deps: Deps, keep?: string): Promise<void> {
-  const stale = (await deps.runtime.listContainers()).filter((container) => container.labels[HELPER_LABEL] === deps.incident.id && container.id !== keep);
-  for (const helper of stale) {
-    await deps.runtime.removeHelper(helper.id);
-    io.output(`removed the helper container ${helper.name} left by the interrupted run`);
-  }
+interface SwapPlan extends Plan<Deps> {
+  quarantine: string;
+  staged: string;
+  /** Each move into quarantine, with the file it moves. */
+  moves: Map<Planned<Deps>, QuarantinedFile>;
+  /** The last rename: the staged copy to the live name. */
+  rename?: Planned<Deps>;
+  isAlreadySwapped: boolean;
 }
 
-/** Starts the helper that does the renames (the app's image, its volumes, sleeping), recorded with its duration. */
-export async function startSwapHelper(io: StepIO, deps: Deps): Promise<string> {
-  const container = requireFact(deps.facts.container, 'the container', 'find-container');
-  const started = deps.clock.now();
-  const helperId = await deps.runtime.startHelper(container.id, deps.incident.id);
-  io.command({ argv: ['docker', 'run', '-d', '--volumes-from', container.name, '--entrypoint', 'sleep', container.image, '86400'], where: 'engine', exitCode: 0, durationMs: deps.clock.now() - started });
-  return helperId;
-}
-
-export function swapCommands(containerName: string, image: string, dbPath: string, incidentId: string): string[][] {
-  const quarantine = quarantineDir(dbPath, incidentId);
-  const { wal, shm } = sidecars(dbPath);
-  const helper = ['docker', 'run', '--rm', '--volumes-from', containerName];
-  return [
-    [...helper, '--entrypoint', 'mkdir', image, '-p', quarantine],
-    ...[dbPath, wal, shm].map((path) => [...helper, '--entrypoint', 'mv', image, path, `${quarantine}/`]),
-    [...helper, '--entrypoint', 'mv', image, stagedPath(dbPath, incidentId), dbPath],
+function swapActions(target: Target, incidentId: string, helperName: string, moves: Array<{ path: string; size: number }>, staged: string, helperRunning: boolean) {
+  const quarantine = quarantineDir(target.dbPath, incidentId);
+  const helper = helperRef(helperName);
+  const mv = (from: string, to: string) => execIn(helper, ['mv', from, to], { where: 'helper', mutates: true });
+  const moveActions = moves.map((file) => ({ action: mv(file.path, join(quarantine, basename(file.path))), file: { from: file.path, to: join(quarantine, basename(file.path)), size: file.size, sha256: '' } }));
+  const rename = mv(staged, target.dbPath);
+  const actions: Array<Planned<Deps>> = [
+    ...(helperRunning ? [] : [startHelperFor(target, incidentId, 'swap', undefined, helperName)]),
+    execIn(helper, ['mkdir', '-p', quarantine], { where: 'helper', mutates: true }),
+    ...moveActions.map((entry) => entry.action),
+    rename,
+    removeHelper(helper.name),
   ];
+  return { actions, moves: new Map(moveActions.map((entry) => [entry.action as Planned<Deps>, entry.file])), rename: rename as Planned<Deps>, cleanup: [removeHelper(helper.name)] };
 }
 
-export const quarantineAndSwap: StepImpl<Deps> = {
+/** With the .db, -wal and -shm all present: what a run whose app ran in WAL mode does. */
+function declareSwap(known: Known) {
+  const target = knownTarget(known);
+  const { wal, shm } = sidecars(target.dbPath);
+  const staged = stagedPath(target.dbPath, known.incident.id);
+  const moves = [target.dbPath, wal, shm].map((path) => ({ path, size: 0 }));
+  return swapActions(target, known.incident.id, knownHelperName(known, 'swap'), moves, staged, false).actions.map((action) => action.decl);
+}
+
+async function isRunning(io: StepIO, name: string): Promise<boolean> {
+  const details = await io.perform(inspectContainer(helperRef(name))).catch(() => undefined);
+  return details?.state === 'running';
+}
+
+export const quarantineAndSwap: StepKind = {
   kind: 'quarantine-and-swap',
-  async run(io, deps) {
-    const container = requireFact(deps.facts.container, 'the container', 'find-container');
-    const staged = requireFact(deps.facts.stagedPath, 'the staged copy', 'stage-in-container');
+  mutates: true,
+  declare: declareSwap,
+  async plan(io, deps): Promise<SwapPlan> {
+    const target = requireFact(deps.facts.target, 'the target', 'find-container');
     const snapshot = requireFact(deps.facts.snapshot, 'the snapshot', 'snapshot-source');
-    const dbPath = deps.options.db as string;
-    const quarantine = quarantineDir(dbPath, deps.incident.id);
-    // stop-app started the helper before the stop; a resumed run (or one whose helper died) starts one now, and
-    // that start is downtime, so its real duration goes into the record. Whatever happens here, it is removed.
-    const ready = deps.facts.swapHelperId;
-    let helperId = ready && (await deps.runtime.inspect(ready).catch(() => undefined))?.state === 'running' ? ready : undefined;
-    deps.facts.swapHelperId = undefined;
-    try {
-      await io.confirm(`Move ${dbPath} and its -wal/-shm into ${quarantine} and put the snapshot in its place? Type the container name to confirm.`, container.name);
-      // Read through the archive API first (works with the app stopped): an interrupted run may have done part of this.
-      const before = await readSwapState(deps, container.id, staged);
-      if (before.isSwapped) {
-        recordQuarantine(deps, quarantine, before.quarantined);
-        await writeQuarantineManifest(deps);
-        deps.facts.swapped = true;
-        return { summary: `already swapped before the interruption: ${dbPath} is the snapshot, old files in ${quarantine}`, data: { quarantine, moved: before.quarantined } };
-      }
-      if (!before.staged || before.staged.size !== snapshot.bytes) {
-        throw new RescueError(`the staged copy ${staged} is ${before.staged ? `${before.staged.size} bytes, not ${snapshot.bytes}` : 'gone'}`, {
-          hint: before.quarantined.length === 0
-            ? `nothing was moved; the app is stopped: run stage-in-container again, or start the app with docker start ${container.name}`
-            : `${before.quarantined.map((file) => file.from).join(', ')} are in ${quarantine}; the app is stopped: stage the snapshot again (retry stage-in-container) before going on`,
-        });
-      }
-
-      await removeStaleHelpers(io, deps, helperId);
-      helperId ??= await startSwapHelper(io, deps);
-      await mustRun(io, deps, helperId, ['mkdir', '-p', quarantine], `nothing was moved; the app is stopped: docker start ${container.name} to bring it back as it was`);
-      const { wal, shm } = sidecars(dbPath);
-      const moved = [...before.quarantined];
-      if (moved.length > 0) recordQuarantine(deps, quarantine, moved);
-      for (const path of [dbPath, wal, shm]) {
-        const to = join(quarantine, basename(path));
-        // Moved before an interruption: never move a second file over it.
-        if (moved.some((file) => file.to === to)) continue;
-        const stat = await deps.runtime.statPath(helperId, path);
-        if (!stat) continue;
-        const state = moved.length === 0
-          ? `nothing was moved; the app is stopped: docker start ${container.name} to bring it back as it was`
-          : `${moved.map((file) => file.from).join(', ')} already moved to ${quarantine}; the app is stopped: run \`sqlite-rescue resume\` to finish`;
-        await mustRun(io, deps, helperId, ['mv', path, to], state);
-        moved.push({ from: path, to, size: stat.size, sha256: '' });
-        recordQuarantine(deps, quarantine, moved);
-        await writeQuarantineManifest(deps);
-        io.output(`moved ${path} → ${to} (${stat.size} bytes)`);
-      }
-
-      const leftovers = [];
-      for (const path of [dbPath, wal, shm]) if (await deps.runtime.statPath(helperId, path)) leftovers.push(path);
-      if (leftovers.length > 0) {
-        throw new RescueError(`${leftovers.join(', ')} still beside the database although ${quarantine} holds its namesake`, {
-          hint: `the app is stopped and the staged copy is not in place; something else wrote there: look at ${dirname(dbPath)} and ${quarantine} before going on`,
-        });
-      }
-
-      await mustRun(io, deps, helperId, ['mv', staged, dbPath], `the corrupted files are in ${quarantine} and ${dbPath} is missing; the app is stopped: run \`sqlite-rescue resume\` to finish`);
-      const live = await deps.runtime.statPath(helperId, dbPath);
-      if (!live || live.size !== snapshot.bytes) {
-        throw new RescueError(`${dbPath} is ${live ? `${live.size} bytes, not ${snapshot.bytes}` : 'missing'} after the rename`, { hint: `the corrupted files are in ${quarantine}; the app is stopped` });
-      }
-      deps.facts.swapped = true;
-      io.finding(`quarantined ${moved.map((file) => basename(file.from)).join(', ')} in ${quarantine}; ${dbPath} is now the snapshot (${snapshot.bytes} bytes)`);
-      return { summary: `moved ${moved.length} file(s) to ${quarantine}; snapshot renamed to ${dbPath}`, data: { quarantine, moved } };
-    } finally {
-      if (helperId) await deps.runtime.removeHelper(helperId).catch((error: Error) => io.output(`could not remove the helper container ${helperId}: ${error.message}`));
+    const staged = io.isDryRun ? stagedPath(target.dbPath, deps.incident.id) : requireFact(deps.facts.stagedPath, 'the staged copy', 'stage-in-container');
+    const quarantine = quarantineDir(target.dbPath, deps.incident.id);
+    const swapHelper = helperName(target, deps.incident.id, 'swap');
+    // stop-app starts the swap helper before the stop: a dry-run, which started nothing, plans as the run will find it.
+    const [state, helperRunning] = await Promise.all([readSwapState(io, deps, staged), io.isDryRun ? true : isRunning(io, swapHelper)]);
+    if (state.isSwapped) {
+      return { summary: `already swapped before the interruption: ${target.dbPath} is the snapshot, old files in ${quarantine}`, actions: helperRunning ? [removeHelper(swapHelper)] : [], quarantine, staged, moves: new Map(), isAlreadySwapped: true };
     }
+    if (io.isDryRun) {
+      const missing = ['sleep', 'mkdir', 'mv'].filter((tool) => !hasTool(deps, tool));
+      if (missing.length > 0) io.finding(`THE SWAP WOULD FAIL: the image ${target.image} lacks ${missing.join(', ')}, which the helper container runs`);
+      else io.finding(`the image ${target.image} has sleep, mkdir and mv: the swap helper can run`);
+      cannotTell(io, 'whether the renames succeed at that moment (permissions, a file held by another process)');
+    } else if (!state.staged || state.staged.size !== snapshot.bytes) {
+      throw new RescueError(`the staged copy ${staged} is ${state.staged ? `${state.staged.size} bytes, not ${snapshot.bytes}` : 'gone'}`, {
+        hint:
+          state.quarantined.length === 0
+            ? `nothing was moved; the app is stopped: run stage-in-container again, or start the app with docker start ${target.containerName}`
+            : `${state.quarantined.map((file) => file.from).join(', ')} are in ${quarantine}; the app is stopped: stage the snapshot again (retry stage-in-container) before going on`,
+      });
+    }
+    // Moved before an interruption: never move a second file over it.
+    const toMove = state.present.filter((file) => !state.quarantined.some((done) => done.from === file.path));
+    if (state.quarantined.length > 0) recordQuarantine(deps, quarantine, state.quarantined);
+    const swap = swapActions(target, deps.incident.id, swapHelper, toMove, staged, helperRunning);
+    return { summary: `move ${toMove.map((file) => file.path).join(', ')} into ${quarantine} and rename the staged copy to ${target.dbPath}`, actions: swap.actions, cleanup: swap.cleanup, quarantine, staged, moves: swap.moves, rename: swap.rename, isAlreadySwapped: false };
+  },
+  async apply(io, deps, plan) {
+    const swap = plan as SwapPlan;
+    const target = requireFact(deps.facts.target, 'the target', 'find-container');
+    const snapshot = requireFact(deps.facts.snapshot, 'the snapshot', 'snapshot-source');
+    const { quarantine, staged } = swap;
+    const { dbPath, containerName } = target;
+    await io.confirm(`Move ${dbPath} and its -wal/-shm into ${quarantine} and put the snapshot in its place? Type ${target.appName} to confirm.`, target.appName);
+    if (swap.isAlreadySwapped) {
+      for (const action of plan.actions) await io.perform(action);
+      recordQuarantine(deps, quarantine, deps.facts.quarantined ?? (await readSwapState(io, deps, staged)).quarantined);
+      await writeQuarantineManifest(deps);
+      deps.facts.swapped = true;
+      return { summary: swap.summary, data: { quarantine, moved: deps.facts.quarantined } };
+    }
+    const moved = [...(deps.facts.quarantined ?? [])];
+    const stateNow = () =>
+      moved.length === 0
+        ? `nothing was moved; the app is stopped: docker start ${containerName} to bring it back as it was`
+        : `${moved.map((file) => file.from).join(', ')} already moved to ${quarantine}; the app is stopped: run \`sqlite-rescue resume\` to finish`;
+    try {
+      for (const action of plan.actions) {
+        if (action === swap.rename) await requireNoLeftovers(io, target, quarantine);
+        const result = await io.perform(action);
+        if (action.decl.kind === 'argv') {
+          const exec = result as ExecResult;
+          if (exec.exitCode !== 0) {
+            const state = action === swap.rename ? `the corrupted files are in ${quarantine} and ${dbPath} is missing; the app is stopped: run \`sqlite-rescue resume\` to finish` : stateNow();
+            throw new RescueError(`${shellLine(action.decl.argv)} failed (exit ${exec.exitCode}): ${(exec.stderr || exec.stdout).trim()}`, { hint: state });
+          }
+        }
+        const file = swap.moves.get(action);
+        if (file) {
+          moved.push(file);
+          recordQuarantine(deps, quarantine, moved);
+          await writeQuarantineManifest(deps);
+          io.output(`moved ${file.from} → ${file.to} (${file.size} bytes)`);
+        }
+        if (action === swap.rename) {
+          const live = await io.perform(statInContainer(targetRef(target), dbPath), 'verify');
+          if (!live || live.size !== snapshot.bytes) {
+            throw new RescueError(`${dbPath} is ${live ? `${live.size} bytes, not ${snapshot.bytes}` : 'missing'} after the rename`, { hint: `the corrupted files are in ${quarantine}; the app is stopped` });
+          }
+          deps.facts.swapped = true;
+        }
+      }
+    } catch (error) {
+      for (const undo of plan.cleanup ?? []) await io.perform(undo, 'cleanup').catch((failure: Error) => io.output(`could not remove the helper container: ${failure.message}`));
+      throw error;
+    }
+    io.finding(`quarantined ${moved.map((file) => basename(file.from)).join(', ')} in ${quarantine}; ${dbPath} is now the snapshot (${snapshot.bytes} bytes)`);
+    return { summary: `moved ${moved.length} file(s) to ${quarantine}; snapshot renamed to ${dbPath}`, data: { quarantine, moved } };
   },
   // Done when the quarantine holds the old database, no staged copy waits, and the live file is the snapshot's size.
   async reverify(io, deps, past) {
-    const container = requireFact(deps.facts.container, 'the container', 'find-container');
-    const quarantine = quarantineDir(deps.options.db as string, deps.incident.id);
-    const state = await readSwapState(deps, container.id, stagedPath(deps.options.db as string, deps.incident.id));
+    const target = requireFact(deps.facts.target, 'the target', 'find-container');
+    const quarantine = quarantineDir(target.dbPath, deps.incident.id);
+    const state = await readSwapState(io, deps, stagedPath(target.dbPath, deps.incident.id));
     if (!state.isSwapped) return undefined;
-    await removeStaleHelpers(io, deps);
-    deps.facts.swapHelperId = undefined;
     recordQuarantine(deps, quarantine, state.quarantined);
     deps.facts.swapped = true;
-    return { summary: `${deps.options.db} is the snapshot; ${state.quarantined.length} old file(s) in ${quarantine}`, data: past.data };
-  },
-  async plan(io, deps) {
-    const container = requireFact(deps.facts.container, 'the container', 'find-container');
-    const missing = await missingHelperBinaries(io, deps, container.id);
-    if (missing.length > 0) io.finding(`THE SWAP WOULD FAIL: the image ${container.image} lacks ${missing.join(', ')}, which the helper container runs`);
-    else io.finding(`the image ${container.image} has sleep, mkdir and mv: the swap helper can run`);
-    cannotTell(io, 'whether the renames succeed at that moment (permissions, a file held by another process)');
-    const commands = swapCommands(container.name, container.image, deps.options.db as string, deps.incident.id).map(shellLine);
-    return { summary: `would move the live files into ${quarantineDir(deps.options.db as string, deps.incident.id)} and rename the staged copy to ${deps.options.db}`, commands };
+    return { summary: `${target.dbPath} is the snapshot; ${state.quarantined.length} old file(s) in ${quarantine}`, data: past.data };
   },
 };
+
+// Before the last rename: none of the live names may still hold a file (something else wrote there meanwhile).
+async function requireNoLeftovers(io: StepIO, target: Target, quarantine: string): Promise<void> {
+  const { wal, shm } = sidecars(target.dbPath);
+  const paths = [target.dbPath, wal, shm];
+  const stats = await Promise.all(paths.map((path) => io.perform(statInContainer(targetRef(target), path), 'verify')));
+  const leftovers = paths.filter((_, index) => stats[index] !== null);
+  if (leftovers.length > 0) {
+    throw new RescueError(`${leftovers.join(', ')} still beside the database although ${quarantine} holds its namesake`, {
+      hint: `the app is stopped and the staged copy is not in place; something else wrote there: look at ${dirname(target.dbPath)} and ${quarantine} before going on`,
+    });
+  }
+}

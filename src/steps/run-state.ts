@@ -3,9 +3,12 @@
 import type { Deps } from './deps.js';
 import type { Facts } from './facts.js';
 
+/** How long the engine gets to say what state the app is in, when a run stops. */
+export const STATE_READ_TIMEOUT_MS = 5000;
+
 /** `actualState`: the container's state as the engine reports it now, when it could be read. */
 export function describeRunState(facts: Facts, actualState?: string): string | undefined {
-  const name = facts.container?.name;
+  const name = facts.target?.containerName;
   if (!name) return undefined;
   const parts: string[] = [];
   const isStoppedByUs = facts.stoppedAt !== undefined && facts.startedAt === undefined;
@@ -23,11 +26,14 @@ export function describeRunState(facts: Facts, actualState?: string): string | u
 
 // The facts say what this run did; the engine says what is true now. Both go into the state an operator reads.
 export async function readRunState(deps: Deps): Promise<string | undefined> {
-  const container = deps.facts.container;
-  if (!container) return describeRunState(deps.facts);
+  const target = deps.facts.target;
+  if (!target) return describeRunState(deps.facts);
   const actual = await Promise.race([
-    deps.runtime.inspect(container.id).then((details) => details.state as string, () => 'unknown: the engine does not answer'),
-    new Promise<string>((resolve) => setTimeout(() => resolve('unknown: the engine did not answer within 5 s'), 5000).unref()),
+    deps.runtime.inspect(target.containerId).then(
+      (details) => details.state as string,
+      () => 'unknown: the engine does not answer',
+    ),
+    deps.clock.deadline(STATE_READ_TIMEOUT_MS).then(() => `unknown: the engine did not answer within ${STATE_READ_TIMEOUT_MS / 1000} s`),
   ]);
   return describeRunState(deps.facts, actual);
 }

@@ -1,41 +1,53 @@
 // Step start-app: the app comes back on the restored database.
-import type { StepImpl } from '../runbook/engine.js';
+import type { Plan } from '../runbook/engine.js';
 import { RescueError } from '../runbook/errors.js';
-import { shellLine } from '../runbook/template.js';
+import { targetRef } from './check-live-db.js';
 import type { Deps } from './deps.js';
-import { cannotTell } from './dry-run-checks.js';
+import { listIncidentHelpers, removalsOf } from './helpers.js';
+import { inspectContainer, startContainer } from './port-actions.js';
 import { requireFact } from './require-fact.js';
+import { cannotTell } from './stage-in-container.js';
+import type { StepKind } from './step-kind.js';
+import { knownRef } from './known-target.js';
 
-export const startApp: StepImpl<Deps> = {
+/** How long a started app is watched before it counts as up: a crash on boot shows within it. */
+export const SETTLE_MS = 1000;
+
+export const startApp: StepKind = {
   kind: 'start-app',
-  async run(io, deps) {
-    const container = requireFact(deps.facts.container, 'the container', 'find-container');
-    await io.confirm(`Start ${container.name} on the restored database? Type the container name to confirm.`, container.name);
-    const started = deps.clock.now();
-    await deps.runtime.start(container.id);
+  mutates: true,
+  declare: (known) => {
+    return [startContainer(knownRef(known)).decl];
+  },
+  async plan(io, deps): Promise<Plan<Deps>> {
+    const target = requireFact(deps.facts.target, 'the target', 'find-container');
+    // A helper an interrupted run left behind goes before the app starts again: it holds the volume.
+    const stale = removalsOf(await listIncidentHelpers(io, deps.incident.id));
+    if (io.isDryRun) cannotTell(io, `whether ${target.containerName} starts and writes on the restored database`);
+    return { summary: `start ${target.containerName}`, actions: [...stale, startContainer(targetRef(target))] };
+  },
+  async apply(io, deps, plan) {
+    const target = requireFact(deps.facts.target, 'the target', 'find-container');
+    const name = target.containerName;
+    await io.confirm(`Start ${name} on the restored database? Type ${target.appName} to confirm.`, target.appName);
+    for (const action of plan.actions) await io.perform(action);
     deps.facts.startedAt = deps.clock.now();
-    io.command({ argv: ['docker', 'start', container.name], where: 'engine', exitCode: 0, durationMs: deps.facts.startedAt - started });
     // Give a crashing app a moment to show it: running right after start proves little.
-    await deps.clock.sleep(1000);
-    const details = await deps.runtime.inspect(container.id);
+    await deps.clock.sleep(SETTLE_MS);
+    const details = await io.perform(inspectContainer(targetRef(target)), 'verify');
     if (details.state !== 'running') {
-      throw new RescueError(`${container.name} did not stay up: it is ${details.state}`, {
-        hint: `read its logs (docker logs ${container.name}); the restored database is in place and the old files are in quarantine`,
+      throw new RescueError(`${name} did not stay up: it is ${details.state}`, {
+        hint: `read its logs (docker logs ${name}); the restored database is in place and the old files are in quarantine`,
       });
     }
     const downtime = deps.facts.stoppedAt === undefined ? undefined : deps.facts.startedAt - deps.facts.stoppedAt;
-    io.finding(`started ${container.name}${downtime === undefined ? '' : `: downtime ${(downtime / 1000).toFixed(1)} s (stop → start)`}`);
-    return { summary: `started ${container.name}${downtime === undefined ? '' : `, downtime ${(downtime / 1000).toFixed(1)} s`}` };
+    io.finding(`started ${name}${downtime === undefined ? '' : `: downtime ${(downtime / 1000).toFixed(1)} s (stop → start)`}`);
+    return { summary: `started ${name}${downtime === undefined ? '' : `, downtime ${(downtime / 1000).toFixed(1)} s`}` };
   },
   async reverify(io, deps, past) {
-    const container = requireFact(deps.facts.container, 'the container', 'find-container');
-    if ((await deps.runtime.inspect(container.id)).state !== 'running') return undefined;
+    const target = requireFact(deps.facts.target, 'the target', 'find-container');
+    if ((await io.perform(inspectContainer(targetRef(target)))).state !== 'running') return undefined;
     deps.facts.startedAt = Date.parse(past.at);
-    return { summary: `${container.name} is running` };
-  },
-  async plan(io, deps) {
-    const container = requireFact(deps.facts.container, 'the container', 'find-container');
-    cannotTell(io, `whether ${container.name} starts and writes on the restored database`);
-    return { summary: `would start ${container.name}`, commands: [shellLine(['docker', 'start', container.name])] };
+    return { summary: `${target.containerName} is running` };
   },
 };

@@ -1,40 +1,43 @@
-// Step test-backups: every backup opened and checked by SQLite, never judged by its size. quick_check triages them
-// (every page and b-tree, without cross-checking indexes against tables, several times faster): damage it finds is
-// the verdict. A backup that passes gets the full integrity_check, which is then what decides.
-import { randomBytes } from 'node:crypto';
-import { mkdtemp } from 'node:fs/promises';
-import { join as localJoin } from 'node:path';
-import type { StepImpl, StepIO } from '../runbook/engine.js';
+// Step test-backups: every backup opened and checked by SQLite, never judged by its size, and triaged (checks.ts):
+// damage quick_check finds is the verdict; a backup that passes gets the full integrity_check, which then decides.
+import type { ExecResult } from '../ports/container-runtime.js';
+import type { StepIO } from '../runbook/engine.js';
 import { RescueError, UsageError } from '../runbook/errors.js';
-import type { Deps } from './deps.js';
-import type { BackupReport } from './facts.js';
+import { fromInspector, isHealthy, triage, type CheckPragma, type CheckVerdict } from './checks.js';
+import { canExec, hasTool, targetRef } from './check-live-db.js';
 import { basename, dirname, globToRegExp, join } from './container-paths.js';
-import { checkInContainer, checkSql, countRowsInContainer, execRecorded, immutableUri, isMissingBinary, parseCheckAnswer, type CheckOutput } from './in-container.js';
+import type { Deps, Known } from './deps.js';
+import type { BackupReport, Target } from './facts.js';
+import { checkLocal, copyOut, countRowsLocal, execIn, statInContainer, type ContainerRef } from './port-actions.js';
 import { requireFact } from './require-fact.js';
 import { runLimited } from './run-limited.js';
+import { checkInContainer, checkSql, countRowsInContainer, immutableUri, isMissingBinary, readCheckAnswer, runCheckInContainer } from './sqlite-cli.js';
+import type { StepKind } from './step-kind.js';
+import { knownRef, knownTarget } from './known-target.js';
 
 /** Backups are checked this many at a time: each check is one core on the server. */
 export const BACKUP_CHECKS_AT_ONCE = 4;
 
-export function backupsGlob(deps: Deps): string {
-  return deps.options.backups ?? join(dirname(deps.options.db as string), 'backups', '*.db');
+export function backupsGlob(known: Known): string {
+  const db = knownTarget(known).dbPath;
+  return known.options.backups ?? join(dirname(db), 'backups', '*.db');
 }
 
-async function listMatches(io: StepIO, deps: Deps, containerId: string, glob: string): Promise<string[]> {
+async function listMatches(io: StepIO, ref: ContainerRef, glob: string): Promise<string[]> {
   const folder = dirname(glob);
   if (/[*?[]/.test(folder)) throw new UsageError(`--backups "${glob}": only the last part of the path may hold wildcards`, 'e.g. --backups "/data/backups/*.db"');
   const pattern = globToRegExp(basename(glob));
-  if (!(await deps.runtime.statPath(containerId, folder))) return [];
+  if (!(await io.perform(statInContainer(ref, folder)))) return [];
   // NUL-separated: a file name may hold a newline. A find without -print0 falls back to lines.
   let separator = '\0';
-  let result = await execRecorded(io, deps, containerId, ['find', folder, '-maxdepth', '1', '-type', 'f', '-print0']);
+  let result = await io.perform(execIn(ref, ['find', folder, '-maxdepth', '1', '-type', 'f', '-print0']));
   if (!isMissingBinary(result) && result.exitCode !== 0) {
     separator = '\n';
-    result = await execRecorded(io, deps, containerId, ['find', folder, '-maxdepth', '1', '-type', 'f']);
+    result = await io.perform(execIn(ref, ['find', folder, '-maxdepth', '1', '-type', 'f']));
   }
   let names: string[];
   if (isMissingBinary(result)) {
-    result = await execRecorded(io, deps, containerId, ['ls', '-1Ap', folder]);
+    result = await io.perform(execIn(ref, ['ls', '-1Ap', folder]));
     if (isMissingBinary(result)) throw new RescueError(`cannot list ${folder} in the container: it has neither find nor ls`, { hint: 'pass the backups one by one with --backups PATH' });
     names = result.stdout.split('\n').filter((name) => name !== '' && !name.endsWith('/'));
   } else {
@@ -49,11 +52,10 @@ async function listMatches(io: StepIO, deps: Deps, containerId: string, glob: st
 // so no file name or error text can forge the end of an answer.
 export const CHECK_LOOP = 'sql=$1; mark=$2; shift 2; for u do sqlite3 -readonly "$u" "$sql" 2>&1; printf \'%s %s\\n\' "$mark" "$?"; done';
 
-async function quickCheckGroup(io: StepIO, deps: Deps, containerId: string, paths: string[]): Promise<Array<CheckOutput | null> | null> {
-  const mark = `--rescue-${randomBytes(12).toString('hex')}--`;
-  const result = await execRecorded(io, deps, containerId, ['sh', '-c', CHECK_LOOP, 'sh', checkSql('quick_check'), mark, ...paths.map(immutableUri)]);
-  if (isMissingBinary(result)) return null;
-  const answers: Array<CheckOutput | null> = [];
+/** The answers of one CHECK_LOOP run, in the order of its paths; null for a path whose sqlite3 could not run. */
+export function splitLoopAnswers(result: ExecResult, mark: string, paths: string[]): Array<CheckVerdict | null> {
+  const count = paths.length;
+  const answers: Array<CheckVerdict | null> = [];
   let lines: string[] = [];
   for (const line of result.stdout.split('\n')) {
     const end = line.startsWith(`${mark} `) ? Number(line.slice(mark.length + 1)) : NaN;
@@ -61,75 +63,105 @@ async function quickCheckGroup(io: StepIO, deps: Deps, containerId: string, path
       lines.push(line);
       continue;
     }
-    const answer = { argv: result.argv, exitCode: end, stdout: `${lines.join('\n')}\n`, stderr: '', durationMs: result.durationMs };
     // 126/127 from the shell: no sqlite3 in the image (sqlite3's own exit codes are SQLite result codes, all lower).
-    answers.push(isMissingBinary(answer) ? null : parseCheckAnswer(answer, 'quick_check', paths[answers.length]));
+    answers.push(readCheckAnswer({ exitCode: end, stdout: `${lines.join('\n')}\n`, stderr: '' }, 'quick_check', paths[answers.length] ?? '?'));
     lines = [];
   }
-  if (answers.length !== paths.length) {
-    throw new RescueError(`checking ${paths.length} backups in one shell loop gave ${answers.length} answers (exit ${result.exitCode}): ${(result.stderr || result.stdout).trim().slice(0, 200)}`, { hint: 'retry this step; check a backup by hand with sqlite3 -readonly FILE "PRAGMA quick_check;"' });
+  if (answers.length !== count) {
+    throw new RescueError(`checking ${count} backups in one shell loop gave ${answers.length} answers (exit ${result.exitCode}): ${(result.stderr || result.stdout).trim().slice(0, 200)}`, { hint: 'retry this step; check a backup by hand with sqlite3 -readonly FILE "PRAGMA quick_check;"' });
   }
   return answers;
 }
 
-async function quickCheckInContainer(io: StepIO, deps: Deps, containerId: string, paths: string[]): Promise<Array<CheckOutput | null>> {
-  // A few groups side by side (each check is one core on the server), each one exec: a docker exec costs about as
-  // much as checking a torn backup.
+async function quickCheckGroup(io: StepIO, deps: Deps, ref: ContainerRef, paths: string[]): Promise<Array<CheckVerdict | null>> {
+  const mark = `--rescue-${deps.entropy.token(12)}--`;
+  const result = await io.perform(execIn(ref, ['sh', '-c', CHECK_LOOP, 'sh', checkSql('quick_check'), mark, ...paths.map(immutableUri)]));
+  // No sh: one exec a backup.
+  if (isMissingBinary(result)) return runLimited(paths, 1, (path) => runCheckInContainer(io, ref, path, 'quick_check', { immutable: true }));
+  return splitLoopAnswers(result, mark, paths);
+}
+
+// A few groups side by side (each check is one core on the server), each one exec: a docker exec costs about as much
+// as checking a torn backup.
+async function quickCheckInContainer(io: StepIO, deps: Deps, ref: ContainerRef, paths: string[]): Promise<Array<CheckVerdict | null>> {
   const groups = Array.from({ length: Math.min(BACKUP_CHECKS_AT_ONCE, paths.length) }, (_, group) => paths.filter((_, index) => index % BACKUP_CHECKS_AT_ONCE === group));
-  const answers = await Promise.all(groups.map(async (group) => (await quickCheckGroup(io, deps, containerId, group)) ?? runLimited(group, 1, (path) => checkInContainer(io, deps, containerId, path, { immutable: true, check: 'quick_check' }))));
+  const answers = await Promise.all(groups.map((group) => quickCheckGroup(io, deps, ref, group)));
   return paths.map((_, index) => answers[index % BACKUP_CHECKS_AT_ONCE][Math.floor(index / BACKUP_CHECKS_AT_ONCE)]);
 }
 
-async function checkCopy(deps: Deps, containerId: string, path: string): Promise<Pick<BackupReport, 'ok' | 'check' | 'errors' | 'errorCount' | 'via' | 'tables'>> {
-  const folder = await mkdtemp(localJoin(deps.incident.dir, 'backup-copy-'));
-  const local = await deps.runtime.copyOut(containerId, path, folder);
-  let result = await deps.sqlite.check(local, 'quick');
-  if (result.ok) result = await deps.sqlite.check(local, 'full');
-  const tables = result.ok ? (await deps.sqlite.stats(local)).tables : undefined;
-  return { ok: result.ok, check: result.check, errors: result.errors, errorCount: result.errorCount, via: 'a copy checked locally', tables };
+async function checkCopy(io: StepIO, deps: Deps, ref: ContainerRef, path: string): Promise<Pick<BackupReport, 'verdict' | 'tables'>> {
+  const folder = await deps.incidentFiles.makeScratchDir('backup-copy-');
+  const local = await io.perform(copyOut(ref, path, folder));
+  const verdict = (await triage(async (check: CheckPragma) => fromInspector(await io.perform(checkLocal(local, check === 'quick_check' ? 'quick' : 'full')), true))) as CheckVerdict;
+  const tables = isHealthy(verdict) ? (await io.perform(countRowsLocal(local))).tables : undefined;
+  return { verdict, tables };
 }
 
-async function checkAll(io: StepIO, deps: Deps, containerId: string, paths: string[]): Promise<BackupReport[]> {
+async function checkAll(io: StepIO, deps: Deps, target: Target, paths: string[]): Promise<BackupReport[]> {
+  const ref = targetRef(target);
   let done = 0;
   io.progress({ done, total: paths.length, unit: 'files' });
-  const stats = await Promise.all(paths.map((path) => deps.runtime.statPath(containerId, path)));
-  const inside = deps.facts.hasSqlite3 === false ? paths.map(() => null) : await quickCheckInContainer(io, deps, containerId, paths);
-  if (inside.some((answer) => answer === null)) deps.facts.hasSqlite3 = false;
+  const [stats, running] = await Promise.all([Promise.all(paths.map((path) => io.perform(statInContainer(ref, path)))), canExec(io, target)]);
+  const inside = hasTool(deps, 'sqlite3') && running ? await quickCheckInContainer(io, deps, ref, paths) : paths.map(() => null);
   return runLimited(paths, BACKUP_CHECKS_AT_ONCE, async (path, index) => {
     // Passing quick_check is not enough: a copy taken while the -wal was live often has indexes that disagree with
     // their tables, which only integrity_check sees. For the backups that pass, it decides.
     const quick = inside[index];
-    const answer = quick?.ok ? await checkInContainer(io, deps, containerId, path, { immutable: true, check: 'integrity_check' }) : quick;
-    const verdict = answer
-      ? { ok: answer.ok, check: answer.check, errors: answer.errors, errorCount: answer.errorCount, via: 'sqlite3 in the container' as const, tables: answer.ok ? (await countRowsInContainer(io, deps, containerId, path, { immutable: true })) ?? undefined : undefined }
-      : await checkCopy(deps, containerId, path);
+    const full = quick && isHealthy(quick) ? await runCheckInContainer(io, ref, path, 'integrity_check', { immutable: true }) : quick;
+    const verdict = full
+      ? { verdict: full, tables: isHealthy(full) ? ((await countRowsInContainer(io, ref, path, { immutable: true })) ?? undefined) : undefined }
+      : await checkCopy(io, deps, ref, path);
     const report: BackupReport = { path, size: stats[index]?.size ?? 0, mtime: stats[index]?.mtime ?? '', ...verdict };
     done += 1;
     io.progress({ done, total: paths.length, unit: 'files' });
-    io.output(`${report.ok ? 'ok     ' : 'CORRUPT'} ${path}  ${report.size} bytes  ${report.mtime}${report.ok ? '' : `  ${report.errors[0]}`}`);
+    io.output(`${isHealthy(report.verdict) ? 'ok     ' : 'CORRUPT'} ${path}  ${report.size} bytes  ${report.mtime}${isHealthy(report.verdict) ? '' : `  ${report.verdict.errors[0]}`}`);
     return report;
   });
 }
 
-export const testBackups: StepImpl<Deps> = {
+export const testBackups: StepKind = {
   kind: 'test-backups',
+  mutates: false,
+  declare(known) {
+    const ref = knownRef(known);
+    const glob = backupsGlob(known);
+    return [
+      execIn(ref, ['find', dirname(glob), '-maxdepth', '1', '-type', 'f', '-print0']).decl,
+      checkInContainer(ref, '<backup>', 'quick_check', { immutable: true, when: 'for every backup' }).decl,
+      checkInContainer(ref, '<backup>', 'integrity_check', { immutable: true, when: 'for every backup that passes quick_check' }).decl,
+    ];
+  },
   async run(io, deps) {
-    const container = requireFact(deps.facts.container, 'the container', 'find-container');
+    const target = requireFact(deps.facts.target, 'the target', 'find-container');
     const glob = backupsGlob(deps);
-    const paths = await listMatches(io, deps, container.id, glob);
+    if (!(await canExec(io, target))) {
+      throw new RescueError(`${target.containerName} is not running, so the backups matching ${glob} cannot be listed in it`, {
+        kind: 'operator',
+        hint: 'skip this step (s) to go on without them, or pass the backups one by one with --backups PATH',
+      });
+    }
+    const paths = await listMatches(io, targetRef(target), glob);
     if (paths.length === 0) {
       deps.facts.backups = [];
       io.finding(`no backup matches ${glob}`);
       return { summary: `no backup matches ${glob}`, data: [] };
     }
-    const reports = await checkAll(io, deps, container.id, paths);
+    const reports = await checkAll(io, deps, target, paths);
     deps.facts.backups = reports;
-    const healthy = reports.filter((report) => report.ok).length;
-    io.finding(`${healthy} of ${reports.length} backups pass integrity_check (${reports.filter((report) => report.check === 'quick_check').length} failed quick_check already)`, reports.map(({ path, ok, size, mtime, errorCount }) => ({ path, ok, size, mtime, errorCount })));
+    const healthy = reports.filter((report) => isHealthy(report.verdict)).length;
+    const failedQuick = reports.filter((report) => report.verdict.check === 'quick_check' && !isHealthy(report.verdict)).length;
+    io.finding(`${healthy} of ${reports.length} backups pass integrity_check (${failedQuick} failed quick_check already)`, reports.map(({ path, size, mtime, verdict }) => ({ path, ok: isHealthy(verdict), size, mtime, errorCount: verdict.errorCount })));
     return { summary: `${healthy} of ${reports.length} backups healthy`, data: reports };
   },
+  // The verdicts stand while every backup checked is still there, the same size and modification time: the files
+  // were not touched since. Anything else and the step runs again.
   async reverify(io, deps, past) {
-    deps.facts.backups = (past.data as BackupReport[] | undefined) ?? [];
-    return { summary: past.summary, data: past.data };
+    const target = requireFact(deps.facts.target, 'the target', 'find-container');
+    const reports = past.data as BackupReport[] | undefined;
+    if (!Array.isArray(reports)) return undefined;
+    const now = await Promise.all(reports.map((report) => io.perform(statInContainer(targetRef(target), report.path))));
+    if (!reports.every((report, index) => now[index]?.size === report.size && now[index]?.mtime === report.mtime)) return undefined;
+    deps.facts.backups = reports;
+    return { summary: past.summary, data: reports };
   },
 };

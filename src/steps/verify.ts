@@ -1,29 +1,33 @@
 // Step verify: the restore is done only when the live database passes integrity_check, holds at least every row of
 // the snapshot (the app may have added some since it started), the quarantined files are hashed into the record,
 // and the app writes to the database again.
-import { mkdtemp } from 'node:fs/promises';
-import { join as localJoin } from 'node:path';
 import type { PathStat } from '../ports/container-runtime.js';
-import type { StepImpl, StepIO } from '../runbook/engine.js';
+import type { StepIO } from '../runbook/engine.js';
 import { RescueError } from '../runbook/errors.js';
-import type { Deps } from './deps.js';
-import { checkLiveDatabase } from './check-live-db.js';
+import { isHealthy, describeVerdictSource } from './checks.js';
+import { checkLiveDatabase, hasTool, targetRef } from './check-live-db.js';
 import { sidecars } from './container-paths.js';
-import { countRowsInContainer, sha256InContainer } from './in-container.js';
-import { cannotTell } from './dry-run-checks.js';
+import type { Deps } from './deps.js';
+import type { Target } from './facts.js';
+import { copyOut, countRowsLocal, inspectContainer, statInContainer } from './port-actions.js';
 import { writeQuarantineManifest } from './quarantine-manifest.js';
 import { requireFact } from './require-fact.js';
+import { checkInContainer, countRowsInContainer, sha256InContainer } from './sqlite-cli.js';
+import { cannotTell } from './stage-in-container.js';
+import type { StepKind } from './step-kind.js';
+import { knownRef, knownTarget } from './known-target.js';
 
 /** How long the app gets to show a write after it started. */
 export const WRITE_WAIT_MS = 20_000;
 
-async function liveCounts(io: StepIO, deps: Deps, containerId: string, dbPath: string): Promise<Record<string, number>> {
-  const inside = await countRowsInContainer(io, deps, containerId, dbPath, { immutable: false });
+async function liveCounts(io: StepIO, deps: Deps, target: Target): Promise<Record<string, number>> {
+  const ref = targetRef(target);
+  const inside = hasTool(deps, 'sqlite3') ? await countRowsInContainer(io, ref, target.dbPath, { immutable: false }) : null;
   if (inside) return inside;
-  const folder = await mkdtemp(localJoin(deps.incident.dir, 'verify-copy-'));
-  const local = await deps.runtime.copyOut(containerId, dbPath, folder);
-  if (await deps.runtime.statPath(containerId, sidecars(dbPath).wal)) await deps.runtime.copyOut(containerId, sidecars(dbPath).wal, folder);
-  return (await deps.sqlite.stats(local)).tables;
+  const folder = await deps.incidentFiles.makeScratchDir('verify-copy-');
+  const local = await io.perform(copyOut(ref, target.dbPath, folder));
+  if (await io.perform(statInContainer(ref, sidecars(target.dbPath).wal))) await io.perform(copyOut(ref, sidecars(target.dbPath).wal, folder));
+  return (await io.perform(countRowsLocal(local))).tables;
 }
 
 export function missingRows(snapshot: Record<string, number>, live: Record<string, number>): string[] {
@@ -32,9 +36,9 @@ export function missingRows(snapshot: Record<string, number>, live: Record<strin
     .map(([table, count]) => `${table}: ${live[table] ?? 0} rows live, ${count} in the snapshot`);
 }
 
-async function hashQuarantine(io: StepIO, deps: Deps, containerId: string): Promise<void> {
+async function hashQuarantine(io: StepIO, deps: Deps, target: Target): Promise<void> {
   const files = deps.facts.quarantined ?? [];
-  for (const file of files) file.sha256 = await sha256InContainer(io, deps, containerId, file.to);
+  for (const file of files) file.sha256 = await sha256InContainer(io, targetRef(target), file.to);
   await writeQuarantineManifest(deps);
   const manifest = files.map((file) => `${file.sha256}  ${file.to}`).join('\n');
   if (files.length > 0) io.finding(`quarantine manifest (sha256):\n${manifest}`, { quarantine: deps.facts.quarantineDir, files });
@@ -44,52 +48,57 @@ function fingerprint(stats: Array<PathStat | null>): string {
   return stats.map((stat) => (stat ? `${stat.size}@${stat.mtime}` : '-')).join('|');
 }
 
-async function writeFingerprint(deps: Deps, containerId: string, dbPath: string): Promise<string> {
-  return fingerprint(await Promise.all([dbPath, sidecars(dbPath).wal].map((path) => deps.runtime.statPath(containerId, path))));
+async function writeFingerprint(io: StepIO, target: Target): Promise<string> {
+  return fingerprint(await Promise.all([target.dbPath, sidecars(target.dbPath).wal].map((path) => io.perform(statInContainer(targetRef(target), path)))));
 }
 
 // Writes show as a change of size or mtime of the .db or its -wal since `before` (taken when verify began, so a
 // write made while the checks ran counts); a passing health check also counts.
-async function waitForWrites(deps: Deps, containerId: string, dbPath: string, before: string): Promise<string> {
+async function waitForWrites(io: StepIO, deps: Deps, target: Target, before: string): Promise<string> {
   const deadline = deps.clock.now() + WRITE_WAIT_MS;
   for (;;) {
-    const details = await deps.runtime.inspect(containerId);
+    const details = await io.perform(inspectContainer(targetRef(target)));
     if (details.state !== 'running') throw new RescueError(`the app stopped again: ${details.name} is ${details.state}`, { hint: `read docker logs ${details.name}` });
-    if (details.health === 'healthy') return 'the container\'s health check passes';
-    if ((await writeFingerprint(deps, containerId, dbPath)) !== before) return 'the app wrote to the database';
+    if (details.health === 'healthy') return "the container's health check passes";
+    if ((await writeFingerprint(io, target)) !== before) return 'the app wrote to the database';
     if (deps.clock.now() >= deadline) break;
     await deps.clock.sleep(500);
   }
-  throw new RescueError(`the app has not written to ${dbPath} within ${WRITE_WAIT_MS / 1000} s`, {
+  throw new RescueError(`the app has not written to ${target.dbPath} within ${WRITE_WAIT_MS / 1000} s`, {
     hint: 'the restored database is in place and passes integrity_check; check that the app is serving and writing (docker logs), it may just be idle',
   });
 }
 
-export const verify: StepImpl<Deps> = {
+export const verify: StepKind = {
   kind: 'verify',
+  mutates: false,
+  declare: (known) => {
+    const ref = knownRef(known);
+    const db = knownTarget(known).dbPath;
+    return [checkInContainer(ref, db, 'integrity_check', { immutable: false }).decl, inspectContainer(ref).decl];
+  },
   async run(io, deps) {
-    const container = requireFact(deps.facts.container, 'the container', 'find-container');
+    const target = requireFact(deps.facts.target, 'the target', 'find-container');
     const snapshot = requireFact(deps.facts.snapshot, 'the snapshot', 'snapshot-source');
-    const dbPath = deps.options.db as string;
     if (!deps.facts.swapped) {
       // Nothing was restored (a dry-run): checking the live file again would only repeat check-live-db.
       if (io.isDryRun) cannotTell(io, 'whether the restored database passes integrity_check and the app writes to it again');
       return { summary: 'nothing to verify: nothing was restored' };
     }
-    const before = await writeFingerprint(deps, container.id, dbPath);
+    const before = await writeFingerprint(io, target);
     // The manifest is written whatever the check finds: the record always says where the old files went, with their
     // sha256. Hashing the quarantine, checking the live file and counting its rows read different files or only
     // read, so they run side by side.
-    const [hashed, checked, counted] = await Promise.allSettled([hashQuarantine(io, deps, container.id), checkLiveDatabase(io, deps, container.id, dbPath, 'full'), liveCounts(io, deps, container.id, dbPath)]);
+    const [hashed, checked, counted] = await Promise.allSettled([hashQuarantine(io, deps, target), checkLiveDatabase(io, deps, target, 'full'), liveCounts(io, deps, target)]);
     if (hashed.status === 'rejected') throw hashed.reason;
     if (checked.status === 'rejected') throw checked.reason;
     const live = checked.value;
-    if (!live.ok) {
+    if (!isHealthy(live)) {
       throw new RescueError(`the restored database fails ${live.check}: ${live.errors[0]}`, {
         hint: `the old files are in ${deps.facts.quarantineDir}; stop the app and compare with the snapshot in ${snapshot.path}`,
       });
     }
-    io.output(`integrity_check: ok (${live.via})`);
+    io.output(`integrity_check: ok (${describeVerdictSource(live)})`);
 
     if (counted.status === 'rejected') throw counted.reason;
     const counts = counted.value;
@@ -97,7 +106,7 @@ export const verify: StepImpl<Deps> = {
     if (missing.length > 0) throw new RescueError(`the live database lacks rows of the snapshot: ${missing.join('; ')}`, { hint: `the snapshot is in ${snapshot.path}` });
     io.output(`rows: ${Object.entries(counts).map(([table, count]) => `${table}=${count} (snapshot ${snapshot.tables[table] ?? 0})`).join(' ')}`);
 
-    const writes = await waitForWrites(deps, container.id, dbPath, before);
+    const writes = await waitForWrites(io, deps, target, before);
     io.finding(`verified: integrity ok, every snapshot row present, ${writes}`);
     return { summary: `integrity ok, rows ≥ snapshot, ${writes}`, data: { counts } };
   },

@@ -70,8 +70,8 @@ describe('the TUI drives a whole recovery in a real terminal', () => {
       argv: ['sh', '-c', 'node "$@"; echo $? > "$0"', exitFile, CLI_PATH, 'restore', '--container', production, '--db', DB, '--local', outage.local.path, '--incident-dir', incidentDir],
       width: 200,
       height: 60,
-      // Ink alone would draw only the last frame under CI=true; the tool draws every frame on a real terminal anyway.
-      env: { CI: 'true' },
+      // As an operator's shell: CI is not set (with it set, Ink 6 draws only the last frame, and the tool refuses).
+      env: { CI: undefined, CONTINUOUS_INTEGRATION: undefined },
     });
     const tui = session;
 

@@ -11,6 +11,7 @@ import type {
   ContainerSummary,
   ExecResult,
   FileOwner,
+  HelperSpec,
   Mount,
   PathStat,
   ProgressFn,
@@ -19,6 +20,7 @@ import { ContainerNotFoundError, HelperUnavailableError, RescueError } from '../
 import type { FakeClock } from './fake-clock.js';
 import { checkRows, readFakeDb } from './fake-db.js';
 import { CHECK_LOOP } from '../../src/steps/test-backups.js';
+import { PROBE_SCRIPT } from '../../src/steps/image-tools.js';
 import { sha256Of, type FakeLocalFiles } from './fake-local-files.js';
 
 export interface FakeFile {
@@ -110,6 +112,14 @@ export class FakeContainerRuntime implements ContainerRuntime {
     store.files.set(key, { content: Buffer.from(content), mtime: opts.mtime ?? '2025-01-01T01:00:00.000Z', uid: opts.uid ?? 1000, gid: opts.gid ?? 1000, mode: opts.mode ?? 0o644 });
   }
 
+  /** A file on the engine's host, at `hostPath`: what a bind mount of its folder shows (the SSH server's uploads). */
+  putHostFile(hostPath: string, content: Buffer): void {
+    const folder = posix.dirname(hostPath);
+    const id = `bind:${folder}`;
+    if (!this.stores.has(id)) this.stores.set(id, { files: new Map(), dirs: new Set(['/']) });
+    (this.stores.get(id) as Store).files.set(`/${posix.basename(hostPath)}`, { content, mtime: new Date(this.clock.now()).toISOString(), uid: 0, gid: 0, mode: 0o644 });
+  }
+
   /** Test setup only: the steps themselves can never delete (there is no rm in exec). */
   deleteFile(container: string, path: string): void {
     const { store, key } = this.resolve(this.find(container), path);
@@ -135,6 +145,11 @@ export class FakeContainerRuntime implements ContainerRuntime {
   }
 
   /** The image has no such binary: exec answers 127 as Docker does. */
+  /** Whether the image lacks `name` (withoutBinary). */
+  lacks(name: string): boolean {
+    return this.missingBinaries.has(name);
+  }
+
   withoutBinary(name: string): void {
     this.missingBinaries.add(name);
   }
@@ -240,24 +255,31 @@ export class FakeContainerRuntime implements ContainerRuntime {
     this.setState(entry, entry.exitsOnStart ? 'exited' : 'running');
   }
 
-  async startHelper(targetId: string, label: string): Promise<string> {
-    this.calls.push({ method: 'startHelper', args: [targetId, label] });
+  async startHelper(targetId: string, spec: HelperSpec): Promise<string> {
+    this.calls.push({ method: 'startHelper', args: [targetId, spec] });
     const target = this.find(targetId);
     if (this.missingBinaries.has('sleep')) throw new HelperUnavailableError(`the image ${target.summary.image} has no sleep`);
-    const name = `sqlite-rescue-helper-${label}`;
+    const { name, label } = spec;
+    if ([...this.containers.values()].some((entry) => entry.summary.name === name)) throw new RescueError(`the container name "${name}" is already in use`);
     const id = sha256Of(`container:${name}`);
     this.containers.set(id, {
       summary: { ...target.summary, id, name, labels: { [HELPER_LABEL]: label }, state: 'running', status: statusOf('running') },
       startedAt: new Date(this.clock.now()).toISOString(),
       health: null,
-      mounts: target.mounts.map((mount) => ({ ...mount })),
+      mounts: [...target.mounts.map((mount) => ({ ...mount })), ...(spec.readOnlyBinds ?? []).map((bind): Mount => ({ type: 'bind', source: bind.hostPath, destination: bind.containerPath, rw: false }))],
       exitsOnStart: false,
     });
     return id;
   }
 
+  async sha256(id: string, path: string): Promise<string> {
+    this.calls.push({ method: 'sha256', args: [id, path] });
+    return sha256Of(this.mustRead(id, path).content);
+  }
+
   async removeHelper(helperId: string): Promise<void> {
     this.calls.push({ method: 'removeHelper', args: [helperId] });
+    if (![...this.containers.values()].some((entry) => entry.summary.name === helperId || entry.summary.id === helperId)) return;
     const entry = this.find(helperId);
     if (entry.summary.labels[HELPER_LABEL] === undefined) throw new Error(`refusing to remove ${entry.summary.name}: not a helper`);
     this.containers.delete(entry.summary.id);
@@ -302,6 +324,11 @@ export class FakeContainerRuntime implements ContainerRuntime {
     if (this.missingBinaries.has(binary)) {
       return { exitCode: 127, stdout: `OCI runtime exec failed: exec failed: unable to start container process: exec: "${binary}": executable file not found in $PATH: unknown\r\n`, stderr: '' };
     }
+    // find-container's probe: which of the tools named exist in the image.
+    if (binary === 'sh' && args[0] === '-c' && args[1] === PROBE_SCRIPT) {
+      return ok(args.slice(3).filter((tool) => !this.missingBinaries.has(tool)).map((tool) => `${tool}\n`).join(''));
+    }
+    if (args.length === 1 && args[0] === '--help') return ok(`Usage: ${binary}\n`);
     // test-backups' loop: each answer of the sqlite3 CLI (stdout and stderr together), then "<mark> <exit code>".
     if (binary === 'sh' && args[0] === '-c' && args[1] === CHECK_LOOP) {
       const [sql, mark, ...uris] = args.slice(3);
@@ -334,6 +361,7 @@ export class FakeContainerRuntime implements ContainerRuntime {
       return ok('');
     }
     if (binary === 'mv' && args.length === 2) return this.move(entry, args[0], args[1]);
+    if (binary === 'cp' && args.length === 2) return this.copy(entry, args[0], args[1]);
     // The one file the tool may remove is its own staged copy (a snapshot that failed its check): anything else is
     // a broken safety rule, so the fake fails loudly.
     if (binary === 'rm' && args.length === 2 && args[0] === '-f') {
@@ -401,6 +429,19 @@ export class FakeContainerRuntime implements ContainerRuntime {
   }
 
   // A rename within one filesystem; across two it would be a copy, which the safety rules forbid: fail loudly.
+  // cp into an existing folder, to a new name: a copy may cross filesystems (the upload's bind mount to the volume).
+  private copy(entry: FakeContainer, from: string, to: string): ExecAnswer {
+    const source = this.resolve(entry, from);
+    const file = source.store.files.get(source.key);
+    if (!file) return fail(1, `cp: can't stat '${from}': No such file or directory\n`);
+    const dest = this.resolve(entry, to);
+    if (!isDir(dest.store, posix.dirname(dest.key))) return fail(1, `cp: can't create '${to}': No such file or directory\n`);
+    const mount = entry.mounts.find((candidate) => to.startsWith(`${candidate.destination}/`));
+    if (mount && !mount.rw) return fail(1, `cp: can't create '${to}': Read-only file system\n`);
+    dest.store.files.set(dest.key, { ...file, content: Buffer.from(file.content), mtime: new Date(this.clock.now()).toISOString() });
+    return ok('');
+  }
+
   private move(entry: FakeContainer, from: string, to: string): ExecAnswer {
     const source = this.resolve(entry, from);
     const file = source.store.files.get(source.key);

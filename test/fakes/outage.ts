@@ -1,6 +1,9 @@
 // The incident the tool was built for, in the fakes: production `app` (Coolify pullRequestId=0) beside preview
 // `app-pr-12` running the same image; /data/app.db corrupt with its -wal and -shm; two backups, one corrupt; a healthy
 // local copy on the operator's laptop holding more rows than the healthy backup.
+import type { Target } from '../../src/steps/facts.js';
+import { findDataMount } from '../../src/steps/find-container.js';
+import { TOOLS } from '../../src/steps/image-tools.js';
 import { fakeDb } from './fake-db.js';
 import type { TestWorld } from './make-deps.js';
 
@@ -35,4 +38,15 @@ export function setUpOutage(world: TestWorld): { appId: string; previewId: strin
   runtime.putFile('app-pr-12', DB, fakeDb({ tables: { posts: 2, users: 1 } }));
   files.put(LOCAL, fakeDb({ tables: LOCAL_TABLES, note: 'laptop copy' }), '2024-12-30T00:00:00.000Z');
   return { appId, previewId };
+}
+
+/** What find-container would settle for `name` and `db`: the target, and the tools its image has in the fake. */
+export async function settleTarget(world: TestWorld, name = 'app', db = DB): Promise<Target> {
+  const details = await world.runtime.inspect(name);
+  const mount = findDataMount(details, db);
+  if (!mount) throw new Error(`settleTarget: ${db} is on no mount of ${name}`);
+  const target: Target = { containerId: details.id, containerName: details.name, image: details.image, appName: name, dbPath: db, dataMount: { type: mount.type, source: mount.source, destination: mount.destination, ...(mount.name ? { name: mount.name } : {}) } };
+  world.facts.target = target;
+  world.facts.imageTools = TOOLS.filter((tool) => !world.runtime.lacks(tool));
+  return target;
 }

@@ -1,9 +1,11 @@
-// Runs step implementations through the real engine (the StepIO the steps get in production), and collects what
-// came out: exit code, events, the step-failed event, every command argv.
-import { createEngine, type PastStep, type StepImpl } from '../../src/runbook/engine.js';
-import type { Prompt, PromptAnswer, RunEvent } from '../../src/runbook/events.js';
+// Runs step kinds through the real engine (the StepIO the steps get in production), and collects what came out:
+// exit code, events, the step-failed event, every command as it was recorded.
+import { displayLine, type ActionDecl } from '../../src/runbook/actions.js';
+import { createEngine, type PastStep } from '../../src/runbook/engine.js';
+import type { CommandRecord, Prompt, PromptAnswer, RunEvent } from '../../src/runbook/events.js';
 import type { StepDefinition } from '../../src/runbook/types.js';
 import type { Deps } from '../../src/steps/deps.js';
+import type { StepKind } from '../../src/steps/step-kind.js';
 
 export interface StepRun {
   exitCode: number;
@@ -12,25 +14,29 @@ export interface StepRun {
   finished: Extract<RunEvent, { type: 'run-finished' }>;
   findings: string[];
   output: string[];
+  /** Every command the steps performed, in order. */
+  commands: CommandRecord[];
+  /** The declared actions each mutating step planned (a run) or printed as not performed (a dry-run), by step id. */
+  planned: Map<string, ActionDecl[]>;
 }
 
 export interface RunStepOptions {
   isDryRun?: boolean;
-  mutates?: boolean;
   /** Interactive run: every prompt gets this answer, and every control wait is answered `continue`. */
   answer?: (prompt: Prompt) => PromptAnswer;
   /** A resumed run: what the journal says each step ended with (the step is reverified before it counts). */
   resumeFrom?: ReadonlyMap<string, PastStep>;
 }
 
-export function stepDefinition(kind: string, mutates = false): StepDefinition {
-  return { id: kind, uses: kind, title: kind.replaceAll('-', ' '), why: 'test', mutates, skippable: false, commands: [`${kind} <db>`] };
+export function stepDefinition(kind: string): StepDefinition {
+  return { id: kind, uses: kind, title: kind.replaceAll('-', ' '), why: 'test', skippable: false };
 }
 
-export async function runSteps(impls: Array<StepImpl<Deps>>, deps: Deps, options: RunStepOptions = {}): Promise<StepRun> {
+export async function runSteps(kinds: StepKind[], deps: Deps, options: RunStepOptions = {}): Promise<StepRun> {
+  const byKind = new Map(kinds.map((kind) => [kind.kind, kind]));
   const engine = createEngine<Deps>({
-    runbook: { name: 'test', title: 'test', source: 'test.yaml', steps: impls.map((impl) => stepDefinition(impl.kind, options.mutates)) },
-    impls: new Map(impls.map((impl) => [impl.kind, impl])),
+    runbook: { name: 'test', title: 'test', source: 'test.yaml', steps: kinds.map((kind) => stepDefinition(kind.kind)) },
+    impls: byKind,
     deps,
     incidentId: deps.incident.id,
     incidentDir: deps.incident.dir,
@@ -38,7 +44,7 @@ export async function runSteps(impls: Array<StepImpl<Deps>>, deps: Deps, options
     isDryRun: options.isDryRun ?? false,
     isInteractive: options.answer !== undefined,
     now: () => deps.clock.now(),
-    renderCommands: (step) => step.commands,
+    renderCommands: (step) => (byKind.get(step.uses)?.declare(deps) ?? []).map(displayLine),
     finish: (result) => result,
     resumeFrom: options.resumeFrom,
   });
@@ -60,9 +66,16 @@ export async function runSteps(impls: Array<StepImpl<Deps>>, deps: Deps, options
     finished: events.find((event): event is Extract<RunEvent, { type: 'run-finished' }> => event.type === 'run-finished') as Extract<RunEvent, { type: 'run-finished' }>,
     findings: events.flatMap((event) => (event.type === 'finding' ? [event.text] : [])),
     output: events.flatMap((event) => (event.type === 'step-output' ? [event.line] : [])),
+    commands: events.flatMap((event) => (event.type === 'command' ? [event.command] : [])),
+    planned: new Map(events.flatMap((event) => (event.type === 'step-planned' || event.type === 'step-not-performed' ? [[event.stepId, event.actions] as const] : []))),
   };
 }
 
-export function runStep(impl: StepImpl<Deps>, deps: Deps, options: RunStepOptions = {}): Promise<StepRun> {
-  return runSteps([impl], deps, options);
+export function runStep(kind: StepKind, deps: Deps, options: RunStepOptions = {}): Promise<StepRun> {
+  return runSteps([kind], deps, options);
+}
+
+/** The argv of every command performed in a container or helper (what `docker exec` ran), in order. */
+export function execArgvs(run: StepRun): string[][] {
+  return run.commands.flatMap((command) => (command.action.kind === 'argv' && command.action.where !== 'host' && command.action.where !== 'local' ? [command.action.argv] : []));
 }

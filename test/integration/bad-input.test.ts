@@ -14,7 +14,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseRunbook, RunbookError } from '../../src/runbook/loader.js';
 import type { RunEvent } from '../../src/runbook/events.js';
-import { stepImpls } from '../../src/steps/index.js';
+import { stepKinds } from '../../src/steps/index.js';
 import { hashTree } from '../support/hash-tree.js';
 import { CLI_PATH, runCli, type CliRun } from '../support/cli.js';
 import { docker } from '../support/docker/docker-cli.js';
@@ -359,7 +359,7 @@ describe('bad input that is a finding, not a failure', () => {
     const run = await restore(['--yes', '--json', '--dry-run', '--container', c('nosql'), '--db', DB, '--local', local('healthy.db')], { incidentDir: incidentFor('nosql') });
     expect({ exit: run.exitCode, stderr: run.exitCode === 4 ? '' : run.stderr.slice(-1500) }).toEqual({ exit: 4, stderr: '' });
     expect(run.events).toContainEqual(expect.objectContaining({ type: 'step-output', stepId: 'check-live-db', line: 'no sqlite3 in the image: checking a copy of the database on this machine' }));
-    expect(run.events.find((event) => event.type === 'step-succeeded' && event.stepId === 'check-live-db')).toMatchObject({ summary: expect.stringContaining('a copy checked locally') });
+    expect(run.events.find((event) => event.type === 'step-succeeded' && event.stepId === 'check-live-db')).toMatchObject({ summary: expect.stringContaining('by SQLite on this machine, on a copy') });
     expectNoStack(run);
     expect(await world()).toEqual(before);
   });
@@ -416,7 +416,7 @@ describe('local copies that must work', () => {
 
 describe('a runbook file with mistakes (the CLI loads runbooks only by name from runbooks/, so the loader is called directly)', () => {
   const shipped = readFileSync(new URL('../../runbooks/sqlite-wal-restore.yaml', import.meta.url), 'utf8');
-  const kinds = [...stepImpls.keys()];
+  const kinds = [...stepKinds.keys()];
 
   function refusal(text: string): RunbookError {
     try {
@@ -436,8 +436,8 @@ describe('a runbook file with mistakes (the CLI loads runbooks only by name from
   });
 
   it('a missing field: names the step and the field; exit 2', () => {
-    const error = refusal(shipped.replace(/(id: stop-app\n(?:.*\n)*?)\s+mutates: true\n/, '$1\n'));
-    expect(error.message).toBe('runbooks/edited.yaml: step "stop-app": field "mutates" is missing');
+    const error = refusal(shipped.replace(/(id: stop-app\n(?:.*\n)*?)\s+title: .*\n/, '$1\n'));
+    expect(error.message).toBe('runbooks/edited.yaml: step "stop-app": field "title" is missing');
     expect(error.exitCode).toBe(2);
   });
 

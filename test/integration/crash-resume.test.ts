@@ -13,9 +13,9 @@ import { sha256File } from '../support/sqlite-fixtures.js';
 
 const DB = '/data/app.db';
 
-// <event type>:<step id>[:<n>] — see src/commands/failpoint.ts. Every step's start and end, and inside the steps that
-// change things: the swap helper started before the stop, each command of the swap, the copy into the container,
-// the start.
+// <event type>:<step id>[:<n>] — see test/support/failpoint-cli.mjs (`action`: the n-th declared action performed).
+// Every step's start and end, and inside the steps that change things: the copy into the container, the swap helper
+// started before the stop, each command of the swap and the helper's removal, the start.
 const KILL_POINTS = [
   'step-started:find-container',
   'step-succeeded:find-container',
@@ -26,19 +26,20 @@ const KILL_POINTS = [
   'step-succeeded:snapshot-source',
   'step-started:stage-in-container',
   'step-progress:stage-in-container:1',
-  'command:stage-in-container:3',
+  'action:stage-in-container:1',
   'step-succeeded:stage-in-container',
   'step-started:stop-app',
-  'command:stop-app:1',
+  'action:stop-app:1',
   'step-succeeded:stop-app',
-  'command:quarantine-and-swap:1',
-  'command:quarantine-and-swap:2',
-  'command:quarantine-and-swap:3',
-  'command:quarantine-and-swap:4',
-  'command:quarantine-and-swap:5',
+  'action:quarantine-and-swap:1',
+  'action:quarantine-and-swap:2',
+  'action:quarantine-and-swap:3',
+  'action:quarantine-and-swap:4',
+  'action:quarantine-and-swap:5',
+  'action:quarantine-and-swap:6',
   'step-succeeded:quarantine-and-swap',
   'step-started:start-app',
-  'command:start-app:1',
+  'action:start-app:1',
   'step-succeeded:start-app',
   'command:verify:1',
   'step-output:verify:1',

@@ -83,7 +83,7 @@ describe('restore --dry-run', () => {
     expect(report).toContain('## What this dry-run could not tell');
     expect(report).toContain('not performed (dry-run)');
     expect(report).toMatch(/the swap helper can run/);
-    expect(report).toMatch(/free space beside \/data\/app\.db: \d+ bytes/);
+    expect(report).toMatch(/free space beside \/data\/app\.db in \S+: \d+ bytes/);
     // The snapshot is the one thing a dry-run makes, and it goes into the local incident folder.
     expect(statSync(join(incidentDir, 'snapshot.db')).size).toBeGreaterThan(0);
   });

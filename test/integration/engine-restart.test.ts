@@ -5,7 +5,7 @@ import { closeSync, existsSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI_PATH, runCli } from '../support/cli.js';
+import { FAILPOINT_CLI_PATH, runCli } from '../support/cli.js';
 import { docker } from '../support/docker/docker-cli.js';
 import { makeTestPrefix, removeTestResources } from '../support/docker/app-container.js';
 import { DOCKERD_LOG, isEngineAnswering } from '../support/docker/ensure-docker-engine.js';
@@ -47,7 +47,7 @@ describe('the Docker engine restarts during a run', () => {
   it('ends safe, says the app is down and why it may be, and resume finishes after docker start', async () => {
     const incidentDir = join(outage.workDir, 'incident');
     const env = { XDG_STATE_HOME: join(outage.workDir, 'state') };
-    const run = execa('node', [CLI_PATH, 'restore', '--yes', '--json', '--container', `${outage.prefix}app`, '--db', DB, '--local', outage.local.path, '--incident-dir', incidentDir], {
+    const run = execa('node', [FAILPOINT_CLI_PATH, 'restore', '--yes', '--json', '--container', `${outage.prefix}app`, '--db', DB, '--local', outage.local.path, '--incident-dir', incidentDir], {
       // Frozen (SIGSTOP) right after the snapshot, so the restart lands between two steps that talk to the engine.
       env: { ...env, SQLITE_RESCUE_FAILPOINT: 'step-succeeded:snapshot-source:1:stop' },
       reject: false,

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI_PATH, runCli } from '../support/cli.js';
+import { FAILPOINT_CLI_PATH, runCli } from '../support/cli.js';
 import { docker } from '../support/docker/docker-cli.js';
 import { makeTestPrefix, removeTestResources } from '../support/docker/app-container.js';
 import { buildOutage, type Outage } from '../support/outage.js';
@@ -26,7 +26,7 @@ describe('the target lock', () => {
   });
 
   it('refuses a second restore while the first one runs, and names it', async () => {
-    const first = execa('node', [CLI_PATH, ...args(join(outage.workDir, 'first'))], {
+    const first = execa('node', [FAILPOINT_CLI_PATH, ...args(join(outage.workDir, 'first'))], {
       env: { ...env, SQLITE_RESCUE_FAILPOINT: 'step-succeeded:check-live-db:1:stop' },
       reject: false,
       stdin: 'ignore',

@@ -12,11 +12,12 @@ const started: RunEvent = { type: 'run-started', at: '2025-01-01T02:00:00.000Z',
 const run: RunEvent[] = [
   started,
   { type: 'step-started', at: '2025-01-01T02:00:01.000Z', stepId: 'check' },
-  { type: 'command', at: '2025-01-01T02:00:01.500Z', stepId: 'check', command: { argv: ['sqlite3', '-readonly', '/data/app.db', 'PRAGMA integrity_check;'], where: 'container', exitCode: 0, durationMs: 340 } },
+  { type: 'command', at: '2025-01-01T02:00:01.500Z', stepId: 'check', command: { action: { kind: 'argv', where: 'container', container: 'app', argv: ['sqlite3', '-readonly', '/data/app.db', 'PRAGMA integrity_check;'], mutates: false }, phase: 'action', exitCode: 0, durationMs: 340 } },
   { type: 'finding', at: '2025-01-01T02:00:02.000Z', stepId: 'check', text: 'the live database is corrupt:\nTree 3 page 7' },
   { type: 'step-succeeded', at: '2025-01-01T02:00:02.000Z', stepId: 'check', durationMs: 1000, summary: 'CORRUPT: 2 errors' },
   { type: 'step-started', at: '2025-01-01T02:00:03.000Z', stepId: 'stop' },
-  { type: 'command', at: '2025-01-01T02:00:05.000Z', stepId: 'stop', command: { argv: ['docker', 'stop', '-t', '30', 'app'], where: 'engine', exitCode: 0, durationMs: 2500 } },
+  { type: 'command', at: '2025-01-01T02:00:05.000Z', stepId: 'stop', command: { action: { kind: 'call', where: 'engine', call: 'POST /containers/c1/stop?t=30', cli: ['docker', 'stop', '-t', '30', 'app'], mutates: true }, phase: 'action', exitCode: 0, durationMs: 2500 } },
+  { type: 'command', at: '2025-01-01T02:00:05.100Z', stepId: 'stop', command: { action: { kind: 'call', where: 'engine', call: 'GET /containers/c1/json', cli: ['docker', 'inspect', 'app'], mutates: false }, phase: 'verify', exitCode: 1, durationMs: 20, error: 'socket hang up\nat …' } },
   { type: 'step-succeeded', at: '2025-01-01T02:00:05.500Z', stepId: 'stop', durationMs: 2500, summary: 'stopped app in 2.5 s' },
   { type: 'step-started', at: '2025-01-01T02:00:06.000Z', stepId: 'swap' },
   { type: 'step-failed', at: '2025-01-01T02:00:06.100Z', stepId: 'swap', durationMs: 100, message: 'mv failed', hint: 'move back', state: 'the app is STOPPED' },
@@ -53,13 +54,15 @@ describe('renderReport', () => {
         '### Check the live database',
         '',
         '```',
-        "container: sqlite3 -readonly /data/app.db 'PRAGMA integrity_check;'  → exit 0, 340 ms",
+        "container app: sqlite3 -readonly /data/app.db 'PRAGMA integrity_check;'  → exit 0, 340 ms",
         '```',
         '',
         '### Stop the app',
         '',
         '```',
-        'engine: docker stop -t 30 app  → exit 0, 2.5 s',
+        // An API call is named as the call; what an operator would type is beside it, marked as an equivalent.
+        'engine API: POST /containers/c1/stop?t=30  (CLI equivalent: docker stop -t 30 app)  → exit 0, 2.5 s',
+        '(verify) engine API: GET /containers/c1/json  (CLI equivalent: docker inspect app)  → failed: socket hang up, 20 ms',
         '```',
         '',
         '',
@@ -78,7 +81,7 @@ describe('renderReport', () => {
     const report = renderReport([
       { ...started, dryRun: true } as RunEvent,
       { type: 'step-started', at: '2025-01-01T02:00:01.000Z', stepId: 'stop' },
-      { type: 'step-not-performed', at: '2025-01-01T02:00:01.000Z', stepId: 'stop', summary: 'would stop app', commands: ['docker stop -t 30 app'] },
+      { type: 'step-not-performed', at: '2025-01-01T02:00:01.000Z', stepId: 'stop', summary: 'would stop app', commands: ['docker stop -t 30 app'], actions: [] },
     ]);
     expect(report).toContain('# Incident 20250101T020000Z (dry-run)');
     expect(report).toContain('| Stop the app | not performed (dry-run) | 2025-01-01 02:00:01Z |  | would stop app |');

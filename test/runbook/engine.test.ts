@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { createEngine, type Engine, type StepImpl, type StepIO } from '../../src/runbook/engine.js';
+import type { ActionDecl } from '../../src/runbook/actions.js';
+import { createEngine, type Engine, type Plan, type Planned, type StepImpl, type StepIO } from '../../src/runbook/engine.js';
 import { RescueError } from '../../src/runbook/errors.js';
 import type { RunEvent } from '../../src/runbook/events.js';
 import type { StepDefinition } from '../../src/runbook/types.js';
@@ -8,36 +9,44 @@ interface Deps {
   log: string[];
 }
 
+/** An action that logs its argv when performed. */
+function logged(argv: string[], mutates = true): Planned<Deps, string> {
+  const decl: ActionDecl = { kind: 'argv', where: 'container', container: 'app', argv, mutates };
+  return { decl, perform: async (deps) => (deps.log.push(`perform ${argv.join(' ')}`), argv.join(' ')) };
+}
+
 interface StepSpec {
   id: string;
   mutates?: boolean;
   skippable?: boolean;
   run?: (io: StepIO, deps: Deps) => Promise<{ summary: string; end?: { exitCode: number; headline: string } }>;
   plan?: StepImpl<Deps>['plan'];
+  apply?: StepImpl<Deps>['apply'];
+}
+
+// A mutating step by default plans one action and applies it.
+const defaultPlan = (id: string) => async (): Promise<Plan<Deps>> => ({ summary: `change ${id}`, actions: [logged(['change', id])] });
+async function applyAll(io: StepIO, _deps: Deps, plan: Plan<Deps>) {
+  for (const action of plan.actions) await io.perform(action);
+  return { summary: plan.summary };
 }
 
 function setUp(specs: StepSpec[], opts: { isInteractive?: boolean; isDryRun?: boolean; state?: string } = {}) {
   const deps: Deps = { log: [] };
-  const steps: StepDefinition[] = specs.map((spec) => ({
-    id: spec.id,
-    uses: spec.id,
-    title: `Step ${spec.id}`,
-    why: 'why',
-    mutates: spec.mutates ?? false,
-    skippable: spec.skippable ?? false,
-    commands: [`do ${spec.id}`],
-  }));
+  const steps: StepDefinition[] = specs.map((spec) => ({ id: spec.id, uses: spec.id, title: `Step ${spec.id}`, why: 'why', skippable: spec.skippable ?? false }));
   const impls = new Map<string, StepImpl<Deps>>(
     specs.map((spec) => [
       spec.id,
-      {
-        kind: spec.id,
-        run: async (io, d) => {
-          d.log.push(`run ${spec.id}`);
-          return spec.run ? spec.run(io, d) : { summary: `${spec.id} done` };
-        },
-        plan: spec.plan,
-      },
+      spec.mutates
+        ? { kind: spec.id, mutates: true, plan: spec.plan ?? defaultPlan(spec.id), apply: spec.apply ?? applyAll }
+        : {
+            kind: spec.id,
+            mutates: false,
+            run: async (io, d) => {
+              d.log.push(`run ${spec.id}`);
+              return spec.run ? spec.run(io, d) : { summary: `${spec.id} done` };
+            },
+          },
     ]),
   );
   let now = Date.parse('2025-01-01T02:00:00.000Z');
@@ -51,7 +60,7 @@ function setUp(specs: StepSpec[], opts: { isInteractive?: boolean; isDryRun?: bo
     isDryRun: opts.isDryRun ?? false,
     isInteractive: opts.isInteractive ?? false,
     now: () => (now += 10),
-    renderCommands: (step) => step.commands.map((command) => `${command} (rendered)`),
+    renderCommands: (step) => [`do ${step.id} (rendered)`],
     finish: (result) => ({ ...result, downtimeMs: 42 }),
     describeState: opts.state === undefined ? undefined : () => opts.state,
   });
@@ -77,8 +86,8 @@ describe('createEngine, non-interactive', () => {
   it('runs every step and ends with exit 0', async () => {
     const { engine, deps } = setUp([{ id: 'a' }, { id: 'b', mutates: true }]);
     expect(await engine.run()).toBe(0);
-    expect(deps.log).toEqual(['run a', 'run b']);
-    expect(types(engine)).toEqual(['run-started', 'step-started', 'step-succeeded', 'step-started', 'step-succeeded', 'run-finished']);
+    expect(deps.log).toEqual(['run a', 'perform change b']);
+    expect(types(engine)).toEqual(['run-started', 'step-started', 'step-succeeded', 'step-started', 'step-planned', 'command', 'step-succeeded', 'run-finished']);
     const [started] = engine.history();
     expect(started).toMatchObject({ type: 'run-started', incidentId: 'I1', runbook: 'demo', dryRun: false, target: 'app' });
     expect(started.type === 'run-started' && started.steps.map((step) => step.commands)).toEqual([['do a (rendered)'], ['do b (rendered)']]);
@@ -144,7 +153,7 @@ describe('createEngine, non-interactive', () => {
     expect(finished(engine).headline).toBe('nothing to recover');
   });
 
-  it('reports progress, output, findings and commands as events of the step', async () => {
+  it('reports progress, output, findings and performed actions as events of the step', async () => {
     const { engine } = setUp([
       {
         id: 'a',
@@ -152,7 +161,7 @@ describe('createEngine, non-interactive', () => {
           io.progress({ done: 1, total: 2, unit: 'files' });
           io.output('line');
           io.finding('found', { n: 1 });
-          io.command({ argv: ['ls'], where: 'container', exitCode: 0, durationMs: 1 });
+          await io.perform(logged(['ls'], false));
           return { summary: 'ok' };
         },
       },
@@ -162,14 +171,67 @@ describe('createEngine, non-interactive', () => {
       { type: 'step-progress', stepId: 'a', progress: { done: 1, total: 2, unit: 'files' } },
       { type: 'step-output', stepId: 'a', line: 'line' },
       { type: 'finding', stepId: 'a', text: 'found', data: { n: 1 } },
-      { type: 'command', stepId: 'a', command: { argv: ['ls'], where: 'container' } },
+      { type: 'command', stepId: 'a', command: { action: { kind: 'argv', argv: ['ls'], where: 'container' }, phase: 'action', exitCode: 0 } },
     ]);
+  });
+
+  it('a read-only step cannot perform a mutating action: refused as a bug, nothing performed', async () => {
+    const { engine, deps } = setUp([{ id: 'a', run: async (io) => ({ summary: await io.perform(logged(['rm', '-rf', '/data'])) }) }]);
+    expect(await engine.run()).toBe(1);
+    expect(deps.log).toEqual(['run a']);
+    expect(engine.history().find((event) => event.type === 'step-failed')).toMatchObject({ message: expect.stringContaining('tried to perform a mutating action') });
+  });
+
+  it('a mutating step must perform exactly its plan: an undeclared action fails the step as a bug', async () => {
+    const apply = async (io: StepIO) => {
+      await io.perform(logged(['something', 'else']));
+      return { summary: 'done' };
+    };
+    const { engine } = setUp([{ id: 'swap', mutates: true, apply }]);
+    expect(await engine.run()).toBe(1);
+    expect(engine.history().find((event) => event.type === 'step-failed')).toMatchObject({
+      message: 'step "swap" performed "container app: something else" where it declared "container app: change swap"',
+    });
+  });
+
+  it('a mutating step that stops short of its plan without failing is a bug too', async () => {
+    const { engine } = setUp([{ id: 'swap', mutates: true, apply: async () => ({ summary: 'did nothing' }) }]);
+    expect(await engine.run()).toBe(1);
+    expect(engine.history().find((event) => event.type === 'step-failed')).toMatchObject({ message: 'step "swap" stopped after 0 of 1 declared actions' });
+  });
+
+  it('a mutating step that fails part-way keeps its own error: what ran is the start of its plan', async () => {
+    const plan = async () => ({ summary: 'two', actions: [logged(['one']), logged(['two'])] });
+    const apply = async (io: StepIO, _deps: Deps, planned: Plan<Deps>) => {
+      await io.perform(planned.actions[0]);
+      throw new RescueError('the second would fail', { hint: 'the first is done' });
+    };
+    const { engine, deps } = setUp([{ id: 'swap', mutates: true, plan, apply }]);
+    expect(await engine.run()).toBe(1);
+    expect(deps.log).toEqual(['perform one']);
+    expect(engine.history().find((event) => event.type === 'step-failed')).toMatchObject({ message: 'the second would fail', hint: 'the first is done' });
+  });
+
+  it('a subscriber that throws cannot break the run: its failure is an event, the run stops at the next step and says so', async () => {
+    const { engine, deps } = setUp([{ id: 'a' }, { id: 'b' }], { state: 'nothing was changed' });
+    engine.subscribe((event) => {
+      if (event.type === 'step-succeeded') throw new Error('ENOSPC: no space left on device, write');
+    }, 'the incident record');
+    const seen: string[] = [];
+    engine.subscribe((event) => seen.push(event.type), 'a view');
+    expect(await engine.run()).toBe(1);
+    expect(deps.log).toEqual(['run a']);
+    expect(engine.history().find((event) => event.type === 'listener-failed')).toMatchObject({ listener: 'the incident record', message: 'ENOSPC: no space left on device, write' });
+    expect(finished(engine).headline).toBe('stopped: the incident record failed (ENOSPC: no space left on device, write); nothing was changed');
+    // The other subscribers heard all of it, the failure included.
+    expect(seen).toContain('listener-failed');
+    expect(seen.at(-1)).toBe('run-finished');
   });
 
   it('a step kind without implementation ends the run with exit 1', async () => {
     const { engine } = setUp([{ id: 'a' }]);
     const broken = createEngine<Deps>({
-      runbook: { name: 'demo', title: 'Demo', source: 'demo.yaml', steps: [{ id: 'z', uses: 'nope', title: 'Z', why: 'w', mutates: false, skippable: false, commands: ['x'] }] },
+      runbook: { name: 'demo', title: 'Demo', source: 'demo.yaml', steps: [{ id: 'z', uses: 'nope', title: 'Z', why: 'w', skippable: false }] },
       impls: new Map(),
       deps: { log: [] },
       incidentId: 'I1',
@@ -178,7 +240,7 @@ describe('createEngine, non-interactive', () => {
       isDryRun: false,
       isInteractive: false,
       now: () => 0,
-      renderCommands: (step) => step.commands,
+      renderCommands: () => [],
       finish: (result) => result,
     });
     expect(await broken.run()).toBe(1);
@@ -317,7 +379,7 @@ describe('createEngine, interactive', () => {
   });
 
   it('confirm() with a mismatching typed text aborts', async () => {
-    const { engine } = setUp([{ id: 'a', mutates: true, run: async (io) => { await io.confirm('Type the container name', 'app'); return { summary: 'swapped' }; } }], { isInteractive: true });
+    const { engine } = setUp([{ id: 'a', mutates: true, apply: async (io) => { await io.confirm('Type the container name', 'app'); return { summary: 'swapped' }; } }], { isInteractive: true });
     const done = engine.run();
     await until(engine, awaiting('a'));
     engine.control('continue');
@@ -330,18 +392,17 @@ describe('createEngine, interactive', () => {
   });
 
   it('confirm() with the exact typed text goes on', async () => {
-    const { engine } = setUp([{ id: 'a', mutates: true, run: async (io) => { await io.confirm('Type it', 'app'); return { summary: 'swapped' }; } }], { isInteractive: true });
+    const { engine, deps } = setUp([{ id: 'a', mutates: true, apply: async (io, d, plan) => { await io.confirm('Type it', 'app'); return applyAll(io, d, plan); } }], { isInteractive: true });
     const done = engine.run();
     await until(engine, awaiting('a'));
     engine.control('continue');
     await until(engine, (event) => event.type === 'prompt-opened');
     engine.answer('a#1', { kind: 'confirm-typed', typed: 'app' });
     expect(await done).toBe(0);
+    expect(deps.log).toEqual(['perform change a']);
   });
 
-  // BUG (src/runbook/engine.ts, waitForControl): the awaiting-control event is emitted before controlWaiter is set, so a
-  // subscriber that answers synchronously from its listener is ignored and run() never resolves. Prompts do not have
-  // this problem (the waiter is registered before prompt-opened is emitted). Flip to `it` when fixed.
+  // The waiter exists before awaiting-control is emitted, so a listener may answer from inside it.
   it('a control() sent synchronously from the awaiting-control listener is taken', async () => {
     const { engine } = setUp([{ id: 'a' }], { isInteractive: true });
     engine.subscribe((event) => {
@@ -353,21 +414,33 @@ describe('createEngine, interactive', () => {
 });
 
 describe('createEngine, dry-run', () => {
-  it('calls plan() instead of run() for a mutating step and reports its commands', async () => {
-    const plan = vi.fn(async () => ({ summary: 'would swap', commands: ['mv /data/app.db /q/'] }));
-    const { engine, deps } = setUp([{ id: 'look' }, { id: 'swap', mutates: true, plan }], { isDryRun: true });
+  it('plans a mutating step and prints its plan instead of applying it: the same actions a run performs', async () => {
+    const plan = vi.fn(async () => ({ summary: 'would swap', actions: [logged(['mv', '/data/app.db', '/q/'])] }));
+    const apply = vi.fn(applyAll);
+    const { engine, deps } = setUp([{ id: 'look' }, { id: 'swap', mutates: true, plan, apply }], { isDryRun: true });
     expect(await engine.run()).toBe(0);
     expect(deps.log).toEqual(['run look']);
     expect(plan).toHaveBeenCalledTimes(1);
+    expect(apply).not.toHaveBeenCalled();
     expect(types(engine)).toEqual(['run-started', 'step-started', 'step-succeeded', 'step-started', 'step-not-performed', 'run-finished']);
-    expect(engine.history().find((event) => event.type === 'step-not-performed')).toMatchObject({ stepId: 'swap', summary: 'would swap', commands: ['mv /data/app.db /q/'] });
+    expect(engine.history().find((event) => event.type === 'step-not-performed')).toMatchObject({
+      stepId: 'swap',
+      summary: 'would swap',
+      commands: ['docker exec app mv /data/app.db /q/'],
+      actions: [{ kind: 'argv', where: 'container', container: 'app', argv: ['mv', '/data/app.db', '/q/'], mutates: true }],
+    });
     expect(finished(engine).headline).toBe('dry-run complete: nothing was changed');
   });
 
-  it('a mutating step without plan() fails instead of running', async () => {
-    const { engine, deps } = setUp([{ id: 'swap', mutates: true }], { isDryRun: true });
+  it("a plan's probes run in a dry-run too, recorded as probes; a mutating perform there is refused", async () => {
+    const plan = async (io: StepIO) => {
+      await io.perform(logged(['df', '-Pk', '/data'], false));
+      await io.perform(logged(['mkdir', '/q']));
+      return { summary: 'never', actions: [] };
+    };
+    const { engine, deps } = setUp([{ id: 'swap', mutates: true, plan }], { isDryRun: true });
     expect(await engine.run()).toBe(1);
-    expect(deps.log).toEqual([]);
-    expect(engine.history().find((event) => event.type === 'step-failed')).toMatchObject({ message: 'step "swap" cannot be dry-run' });
+    expect(deps.log).toEqual(['perform df -Pk /data']);
+    expect(engine.history().find((event) => event.type === 'command')).toMatchObject({ command: { phase: 'probe' } });
   });
 });

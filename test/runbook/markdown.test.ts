@@ -8,10 +8,10 @@ describe('runbookToMarkdown', () => {
       title: 'Demo restore',
       source: 'demo.yaml',
       steps: [
-        { id: 'look', uses: 'x', title: 'Look', why: 'Because.', mutates: false, skippable: false, commands: ['docker ps'] },
-        { id: 'swap', uses: 'y', title: 'Swap', why: 'Renames.', mutates: true, skippable: false, commands: ['mv <db> <quarantine>/', 'docker start <container>'] },
+        { id: 'look', uses: 'x', title: 'Look', why: 'Because.', skippable: false },
+        { id: 'swap', uses: 'y', title: 'Swap', why: 'Renames.', skippable: false },
       ],
-    });
+    }, (step) => (step.uses === 'x' ? { mutates: false, commands: ['docker ps'] } : { mutates: true, commands: ['mv <db> <quarantine>/', 'docker start <container>'] }));
     expect(markdown).toBe(
       [
         '# Demo restore',

@@ -19,7 +19,7 @@ describe('reduceView', () => {
       { type: 'step-started', at: '2025-01-01T02:00:01.000Z', stepId: 'look' },
       { type: 'step-progress', at, stepId: 'look', progress: { done: 1, total: 2, unit: 'files' } },
       { type: 'step-output', at, stepId: 'look', line: 'found app' },
-      { type: 'command', at, stepId: 'look', command: { argv: ['ls'], where: 'container', exitCode: 0, durationMs: 3 } },
+      { type: 'command', at, stepId: 'look', command: { action: { kind: 'argv', where: 'container', container: 'app', argv: ['ls'], mutates: false }, phase: 'action', exitCode: 0, durationMs: 3 } },
       { type: 'finding', at, stepId: 'look', text: 'the db is corrupt' },
       { type: 'prompt-opened', at, prompt: { kind: 'yes-no', id: 'look#1', stepId: 'look', message: 'Sure?', defaultYes: true } },
       { type: 'prompt-answered', at, promptId: 'look#1', answer: { kind: 'yes-no', yes: true } },
@@ -85,7 +85,7 @@ describe('reduceView', () => {
       { ...started, dryRun: true } as RunEvent,
       { type: 'step-skipped', at, stepId: 'look', reason: 'skipped by the operator' },
       { type: 'step-started', at, stepId: 'swap' },
-      { type: 'step-not-performed', at, stepId: 'swap', summary: 'would swap', commands: ['mv /data/app.db /q/'] },
+      { type: 'step-not-performed', at, stepId: 'swap', summary: 'would swap', commands: ['mv /data/app.db /q/'], actions: [] },
       { type: 'run-finished', at, exitCode: 0, headline: 'dry-run complete: nothing was changed', incidentDir: '/inc/I1' },
     ]);
     expect(view.isDryRun).toBe(true);

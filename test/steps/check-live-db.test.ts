@@ -2,13 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { checkLiveDb } from '../../src/steps/check-live-db.js';
 import { fakeDb } from '../fakes/fake-db.js';
 import { makeDeps, type TestWorld } from '../fakes/make-deps.js';
-import { CORRUPT_ROWS, DB, setUpOutage } from '../fakes/outage.js';
-import { runStep } from '../fakes/run-step.js';
+import { CORRUPT_ROWS, DB, settleTarget, setUpOutage } from '../fakes/outage.js';
+import { execArgvs, runStep } from '../fakes/run-step.js';
 
 async function outage(): Promise<TestWorld> {
   const world = makeDeps({ container: 'app', db: DB });
   setUpOutage(world);
-  world.facts.container = await world.runtime.inspect('app');
+  await settleTarget(world);
   world.runtime.calls.length = 0;
   return world;
 }
@@ -21,8 +21,8 @@ describe('check-live-db', () => {
     expect(run.exitCode).toBe(0);
     expect(run.finished.headline).toBe('nothing to recover: /data/app.db in app is healthy');
     // quick_check passes, so only the full integrity_check can call it healthy.
-    expect(world.runtime.execArgvs()).toEqual([['sqlite3', '-readonly', DB, 'PRAGMA mmap_size=2147418112; PRAGMA quick_check;'], ['sqlite3', '-readonly', DB, 'PRAGMA mmap_size=2147418112; PRAGMA integrity_check;']]);
-    expect(world.facts.live).toEqual({ ok: true, check: 'integrity_check', errors: [], errorCount: 0, via: 'sqlite3 in the container' });
+    expect(execArgvs(run)).toEqual([['sqlite3', '-readonly', DB, 'PRAGMA mmap_size=2147418112; PRAGMA quick_check;'], ['sqlite3', '-readonly', DB, 'PRAGMA mmap_size=2147418112; PRAGMA integrity_check;']]);
+    expect(world.facts.live).toEqual({ verdict: 'ok', check: 'integrity_check', errors: [], errorCount: 0, ranBy: 'sqlite3 in the container', onCopy: false });
   });
 
   it('healthy, interactive, the operator goes on anyway', async () => {
@@ -39,23 +39,23 @@ describe('check-live-db', () => {
     const run = await runStep(checkLiveDb, world.deps);
     expect(run.exitCode).toBe(0);
     expect(run.events.find((event) => event.type === 'step-succeeded')).toMatchObject({
-      summary: `CORRUPT: 2 errors (quick_check, sqlite3 in the container); first: ${CORRUPT_ROWS[0]}`,
+      summary: `CORRUPT: 2 errors (quick_check by sqlite3 in the container); first: ${CORRUPT_ROWS[0]}`,
     });
     expect(run.output).toEqual(CORRUPT_ROWS);
     // Damage quick_check sees decides it: the slower integrity_check does not run.
-    expect(world.runtime.execArgvs().filter((argv) => argv[0] === 'sqlite3')).toEqual([['sqlite3', '-readonly', DB, 'PRAGMA mmap_size=2147418112; PRAGMA quick_check;']]);
+    expect(execArgvs(run).filter((argv) => argv[0] === 'sqlite3')).toEqual([['sqlite3', '-readonly', DB, 'PRAGMA mmap_size=2147418112; PRAGMA quick_check;']]);
     expect(run.findings[0]).toBe(`the live database ${DB} is corrupt: quick_check found 2 errors, first: ${CORRUPT_ROWS[0]} (integrity_check, slower, would decide nothing more)`);
-    expect(world.facts).toMatchObject({ hasSqlite3: true, live: { ok: false, errorCount: 2, errors: CORRUPT_ROWS } });
+    expect(world.facts).toMatchObject({ live: { verdict: 'corrupt', errorCount: 2, errors: CORRUPT_ROWS } });
   });
 
   it('only an index disagrees with its table: quick_check passes, the full integrity_check finds it', async () => {
     const world = await outage();
     world.runtime.putFile('app', DB, fakeDb({ tables: { posts: 3 }, indexErrors: ['row 2 missing from index posts_by_author'] }));
     const run = await runStep(checkLiveDb, world.deps);
-    expect(world.runtime.execArgvs().filter((argv) => argv[0] === 'sqlite3').map((argv) => argv[3])).toEqual(['PRAGMA mmap_size=2147418112; PRAGMA quick_check;', 'PRAGMA mmap_size=2147418112; PRAGMA integrity_check;']);
-    expect(world.facts.live).toEqual({ ok: false, check: 'integrity_check', errors: ['row 2 missing from index posts_by_author'], errorCount: 1, via: 'sqlite3 in the container' });
+    expect(execArgvs(run).filter((argv) => argv[0] === 'sqlite3').map((argv) => argv[3])).toEqual(['PRAGMA mmap_size=2147418112; PRAGMA quick_check;', 'PRAGMA mmap_size=2147418112; PRAGMA integrity_check;']);
+    expect(world.facts.live).toEqual({ verdict: 'corrupt', check: 'integrity_check', errors: ['row 2 missing from index posts_by_author'], errorCount: 1, ranBy: 'sqlite3 in the container', onCopy: false });
     expect(run.events.find((event) => event.type === 'step-succeeded')).toMatchObject({
-      summary: 'CORRUPT: 1 error (integrity_check, sqlite3 in the container); first: row 2 missing from index posts_by_author',
+      summary: 'CORRUPT: 1 error (integrity_check by sqlite3 in the container); first: row 2 missing from index posts_by_author',
     });
   });
 
@@ -75,22 +75,22 @@ describe('check-live-db', () => {
     world.runtime.putFile('app', DB, fakeDb({ tables: {}, fatal: 'database disk image is malformed' }));
     const run = await runStep(checkLiveDb, world.deps);
     expect(run.events.find((event) => event.type === 'step-succeeded')).toMatchObject({
-      summary: 'CORRUPT: 1 error (quick_check, sqlite3 in the container); first: Error: database disk image is malformed',
+      summary: 'CORRUPT: 1 error (quick_check by sqlite3 in the container); first: Error: database disk image is malformed',
     });
   });
 
   it('no sqlite3 in the image: the .db and -wal are copied out and checked here', async () => {
     const world = await outage();
     world.runtime.withoutBinary('sqlite3');
+    await settleTarget(world);
     const run = await runStep(checkLiveDb, world.deps);
     expect(run.exitCode).toBe(0);
-    expect(world.facts.hasSqlite3).toBe(false);
-    expect(world.facts.live).toMatchObject({ ok: false, via: 'a copy checked locally', errors: CORRUPT_ROWS });
+    expect(world.facts.live).toMatchObject({ verdict: 'corrupt', ranBy: 'SQLite on this machine', onCopy: true, errors: CORRUPT_ROWS });
     const copies = world.runtime.calls.filter((call) => call.method === 'copyOut').map((call) => call.args[1]);
     expect(copies).toEqual([DB, `${DB}-wal`]);
     const [check] = world.sqlite.calls;
     expect(check.method).toBe('check');
-    expect(check.args[0]).toMatch(new RegExp(`^${world.deps.incident.dir}/live-copy-[^/]+/app\\.db$`));
+    expect(check.args[0]).toBe(`${world.deps.incident.dir}/live-copy-1/app.db`);
     expect(check.args[1]).toBe('quick');
     expect(world.sqlite.calls).toHaveLength(1);
     expect(run.output[0]).toBe('no sqlite3 in the image: checking a copy of the database on this machine');
@@ -99,7 +99,7 @@ describe('check-live-db', () => {
   it('the database is missing: exit 2 with an ls hint', async () => {
     const world = makeDeps({ container: 'app', db: '/data/nope.db' });
     setUpOutage(world);
-    world.facts.container = await world.runtime.inspect('app');
+    await settleTarget(world, 'app', '/data/nope.db');
     const run = await runStep(checkLiveDb, world.deps);
     expect(run.exitCode).toBe(2);
     expect(run.failed).toMatchObject({ message: '/data/nope.db does not exist in app', hint: 'list the folder with: docker exec app ls -la /data' });
@@ -108,7 +108,7 @@ describe('check-live-db', () => {
   it('--db is a directory: exit 2', async () => {
     const world = makeDeps({ container: 'app', db: '/data/backups' });
     setUpOutage(world);
-    world.facts.container = await world.runtime.inspect('app');
+    await settleTarget(world, 'app', '/data/backups');
     const run = await runStep(checkLiveDb, world.deps);
     expect(run.exitCode).toBe(2);
     expect(run.failed?.message).toBe('/data/backups in app is a directory, not a database file');
@@ -118,6 +118,6 @@ describe('check-live-db', () => {
     const world = makeDeps({ db: DB });
     const run = await runStep(checkLiveDb, world.deps);
     expect(run.exitCode).toBe(1);
-    expect(run.failed).toMatchObject({ message: 'the container is not known yet', hint: 'run the step "find-container" first (it was skipped or failed)' });
+    expect(run.failed).toMatchObject({ message: 'the target is not known yet', hint: 'run the step "find-container" first (it was skipped or failed)' });
   });
 });

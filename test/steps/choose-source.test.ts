@@ -6,8 +6,10 @@ import { makeDeps } from '../fakes/make-deps.js';
 import { LOCAL, LOCAL_TABLES } from '../fakes/outage.js';
 import { runStep } from '../fakes/run-step.js';
 
-function backup(path: string, extra: Partial<BackupReport> = {}): BackupReport {
-  return { path, ok: true, check: 'integrity_check', size: 8192, mtime: '2025-01-01T00:00:00.000Z', errors: [], errorCount: 0, via: 'sqlite3 in the container', tables: { posts: 30 }, ...extra };
+function backup(path: string, extra: Partial<BackupReport> & { ok?: boolean } = {}): BackupReport {
+  const { ok = true, ...rest } = extra;
+  const verdict = { verdict: ok ? 'ok' : 'corrupt', check: 'integrity_check', errors: ok ? [] : ['Page 2: never used'], errorCount: ok ? 0 : 1, ranBy: 'sqlite3 in the container', onCopy: false } as const;
+  return { path, size: 8192, mtime: '2025-01-01T00:00:00.000Z', verdict, tables: { posts: 30 }, ...rest };
 }
 
 describe('choose-source', () => {
@@ -21,7 +23,13 @@ describe('choose-source', () => {
     expect(world.facts.source).toMatchObject({ id: 'local', kind: 'local', path: LOCAL, mtime: '2024-12-30T06:00:00.000Z', tables: LOCAL_TABLES });
     expect(world.facts.sources?.map((source) => source.id)).toEqual(['backup:/data/backups/big.db', 'local']);
     expect(run.findings[0]).toBe('note: /data/backups/big.db hold(s) more rows than the chosen source');
-    expect(run.events.filter((event) => event.type === 'command')).toMatchObject([{ command: { argv: ['sqlite3', '-readonly', LOCAL, 'PRAGMA quick_check;'], where: 'local', exitCode: 0 } }]);
+    // The local copy is looked at read-only, through SQLite on this machine, and each call is recorded as such.
+    expect(run.commands.map((command) => command.action)).toEqual([
+      { kind: 'call', where: 'local', call: `stat ${LOCAL}`, cli: ['stat', LOCAL], mutates: false },
+      { kind: 'call', where: 'local', call: `stat ${LOCAL}-wal`, cli: ['stat', `${LOCAL}-wal`], mutates: false },
+      { kind: 'call', where: 'local', call: `better-sqlite3, read-only: PRAGMA quick_check on ${LOCAL}`, cli: ['sqlite3', '-readonly', LOCAL, 'PRAGMA quick_check;'], mutates: false },
+      { kind: 'call', where: 'local', call: `better-sqlite3, read-only: count(*) of every table in ${LOCAL}`, cli: ['sqlite3', '-readonly', LOCAL, 'SELECT count(*) FROM <table>;'], mutates: false },
+    ]);
   });
 
   it('no --local: the healthy backup with the most rows', async () => {
@@ -60,13 +68,13 @@ describe('choose-source', () => {
     expect(world.facts.source).toBeUndefined();
   });
 
-  it('dry-run with no healthy source: ends the run with exit 4, the options as a finding', async () => {
+  it('dry-run with no healthy source: ends the run with the reason, which is the dry-run verdict; the options as a finding', async () => {
     const world = makeDeps({});
     world.facts.backups = [];
     const run = await runStep(chooseSource, world.deps, { isDryRun: true });
-    expect(run.exitCode).toBe(4);
     expect(run.failed).toBeUndefined();
-    expect(run.finished.headline).toBe('dry-run: the live database is CORRUPT and a recovery would NOT succeed: no healthy source: no --local copy was given and no backup passes integrity_check; nothing was changed');
+    expect(run.finished.headline).toBe('no healthy source: no --local copy was given and no backup passes integrity_check');
+    expect(world.facts.noSourceReason).toBe('no healthy source: no --local copy was given and no backup passes integrity_check');
     expect(run.findings[0]).toContain('.recover');
   });
 

@@ -11,8 +11,16 @@ describe('find-container', () => {
     const { appId } = setUpOutage(world);
     const run = await runStep(findContainer, world.deps);
     expect(run.exitCode).toBe(0);
-    expect(world.facts.container).toMatchObject({ id: appId, name: 'app', image: 'ghcr.io/acme/app:3f2c1a' });
-    expect(world.facts.dataMount).toBe('volume app-data at /data');
+    expect(world.facts.target).toEqual({
+      containerId: appId,
+      containerName: 'app',
+      image: 'ghcr.io/acme/app:3f2c1a',
+      appName: 'app',
+      dbPath: DB,
+      dataMount: { type: 'volume', name: 'app-data', source: '/var/lib/docker/volumes/app-data/_data', destination: '/data' },
+    });
+    // One exec learns which tools the image has, so later plans can name the commands they will run.
+    expect(world.facts.imageTools).toEqual(['sqlite3', 'sha256sum', 'df', 'stat', 'mv', 'mkdir', 'sleep', 'cp', 'rm', 'find']);
     expect(world.facts.candidates?.map((entry) => [entry.container.name, entry.role])).toEqual([['app', 'production'], ['app-pr-12', 'preview']]);
     expect(run.output).toEqual([
       'production app  ghcr.io/acme/app:3f2c1a  Up 3 hours  started 2025-01-01T00:00:00.000Z — label coolify.pullRequestId=0 (production); running',
@@ -28,7 +36,7 @@ describe('find-container', () => {
     const run = await runStep(findContainer, world.deps);
     expect(run.exitCode).toBe(0);
     expect(world.facts.candidates?.map((entry) => entry.container.name)).toEqual(['app', 'app-pr-12']);
-    expect(world.facts.container?.name).toBe('app');
+    expect(world.facts.target?.containerName).toBe('app');
   });
 
   it('two production-looking containers: --yes refuses with exit 2 and lists both', async () => {
@@ -41,7 +49,7 @@ describe('find-container', () => {
     expect(run.failed?.message).toContain('app-blue');
     expect(run.failed?.message).toContain('app-green');
     expect(run.failed?.hint).toBe('pass --container with the exact name of the one to restore');
-    expect(world.facts.container).toBeUndefined();
+    expect(world.facts.target).toBeUndefined();
   });
 
   it('only previews match: --yes refuses', async () => {
@@ -64,7 +72,7 @@ describe('find-container', () => {
     });
     expect(run.exitCode).toBe(0);
     expect(prompts).toMatchObject([{ kind: 'select', initialIndex: 0, options: [{ hint: 'production: label coolify.pullRequestId=0 (production); running' }, { value: previewId }] }]);
-    expect(world.facts.container?.name).toBe('app-pr-12');
+    expect(world.facts.target?.containerName).toBe('app-pr-12');
   });
 
   it('no match for --container: exit 2 naming the query', async () => {
@@ -90,7 +98,7 @@ describe('find-container', () => {
     expect(run.exitCode).toBe(2);
     expect(run.failed).toMatchObject({ message: 'container app is exited, not running' });
     expect(run.failed?.hint).toContain('docker start app');
-    expect(world.facts.container).toBeUndefined();
+    expect(world.facts.target).toBeUndefined();
   });
 
   it('the database folder is not on a mount: exit 2', async () => {
@@ -107,7 +115,7 @@ describe('find-container', () => {
     const world = makeDeps({ container: 'app', db: '/srv/app/data/app.db' });
     world.runtime.addContainer({ name: 'app', mounts: [{ destination: '/srv', bind: '/opt/srv' }, { destination: '/srv/app/data', volume: 'db' }, { destination: '/srv/app/d', volume: 'decoy' }] });
     await runStep(findContainer, world.deps);
-    expect(world.facts.dataMount).toBe('volume db at /srv/app/data');
+    expect(world.facts.target?.dataMount).toMatchObject({ type: 'volume', name: 'db', destination: '/srv/app/data' });
   });
 
   it('no --db: usage error before touching the engine', async () => {

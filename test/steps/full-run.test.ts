@@ -1,49 +1,14 @@
 // All ten steps of the shipped runbook through the real engine, against the fakes: the whole recovery, non-interactive.
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { createEngine } from '../../src/runbook/engine.js';
 import type { RunEvent } from '../../src/runbook/events.js';
-import { parseRunbook } from '../../src/runbook/loader.js';
 import { renderReport } from '../../src/report/render-report.js';
-import type { Deps } from '../../src/steps/deps.js';
-import { stepImpls } from '../../src/steps/index.js';
-import { describeRunState } from '../../src/steps/run-state.js';
-import { INCIDENT_ID, makeDeps, type TestWorld } from '../fakes/make-deps.js';
-import { DB, LOCAL, setUpOutage } from '../fakes/outage.js';
+import { INCIDENT_ID } from '../fakes/make-deps.js';
+import { DB, LOCAL } from '../fakes/outage.js';
+import { outage, restore } from '../fakes/run-runbook.js';
 
-const RUNBOOK = fileURLToPath(new URL('../../runbooks/sqlite-wal-restore.yaml', import.meta.url));
 const STAGED = `/data/.app.db.rescue-${INCIDENT_ID}.incoming`;
 const QUARANTINE = `/data/rescue-quarantine/${INCIDENT_ID}`;
-
-async function restore(world: TestWorld, isDryRun = false): Promise<{ exitCode: number; events: readonly RunEvent[] }> {
-  const { facts } = world;
-  const engine = createEngine<Deps>({
-    runbook: parseRunbook(readFileSync(RUNBOOK, 'utf8'), RUNBOOK, [...stepImpls.keys()]),
-    impls: stepImpls,
-    deps: world.deps,
-    incidentId: INCIDENT_ID,
-    incidentDir: world.deps.incident.dir,
-    target: 'app:/data/app.db',
-    isDryRun,
-    isInteractive: false,
-    now: world.clock.now,
-    renderCommands: (step) => step.commands,
-    finish: (result) => ({ ...result, downtimeMs: facts.stoppedAt !== undefined && facts.startedAt !== undefined ? facts.startedAt - facts.stoppedAt : undefined }),
-    describeState: () => describeRunState(facts),
-  });
-  const exitCode = await engine.run();
-  return { exitCode, events: engine.history() };
-}
-
-function outage(): TestWorld & { old: Record<string, Buffer> } {
-  const world = makeDeps({ container: 'app', db: DB, local: LOCAL });
-  setUpOutage(world);
-  world.runtime.appWritesTo('app', `${DB}-wal`);
-  const old = Object.fromEntries(['app.db', 'app.db-wal', 'app.db-shm'].map((name) => [name, world.runtime.fileAt('app', `/data/${name}`)?.content as Buffer]));
-  return { ...world, old };
-}
 
 const stepResults = (events: readonly RunEvent[]) => events.flatMap((event) => (event.type === 'step-succeeded' || event.type === 'step-not-performed' || event.type === 'step-failed' ? [`${event.stepId} ${event.type}`] : []));
 
@@ -77,14 +42,14 @@ describe('the whole restore against the fakes', () => {
       `${QUARANTINE}/app.db-wal`,
     ]);
     expect(world.runtime.listFiles('app-pr-12', '/data')).toEqual(['/data/app.db']);
-    expect(world.runtime.execArgvs().filter((argv) => argv.includes('rm'))).toEqual([]);
+    expect(world.runtime.execArgvs().filter((argv) => argv[0] === 'rm')).toEqual([]);
     expect(world.runtime.state('app')).toBe('running');
     expect((await world.runtime.listContainers()).map((container) => container.name)).toEqual(['app', 'app-pr-12']);
 
     const finished = events.at(-1) as Extract<RunEvent, { type: 'run-finished' }>;
     expect(finished).toMatchObject({ exitCode: 0, headline: 'restored and verified', downtimeMs: 0 });
     expect(world.facts.source?.path).toBe(LOCAL);
-    expect(readFileSync(join(world.deps.incident.dir, 'quarantine.sha256'), 'utf8').trim().split('\n')).toHaveLength(3);
+    expect(world.incidentFiles.read('quarantine.sha256').trim().split('\n')).toHaveLength(3);
     expect(renderReport(events)).toContain('- downtime (app stopped → started): 0 ms');
   });
 
@@ -111,14 +76,11 @@ describe('the whole restore against the fakes', () => {
     expect(world.runtime.state('app')).toBe('running');
   });
 
-  // BUG (src/steps/verify.ts): verify declares mutates: false, so a dry-run runs it for real against the live
-  // database that was (rightly) never swapped. It fails "the restored database fails integrity_check", so
-  // `restore --dry-run` of every real outage exits 1 instead of the documented 4 (restore.tsx maps only exit 0 → 4).
-  // Flip to `it` when verify (or the engine) handles dry-run.
-  it('dry-run of a corrupt database ends without a failed step (so restore.tsx can map it to exit 4)', async () => {
+  it('dry-run of a corrupt database ends without a failed step, with exit 4 and the source a restore would use', async () => {
     const world = outage();
     const { exitCode, events } = await restore(world, true);
     expect(events.find((event) => event.type === 'step-failed')).toBeUndefined();
-    expect(exitCode).toBe(0);
+    expect(exitCode).toBe(4);
+    expect(events.at(-1)).toMatchObject({ headline: `dry-run: the live database is CORRUPT; a restore from ${LOCAL} would be possible; nothing was changed` });
   });
 });

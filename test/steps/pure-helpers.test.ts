@@ -5,7 +5,7 @@ import { missingRows } from '../../src/steps/verify.js';
 import { describeRunState } from '../../src/steps/run-state.js';
 import { makeProgressMeter } from '../../src/steps/progress-meter.js';
 import type { ProgressInfo } from '../../src/runbook/events.js';
-import type { ContainerDetails } from '../../src/ports/container-runtime.js';
+import type { Target } from '../../src/steps/facts.js';
 
 function source(id: string, extra: Partial<SourceCandidate>): SourceCandidate {
   return { id, kind: 'backup', path: `/data/backups/${id}.db`, ok: true, mtime: '2025-01-01T00:00:00.000Z', size: 4096, tables: {}, errors: [], ...extra };
@@ -57,18 +57,18 @@ describe('missingRows', () => {
 });
 
 describe('describeRunState', () => {
-  const container = { name: 'app' } as ContainerDetails;
+  const target: Target = { containerId: 'c1', containerName: 'app', image: 'app:1', appName: 'app', dbPath: '/data/app.db', dataMount: { type: 'volume', name: 'v', source: '/v', destination: '/data' } };
   it.each([
     ['nothing known', {}, undefined],
-    ['nothing changed', { container }, 'nothing was changed'],
-    ['staged only', { container, stagedPath: '/data/.x' }, 'the live database is unchanged; a verified copy waits at /data/.x'],
-    ['stopped, not started', { container, stoppedAt: 1, stagedPath: '/data/.x' }, 'the app is STOPPED: start it with `docker start app`; the live database is unchanged; a verified copy waits at /data/.x'],
+    ['nothing changed', { target }, 'nothing was changed'],
+    ['staged only', { target, stagedPath: '/data/.x' }, 'the live database is unchanged; a verified copy waits at /data/.x'],
+    ['stopped, not started', { target, stoppedAt: 1, stagedPath: '/data/.x' }, 'the app is STOPPED: start it with `docker start app`; the live database is unchanged; a verified copy waits at /data/.x'],
     [
       'half moved',
-      { container, stoppedAt: 1, quarantineDir: '/data/q', quarantined: [{ from: '/data/app.db', to: '/data/q/app.db', size: 1, sha256: '' }] },
+      { target, stoppedAt: 1, quarantineDir: '/data/q', quarantined: [{ from: '/data/app.db', to: '/data/q/app.db', size: 1, sha256: '' }] },
       'the app is STOPPED: start it with `docker start app`; /data/app.db moved to /data/q but the staged copy is not in place yet',
     ],
-    ['swapped and started', { container, stoppedAt: 1, startedAt: 2, swapped: true, quarantineDir: '/data/q' }, 'the restored database is in place; the old files are in /data/q'],
+    ['swapped and started', { target, stoppedAt: 1, startedAt: 2, swapped: true, quarantineDir: '/data/q' }, 'the restored database is in place; the old files are in /data/q'],
   ])('%s', (_name, facts, expected) => {
     expect(describeRunState(facts)).toBe(expected);
   });
@@ -79,7 +79,7 @@ describe('describeRunState', () => {
     ['stopped by this run: said once', { stoppedAt: 1 }, 'exited', 'the app is STOPPED: start it with `docker start app`; nothing was changed'],
     ['engine silent', {}, 'unknown: the engine does not answer', "the app's state is unknown: the engine does not answer: check it with `docker ps -a`; nothing was changed"],
   ])('with the engine\'s view: %s', (_name, facts, actual, expected) => {
-    expect(describeRunState({ container, ...facts }, actual)).toBe(expected);
+    expect(describeRunState({ target, ...facts }, actual)).toBe(expected);
   });
 });
 

@@ -4,15 +4,15 @@ import { stageInContainer } from '../../src/steps/stage-in-container.js';
 import { fakeDb, readFakeDb } from '../fakes/fake-db.js';
 import { sha256Of } from '../fakes/fake-local-files.js';
 import { INCIDENT_ID, makeDeps, type TestWorld } from '../fakes/make-deps.js';
-import { DB, LOCAL, LOCAL_TABLES, setUpOutage } from '../fakes/outage.js';
-import { runStep } from '../fakes/run-step.js';
+import { DB, LOCAL, LOCAL_TABLES, settleTarget, setUpOutage } from '../fakes/outage.js';
+import { execArgvs, runStep } from '../fakes/run-step.js';
 
 const STAGED = `/data/.app.db.rescue-${INCIDENT_ID}.incoming`;
 
 async function outage(): Promise<TestWorld> {
   const world = makeDeps({ container: 'app', db: DB, local: LOCAL });
   setUpOutage(world);
-  world.facts.container = await world.runtime.inspect('app');
+  await settleTarget(world);
   world.runtime.calls.length = 0;
   return world;
 }
@@ -27,7 +27,7 @@ describe('snapshot-source', () => {
     expect(world.sqlite.calls.map((call) => [call.method, ...call.args])).toEqual([['snapshot', LOCAL, dest], ['check', dest, 'full'], ['stats', dest]]);
     const content = world.files.read(dest);
     expect(world.facts.snapshot).toEqual({ path: dest, sha256: sha256Of(content), bytes: content.length, tables: LOCAL_TABLES });
-    expect(world.facts.snapshotCheck?.path).toBe(dest);
+    expect(world.deps.services.snapshotCheck.waiting()).toBeUndefined();
     expect(run.events.find((event) => event.type === 'step-succeeded')).toMatchObject({ summary: expect.stringMatching(/integrity_check under way \(stage-in-container waits for it\)$/) });
     expect(world.runtime.calls).toEqual([]);
   });
@@ -38,7 +38,7 @@ describe('snapshot-source', () => {
     const run = await runStep(snapshotSource, world.deps, { isDryRun: true });
     expect(run.exitCode).toBe(0);
     const dest = `${world.deps.incident.dir}/snapshot.db`;
-    expect(run.events.filter((event) => event.type === 'command').map((event) => event.type === 'command' && event.command.argv)).toContainEqual(['sqlite3', dest, 'PRAGMA integrity_check;']);
+    expect(world.sqlite.calls.map((call) => [call.method, ...call.args])).toContainEqual(['check', dest, 'full']);
     expect(run.events.find((event) => event.type === 'step-succeeded')).toMatchObject({ summary: expect.stringMatching(/integrity_check ok$/) });
   });
 
@@ -47,8 +47,8 @@ describe('snapshot-source', () => {
     world.facts.source = { id: 'backup:/data/backups/2024-12-31.db', kind: 'backup', path: '/data/backups/2024-12-31.db', ok: true, mtime: '', size: 1, tables: {}, errors: [] };
     const run = await runStep(snapshotSource, world.deps);
     expect(run.exitCode).toBe(0);
-    expect(world.runtime.calls).toMatchObject([{ method: 'copyOut', args: [world.facts.container?.id, '/data/backups/2024-12-31.db', `${world.deps.incident.dir}/source-copy`] }]);
-    expect(world.sqlite.calls[0].args[0]).toBe(`${world.deps.incident.dir}/source-copy/2024-12-31.db`);
+    expect(world.runtime.calls).toMatchObject([{ method: 'copyOut', args: [world.facts.target?.containerId, '/data/backups/2024-12-31.db', `${world.deps.incident.dir}/source-copy-1`] }]);
+    expect(world.sqlite.calls[0].args[0]).toBe(`${world.deps.incident.dir}/source-copy-1/2024-12-31.db`);
   });
 
   it('a snapshot whose rows cannot be counted fails with what integrity_check found', async () => {
@@ -68,19 +68,21 @@ describe('snapshot-source', () => {
     world.facts.source = { id: 'local', kind: 'local', path: LOCAL, ok: true, mtime: '', size: 1, tables: LOCAL_TABLES, errors: [] };
     expect((await runStep(snapshotSource, world.deps)).exitCode).toBe(0);
     world.runtime.calls.length = 0;
-    const run = await runStep(stageInContainer, world.deps, { mutates: true });
+    const run = await runStep(stageInContainer, world.deps);
     expect(run.exitCode).toBe(1);
     expect(run.failed?.message).toBe(`the snapshot of ${LOCAL} fails integrity_check: row 7 missing from index posts_by_author`);
     expect(run.failed?.hint).toMatch(/^this copy must not be restored; the live database is untouched/);
     // The copy went on beside the check; the check's verdict removes it again and the live file is as it was.
     expect(world.runtime.calls.filter((call) => call.method === 'copyIn')).toHaveLength(1);
-    expect(world.runtime.execArgvs().at(-1)).toEqual(['rm', '-f', STAGED]);
+    expect(execArgvs(run).at(-1)).toEqual(['rm', '-f', STAGED]);
     expect(world.runtime.fileAt('app', STAGED)).toBeUndefined();
     expect(readFakeDb(world.runtime.fileAt('app', DB)?.content as Buffer)?.errors).toHaveLength(2);
     expect(run.output).toContain(`removed the staged copy ${STAGED}: its snapshot failed integrity_check`);
     expect(world.facts.stagedPath).toBeUndefined();
     // A retry checks again rather than trusting a failed result.
-    expect(world.facts.snapshotCheck).toBeUndefined();
+    world.sqlite.calls.length = 0;
+    await world.deps.services.snapshotCheck.result(world.facts.snapshot?.path as string);
+    expect(world.sqlite.calls.map((call) => call.method)).toEqual(['check']);
   });
 });
 
@@ -97,10 +99,10 @@ describe('stage-in-container', () => {
 
   it('copies the snapshot beside the live file with its owner, and proves the sha256 inside', async () => {
     const world = await withSnapshot();
-    const run = await runStep(stageInContainer, world.deps, { mutates: true });
+    const run = await runStep(stageInContainer, world.deps);
     expect(run.exitCode).toBe(0);
-    const id = world.facts.container?.id;
-    expect(world.runtime.execArgvs()).toEqual([['df', '-Pk', '/data'], ['stat', '-c', '%u %g %a', DB], ['sha256sum', STAGED]]);
+    const id = world.facts.target?.containerId;
+    expect(execArgvs(run)).toEqual([['df', '-Pk', '/data'], ['stat', '-c', '%u %g %a', DB], ['sha256sum', STAGED]]);
     // No check under way (a resumed run): the snapshot's integrity_check starts here, beside the copy.
     expect(world.sqlite.calls.map((call) => [call.method, ...call.args])).toEqual([['check', world.facts.snapshot?.path, 'full']]);
     expect(world.runtime.calls.find((call) => call.method === 'copyIn')?.args).toEqual([id, world.facts.snapshot?.path, '/data', `.app.db.rescue-${INCIDENT_ID}.incoming`, { uid: 1001, gid: 1001, mode: 0o640 }]);
@@ -116,7 +118,7 @@ describe('stage-in-container', () => {
     const release = world.sqlite.holdFullChecks();
     expect((await runStep(snapshotSource, world.deps)).exitCode).toBe(0);
     world.runtime.calls.length = 0;
-    const staging = runStep(stageInContainer, world.deps, { mutates: true });
+    const staging = runStep(stageInContainer, world.deps);
     await new Promise((resolve) => setTimeout(resolve, 20));
     // Copied and hashed in the container while the check is still held.
     expect(world.runtime.fileAt('app', STAGED)?.content).toEqual(world.files.read(world.facts.snapshot?.path as string));
@@ -125,8 +127,6 @@ describe('stage-in-container', () => {
     const run = await staging;
     expect(run.exitCode).toBe(0);
     expect(run.output.at(-1)).toMatch(/^the copy is in place and verified; integrity_check of the snapshot still running \(\d+ s so far/);
-    const commands = run.events.filter((event) => event.type === 'command').map((event) => (event.type === 'command' ? event.command.argv.join(' ') : ''));
-    expect(commands.at(-1)).toBe(`sqlite3 ${world.facts.snapshot?.path} PRAGMA integrity_check;`);
     expect(world.facts.stagedPath).toBe(STAGED);
   });
 
@@ -137,18 +137,18 @@ describe('stage-in-container', () => {
     expect((await runStep(snapshotSource, world.deps)).exitCode).toBe(0);
     world.runtime.failExec((argv) => argv[0] === 'sha256sum', { exitCode: 0, stdout: `${'0'.repeat(64)}  ${STAGED}\n`, stderr: '' });
     // The check is still held: a step that waited for it would never end.
-    const run = await runStep(stageInContainer, world.deps, { mutates: true });
+    const run = await runStep(stageInContainer, world.deps);
     expect(run.exitCode).toBe(1);
     expect(run.failed?.message).toContain('does not match the snapshot');
-    expect(world.facts.snapshotCheck?.isDone).toBe(false);
+    expect(world.deps.services.snapshotCheck.waiting()).toMatch(/^integrity_check of the snapshot still running/);
     release();
-    await world.facts.snapshotCheck?.settled;
+    await world.deps.services.snapshotCheck.result(world.facts.snapshot?.path as string);
   });
 
   it('a sha256 mismatch fails; the live file is untouched', async () => {
     const world = await withSnapshot();
     world.runtime.failExec((argv) => argv[0] === 'sha256sum', { exitCode: 0, stdout: `${'0'.repeat(64)}  ${STAGED}\n`, stderr: '' });
-    const run = await runStep(stageInContainer, world.deps, { mutates: true });
+    const run = await runStep(stageInContainer, world.deps);
     expect(run.exitCode).toBe(1);
     expect(run.failed?.message).toContain('does not match the snapshot');
     expect(run.failed?.hint).toBe('retry this step (the copy starts over); the live database has not been touched');
@@ -157,24 +157,28 @@ describe('stage-in-container', () => {
   it('no sha256sum in the image: hashed through the archive API', async () => {
     const world = await withSnapshot();
     world.runtime.withoutBinary('sha256sum');
-    const run = await runStep(stageInContainer, world.deps, { mutates: true });
+    await settleTarget(world);
+    const run = await runStep(stageInContainer, world.deps);
     expect(run.exitCode).toBe(0);
-    expect(world.runtime.calls.some((call) => call.method === 'readFile' && call.args[1] === STAGED)).toBe(true);
+    // The image has no sha256sum, as find-container found: the plan hashes through the archive API instead.
+    expect(run.planned.get('stage-in-container')?.at(-1)).toMatchObject({ kind: 'call', call: `GET /containers/${world.facts.target?.containerId}/archive?path=${STAGED}, hashed here as it streams` });
+    expect(world.runtime.calls.some((call) => call.method === 'sha256' && call.args[1] === STAGED)).toBe(true);
   });
 
   it('dry-run: plans the copy and changes nothing', async () => {
     const world = await withSnapshot();
-    const run = await runStep(stageInContainer, world.deps, { mutates: true, isDryRun: true });
+    const run = await runStep(stageInContainer, world.deps, { isDryRun: true });
     expect(run.failed?.message).toBeUndefined();
     expect(run.exitCode).toBe(0);
     expect(run.events.find((event) => event.type === 'step-not-performed')).toMatchObject({
       commands: [`docker cp ${world.facts.snapshot?.path} app:${STAGED}`, `docker exec app sha256sum ${STAGED}`],
     });
-    expect(world.runtime.calls.map((call) => call.method)).toEqual(['exec']);
-    expect(world.runtime.execArgvs()).toEqual([['df', '-Pk', '/data']]);
+    // Only the read-only probes ran: the free space and the live file's owner.
+    expect(world.runtime.calls.map((call) => call.method)).toEqual(['exec', 'exec']);
+    expect(execArgvs(run)).toEqual([['df', '-Pk', '/data'], ['stat', '-c', '%u %g %a', DB]]);
     expect(world.runtime.fileAt('app', STAGED)).toBeUndefined();
     expect(run.findings).toEqual([
-      `free space beside ${DB}: ${10 * 1024 ** 3} bytes, the snapshot needs ${world.facts.snapshot?.bytes}`,
+      `free space beside ${DB} in app: ${10 * 1024 ** 3} bytes, the snapshot needs ${world.facts.snapshot?.bytes}`,
       'dry-run could not tell: whether the copy into the container and its sha256 check succeed (nothing was copied)',
     ]);
   });
@@ -182,7 +186,8 @@ describe('stage-in-container', () => {
   it('dry-run: too little space beside the database is a finding', async () => {
     const world = await withSnapshot();
     world.runtime.freeBytes = 0;
-    const run = await runStep(stageInContainer, world.deps, { mutates: true, isDryRun: true });
-    expect(run.findings[0]).toBe(`NOT ENOUGH SPACE: 0 bytes free beside ${DB}, the snapshot needs ${world.facts.snapshot?.bytes}`);
+    const run = await runStep(stageInContainer, world.deps, { isDryRun: true });
+    expect(run.findings[0]).toBe(`NOT ENOUGH SPACE: not enough space beside ${DB} in app: 0 bytes free, the snapshot needs ${world.facts.snapshot?.bytes}`);
+    expect(world.facts.dryRunBlockers).toEqual([`not enough space beside ${DB} in app: 0 bytes free, the snapshot needs ${world.facts.snapshot?.bytes}`]);
   });
 });

@@ -2,16 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { BACKUP_CHECKS_AT_ONCE, CHECK_LOOP, testBackups } from '../../src/steps/test-backups.js';
 import { fakeDb } from '../fakes/fake-db.js';
 import { makeDeps, type TestWorld } from '../fakes/make-deps.js';
-import { BACKUP_TABLES, DB, setUpOutage } from '../fakes/outage.js';
+import { BACKUP_TABLES, DB, settleTarget, setUpOutage } from '../fakes/outage.js';
 import { LIST_TABLES_SQL } from '../fakes/fake-container-runtime.js';
-import { runStep } from '../fakes/run-step.js';
+import { execArgvs, runStep } from '../fakes/run-step.js';
+import { isHealthy } from '../../src/steps/checks.js';
 import type { RestoreOptions } from '../../src/steps/deps.js';
 
 async function outage(options: RestoreOptions = {}): Promise<TestWorld> {
   const world = makeDeps({ container: 'app', db: DB, ...options });
   setUpOutage(world);
-  world.facts.container = await world.runtime.inspect('app');
-  world.facts.hasSqlite3 = true;
+  await settleTarget(world);
   return world;
 }
 
@@ -22,19 +22,19 @@ describe('test-backups', () => {
     expect(run.exitCode).toBe(0);
     const good = 'file:/data/backups/2024-12-31.db?immutable=1';
     const bad = 'file:/data/backups/2025-01-01.db?immutable=1';
-    expect(world.runtime.execArgvs()).toEqual([
+    expect(execArgvs(run)).toEqual([
       ['find', '/data/backups', '-maxdepth', '1', '-type', 'f', '-print0'],
       // One exec per group (here one backup each), the paths as arguments of a fixed loop, never in a shell string.
-      ['sh', '-c', CHECK_LOOP, 'sh', 'PRAGMA mmap_size=2147418112; PRAGMA quick_check;', expect.stringMatching(/^--rescue-[0-9a-f]{24}--$/), good],
-      ['sh', '-c', CHECK_LOOP, 'sh', 'PRAGMA mmap_size=2147418112; PRAGMA quick_check;', expect.stringMatching(/^--rescue-[0-9a-f]{24}--$/), bad],
+      ['sh', '-c', CHECK_LOOP, 'sh', 'PRAGMA mmap_size=2147418112; PRAGMA quick_check;', '--rescue-000000000000000000000001--', good],
+      ['sh', '-c', CHECK_LOOP, 'sh', 'PRAGMA mmap_size=2147418112; PRAGMA quick_check;', '--rescue-000000000000000000000002--', bad],
       // The one that passes quick_check gets the full check, which decides.
       ['sqlite3', '-readonly', good, 'PRAGMA mmap_size=2147418112; PRAGMA integrity_check;'],
       ['sqlite3', '-readonly', '-json', good, LIST_TABLES_SQL],
       ['sqlite3', '-readonly', '-json', good, `SELECT 'posts' AS name, count(*) AS n FROM "posts" UNION ALL SELECT 'users' AS name, count(*) AS n FROM "users";`],
     ]);
     expect(world.facts.backups).toMatchObject([
-      { path: '/data/backups/2024-12-31.db', ok: true, check: 'integrity_check', tables: BACKUP_TABLES, mtime: '2024-12-31T00:00:00.000Z', via: 'sqlite3 in the container' },
-      { path: '/data/backups/2025-01-01.db', ok: false, errors: ['Error: database disk image is malformed'], errorCount: 1, tables: undefined },
+      { path: '/data/backups/2024-12-31.db', verdict: { verdict: 'ok', check: 'integrity_check', ranBy: 'sqlite3 in the container' }, tables: BACKUP_TABLES, mtime: '2024-12-31T00:00:00.000Z' },
+      { path: '/data/backups/2025-01-01.db', verdict: { verdict: 'corrupt', errors: ['Error: database disk image is malformed'], errorCount: 1 }, tables: undefined },
     ]);
     expect(run.findings).toEqual(['1 of 2 backups pass integrity_check (1 failed quick_check already)']);
     expect(run.events.find((event) => event.type === 'step-succeeded')).toMatchObject({ summary: '1 of 2 backups healthy' });
@@ -60,7 +60,7 @@ describe('test-backups', () => {
     const run = await runStep(testBackups, world.deps);
     expect(run.exitCode).toBe(0);
     expect(world.facts.backups).toEqual([]);
-    expect(world.runtime.execArgvs()).toEqual([]);
+    expect(execArgvs(run)).toEqual([]);
   });
 
   it('a wildcard in the folder: usage error', async () => {
@@ -80,8 +80,8 @@ describe('test-backups', () => {
     world.runtime.calls.length = 0;
     const run = await runStep(testBackups, world.deps);
     expect(run.exitCode).toBe(0);
-    expect(world.runtime.execArgvs().filter((argv) => argv[0] === 'sh')).toHaveLength(BACKUP_CHECKS_AT_ONCE);
-    expect(world.facts.backups?.map((report) => [report.path, report.ok, report.ok ? report.tables?.posts : report.errors[0]])).toEqual(
+    expect(execArgvs(run).filter((argv) => argv[0] === 'sh')).toHaveLength(BACKUP_CHECKS_AT_ONCE);
+    expect(world.facts.backups?.map((report) => [report.path, isHealthy(report.verdict), isHealthy(report.verdict) ? report.tables?.posts : report.verdict.errors[0]])).toEqual(
       Array.from({ length: 9 }, (_, day) => [`/data/many/b${day}.db`, healthy.has(day), healthy.has(day) ? day : day === 6 ? 'Error: file is not a database' : `Page ${day}: never used`]),
     );
     expect(run.findings[0]).toBe('3 of 9 backups pass integrity_check (6 failed quick_check already)');
@@ -92,7 +92,7 @@ describe('test-backups', () => {
     world.runtime.putFile('app', '/data/backups/2024-12-31.db', fakeDb({ tables: BACKUP_TABLES, indexErrors: ['row 3 missing from index posts_by_day'] }));
     const run = await runStep(testBackups, world.deps);
     expect(run.exitCode).toBe(0);
-    expect(world.facts.backups?.map((report) => [report.ok, report.check, report.errors[0]])).toEqual([
+    expect(world.facts.backups?.map((report) => [isHealthy(report.verdict), report.verdict.check, report.verdict.errors[0]])).toEqual([
       [false, 'integrity_check', 'row 3 missing from index posts_by_day'],
       [false, 'quick_check', 'Error: database disk image is malformed'],
     ]);
@@ -104,34 +104,32 @@ describe('test-backups', () => {
     world.runtime.withoutBinary('sh');
     const run = await runStep(testBackups, world.deps);
     expect(run.exitCode).toBe(0);
-    expect(world.runtime.execArgvs().filter((argv) => argv[0] === 'sqlite3' && argv.length === 4).map((argv) => `${argv[2]} ${argv[3].split(' ').at(-1)}`)).toEqual([
+    expect(execArgvs(run).filter((argv) => argv[0] === 'sqlite3' && argv.length === 4).map((argv) => `${argv[2]} ${argv[3].split(' ').at(-1)}`)).toEqual([
       'file:/data/backups/2024-12-31.db?immutable=1 quick_check;',
       'file:/data/backups/2025-01-01.db?immutable=1 quick_check;',
       'file:/data/backups/2024-12-31.db?immutable=1 integrity_check;',
     ]);
-    expect(world.facts.backups?.map((report) => report.ok)).toEqual([true, false]);
+    expect(world.facts.backups?.map((report) => isHealthy(report.verdict))).toEqual([true, false]);
   });
 
-  it('no sqlite3 in the image, found by the loop: each backup copied out and checked here', async () => {
+  it('sqlite3 missing although the probe saw it: the loop finds out, each backup is copied out and checked here', async () => {
     const world = await outage();
-    world.facts.hasSqlite3 = undefined;
     world.runtime.withoutBinary('sqlite3');
     const run = await runStep(testBackups, world.deps);
     expect(run.exitCode).toBe(0);
-    expect(world.facts.hasSqlite3).toBe(false);
-    expect(world.facts.backups).toMatchObject([{ ok: true, via: 'a copy checked locally' }, { ok: false, via: 'a copy checked locally' }]);
+    expect(world.facts.backups).toMatchObject([{ verdict: { verdict: 'ok', ranBy: 'SQLite on this machine', onCopy: true } }, { verdict: { verdict: 'corrupt', onCopy: true } }]);
   });
 
   it('no sqlite3 in the image: each backup copied out and checked here', async () => {
     const world = await outage();
-    world.facts.hasSqlite3 = false;
+    world.facts.imageTools = world.facts.imageTools?.filter((tool) => tool !== 'sqlite3');
     const run = await runStep(testBackups, world.deps);
     expect(run.exitCode).toBe(0);
     expect(world.runtime.calls.filter((call) => call.method === 'copyOut').map((call) => call.args[1]).sort()).toEqual(['/data/backups/2024-12-31.db', '/data/backups/2025-01-01.db']);
-    expect(world.runtime.execArgvs()).toEqual([['find', '/data/backups', '-maxdepth', '1', '-type', 'f', '-print0']]);
+    expect(execArgvs(run)).toEqual([['find', '/data/backups', '-maxdepth', '1', '-type', 'f', '-print0']]);
     expect(world.facts.backups).toMatchObject([
-      { ok: true, tables: BACKUP_TABLES, via: 'a copy checked locally' },
-      { ok: false, errors: ['SQLITE_CORRUPT: database disk image is malformed'], via: 'a copy checked locally' },
+      { verdict: { verdict: 'ok', ranBy: 'SQLite on this machine', onCopy: true }, tables: BACKUP_TABLES },
+      { verdict: { verdict: 'corrupt', errors: ['SQLITE_CORRUPT: database disk image is malformed'], onCopy: true } },
     ]);
   });
 });

@@ -1,11 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { verify, WRITE_WAIT_MS } from '../../src/steps/verify.js';
 import { fakeDb } from '../fakes/fake-db.js';
 import { sha256Of } from '../fakes/fake-local-files.js';
 import { INCIDENT_ID, makeDeps, type TestWorld } from '../fakes/make-deps.js';
-import { DB, LOCAL_TABLES } from '../fakes/outage.js';
+import { DB, LOCAL_TABLES, settleTarget } from '../fakes/outage.js';
 import { runStep } from '../fakes/run-step.js';
 
 const QUARANTINE = `/data/rescue-quarantine/${INCIDENT_ID}`;
@@ -18,7 +16,7 @@ async function restored(live: Buffer = SNAPSHOT, health: 'healthy' | null = null
   world.runtime.putFile('app', DB, live);
   world.runtime.putFile('app', `${QUARANTINE}/app.db`, 'old corrupt db');
   world.runtime.putFile('app', `${QUARANTINE}/app.db-wal`, 'old wal');
-  world.facts.container = await world.runtime.inspect('app');
+  await settleTarget(world);
   world.facts.snapshot = { path: '/inc/snapshot.db', sha256: sha256Of(SNAPSHOT), bytes: SNAPSHOT.length, tables: LOCAL_TABLES };
   world.facts.quarantineDir = QUARANTINE;
   world.facts.swapped = true;
@@ -49,10 +47,10 @@ describe('verify', () => {
       ['sqlite3', '-readonly', '-json', DB, expect.stringContaining('FROM sqlite_schema')],
       ['sqlite3', '-readonly', '-json', DB, expect.stringContaining('count(*)')],
     ]));
-    expect(readFileSync(join(world.deps.incident.dir, 'quarantine.sha256'), 'utf8')).toBe(
+    expect(world.incidentFiles.read('quarantine.sha256')).toBe(
       `${sha256Of('old corrupt db')}  ${QUARANTINE}/app.db\n${sha256Of('old wal')}  ${QUARANTINE}/app.db-wal\n`,
     );
-    expect(JSON.parse(readFileSync(join(world.deps.incident.dir, 'quarantine-manifest.json'), 'utf8'))).toMatchObject({ dir: QUARANTINE, files: [{ sha256: sha256Of('old corrupt db') }, { sha256: sha256Of('old wal') }] });
+    expect(JSON.parse(world.incidentFiles.read('quarantine-manifest.json'))).toMatchObject({ dir: QUARANTINE, files: [{ sha256: sha256Of('old corrupt db') }, { sha256: sha256Of('old wal') }] });
     expect(world.clock.sleeps).toEqual([500]);
   });
 

@@ -1,10 +1,8 @@
 // Every screen of a whole recovery fits the terminal it is drawn on: Ink redraws the whole terminal from the
 // top once a frame is as tall as it, so a frame must keep one row free or its top scrolls away.
-import { readFileSync } from 'node:fs';
 import React from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
-import type { RunEvent, StepDecl } from '../../src/runbook/events.js';
+import type { RunEvent } from '../../src/runbook/events.js';
 import { emptyView, reduceView } from '../../src/runbook/view.js';
 import { App } from '../../src/ui/App.js';
 import { measureScreen } from '../../src/ui/presentation/measure-screen.js';
@@ -12,7 +10,7 @@ import { chooseLayout, FINISHED_LAYOUTS, LIVE_LAYOUTS } from '../../src/ui/prese
 import { getAvailableKeys, getFocusStep } from '../../src/ui/presentation/screen-state.js';
 import { renderInTerminal } from './render-in-terminal.js';
 import { plain, tick, waitFor } from './wait-for.js';
-import { CONFIRM_SWAP, eventsUntil, fillCommand, walRestoreEvents } from './wal-restore-run.js';
+import { CONFIRM_SWAP, eventsUntil, shippedStepDecls, walRestoreEvents } from './wal-restore-run.js';
 
 const controller = { answer: () => {}, control: () => {} };
 const unmounts: Array<() => void> = [];
@@ -37,11 +35,7 @@ function expectToFit(frame: string, { columns, rows }: { columns: number; rows: 
   for (const line of lines) expect([...line].length, `${what}: a line wider than ${columns}\n${line}`).toBeLessThanOrEqual(columns);
 }
 
-// The steps as the shipped runbook declares them, with their commands filled in as the engine sends them.
-function loadShippedSteps(): StepDecl[] {
-  const runbook = parse(readFileSync(new URL('../../runbooks/sqlite-wal-restore.yaml', import.meta.url), 'utf8')) as { steps: StepDecl[] };
-  return runbook.steps.map(({ id, title, why, mutates, skippable, commands }) => ({ id, title, why, mutates, skippable: skippable ?? false, commands: commands.map(fillCommand) }));
-}
+const loadShippedSteps = shippedStepDecls;
 
 const STEP_LINES = [
   '  ✔ Find the production container  1.2s',

@@ -2,7 +2,11 @@
 // runbooks/sqlite-wal-restore.yaml with their commands filled in for app-prod, prompts, output, findings, a
 // failure and its retry, and the end. Texts are copied here so exact frames do not move when the runbook's
 // wording does; walRestoreEvents() also takes the steps as loaded from the runbook file.
+import { loadRunbook } from '../../src/commands/load-runbook.js';
+import { displayLine } from '../../src/runbook/actions.js';
 import type { Prompt, RunEvent, StepDecl } from '../../src/runbook/events.js';
+import type { Known } from '../../src/steps/deps.js';
+import { stepKinds } from '../../src/steps/index.js';
 
 const AT = '2025-01-01T02:00:00.000Z';
 const DIR = '/home/ops/incidents/20250101T020000Z';
@@ -234,4 +238,25 @@ export function eventsUntil(events: RunEvent[], isLast: (event: RunEvent) => boo
   const index = events.findIndex(isLast);
   if (index === -1) throw new Error('eventsUntil: no event matches');
   return events.slice(0, index + 1);
+}
+
+/**
+ * The shipped runbook's steps as the engine announces them once the target is known: titles and whys from the YAML,
+ * commands from the step kinds' own declarations (the same the run performs), for app-prod.
+ */
+export function shippedStepDecls(): StepDecl[] {
+  const runbook = loadRunbook();
+  const known: Known = {
+    facts: {
+      target: { containerId: 'c1', containerName: 'app-prod', image: IMAGE, appName: 'app-prod', dbPath: '/data/app.db', dataMount: { type: 'volume', name: 'app-data', source: '/var/lib/docker/volumes/app-data/_data', destination: '/data' } },
+      source: { id: 'local', kind: 'local', path: VALUES.local, ok: true, mtime: AT, size: 1, tables: {}, errors: [] },
+    },
+    options: { container: 'app-prod', db: '/data/app.db', local: VALUES.local },
+    incident: { id: '20250101T020000Z', dir: DIR },
+  };
+  return runbook.steps.map((step) => {
+    const kind = stepKinds.get(step.uses);
+    if (!kind) throw new Error(`no step kind ${step.uses}`);
+    return { id: step.id, title: step.title, why: step.why, mutates: kind.mutates, skippable: step.skippable, commands: kind.declare(known).map(displayLine) };
+  });
 }

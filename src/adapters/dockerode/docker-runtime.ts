@@ -1,5 +1,6 @@
 // ContainerRuntime over a Dockerode instance. The instance is injected, so the same class serves the local
 // socket and a server reached over SSH; `describe` says which one for humans.
+import { createHash } from 'node:crypto';
 import type Dockerode from 'dockerode';
 import type {
   ContainerDetails,
@@ -7,6 +8,7 @@ import type {
   ContainerSummary,
   ExecResult,
   FileOwner,
+  HelperSpec,
   PathStat,
   ProgressFn,
 } from '../../ports/container-runtime.js';
@@ -79,6 +81,14 @@ export class DockerRuntime implements ContainerRuntime {
     );
   }
 
+  sha256(id: string, path: string): Promise<string> {
+    return this.call(`hash ${path} in ${id}`, id, async () => {
+      const hasher = createHash('sha256');
+      await this.withMissingPath(id, path, () => readFileThrough(this.docker, id, path, (chunk) => hasher.update(chunk)));
+      return hasher.digest('hex');
+    });
+  }
+
   copyIn(
     id: string,
     localPath: string,
@@ -106,8 +116,8 @@ export class DockerRuntime implements ContainerRuntime {
     });
   }
 
-  startHelper(targetId: string, label: string, opts: { readOnlyBinds?: Array<{ hostPath: string; containerPath: string }> } = {}): Promise<string> {
-    return this.call(`start helper for ${targetId}`, targetId, () => startHelperContainer(this.docker, targetId, label, opts.readOnlyBinds));
+  startHelper(targetId: string, spec: HelperSpec): Promise<string> {
+    return this.call(`start helper ${spec.name} for ${targetId}`, targetId, () => startHelperContainer(this.docker, targetId, spec));
   }
 
   removeHelper(helperId: string): Promise<void> {

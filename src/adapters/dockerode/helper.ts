@@ -1,7 +1,7 @@
 // The helper container: the target's own image and user, the target's volumes, no network, kept alive by
 // `sleep` so files can be renamed inside the volume while the app itself is stopped.
-import { randomBytes } from 'node:crypto';
 import type Dockerode from 'dockerode';
+import type { HelperSpec } from '../../ports/container-runtime.js';
 import { HelperUnavailableError, RescueError } from '../../runbook/errors.js';
 import { getEngineMessage, getStatusCode } from './engine-errors.js';
 
@@ -10,13 +10,14 @@ const HELPER_LIFETIME_SEC = '86400';
 // How long a fresh helper must stay up before it counts as started (an image whose `sleep` fails exits at once).
 const SETTLE_MS = 300;
 
-export async function startHelperContainer(docker: Dockerode, targetId: string, label: string, readOnlyBinds: Array<{ hostPath: string; containerPath: string }> = []): Promise<string> {
+export async function startHelperContainer(docker: Dockerode, targetId: string, spec: HelperSpec): Promise<string> {
+  const { label, readOnlyBinds = [] } = spec;
   const target = await docker.getContainer(targetId).inspect();
   const hint =
     'the app image needs a `sleep` binary for the helper; otherwise restart the app and rename the files ' +
     'with `docker exec`, or rename them on the volume host path shown by `docker volume inspect`';
   const helper = await docker.createContainer({
-    name: makeHelperName(target.Name, label),
+    name: spec.name,
     Image: target.Image,
     User: target.Config.User ?? '',
     Entrypoint: ['sleep'],
@@ -69,9 +70,4 @@ export async function removeHelperContainer(docker: Dockerode, helperId: string)
     });
   }
   await container.remove({ force: true, v: false });
-}
-
-function makeHelperName(targetName: string, label: string): string {
-  const base = `${targetName.replace(/^\//, '')}-rescue-${label}`.replace(/[^a-zA-Z0-9_.-]+/g, '-').slice(0, 100);
-  return `${base}-${randomBytes(3).toString('hex')}`;
 }

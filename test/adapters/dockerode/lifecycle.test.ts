@@ -96,7 +96,7 @@ describe('DockerRuntime.startHelper and removeHelper', () => {
     await runtime.exec(target.id, ['sh', '-c', 'echo payload > /data/move-me.tmp']);
     await runtime.stop(target.id, 5);
 
-    const helperId = await runtime.startHelper(target.id, 'drill-1');
+    const helperId = await runtime.startHelper(target.id, { name: `${prefix}owned-helper`, label: 'drill-1' });
     const helper = await runtime.inspect(helperId);
     expect(helper).toMatchObject({ state: 'running', user: '1000:1000', labels: { [HELPER_LABEL]: 'drill-1' } });
     expect(helper.name.startsWith(`${prefix}owned`)).toBe(true);
@@ -124,7 +124,7 @@ describe('DockerRuntime.startHelper and removeHelper', () => {
     await importEmptyImage(image);
     try {
       const targetId = await docker(['create', '--name', `${prefix}nosleep-app`, image, '/app']);
-      const attempt = runtime.startHelper(targetId, 'drill-2');
+      const attempt = runtime.startHelper(targetId, { name: `${prefix}nosleep-helper`, label: 'drill-2' });
       await expect(attempt).rejects.toBeInstanceOf(HelperUnavailableError);
       await expect(attempt).rejects.toThrow(/did not start: .*sleep/);
       const leftovers = await docker(['ps', '--all', '--quiet', '--filter', `label=${HELPER_LABEL}=drill-2`]);

@@ -1,0 +1,170 @@
+// Every call a step makes to the world, as a declared action (see runbook/actions.ts): the declaration the views
+// show and the call the run makes come from the same constructor, so they cannot disagree. An API call is named as
+// the call, with the CLI equivalent an operator could type beside it.
+import type { Planned } from '../runbook/engine.js';
+import type { ExecResult, FileOwner, HelperSpec, PathStat, ProgressFn } from '../ports/container-runtime.js';
+import type { LocalFileStat } from '../ports/local-files.js';
+import type { UploadResult } from '../ports/remote-host.js';
+import type { CheckMode, DbStats, IntegrityResult, SnapshotResult } from '../ports/sqlite-inspector.js';
+import { HELPER_LABEL } from '../ports/container-runtime.js';
+import type { Deps } from './deps.js';
+
+type Action<T> = Planned<Deps, T>;
+
+/** A container as an action names it: by id for the API, by name for the operator. */
+export interface ContainerRef {
+  id: string;
+  name: string;
+}
+
+interface ExecOptions {
+  where?: 'container' | 'helper';
+  mutates?: boolean;
+  when?: string;
+  timeoutMs?: number;
+}
+
+/** argv in a running container or helper. A non-zero exit resolves (the result says it); a missing binary is 126/127. */
+export function execIn(ref: ContainerRef, argv: string[], opts: ExecOptions = {}): Action<ExecResult> {
+  return {
+    decl: { kind: 'argv', where: opts.where ?? 'container', container: ref.name, argv, mutates: opts.mutates ?? false, ...(opts.when ? { when: opts.when } : {}) },
+    perform: (deps) => deps.runtime.exec(ref.id, argv, { timeoutMs: opts.timeoutMs }),
+    exitCodeOf: (result) => result.exitCode,
+  };
+}
+
+/** argv on the SSH server. */
+export function execOnHost(argv: string[], opts: { mutates?: boolean } = {}): Action<ExecResult> {
+  return {
+    decl: { kind: 'argv', where: 'host', argv, mutates: opts.mutates ?? false },
+    perform: (deps) => requireRemote(deps).host.exec(argv),
+    exitCodeOf: (result) => result.exitCode,
+  };
+}
+
+/** Free bytes for an unprivileged writer in the server's filesystem holding `dir` (the adapter runs exactly this df). */
+export function freeBytesOnHost(dir: string): Action<number> {
+  return { decl: { kind: 'argv', where: 'host', argv: ['df', '-Pk', dir], mutates: false }, perform: (deps) => requireRemote(deps).host.freeBytes(dir) };
+}
+
+export function pingEngine(): Action<void> {
+  return { decl: { kind: 'call', where: 'engine', call: 'GET /_ping', cli: ['docker', 'version'], mutates: false }, perform: (deps) => deps.runtime.ping() };
+}
+
+export function listContainers(): Action<Awaited<ReturnType<Deps['runtime']['listContainers']>>> {
+  return { decl: { kind: 'call', where: 'engine', call: 'GET /containers/json?all=1', cli: ['docker', 'ps', '-a'], mutates: false }, perform: (deps) => deps.runtime.listContainers() };
+}
+
+export function inspectContainer(ref: ContainerRef): Action<Awaited<ReturnType<Deps['runtime']['inspect']>>> {
+  return {
+    decl: { kind: 'call', where: 'engine', call: `GET /containers/${ref.id}/json`, cli: ['docker', 'inspect', ref.name], mutates: false },
+    perform: (deps) => deps.runtime.inspect(ref.id),
+  };
+}
+
+/** Stat through the archive API: works on a stopped container, needs no binary in the image. null when absent. */
+export function statInContainer(ref: ContainerRef, path: string): Action<PathStat | null> {
+  return {
+    decl: { kind: 'call', where: 'engine', call: `HEAD /containers/${ref.id}/archive?path=${path}`, cli: ['docker', 'exec', ref.name, 'ls', '-ld', path], mutates: false },
+    perform: (deps) => deps.runtime.statPath(ref.id, path),
+  };
+}
+
+/** One file out through the archive API into a local folder; resolves with the local path. */
+export function copyOut(ref: ContainerRef, path: string, localDir: string): Action<string> {
+  return {
+    decl: { kind: 'call', where: 'engine', call: `GET /containers/${ref.id}/archive?path=${path}`, cli: ['docker', 'cp', `${ref.name}:${path}`, localDir], mutates: false },
+    perform: (deps) => deps.runtime.copyOut(ref.id, path, localDir),
+  };
+}
+
+/** sha256 of a file in the container, streamed out through the archive API and hashed on this machine. */
+export function hashThroughArchive(ref: ContainerRef, path: string): Action<string> {
+  return {
+    decl: { kind: 'call', where: 'engine', call: `GET /containers/${ref.id}/archive?path=${path}, hashed here as it streams`, cli: ['docker', 'cp', `${ref.name}:${path}`, '-'], mutates: false },
+    perform: (deps) => deps.runtime.sha256(ref.id, path),
+  };
+}
+
+/** A local file streamed in through the archive API under `dir/name` (not atomic: a name nobody reads). */
+export function copyIn(ref: ContainerRef, localPath: string, dir: string, name: string, opts: { owner?: FileOwner; onProgress?: ProgressFn } = {}): Action<void> {
+  return {
+    decl: { kind: 'call', where: 'engine', call: `PUT /containers/${ref.id}/archive?path=${dir}`, cli: ['docker', 'cp', localPath, `${ref.name}:${dir.replace(/\/$/, '')}/${name}`], mutates: true },
+    perform: (deps) => deps.runtime.copyIn(ref.id, localPath, dir, name, opts),
+  };
+}
+
+export function stopContainer(ref: ContainerRef, timeoutSec: number): Action<void> {
+  return {
+    decl: { kind: 'call', where: 'engine', call: `POST /containers/${ref.id}/stop?t=${timeoutSec}`, cli: ['docker', 'stop', '-t', String(timeoutSec), ref.name], mutates: true },
+    perform: (deps) => deps.runtime.stop(ref.id, timeoutSec),
+  };
+}
+
+export function startContainer(ref: ContainerRef): Action<void> {
+  return {
+    decl: { kind: 'call', where: 'engine', call: `POST /containers/${ref.id}/start`, cli: ['docker', 'start', ref.name], mutates: true },
+    perform: (deps) => deps.runtime.start(ref.id),
+  };
+}
+
+/** The sleeping helper from the target's image, on its volumes, under the name the step chose. */
+export function startHelper(target: ContainerRef & { image: string }, spec: HelperSpec): Action<string> {
+  const binds = (spec.readOnlyBinds ?? []).flatMap((bind) => ['-v', `${bind.hostPath}:${bind.containerPath}:ro`]);
+  const cli = ['docker', 'run', '-d', '--name', spec.name, '--label', `${HELPER_LABEL}=${spec.label}`, '--volumes-from', target.name, '--network', 'none', ...binds, '--entrypoint', 'sleep', target.image, '86400'];
+  return {
+    decl: { kind: 'call', where: 'engine', call: `POST /containers/create?name=${spec.name}, POST /containers/${spec.name}/start`, cli, mutates: true },
+    perform: (deps) => deps.runtime.startHelper(target.id, spec),
+  };
+}
+
+export function removeHelper(name: string): Action<void> {
+  return {
+    decl: { kind: 'call', where: 'engine', call: `DELETE /containers/${name}?force=1`, cli: ['docker', 'rm', '-f', name], mutates: true },
+    perform: (deps) => deps.runtime.removeHelper(name),
+  };
+}
+
+/** SFTP to `remotePath.partial`, renamed when complete (see RemoteHost.upload). */
+export function uploadToHost(localPath: string, remotePath: string, hostSpec: string, opts: { onProgress?: ProgressFn } = {}): Action<UploadResult> {
+  return {
+    decl: { kind: 'call', where: 'local', call: `SFTP put ${localPath} → ${remotePath}.partial, then rename to ${remotePath}`, cli: ['scp', localPath, `${hostSpec}:${remotePath}`], mutates: true },
+    perform: (deps) => requireRemote(deps).host.upload(localPath, remotePath, { onProgress: opts.onProgress, hash: false }),
+  };
+}
+
+export function checkLocal(path: string, mode: CheckMode, opts: { when?: string } = {}): Action<IntegrityResult> {
+  const pragma = mode === 'quick' ? 'quick_check' : 'integrity_check';
+  return {
+    decl: { kind: 'call', where: 'local', call: `better-sqlite3, read-only: PRAGMA ${pragma} on ${path}`, cli: ['sqlite3', '-readonly', path, `PRAGMA ${pragma};`], mutates: false, ...(opts.when ? { when: opts.when } : {}) },
+    perform: (deps) => deps.sqlite.check(path, mode),
+  };
+}
+
+export function countRowsLocal(path: string): Action<DbStats> {
+  return {
+    decl: { kind: 'call', where: 'local', call: `better-sqlite3, read-only: count(*) of every table in ${path}`, cli: ['sqlite3', '-readonly', path, 'SELECT count(*) FROM <table>;'], mutates: false },
+    perform: (deps) => deps.sqlite.stats(path),
+  };
+}
+
+/** The backup API in one step: a consistent standalone copy, WAL content included; `src` opened read-only. */
+export function snapshotLocal(src: string, dest: string): Action<SnapshotResult> {
+  return {
+    decl: { kind: 'call', where: 'local', call: `better-sqlite3 backup API, one step: ${src} → ${dest}`, cli: ['sqlite3', '-readonly', src, `.backup ${dest}`], mutates: false },
+    perform: (deps) => deps.sqlite.snapshot(src, dest),
+  };
+}
+
+export function statLocal(path: string): Action<LocalFileStat | null> {
+  return { decl: { kind: 'call', where: 'local', call: `stat ${path}`, cli: ['stat', path], mutates: false }, perform: (deps) => deps.files.stat(path) };
+}
+
+export function hashLocal(path: string): Action<string> {
+  return { decl: { kind: 'call', where: 'local', call: `sha256 of ${path}, streamed`, cli: ['sha256sum', path], mutates: false }, perform: (deps) => deps.files.sha256(path) };
+}
+
+function requireRemote(deps: Deps): NonNullable<Deps['remote']> {
+  if (!deps.remote) throw new Error('an action on the SSH server was performed without --host');
+  return deps.remote;
+}

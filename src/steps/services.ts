@@ -1,0 +1,72 @@
+// Run-scoped services: live things a step starts and a later step uses, each with its contract. They are never
+// journaled; a resumed run starts them again where it needs them.
+import type { Clock } from '../ports/clock.js';
+import type { IntegrityResult, SqliteInspector } from '../ports/sqlite-inspector.js';
+
+/**
+ * The snapshot's full integrity_check, the slowest check of a run (it cross-checks every index against its table:
+ * about half a minute a GB). snapshot-source starts it; it runs off the main thread while the operator confirms the
+ * copy and while the snapshot travels under its temporary name; stage-in-container cannot succeed, so the swap cannot
+ * happen, until it has passed.
+ */
+export interface SnapshotCheck {
+  /** Starts the check of `path` unless one of that file is under way or has passed. Never rejects, never throws. */
+  start(path: string): void;
+  /** A line for the operator while a step waits on it; undefined when it is done or was never started. */
+  waiting(): string | undefined;
+  /**
+   * The check's result for `path`, starting it if none is under way (a resumed run). Only a pass is kept: after a
+   * failure or a throw the next call checks again. Rejects with what the check threw.
+   */
+  result(path: string): Promise<IntegrityResult>;
+}
+
+interface Pending {
+  path: string;
+  startedAt: number;
+  isDone: boolean;
+  settled: Promise<{ result: IntegrityResult } | { error: unknown }>;
+}
+
+export function createSnapshotCheck(sqlite: SqliteInspector, clock: Clock): SnapshotCheck {
+  let pending: Pending | undefined;
+  const start = (path: string): Pending => {
+    if (pending?.path === path) return pending;
+    const entry: Pending = { path, startedAt: clock.now(), isDone: false, settled: Promise.resolve({ error: undefined }) };
+    entry.settled = sqlite
+      .check(path, 'full')
+      .then(
+        (result) => ({ result }),
+        (error: unknown) => ({ error }),
+      )
+      .finally(() => {
+        entry.isDone = true;
+      });
+    pending = entry;
+    return entry;
+  };
+  return {
+    start(path) {
+      start(path);
+    },
+    waiting() {
+      if (!pending || pending.isDone) return undefined;
+      return `integrity_check of the snapshot still running (${((clock.now() - pending.startedAt) / 1000).toFixed(0)} s so far; about half a minute a GB)`;
+    },
+    async result(path) {
+      const entry = start(path);
+      const settled = await entry.settled;
+      if (!('result' in settled) || !settled.result.ok) pending = undefined;
+      if ('error' in settled) throw settled.error;
+      return settled.result;
+    },
+  };
+}
+
+export interface RunServices {
+  snapshotCheck: SnapshotCheck;
+}
+
+export function createRunServices(sqlite: SqliteInspector, clock: Clock): RunServices {
+  return { snapshotCheck: createSnapshotCheck(sqlite, clock) };
+}
