@@ -161,6 +161,8 @@ export const stageInContainer: StepKind = {
     deps.services.snapshotCheck.start(snapshot.path);
     let inside: string | undefined;
     let uploaded: UploadResult | undefined;
+    let uploadedAt = 0;
+    let copiedMs = 0;
     try {
       for (const action of plan.actions) {
         const result = await io.perform(action);
@@ -168,8 +170,14 @@ export const stageInContainer: StepKind = {
           const failed = result as ExecResult;
           throw new RescueError(`${action.decl.argv.join(' ')} failed (exit ${failed.exitCode}): ${(failed.stderr || failed.stdout).trim()}`, { hint: 'the live database is untouched; retry this step' });
         }
-        if (action === hash) inside = readHash(result);
-        if (action === upload) uploaded = result as UploadResult;
+        if (action === hash) {
+          inside = readHash(result);
+          copiedMs = deps.clock.now() - uploadedAt;
+        }
+        if (action === upload) {
+          uploaded = result as UploadResult;
+          uploadedAt = deps.clock.now();
+        }
       }
     } catch (error) {
       for (const undo of plan.cleanup ?? []) await io.perform(undo, 'cleanup').catch((failure: unknown) => io.output(`could not undo: ${describeError(failure).message}`));
@@ -195,7 +203,7 @@ export const stageInContainer: StepKind = {
     }
     if (uploaded && deps.remote) {
       const { identity } = deps.remote;
-      io.finding(`uploaded ${uploaded.bytes} bytes to ${identity.user}@${identity.host}:${uploaded.remotePath} in ${(uploaded.durationMs / 1000).toFixed(1)} s and copied beside the database; sha256 on the server ${inside}, here ${snapshot.sha256}`, { upload: uploaded, sha256: inside });
+      io.finding(`uploaded ${uploaded.bytes} bytes to ${identity.user}@${identity.host}:${uploaded.remotePath} in ${(uploaded.durationMs / 1000).toFixed(1)} s and copied beside the database in ${(copiedMs / 1000).toFixed(1)} s; sha256 on the server ${inside}, here ${snapshot.sha256}`, { upload: uploaded, sha256: inside });
     }
     io.finding(`staged ${staged} in ${target.containerName}: sha256 matches (${inside})`);
     return { summary: `staged ${staged} (${snapshot.bytes} bytes, sha256 verified in the container)`, data: { staged, sha256: inside } };
