@@ -22,7 +22,13 @@ export class CommandLog {
   }
 
   /** An exec, recorded with its exit code; one that throws (container not running) is recorded with exit 1, then rethrown. */
-  async exec(runtime: ContainerRuntime, target: { id: string; label: string; where: 'container' | 'helper' }, argv: string[], purpose: string, timeoutMs: number): Promise<ExecResult> {
+  async exec(
+    runtime: ContainerRuntime,
+    target: { id: string; label: string; where: 'container' | 'helper' },
+    argv: string[],
+    purpose: string,
+    timeoutMs: number,
+  ): Promise<ExecResult> {
     const startedAt = Date.now();
     const cli = ['docker', 'exec', target.label, ...argv];
     try {
@@ -30,7 +36,8 @@ export class CommandLog {
       this.record({ argv, where: target.where, exitCode: result.exitCode, durationMs: result.durationMs, target: target.id, purpose, cli });
       return result;
     } catch (error) {
-      this.record({ argv, where: target.where, exitCode: 1, durationMs: Date.now() - startedAt, target: target.id, purpose, cli, error: messageOf(error) });
+      const durationMs = Date.now() - startedAt;
+      this.record({ argv, where: target.where, exitCode: 1, durationMs, target: target.id, purpose, cli, error: messageOf(error) });
       throw error;
     }
   }

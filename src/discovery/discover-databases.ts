@@ -7,7 +7,8 @@ import { classifyFiles } from './classify-files.js';
 import { CommandLog, messageOf } from './command-log.js';
 import type { WalkedFile, WalkOutput } from './parse-walk-output.js';
 import { rankDatabases, unambiguousChoice } from './rank-databases.js';
-import { DEFAULT_SEARCH_LIMITS, type DatabaseDiscovery, type DiscoverOptions, type EarlyStop, type OpenFilesInfo, type SearchLimits, type SearchVia } from './types.js';
+import { DEFAULT_SEARCH_LIMITS } from './types.js';
+import type { DatabaseDiscovery, DiscoverOptions, EarlyStop, OpenFilesInfo, SearchLimits, SearchVia } from './types.js';
 import { walkByArchive } from './walk-by-archive.js';
 import { walkByExec, walkComplaints, type ExecTarget } from './walk-by-exec.js';
 
@@ -38,52 +39,75 @@ interface Run {
 export function searchableMounts(details: ContainerDetails): Mount[] {
   const byDestination = new Map<string, Mount>();
   for (const mount of details.mounts) {
-    if ((mount.type === 'volume' || mount.type === 'bind') && !byDestination.has(mount.destination)) byDestination.set(mount.destination, mount);
+    const searchable = mount.type === 'volume' || mount.type === 'bind';
+    if (searchable && !byDestination.has(mount.destination)) byDestination.set(mount.destination, mount);
   }
   return [...byDestination.values()].sort((a, b) => (a.destination < b.destination ? -1 : a.destination > b.destination ? 1 : 0));
 }
 
 async function inspectLogged(runtime: ContainerRuntime, log: CommandLog, idOrName: string): Promise<ContainerDetails> {
-  return log.api(
-    { argv: ['GET', `/containers/${idOrName}/json`], cli: ['docker', 'inspect', idOrName], target: idOrName, purpose: 'read its state and mounts' },
-    () => runtime.inspect(idOrName),
-  );
+  const call = {
+    argv: ['GET', `/containers/${idOrName}/json`],
+    cli: ['docker', 'inspect', idOrName],
+    target: idOrName,
+    purpose: 'read its state and mounts',
+  };
+  return log.api(call, () => runtime.inspect(idOrName));
+}
+
+function unknownOpenFiles(reason: string): Pick<Gathered, 'open' | 'openFiles'> {
+  return { open: null, openFiles: { known: false, reason } };
 }
 
 function openFilesFrom(output: WalkOutput): Pick<Gathered, 'open' | 'openFiles' | 'notes'> {
   const seen = output.openFiles;
-  if (seen === null) return { open: null, openFiles: { known: false, reason: 'the walk ended before it listed the open files' }, notes: [] };
-  if ('unknown' in seen) return { open: null, openFiles: { known: false, reason: seen.unknown }, notes: [] };
+  if (seen === null) return { ...unknownOpenFiles('the walk ended before it listed the open files'), notes: [] };
+  if ('unknown' in seen) return { ...unknownOpenFiles(seen.unknown), notes: [] };
   if (seen.denied > 0) {
-    const reason = `${seen.denied} of ${seen.denied + seen.readable} processes would not show their open files to the exec's user (the app runs as another user)`;
+    const total = seen.denied + seen.readable;
+    const reason = `${seen.denied} of ${total} processes would not show their open files to the exec's user (the app runs as another user)`;
     return { open: { byPath: seen.byPath, complete: false }, openFiles: { known: false, reason }, notes: [reason] };
   }
   return { open: { byPath: seen.byPath, complete: true }, openFiles: { known: true, processes: seen.readable }, notes: [] };
 }
 
-function stopsFrom(output: WalkOutput, limits: SearchLimits, exitCode: number, stderr: string): { stops: EarlyStop[]; notes: string[] } {
+function firstFew(items: string[]): string {
+  return `${items.slice(0, 3).join(', ')}${items.length > 3 ? ', …' : ''}`;
+}
+
+type StopsAndNotes = { stops: EarlyStop[]; notes: string[] };
+
+function stopsFrom(output: WalkOutput, limits: SearchLimits, exitCode: number, stderr: string): StopsAndNotes {
   const stops: EarlyStop[] = [];
   const notes: string[] = [];
-  if (output.stoppedBy?.reason === 'files') stops.push({ reason: 'files', detail: `looked at ${output.stoppedBy.limit} files, the limit; the rest were not looked at` });
-  if (output.stoppedBy?.reason === 'time') stops.push({ reason: 'time', detail: `stopped at the time limit (${output.stoppedBy.limit} s)` });
-  if (output.atDepthLimit.length > 0) {
-    const shown = output.atDepthLimit.slice(0, 3).join(', ');
-    stops.push({ reason: 'depth', detail: `${output.atDepthLimit.length} folder(s) at depth ${limits.maxDepth} were not entered: ${shown}${output.atDepthLimit.length > 3 ? ', …' : ''}` });
+  const stopped = output.stoppedBy;
+  if (stopped?.reason === 'files') {
+    stops.push({ reason: 'files', detail: `looked at ${stopped.limit} files, the limit; the rest were not looked at` });
   }
-  if (!output.complete) stops.push({ reason: 'error', detail: `the walk ended before its end (exit ${exitCode})${stderr.trim() ? `: ${stderr.trim().split('\n').slice(-1)[0]}` : ''}` });
+  if (stopped?.reason === 'time') stops.push({ reason: 'time', detail: `stopped at the time limit (${stopped.limit} s)` });
+  const deep = output.atDepthLimit;
+  if (deep.length > 0) {
+    stops.push({ reason: 'depth', detail: `${deep.length} folder(s) at depth ${limits.maxDepth} were not entered: ${firstFew(deep)}` });
+  }
+  if (!output.complete) {
+    const last = stderr.trim().split('\n').slice(-1)[0];
+    stops.push({ reason: 'error', detail: `the walk ended before its end (exit ${exitCode})${last ? `: ${last}` : ''}` });
+  }
   if (!output.tools.includes('find')) notes.push('no find in the image: the mounts were walked with a shell glob loop');
-  if (output.unlisted.length > 0) notes.push(`${output.unlisted.length} listed name(s) were no regular file when read (gone, or a name holding a newline): ${output.unlisted.slice(0, 3).join(', ')}`);
+  const odd = output.unlisted;
+  if (odd.length > 0) {
+    notes.push(`${odd.length} listed name(s) were no regular file when read (gone, or a name holding a newline): ${firstFew(odd)}`);
+  }
   const complaints = walkComplaints(stderr);
-  if (complaints.count > 0) notes.push(`${complaints.count} complaint(s) from the walk (unreadable folders or files?): ${complaints.first.join(' | ')}`);
+  if (complaints.count > 0) {
+    notes.push(`${complaints.count} complaint(s) from the walk (unreadable folders or files?): ${complaints.first.join(' | ')}`);
+  }
   return { stops, notes };
 }
 
 async function readByArchive(run: Run, why: string): Promise<Pick<Gathered, 'files' | 'quarantine' | 'stops' | 'notes'>> {
-  const walked = await walkByArchive(run.runtime, run.log, run.details, run.roots, {
-    maxFiles: run.limits.maxFiles,
-    maxBytes: run.limits.maxArchiveBytes,
-    deadline: run.deadline,
-  });
+  const limits = { maxFiles: run.limits.maxFiles, maxBytes: run.limits.maxArchiveBytes, deadline: run.deadline };
+  const walked = await walkByArchive(run.runtime, run.log, run.details, run.roots, limits);
   const notes = [`${why}: read through the archive API`];
   if (walked.missing.length > 0) notes.push(`nothing at ${walked.missing.join(', ')}`);
   return { files: walked.files, quarantine: walked.quarantine, stops: walked.stops, notes };
@@ -92,45 +116,57 @@ async function readByArchive(run: Run, why: string): Promise<Pick<Gathered, 'fil
 // One exec; when the image lacks what reads sizes and headers, the archive API reads the files and the exec still
 // told which are open.
 async function readByExec(run: Run, target: ExecTarget, listOpenFiles: boolean): Promise<Gathered | 'no-shell'> {
-  const walk = await walkByExec(run.runtime, run.log, target, run.roots, {
-    maxDepth: run.limits.maxDepth,
-    maxFiles: run.limits.maxFiles,
-    remainingMs: Math.max(1000, run.deadline - Date.now()),
-    listOpenFiles,
-  });
+  const remainingMs = Math.max(1000, run.deadline - Date.now());
+  const bounds = { maxDepth: run.limits.maxDepth, maxFiles: run.limits.maxFiles, remainingMs, listOpenFiles };
+  const walk = await walkByExec(run.runtime, run.log, target, run.roots, bounds);
   if (walk.kind === 'no-shell') return 'no-shell';
   const { output } = walk;
   const open = openFilesFrom(output);
   const { stops, notes } = stopsFrom(output, run.limits, walk.exitCode, walk.stderr);
   const via: SearchVia = target.where === 'helper' ? 'helper' : 'exec';
   const lacking = FILE_TOOLS.filter((tool) => !output.tools.includes(tool));
-  if (lacking.length === 0) return { via, files: output.files, quarantine: output.quarantine, ...open, stops, notes: [...notes, ...open.notes] };
+  if (lacking.length === 0) {
+    return { via, files: output.files, quarantine: output.quarantine, ...open, stops, notes: [...notes, ...open.notes] };
+  }
   const archive = await readByArchive(run, `no ${lacking.join(', ')} in the image`);
   return { via: 'archive', ...archive, open: open.open, openFiles: open.openFiles, notes: [...notes, ...open.notes, ...archive.notes] };
 }
 
 function openFilesWhenNotRunning(state: ContainerDetails['state']): Pick<Gathered, 'open' | 'openFiles'> {
-  if (state === 'restarting') return { open: null, openFiles: { known: false, reason: 'it is restarting: the app holds files open only between crashes' } };
-  if (state === 'paused') return { open: null, openFiles: { known: false, reason: 'it is paused: its processes cannot be asked' } };
+  if (state === 'restarting') return unknownOpenFiles('it is restarting: the app holds files open only between crashes');
+  if (state === 'paused') return unknownOpenFiles('it is paused: its processes cannot be asked');
   // Nothing runs, so nothing holds a file open.
   return { open: { byPath: new Map(), complete: true }, openFiles: { known: true, processes: 0 } };
+}
+
+async function startHelperLogged(run: Run, label: string): Promise<string> {
+  const { details } = run;
+  const call = {
+    argv: ['POST', '/containers/create', `VolumesFrom=${details.id}`, 'Entrypoint=sleep'],
+    cli: ['docker', 'run', '--detach', '--volumes-from', details.name, '--network', 'none', '--label', `sqlite-rescue.helper=${label}`,
+      '--entrypoint', 'sleep', details.image, '86400'],
+    target: details.id,
+    purpose: 'start a helper from the app image that shares its volumes',
+  };
+  return run.log.api(call, () => run.runtime.startHelper(details.id, label));
+}
+
+async function removeHelperLogged(run: Run, helperId: string): Promise<void> {
+  const call = {
+    argv: ['DELETE', `/containers/${helperId}?force=true`],
+    cli: ['docker', 'rm', '--force', helperId.slice(0, 12)],
+    target: helperId,
+    purpose: 'remove the helper',
+  };
+  await run.log.api(call, () => run.runtime.removeHelper(helperId));
 }
 
 async function readStopped(run: Run, why: string): Promise<Gathered> {
   const open = openFilesWhenNotRunning(run.details.state);
   if (run.options.allowHelper === false) return { via: 'archive', ...(await readByArchive(run, `${why}; no helper allowed`)), ...open };
-  const label = run.options.helperLabel ?? `discovery-${randomBytes(4).toString('hex')}`;
   let helperId: string;
   try {
-    helperId = await run.log.api(
-      {
-        argv: ['POST', '/containers/create', `VolumesFrom=${run.details.id}`, 'Entrypoint=sleep'],
-        cli: ['docker', 'run', '--detach', '--volumes-from', run.details.name, '--network', 'none', '--label', `sqlite-rescue.helper=${label}`, '--entrypoint', 'sleep', run.details.image, '86400'],
-        target: run.details.id,
-        purpose: 'start a helper from the app image that shares its volumes',
-      },
-      () => run.runtime.startHelper(run.details.id, label),
-    );
+    helperId = await startHelperLogged(run, run.options.helperLabel ?? `discovery-${randomBytes(4).toString('hex')}`);
   } catch (error) {
     return { via: 'archive', ...(await readByArchive(run, `${why}; no helper (${messageOf(error)})`)), ...open };
   }
@@ -139,10 +175,7 @@ async function readStopped(run: Run, why: string): Promise<Gathered> {
     if (walked === 'no-shell') return { via: 'archive', ...(await readByArchive(run, `${why}; the helper has no shell`)), ...open };
     return { ...walked, ...open, notes: [`${why}: walked from a helper container that shares its volumes`, ...walked.notes] };
   } finally {
-    await run.log.api(
-      { argv: ['DELETE', `/containers/${helperId}?force=true`], cli: ['docker', 'rm', '--force', helperId.slice(0, 12)], target: helperId, purpose: 'remove the helper' },
-      () => run.runtime.removeHelper(helperId),
-    );
+    await removeHelperLogged(run, helperId);
   }
 }
 
@@ -154,14 +187,31 @@ async function gather(run: Run): Promise<Gathered> {
     walked = await readByExec(run, { id: details.id, label: details.name, where: 'container' }, true);
   } catch (error) {
     if ((error as { timedOut?: unknown }).timedOut === true) {
-      return { via: 'exec', files: [], quarantine: [], open: null, openFiles: { known: false, reason: 'the walk timed out' }, stops: [{ reason: 'time', detail: messageOf(error) }], notes: [] };
+      const stops: EarlyStop[] = [{ reason: 'time', detail: messageOf(error) }];
+      return { via: 'exec', files: [], quarantine: [], ...unknownOpenFiles('the walk timed out'), stops, notes: [] };
     }
     // It stopped or began restarting between inspect and exec.
     return readStopped(run, `exec in ${details.name} failed (${messageOf(error)})`);
   }
   if (walked !== 'no-shell') return walked;
   const archive = await readByArchive(run, 'the image has no shell');
-  return { via: 'archive', ...archive, open: null, openFiles: { known: false, reason: "the image has no shell: the app's open files cannot be listed" } };
+  return { via: 'archive', ...archive, ...unknownOpenFiles("the image has no shell: the app's open files cannot be listed") };
+}
+
+function nothingSearched(details: ContainerDetails, log: CommandLog, startedAt: number): DatabaseDiscovery {
+  return {
+    container: { id: details.id, name: details.name, state: details.state },
+    via: 'none',
+    mounts: [],
+    databases: [],
+    unambiguous: null,
+    ignored: [],
+    openFiles: { known: false, reason: 'nothing was searched' },
+    stoppedEarly: [],
+    notes: [`${details.name} has no volume or bind mount: a database in the container layer is lost on every redeploy; none was searched`],
+    commands: log.commands,
+    durationMs: Date.now() - startedAt,
+  };
 }
 
 /**
@@ -169,26 +219,24 @@ async function gather(run: Run): Promise<Gathered> {
  * first). Read-only: the only thing it may create is a helper container, removed before it returns. Never throws for
  * what the container lacks (a shell, find, a running state); throws when the engine fails or the container is unknown.
  */
-export async function discoverDatabases(runtime: ContainerRuntime, container: string | ContainerDetails, options: DiscoverOptions = {}): Promise<DatabaseDiscovery> {
+export async function discoverDatabases(
+  runtime: ContainerRuntime,
+  container: string | ContainerDetails,
+  options: DiscoverOptions = {},
+): Promise<DatabaseDiscovery> {
   const startedAt = Date.now();
   const limits = { ...DEFAULT_SEARCH_LIMITS, ...options.limits };
   const log = new CommandLog(options.onCommand);
   const details = typeof container === 'string' ? await inspectLogged(runtime, log, container) : container;
   const mounts = searchableMounts(details);
-  const summary = { id: details.id, name: details.name, state: details.state };
-  if (mounts.length === 0) {
-    return {
-      container: summary, via: 'archive', mounts, databases: [], unambiguous: null, ignored: [], openFiles: { known: false, reason: 'nothing was searched' },
-      stoppedEarly: [], notes: [`${details.name} has no volume or bind mount: a database in the container layer is lost on every redeploy, and none was searched for`],
-      commands: log.commands, durationMs: Date.now() - startedAt,
-    };
-  }
-  const run: Run = { runtime, log, details, roots: mounts.map((mount) => mount.destination), limits, deadline: startedAt + limits.timeMs, options };
-  const gathered = await gather(run);
-  const { databases, ignored } = classifyFiles({ mounts, files: gathered.files, quarantine: gathered.quarantine, open: gathered.open });
+  if (mounts.length === 0) return nothingSearched(details, log, startedAt);
+  const roots = mounts.map((mount) => mount.destination);
+  const gathered = await gather({ runtime, log, details, roots, limits, deadline: startedAt + limits.timeMs, options });
+  const { files, quarantine, open } = gathered;
+  const { databases, ignored } = classifyFiles({ mounts, files, quarantine, open });
   const ranked = rankDatabases(databases);
   return {
-    container: summary,
+    container: { id: details.id, name: details.name, state: details.state },
     via: gathered.via,
     mounts,
     databases: ranked,

@@ -58,7 +58,9 @@ function batchFiles(batch: Batch): WalkedFile[] {
 }
 
 export function parseWalkOutput(stdout: string, mark: string): WalkOutput {
-  const output: WalkOutput = { tools: [], files: [], quarantine: [], atDepthLimit: [], unlisted: [], openFiles: null, stoppedBy: null, complete: false };
+  const output: WalkOutput = {
+    tools: [], files: [], quarantine: [], atDepthLimit: [], unlisted: [], openFiles: null, stoppedBy: null, complete: false,
+  };
   const listings: ProcessListing[] = [];
   let listing: ProcessListing | null = null;
   let batch: Batch | null = null;

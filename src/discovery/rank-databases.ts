@@ -33,7 +33,8 @@ function reasonsFor(entry: UnrankedDatabase, copy: string | null): string[] {
   else if (entry.openByApp === false) reasons.push('the app does not have it open');
   else reasons.push("the app's open files could not be seen");
   if (entry.wal || entry.shm) reasons.push(`${[entry.wal && '-wal', entry.shm && '-shm'].filter(Boolean).join(' and ')} beside it`);
-  reasons.push(entry.journalMode === 'wal' ? 'WAL mode' : entry.journalMode === 'rollback' ? 'rollback-journal mode' : 'unknown journal mode');
+  const mode = { wal: 'WAL mode', rollback: 'rollback-journal mode', unknown: 'unknown journal mode' }[entry.journalMode];
+  reasons.push(mode);
   if (copy) reasons.push(copy);
   return reasons;
 }

@@ -6,7 +6,8 @@ import { posix } from 'node:path';
 import type { ContainerDetails, ContainerRuntime, Mount } from '../ports/container-runtime.js';
 import { discoverDatabases } from './discover-databases.js';
 import type { JournalMode } from './sqlite-header.js';
-import type { DatabaseDiscovery, DiscoverOptions, DiscoveryCommand, EarlyStop, FoundDatabase, IgnoredPath, SearchVia, SidecarFile } from './types.js';
+import type { DatabaseDiscovery, DiscoverOptions, DiscoveryCommand, EarlyStop } from './types.js';
+import type { FoundDatabase, IgnoredPath, SearchVia, SidecarFile } from './types.js';
 
 export interface BackupCandidate {
   path: string;
@@ -71,6 +72,11 @@ export function selectBackups(discovery: DatabaseDiscovery, livePath: string): B
 }
 
 /** discoverDatabases, then selectBackups: one walk of the mounts. Same guarantees as discoverDatabases. */
-export async function discoverBackups(runtime: ContainerRuntime, container: string | ContainerDetails, livePath: string, options: DiscoverOptions = {}): Promise<BackupDiscovery> {
+export async function discoverBackups(
+  runtime: ContainerRuntime,
+  container: string | ContainerDetails,
+  livePath: string,
+  options: DiscoverOptions = {},
+): Promise<BackupDiscovery> {
   return selectBackups(await discoverDatabases(runtime, container, options), livePath);
 }

@@ -49,8 +49,8 @@ export interface EarlyStop {
   detail: string;
 }
 
-/** How the mounts were read: exec in the running app, exec in a helper from its image, or the archive API. */
-export type SearchVia = 'exec' | 'helper' | 'archive';
+/** How the mounts were read: exec in the running app, exec in a helper from its image, the archive API; none: no mount. */
+export type SearchVia = 'exec' | 'helper' | 'archive' | 'none';
 
 export interface SidecarFile {
   path: string;

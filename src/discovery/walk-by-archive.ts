@@ -45,7 +45,8 @@ export async function walkByArchive(
     const timeShare = Math.floor((limits.deadline - Date.now()) / rootsLeft);
     if (bytesShare <= 0 || entriesShare <= 0 || timeShare <= 0) {
       const reason = entriesShare <= 0 ? 'files' : bytesShare <= 0 ? 'bytes' : 'time';
-      output.stops.push({ reason, detail: `${roots.slice(index).join(', ')} not read: the ${reason === 'files' ? 'file count' : reason === 'bytes' ? 'byte' : 'time'} limit was used up` });
+      const limit = { files: 'file count', bytes: 'byte', time: 'time' }[reason];
+      output.stops.push({ reason, detail: `${roots.slice(index).join(', ')} not read: the ${limit} limit was used up` });
       break;
     }
     const walk = await log.api(
@@ -55,7 +56,9 @@ export async function walkByArchive(
         target: container.id,
         purpose: `read the names and first ${HEAD_BYTES} bytes of every file under ${root} through the archive API`,
       },
-      () => runtime.walkArchive(container.id, root, { headBytes: HEAD_BYTES, maxBytes: bytesShare, maxEntries: entriesShare, timeoutMs: timeShare }),
+      () => runtime.walkArchive(container.id, root, {
+        headBytes: HEAD_BYTES, maxBytes: bytesShare, maxEntries: entriesShare, timeoutMs: timeShare,
+      }),
       (answer) => ({ bytesRead: answer?.bytesRead ?? 0 }),
     );
     if (!walk) {
@@ -65,7 +68,8 @@ export async function walkByArchive(
     output.bytesRead += walk.bytesRead;
     entriesLeft -= walk.entries.length;
     for (const entry of walk.entries) {
-      if (entry.type === 'directory' && posix.basename(entry.path) === 'rescue-quarantine' && !underQuarantine(entry.path, output.quarantine)) {
+      const isQuarantine = entry.type === 'directory' && posix.basename(entry.path) === 'rescue-quarantine';
+      if (isQuarantine && !underQuarantine(entry.path, output.quarantine)) {
         output.quarantine.push(entry.path);
         continue;
       }

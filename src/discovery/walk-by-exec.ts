@@ -29,7 +29,8 @@ export async function walkByExec(
 ): Promise<ExecWalk> {
   const mark = `-srw-${randomBytes(8).toString('hex')}-`;
   const budgetSec = Math.max(1, Math.floor(limits.remainingMs / 1000));
-  const argv = walkArgv({ mark, maxDepth: limits.maxDepth, maxFiles: limits.maxFiles, budgetSec, listOpenFiles: limits.listOpenFiles, roots });
+  const { maxDepth, maxFiles, listOpenFiles } = limits;
+  const argv = walkArgv({ mark, maxDepth, maxFiles, budgetSec, listOpenFiles, roots });
   const purpose = `walk ${roots.join(', ')} for SQLite headers${limits.listOpenFiles ? ' and list the open files' : ''}`;
   const result = await log.exec(runtime, target, argv, purpose, limits.remainingMs + EXEC_GRACE_MS);
   const output = parseWalkOutput(result.stdout, mark);

@@ -64,17 +64,17 @@ walk() {
     fi
   done
 }
+finder() {
+  if [ -n "$f_timeout" ] && [ "$budget" -gt 0 ]; then timeout "$budget" find "$@"; else find "$@"; fi
+}
 list() {
   for root do
     printf '%s R %s\\n' "$mark" "$root"
     if [ -f "$root" ] && [ ! -L "$root" ]; then printf '%s\\n' "$root"; continue; fi
     [ -d "$root" ] || continue
     if [ -n "$f_find" ]; then
-      if [ -n "$f_timeout" ] && [ "$budget" -gt 0 ]; then
-        timeout "$budget" find "$root" -xdev -maxdepth "$maxdepth" \\( -type d -name rescue-quarantine -prune -print \\) -o \\( -type d -o -type f \\) -print
-      else
-        find "$root" -xdev -maxdepth "$maxdepth" \\( -type d -name rescue-quarantine -prune -print \\) -o \\( -type d -o -type f \\) -print
-      fi
+      finder "$root" -xdev -maxdepth "$maxdepth" \\( -type d -name rescue-quarantine -prune -print \\) \\
+        -o \\( -type d -o -type f \\) -print
     else
       walk "$root" 1
     fi

@@ -12,7 +12,11 @@ import { sqliteBytes } from './sqlite-bytes.js';
 
 function world(spec: Partial<ContainerSpec> = {}) {
   const runtime = new FakeContainerRuntime(new FakeClock(), new FakeLocalFiles());
-  runtime.addContainer({ name: 'app', mounts: [{ destination: '/data', volume: 'app-data' }, { destination: '/srv/shared', bind: '/host/shared' }], ...spec });
+  runtime.addContainer({
+    name: 'app',
+    mounts: [{ destination: '/data', volume: 'app-data' }, { destination: '/srv/shared', bind: '/host/shared' }],
+    ...spec,
+  });
   runtime.putFile('app', '/data/app.db', sqliteBytes({ size: 8192 }), { mtime: '2026-11-25T18:00:00.000Z' });
   runtime.putFile('app', '/data/app.db-wal', Buffer.alloc(0), { mtime: '2026-11-25T18:00:05.000Z' });
   runtime.putFile('app', '/data/app.db-shm', Buffer.alloc(32768));
@@ -34,9 +38,23 @@ describe('discoverDatabases in a running container', () => {
     const seen: DiscoveryCommand[] = [];
     const result = await discoverDatabases(runtime, 'app', { onCommand: (command) => seen.push(command) });
     expect(paths(result)).toEqual(ALL);
-    expect(result).toMatchObject({ via: 'exec', stoppedEarly: [], notes: [], openFiles: { known: true, processes: 1 }, ignored: [{ path: '/data/rescue-quarantine', why: 'quarantine folder' }] });
+    expect(result).toMatchObject({
+      via: 'exec',
+      stoppedEarly: [],
+      notes: [],
+      openFiles: { known: true, processes: 1 },
+      ignored: [{ path: '/data/rescue-quarantine', why: 'quarantine folder' }],
+    });
     expect(result.unambiguous?.path).toBe('/data/app.db');
-    expect(result.databases[0]).toMatchObject({ openByApp: true, journalMode: 'wal', size: 8192, mtime: '2026-11-25T18:00:00.000Z', wal: { size: 0 }, shm: { size: 32768 }, mount: { type: 'volume', name: 'app-data' } });
+    expect(result.databases[0]).toMatchObject({
+      openByApp: true,
+      journalMode: 'wal',
+      size: 8192,
+      mtime: '2026-11-25T18:00:00.000Z',
+      wal: { size: 0 },
+      shm: { size: 32768 },
+      mount: { type: 'volume', name: 'app-data' },
+    });
     expect(result.databases[1]).toMatchObject({ path: '/data/analytics.db', openByApp: false, journalMode: 'rollback', wal: null });
     expect(result.databases[2].mount).toMatchObject({ type: 'bind', source: '/host/shared' });
     expect(runtime.execArgvs()).toEqual([expect.arrayContaining(['sh', '-c', WALK_SCRIPT, '/data', '/srv/shared'])]);
@@ -63,15 +81,29 @@ describe('discoverDatabases in a running container', () => {
     expect(result).toMatchObject({ via: 'archive', openFiles: { known: true } });
     expect(result.notes).toContain('no od in the image: read through the archive API');
     expect(result.databases[0].openByApp).toBe(true);
-    expect(result.commands.map((command) => command.cli.slice(0, 3))).toEqual([['docker', 'inspect', 'app'], ['docker', 'exec', 'app'], ['docker', 'cp', 'app:/data'], ['docker', 'cp', 'app:/srv/shared']]);
+    expect(result.commands.map((command) => command.cli.slice(0, 3))).toEqual([
+      ['docker', 'inspect', 'app'],
+      ['docker', 'exec', 'app'],
+      ['docker', 'cp', 'app:/data'],
+      ['docker', 'cp', 'app:/srv/shared'],
+    ]);
   });
 
   it('without a shell: the archive API, open files unknown, no helper', async () => {
     const runtime = world();
     runtime.withoutBinary('sh');
     const result = await discoverDatabases(runtime, 'app');
-    expect(paths(result)).toEqual(['/data/app.db', '/data/analytics.db', '/srv/shared/site.sqlite', '/data/backups/site-data-2026-11-25.db']);
-    expect(result).toMatchObject({ via: 'archive', openFiles: { known: false, reason: "the image has no shell: the app's open files cannot be listed" }, unambiguous: null });
+    expect(paths(result)).toEqual([
+      '/data/app.db',
+      '/data/analytics.db',
+      '/srv/shared/site.sqlite',
+      '/data/backups/site-data-2026-11-25.db',
+    ]);
+    expect(result).toMatchObject({
+      via: 'archive',
+      openFiles: { known: false, reason: "the image has no shell: the app's open files cannot be listed" },
+      unambiguous: null,
+    });
     expect(result.databases[0].openByApp).toBeNull();
     expect(runtime.calls.some((call) => call.method === 'startHelper')).toBe(false);
   });
@@ -80,7 +112,10 @@ describe('discoverDatabases in a running container', () => {
     const runtime = world();
     runtime.denyFds('app');
     const result = await discoverDatabases(runtime, 'app');
-    expect(result.openFiles).toEqual({ known: false, reason: '1 of 1 processes would not show their open files to the exec\'s user (the app runs as another user)' });
+    expect(result.openFiles).toEqual({
+      known: false,
+      reason: '1 of 1 processes would not show their open files to the exec\'s user (the app runs as another user)',
+    });
     expect(result.databases.map((db) => db.openByApp)).toEqual([null, null, null, null]);
   });
 
@@ -89,14 +124,19 @@ describe('discoverDatabases in a running container', () => {
     const details = { ...(await runtime.inspect('app')), state: 'running' as const };
     const result = await discoverDatabases(runtime, details);
     expect(result.via).toBe('helper');
-    expect(result.commands.map((command) => [command.where, command.exitCode])).toEqual([['container', 1], ['engine', 0], ['helper', 0], ['engine', 0]]);
+    expect(result.commands.map((command) => [command.where, command.exitCode])).toEqual([
+      ['container', 1],
+      ['engine', 0],
+      ['helper', 0],
+      ['engine', 0],
+    ]);
     expect(result.commands[0].error).toContain('not running');
   });
 
   it('no mounts: nothing searched, and why', async () => {
     const runtime = world({ mounts: [] });
     const result = await discoverDatabases(runtime, 'app');
-    expect(result.databases).toEqual([]);
+    expect(result).toMatchObject({ databases: [], via: 'none', commands: [{ cli: ['docker', 'inspect', 'app'] }] });
     expect(result.notes[0]).toContain('has no volume or bind mount');
   });
 });
@@ -125,7 +165,12 @@ describe('discoverDatabases when the app is not running', () => {
     expect(paths(result)).toEqual(ALL);
     expect(result.via).toBe('archive');
     expect(result.notes[0]).toMatch(/^app is exited; no helper \(.*sleep.*\): read through the archive API$/);
-    expect(result.commands.map((command) => [command.cli[1], command.exitCode])).toEqual([['inspect', 0], ['run', 1], ['cp', 0], ['cp', 0]]);
+    expect(result.commands.map((command) => [command.cli[1], command.exitCode])).toEqual([
+      ['inspect', 0],
+      ['run', 1],
+      ['cp', 0],
+      ['cp', 0],
+    ]);
   });
 
   it('allowHelper false: the archive API, no helper attempted', async () => {
@@ -157,7 +202,10 @@ describe('bounds', () => {
     const runtime = world({ state: 'exited' });
     runtime.putFile('app', '/data/big.db', sqliteBytes({ size: 4 * 1024 * 1024 }));
     const result = await discoverDatabases(runtime, 'app', { allowHelper: false, limits: { maxArchiveBytes: 2 * 1024 * 1024 } });
-    expect(result.stoppedEarly[0]).toEqual({ reason: 'bytes', detail: 'the archive API sends whole files: stopped reading /data at 1.1 MiB after /data/big.db' });
+    expect(result.stoppedEarly[0]).toEqual({
+      reason: 'bytes',
+      detail: 'the archive API sends whole files: stopped reading /data at 1.1 MiB after /data/big.db',
+    });
     expect(paths(result)).toContain('/data/big.db');
     const walks = runtime.calls.filter((call) => call.method === 'walkArchive');
     expect(walks.map((call) => (call.args[2] as { maxBytes: number }).maxBytes)).toEqual([1024 * 1024, expect.any(Number)]);

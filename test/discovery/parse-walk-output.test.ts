@@ -5,7 +5,10 @@ import { parseWalkOutput } from '../../src/discovery/parse-walk-output.js';
 
 function od(bytes: Buffer): string {
   const lines: string[] = [];
-  for (let at = 0; at < bytes.length; at += 16) lines.push([...bytes.subarray(at, at + 16)].map((byte) => ` ${byte.toString(16).padStart(2, '0')}`).join(''));
+  for (let at = 0; at < bytes.length; at += 16) lines.push([...bytes.subarray(
+    at,
+    at + 16,
+  )].map((byte) => ` ${byte.toString(16).padStart(2, '0')}`).join(''));
   return lines.join('\n');
 }
 
@@ -24,7 +27,12 @@ describe('splitHeadStream', () => {
     ['two files', Buffer.from(`==> a <==\n${A.toString('latin1')}\n==> b c <==\nxy`, 'latin1'), ['a', 'b c'], [A, Buffer.from('xy')]],
     ['coreutils: first missing, no leading newline', Buffer.from('==> a <==\nxy', 'latin1'), ['gone', 'a'], [null, Buffer.from('xy')]],
     ['busybox: first missing, leading newline', Buffer.from('\n==> a <==\nxy', 'latin1'), ['gone', 'a'], [null, Buffer.from('xy')]],
-    ['a missing name in the middle', Buffer.from('==> a <==\nxy\n==> c <==\nzz', 'latin1'), ['a', 'b', 'c'], [Buffer.from('xy'), null, Buffer.from('zz')]],
+    [
+      'a missing name in the middle',
+      Buffer.from('==> a <==\nxy\n==> c <==\nzz', 'latin1'),
+      ['a', 'b', 'c'],
+      [Buffer.from('xy'), null, Buffer.from('zz')],
+    ],
     ['an empty file', Buffer.from('==> e <==\n\n==> a <==\nxy', 'latin1'), ['e', 'a'], [Buffer.alloc(0), Buffer.from('xy')]],
     ['a name with spaces and arrows', Buffer.from('==> x ==> y <==\nq', 'latin1'), ['x ==> y'], [Buffer.from('q')]],
     ['nothing printed', Buffer.alloc(0), ['a'], [null]],
@@ -41,7 +49,16 @@ describe('parseOpenFiles', () => {
   it.each([
     [
       'coreutils lines, pipes and deleted files left out',
-      [{ pid: 1, lines: ['total 0', 'lrwx------ 1 root root 64 Dec  1 09:06 3 -> /data/app.db', 'lrwx------ 1 root root 64 Dec  1 09:06 4 -> /data/app.db-wal', 'l-wx------ 1 root root 64 Dec  1 09:06 5 -> pipe:[141355]', 'lrwx------ 1 root root 64 Dec  1 09:06 6 -> /data/old.db (deleted)'] }],
+      [{
+        pid: 1,
+        lines: [
+          'total 0',
+          'lrwx------ 1 root root 64 Dec  1 09:06 3 -> /data/app.db',
+          'lrwx------ 1 root root 64 Dec  1 09:06 4 -> /data/app.db-wal',
+          'l-wx------ 1 root root 64 Dec  1 09:06 5 -> pipe:[141355]',
+          'lrwx------ 1 root root 64 Dec  1 09:06 6 -> /data/old.db (deleted)',
+        ],
+      }],
       { paths: { '/data/app.db': [1], '/data/app.db-wal': [1] }, readable: 1, denied: 0 },
     ],
     [
@@ -59,7 +76,14 @@ describe('parseOpenFiles', () => {
     ],
     [
       'busybox refused: entries without targets',
-      [{ pid: 1, lines: ['total 0', 'ls: /proc/1/fd/0: cannot read link: Permission denied', 'lrwx------    1 root     root            64 Dec  1 09:08 0'] }],
+      [{
+        pid: 1,
+        lines: [
+          'total 0',
+          'ls: /proc/1/fd/0: cannot read link: Permission denied',
+          'lrwx------    1 root     root            64 Dec  1 09:08 0',
+        ],
+      }],
       { paths: {}, readable: 0, denied: 1 },
     ],
     ['a process with no fds is read', [{ pid: 9, lines: ['total 0'] }], { paths: {}, readable: 1, denied: 0 }],
@@ -108,11 +132,15 @@ describe('parseWalkOutput', () => {
       { path: '/data/app.db', size: 26, mtime: new Date(1796116105 * 1000).toISOString(), head: A },
       { path: '/data/x y.db', size: 2, mtime: new Date(1796116000 * 1000).toISOString(), head: Buffer.from('xy') },
     ]);
-    expect(parsed.openFiles && 'byPath' in parsed.openFiles ? Object.fromEntries(parsed.openFiles.byPath) : null).toEqual({ '/data/app.db': [1] });
+    const open = parsed.openFiles && 'byPath' in parsed.openFiles ? Object.fromEntries(parsed.openFiles.byPath) : null;
+    expect(open).toEqual({ '/data/app.db': [1] });
   });
 
   it('a batch from an image without stat, head or od has names only', () => {
-    const parsed = parseWalkOutput([`${M} T`, `${M} PX no ls in the image`, `${M} B`, `${M} N /data/a.db`, `${M} H`, `${M} BE`, `${M} END`].join('\n'), M);
+    const parsed = parseWalkOutput(
+      [`${M} T`, `${M} PX no ls in the image`, `${M} B`, `${M} N /data/a.db`, `${M} H`, `${M} BE`, `${M} END`].join('\n'),
+      M,
+    );
     expect(parsed.files).toEqual([{ path: '/data/a.db', size: null, mtime: null, head: null }]);
     expect(parsed.openFiles).toEqual({ unknown: 'no ls in the image' });
     expect(parsed.tools).toEqual([]);

@@ -13,7 +13,12 @@ function file(path: string, head: Buffer | null = sqliteBytes(), mtime = '2026-1
 }
 
 function classify(files: WalkedFile[], open: Record<string, number[]> | null = {}, quarantine: string[] = []) {
-  return classifyFiles({ mounts: [data, uploads], files, quarantine, open: open ? { byPath: new Map(Object.entries(open)), complete: true } : null });
+  return classifyFiles({
+    mounts: [data, uploads],
+    files,
+    quarantine,
+    open: open ? { byPath: new Map(Object.entries(open)), complete: true } : null,
+  });
 }
 
 describe('classifyFiles', () => {
@@ -26,11 +31,19 @@ describe('classifyFiles', () => {
       file('/data/empty.db', Buffer.alloc(0)),
       file('/data/unread.db', null),
     ]);
-    expect(databases.map((db) => [db.path, db.journalMode])).toEqual([['/data/app.db', 'wal'], ['/data/notes.txt', 'wal'], ['/data/site.sqlite', 'rollback']]);
+    expect(databases.map((db) => [db.path, db.journalMode])).toEqual([
+      ['/data/app.db', 'wal'],
+      ['/data/notes.txt', 'wal'],
+      ['/data/site.sqlite', 'rollback'],
+    ]);
   });
 
   it('-wal and -shm are matched by name, and carry no header of their own', () => {
-    const { databases } = classify([file('/data/app.db'), file('/data/app.db-wal', Buffer.from([0x37, 0x7f, 0x06, 0x82])), file('/data/app.db-shm', Buffer.alloc(100))]);
+    const { databases } = classify([
+      file('/data/app.db'),
+      file('/data/app.db-wal', Buffer.from([0x37, 0x7f, 0x06, 0x82])),
+      file('/data/app.db-shm', Buffer.alloc(100)),
+    ]);
     expect(databases).toHaveLength(1);
     expect(databases[0]).toMatchObject({ wal: { path: '/data/app.db-wal' }, shm: { path: '/data/app.db-shm' } });
   });
@@ -42,9 +55,16 @@ describe('classifyFiles', () => {
   });
 
   it('our staged copies and quarantine folders are set aside', () => {
-    const { databases, ignored } = classify([file('/data/.app.db.rescue-20250101T020000Z.incoming'), file('/data/app.db')], {}, ['/data/rescue-quarantine']);
+    const { databases, ignored } = classify(
+      [file('/data/.app.db.rescue-20250101T020000Z.incoming'), file('/data/app.db')],
+      {},
+      ['/data/rescue-quarantine'],
+    );
     expect(databases.map((db) => db.path)).toEqual(['/data/app.db']);
-    expect(ignored).toEqual([{ path: '/data/.app.db.rescue-20250101T020000Z.incoming', why: 'staged copy' }, { path: '/data/rescue-quarantine', why: 'quarantine folder' }]);
+    expect(ignored).toEqual([
+      { path: '/data/.app.db.rescue-20250101T020000Z.incoming', why: 'staged copy' },
+      { path: '/data/rescue-quarantine', why: 'quarantine folder' },
+    ]);
   });
 
   it.each([
@@ -79,20 +99,50 @@ describe('copyLook', () => {
 });
 
 describe('rankDatabases', () => {
-  const order = (files: WalkedFile[], open: Record<string, number[]> | null = {}) => rankDatabases(classify(files, open).databases).map((db) => db.path);
+  const order = (
+    files: WalkedFile[],
+    open: Record<string,
+    number[]> | null = {},
+  ) => rankDatabases(classify(files, open).databases).map((db) => db.path);
 
   it.each([
-    ['the one the app has open first, even older and deeper', [file('/data/new.db', sqliteBytes(), '2026-12-01T00:00:00.000Z'), file('/data/x/live.db', sqliteBytes(), '2020-01-01T00:00:00.000Z')], { '/data/x/live.db': [1] }, ['/data/x/live.db', '/data/new.db']],
-    ['with nothing open: one with a -wal before one without', [file('/data/a.db'), file('/data/b.db'), file('/data/b.db-wal', Buffer.alloc(0))], {}, ['/data/b.db', '/data/a.db']],
-    ['a backup-looking name after a plain one', [file('/data/app-2026-11-25.db', sqliteBytes(), '2026-12-01T00:00:00.000Z'), file('/data/app.db', sqliteBytes(), '2026-01-01T00:00:00.000Z')], null, ['/data/app.db', '/data/app-2026-11-25.db']],
+    [
+      'the one the app has open first, even older and deeper',
+      [file('/data/new.db', sqliteBytes(), '2026-12-01T00:00:00.000Z'), file('/data/x/live.db', sqliteBytes(), '2020-01-01T00:00:00.000Z')],
+      { '/data/x/live.db': [1] },
+      ['/data/x/live.db', '/data/new.db'],
+    ],
+    [
+      'with nothing open: one with a -wal before one without',
+      [file('/data/a.db'), file('/data/b.db'), file('/data/b.db-wal', Buffer.alloc(0))],
+      {},
+      ['/data/b.db', '/data/a.db'],
+    ],
+    [
+      'a backup-looking name after a plain one',
+      [
+        file('/data/app-2026-11-25.db', sqliteBytes(), '2026-12-01T00:00:00.000Z'),
+        file('/data/app.db', sqliteBytes(), '2026-01-01T00:00:00.000Z'),
+      ],
+      null,
+      ['/data/app.db', '/data/app-2026-11-25.db'],
+    ],
     ['shallower before deeper', [file('/data/a/b/deep.db'), file('/data/top.db')], {}, ['/data/top.db', '/data/a/b/deep.db']],
-    ['then newest first, the -wal counting', [file('/data/a.db', sqliteBytes(), '2026-01-01T00:00:00.000Z'), file('/data/b.db', sqliteBytes(), '2026-02-01T00:00:00.000Z')], {}, ['/data/b.db', '/data/a.db']],
+    [
+      'then newest first, the -wal counting',
+      [file('/data/a.db', sqliteBytes(), '2026-01-01T00:00:00.000Z'), file('/data/b.db', sqliteBytes(), '2026-02-01T00:00:00.000Z')],
+      {},
+      ['/data/b.db', '/data/a.db'],
+    ],
   ])('%s', (_name, files, open, expected) => {
     expect(order(files, open)).toEqual(expected);
   });
 
   it('says why, for the operator', () => {
-    const [first] = rankDatabases(classify([file('/data/app.db'), file('/data/app.db-wal', Buffer.alloc(0))], { '/data/app.db': [1, 12] }).databases);
+    const [first] = rankDatabases(classify(
+      [file('/data/app.db'), file('/data/app.db-wal', Buffer.alloc(0))],
+      { '/data/app.db': [1, 12] },
+    ).databases);
     expect(first.reasons).toEqual(['the app has it open (pid 1, 12)', '-wal beside it', 'WAL mode']);
   });
 

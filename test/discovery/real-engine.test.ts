@@ -45,7 +45,13 @@ function buildStandard(dir: string): void {
   writeFileSync(join(dir, 'x/app.db'), 'a decoy named like the database, with no SQLite header at all\n'.repeat(20));
 }
 
-const STANDARD_DBS = ['/data/older.db', '/data/site.sqlite', '/data/backups/app-2026-11-25.db', '/data/site-data.sqlite.bak', '/data/snapshots/nightly'];
+const STANDARD_DBS = [
+  '/data/older.db',
+  '/data/site.sqlite',
+  '/data/backups/app-2026-11-25.db',
+  '/data/site-data.sqlite.bak',
+  '/data/snapshots/nightly',
+];
 
 interface Made {
   name: string;
@@ -53,9 +59,23 @@ interface Made {
 }
 
 /** docker create, the files copied into the volume before the app starts (docker cp works on created containers). */
-async function makeContainer(label: string, opts: { image: string; files?: string; binds?: string[]; args?: string[]; start?: boolean }): Promise<Made> {
+async function makeContainer(
+  label: string,
+  opts: { image: string; files?: string; binds?: string[]; args?: string[]; start?: boolean },
+): Promise<Made> {
   const name = `${prefix}${label}`;
-  const id = await docker(['create', '--name', name, '--network', 'none', '-v', `${name}-vol:/data`, ...(opts.binds ?? []).flatMap((bind) => ['-v', bind]), ...(opts.args ?? []), opts.image]);
+  const id = await docker([
+    'create',
+    '--name',
+    name,
+    '--network',
+    'none',
+    '-v',
+    `${name}-vol:/data`,
+    ...(opts.binds ?? []).flatMap((bind) => ['-v', bind]),
+    ...(opts.args ?? []),
+    opts.image,
+  ]);
   if (opts.files) await docker(['cp', `${opts.files}/.`, `${name}:/data`]);
   if (opts.start !== false) await docker(['start', name]);
   return { name, id };
@@ -101,16 +121,36 @@ describe('a running app', () => {
     await waitForLiveDb(made);
     const result = await discoverDatabases(runtime, made.name);
     expect(new Set(paths(result))).toEqual(new Set(['/data/app.db', ...STANDARD_DBS, '/srv/bind/tenant.db']));
-    expect(result.databases[0]).toMatchObject({ path: '/data/app.db', openByApp: true, journalMode: 'wal', wal: { path: '/data/app.db-wal' }, shm: { path: '/data/app.db-shm' }, mount: { type: 'volume', name: `${made.name}-vol` } });
-    expect(result.databases.find((db) => db.path === '/data/older.db')).toMatchObject({ openByApp: false, journalMode: 'rollback', mtime: '2026-10-01T00:00:00.000Z' });
+    expect(result.databases[0]).toMatchObject({
+      path: '/data/app.db',
+      openByApp: true,
+      journalMode: 'wal',
+      wal: { path: '/data/app.db-wal' },
+      shm: { path: '/data/app.db-shm' },
+      mount: { type: 'volume', name: `${made.name}-vol` },
+    });
+    expect(result.databases.find((db) => db.path === '/data/older.db')).toMatchObject({
+      openByApp: false,
+      journalMode: 'rollback',
+      mtime: '2026-10-01T00:00:00.000Z',
+    });
     expect(result.databases.find((db) => db.path === '/srv/bind/tenant.db')?.mount).toMatchObject({ type: 'bind', source: bindDir });
-    expect(result).toMatchObject({ via: 'exec', stoppedEarly: [], openFiles: { known: true }, ignored: [{ path: '/data/rescue-quarantine', why: 'quarantine folder' }] });
+    expect(result).toMatchObject({
+      via: 'exec',
+      stoppedEarly: [],
+      openFiles: { known: true },
+      ignored: [{ path: '/data/rescue-quarantine', why: 'quarantine folder' }],
+    });
     expect(result.unambiguous?.path).toBe('/data/app.db');
     expect(result.commands.map((command) => [command.where, command.exitCode])).toEqual([['engine', 0], ['container', 0]]);
 
     const backups = selectBackups(result, '/data/app.db');
     expect(new Set(backups.backups.map((backup) => backup.path))).toEqual(new Set([...STANDARD_DBS, '/srv/bind/tenant.db']));
-    expect(backups.backups.find((backup) => backup.path === '/data/snapshots/nightly')).toMatchObject({ folder: '/data/snapshots', sameMountAsLive: true, foundVia: 'exec' });
+    expect(backups.backups.find((backup) => backup.path === '/data/snapshots/nightly')).toMatchObject({
+      folder: '/data/snapshots',
+      sameMountAsLive: true,
+      foundVia: 'exec',
+    });
   });
 
   it('an image without sqlite3 or find: a glob loop in the same one exec', async () => {
@@ -156,13 +196,21 @@ describe('an app that is not running', () => {
     expect(new Set(paths(result))).toEqual(new Set(['/data/app.db', ...STANDARD_DBS]));
     expect(result).toMatchObject({ via: 'helper', unambiguous: null, openFiles: { known: true, processes: 0 } });
     expect(result.databases.every((db) => db.openByApp === false)).toBe(true);
-    expect(result.commands.map((command) => [command.where, command.cli[1], command.exitCode])).toEqual([['engine', 'inspect', 0], ['engine', 'run', 0], ['helper', 'exec', 0], ['engine', 'rm', 0]]);
+    expect(result.commands.map((command) => [command.where, command.cli[1], command.exitCode])).toEqual([
+      ['engine', 'inspect', 0],
+      ['engine', 'run', 0],
+      ['helper', 'exec', 0],
+      ['engine', 'rm', 0],
+    ]);
     expect(await docker(['ps', '--all', '--quiet', '--filter', `label=sqlite-rescue.helper=${label}`])).toBe('');
     expect(await stateOf(made.name)).toBe('exited');
   });
 
   it('crash-looping (restart policy, exits at once): a helper reads it between restarts', async () => {
-    const made = await makeContainer('crashloop', { image: APP_IMAGE, files: standard, args: ['--restart', 'always', '--entrypoint', '/bin/false'] });
+    const made = await makeContainer(
+      'crashloop',
+      { image: APP_IMAGE, files: standard, args: ['--restart', 'always', '--entrypoint', '/bin/false'] },
+    );
     let details = await runtime.inspect(made.id);
     await waitFor(`${made.name} to be restarting`, async () => {
       details = await runtime.inspect(made.id);
@@ -170,7 +218,10 @@ describe('an app that is not running', () => {
     });
     const result = await discoverDatabases(runtime, details);
     expect(new Set(paths(result))).toEqual(new Set(STANDARD_DBS));
-    expect(result).toMatchObject({ via: 'helper', openFiles: { known: false, reason: 'it is restarting: the app holds files open only between crashes' } });
+    expect(result).toMatchObject({
+      via: 'helper',
+      openFiles: { known: false, reason: 'it is restarting: the app holds files open only between crashes' },
+    });
   });
 
   it('stopped, with no shell and no sleep in its image: no helper, the archive API', async () => {
@@ -181,7 +232,8 @@ describe('an app that is not running', () => {
     const result = await discoverDatabases(runtime, made.name);
     expect(new Set(paths(result))).toEqual(new Set(['/data/app.db', ...STANDARD_DBS]));
     expect(result.via).toBe('archive');
-    expect(result.notes[0]).toMatch(/is exited; no helper \(helper container .* (exited at once|did not start).*\): read through the archive API/);
+    expect(result.notes[0]).toMatch(/is exited; no helper \(helper container .* (exited at once|did not start)/);
+    expect(result.notes[0]).toMatch(/: read through the archive API$/);
     expect(await docker(['ps', '--all', '--quiet', '--filter', 'label=sqlite-rescue.helper', '--filter', `name=${made.name}`])).toBe('');
   });
 });
@@ -205,7 +257,10 @@ describe('a bounded search', () => {
     await docker(['stop', '--time', '5', made.name]);
     const byBytes = await discoverDatabases(runtime, made.name, { allowHelper: false, limits: { maxArchiveBytes: 4 * 1024 * 1024 } });
     expect(byBytes.via).toBe('archive');
-    expect(byBytes.stoppedEarly).toEqual([{ reason: 'bytes', detail: expect.stringMatching(/^the archive API sends whole files: stopped reading \/data at 4\.\d MiB after \/data\/zz-blob\.bin$/) }]);
+    expect(byBytes.stoppedEarly).toEqual([{
+      reason: 'bytes',
+      detail: expect.stringMatching(/^the archive API sends whole files: stopped reading \/data at 4\.\d MiB after \/data\/zz-blob\.bin$/),
+    }]);
     // Everything before the blob in archive order was read, the blob's own header too.
     expect(paths(byBytes)).toContain('/data/app.db');
     const archiveCall = byBytes.commands.find((command) => command.cli[1] === 'cp');
@@ -244,11 +299,20 @@ describe('hundreds of tenant databases', () => {
 
 describe('the container picker', () => {
   it('lists our containers with app name, image, tag, state and database count', async () => {
-    const made = await makeContainer('picker', { image: APP_IMAGE, files: standard, args: ['--label', 'coolify.name=acme-site', '--label', 'coolify.pullRequestId=0'] });
+    const made = await makeContainer(
+      'picker',
+      { image: APP_IMAGE, files: standard, args: ['--label', 'coolify.name=acme-site', '--label', 'coolify.pullRequestId=0'] },
+    );
     await waitForLiveDb(made);
     const listing = await listContainersForPicker(runtime);
     const row = listing.containers.find((entry) => entry.name === made.name);
-    expect(row).toMatchObject({ appName: 'acme-site', image: APP_IMAGE, tag: 'latest', state: 'running', databases: { count: 6, atLeast: false, via: 'exec' } });
+    expect(row).toMatchObject({
+      appName: 'acme-site',
+      image: APP_IMAGE,
+      tag: 'latest',
+      state: 'running',
+      databases: { count: 6, atLeast: false, via: 'exec' },
+    });
     expect(row?.startedAt).toMatch(/^\d{4}-\d\d-\d\dT/);
     const stopped = listing.containers.find((entry) => entry.name === `${prefix}stopped`);
     expect(stopped).toMatchObject({ state: 'exited', databases: { count: 6, via: 'archive' } });

@@ -10,8 +10,16 @@ function withBytes(base: Buffer, edits: Array<[number, number]>): Buffer {
 
 describe('parseSqliteHeader', () => {
   it.each([
-    ['WAL (18/19 = 2)', sqliteBytes({ journal: 'wal' }), { journalMode: 'wal', pageSize: 4096, pageCount: 1, textEncoding: 'utf8', reservedBytes: 0 }],
-    ['rollback journal (18/19 = 1)', sqliteBytes({ journal: 'rollback', pageSize: 1024, size: 4096 }), { journalMode: 'rollback', pageSize: 1024, pageCount: 4 }],
+    [
+      'WAL (18/19 = 2)',
+      sqliteBytes({ journal: 'wal' }),
+      { journalMode: 'wal', pageSize: 4096, pageCount: 1, textEncoding: 'utf8', reservedBytes: 0 },
+    ],
+    [
+      'rollback journal (18/19 = 1)',
+      sqliteBytes({ journal: 'rollback', pageSize: 1024, size: 4096 }),
+      { journalMode: 'rollback', pageSize: 1024, pageCount: 4 },
+    ],
     ['page size 1 means 65536', sqliteBytes({ pageSize: 65536 }), { pageSize: 65536 }],
     ['mixed versions are unknown', withBytes(sqliteBytes(), [[18, 1], [19, 2]]), { journalMode: 'unknown' }],
     ['a page count SQLite does not vouch for is null', withBytes(sqliteBytes(), [[95, 9]]), { pageCount: null }],

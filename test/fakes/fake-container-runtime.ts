@@ -296,13 +296,18 @@ export class FakeContainerRuntime implements ContainerRuntime {
     let bytesRead = 0;
     // The engine's order: filepath.Walk, a folder before what it holds, names in byte order.
     for (const item of tree.ordered) {
-      if (entries.length >= limits.maxEntries) return { entries, bytesRead, stoppedEarly: { reason: 'entries', after: entries[entries.length - 1]?.path } };
+      if (entries.length >= limits.maxEntries) {
+        return { entries, bytesRead, stoppedEarly: { reason: 'entries', after: entries.at(-1)?.path } };
+      }
       const file = tree.files.get(item);
       const size = file?.content.length ?? 0;
       bytesRead += 512 + Math.ceil(size / 512) * 512;
-      entries.push({ path: item, type: file ? 'file' : 'directory', size, mtime: file?.mtime ?? '2025-01-01T00:00:00.000Z', head: file ? Buffer.from(file.content.subarray(0, limits.headBytes)) : Buffer.alloc(0) });
+      const head = file ? Buffer.from(file.content.subarray(0, limits.headBytes)) : Buffer.alloc(0);
+      entries.push({ path: item, type: file ? 'file' : 'directory', size, mtime: file?.mtime ?? '2025-01-01T00:00:00.000Z', head });
       // The real walk destroys the stream mid-file, one 64 KiB chunk past the limit.
-      if (bytesRead > limits.maxBytes) return { entries, bytesRead: Math.min(bytesRead, limits.maxBytes + 65536), stoppedEarly: { reason: 'bytes', after: item } };
+      if (bytesRead > limits.maxBytes) {
+        return { entries, bytesRead: Math.min(bytesRead, limits.maxBytes + 65536), stoppedEarly: { reason: 'bytes', after: item } };
+      }
     }
     return { entries, bytesRead: bytesRead + 1024 };
   }
@@ -363,10 +368,13 @@ export class FakeContainerRuntime implements ContainerRuntime {
       if (batch.length === 0) return;
       out.push(`${mark} B`, ...batch.map((path) => `${mark} N ${path}`));
       const files = batch.map((path) => this.fileAt(entry.summary.id, path) as FakeFile);
-      if (tools.includes('stat')) out.push(...batch.map((path, index) => `${files[index].content.length} ${Math.floor(Date.parse(files[index].mtime) / 1000)} ${path}`));
+      const seconds = (file: FakeFile) => Math.floor(Date.parse(file.mtime) / 1000);
+      if (tools.includes('stat')) out.push(...batch.map((path, i) => `${files[i].content.length} ${seconds(files[i])} ${path}`));
       out.push(`${mark} H`);
       if (tools.includes('head') && tools.includes('od')) {
-        const stream = Buffer.concat(batch.map((path, index) => Buffer.concat([Buffer.from(`${index === 0 ? '' : '\n'}==> ${path} <==\n`), files[index].content.subarray(0, HEAD_BYTES)])));
+        const header = (path: string, i: number) => Buffer.from(`${i === 0 ? '' : '\n'}==> ${path} <==\n`);
+        const part = (path: string, i: number) => [header(path, i), files[i].content.subarray(0, HEAD_BYTES)];
+        const stream = Buffer.concat(batch.flatMap(part));
         out.push(...odLines(stream));
       }
       out.push(`${mark} BE`);
@@ -579,6 +587,7 @@ function fail(exitCode: number, stderr: string): ExecAnswer {
 // `od -An -tx1 -v`: sixteen bytes a line, each as " xx".
 function odLines(bytes: Buffer): string[] {
   const lines: string[] = [];
-  for (let at = 0; at < bytes.length; at += 16) lines.push([...bytes.subarray(at, at + 16)].map((byte) => ` ${byte.toString(16).padStart(2, '0')}`).join(''));
+  const hex = (byte: number) => ` ${byte.toString(16).padStart(2, '0')}`;
+  for (let at = 0; at < bytes.length; at += 16) lines.push([...bytes.subarray(at, at + 16)].map(hex).join(''));
   return lines;
 }

@@ -76,7 +76,8 @@ export async function walkArchiveOf(docker: Dockerode, id: string, root: string,
     return { entries, bytesRead };
   } catch (error) {
     if (!(error instanceof Stop)) throw error;
-    return { entries, bytesRead, stoppedEarly: { reason: error.reason, ...(entries.length > 0 ? { after: entries[entries.length - 1].path } : {}) } };
+    const after = entries.length > 0 ? { after: entries[entries.length - 1].path } : {};
+    return { entries, bytesRead, stoppedEarly: { reason: error.reason, ...after } };
   } finally {
     clearTimeout(timer);
     archive.destroy();

@@ -30,23 +30,39 @@ interface DiscImage {
   withApp: boolean;
 }
 
+function coreutils(...names: string[]): string[] {
+  return names.map((name) => `/usr/bin/${name}`);
+}
+
 const APP_CHANGES = ['CMD ["/app/run.sh"]', 'ENV DB=/data/app.db', `ENV SQLITE=${HIDDEN_SQLITE}`, 'ENV PATH=/usr/bin:/bin'];
 
 const IMAGES: DiscImage[] = [
-  { ref: DISC_NOFIND_IMAGE, binaries: ['/bin/dash', '/usr/bin/sleep', '/usr/bin/mkdir', '/usr/bin/dirname', '/usr/bin/cat', '/usr/bin/ls', '/usr/bin/stat', '/usr/bin/head', '/usr/bin/od', '/usr/bin/date', '/usr/bin/timeout'], changes: APP_CHANGES, withApp: true },
-  { ref: DISC_SHONLY_IMAGE, binaries: ['/bin/dash', '/usr/bin/sleep', '/usr/bin/mkdir', '/usr/bin/dirname'], changes: APP_CHANGES, withApp: true },
+  {
+    ref: DISC_NOFIND_IMAGE,
+    binaries: ['/bin/dash', ...coreutils('sleep', 'mkdir', 'dirname', 'cat', 'ls', 'stat', 'head', 'od', 'date', 'timeout')],
+    changes: APP_CHANGES,
+    withApp: true,
+  },
+  { ref: DISC_SHONLY_IMAGE, binaries: ['/bin/dash', ...coreutils('sleep', 'mkdir', 'dirname')], changes: APP_CHANGES, withApp: true },
   {
     ref: DISC_NOSHELL_IMAGE,
     binaries: [],
     // -cmd runs before stdin is read: the database is open (WAL, a row written) while sqlite3 waits on stdin forever.
-    changes: [`ENTRYPOINT ["${HIDDEN_SQLITE}", "-cmd", "PRAGMA journal_mode=WAL;", "-cmd", "CREATE TABLE IF NOT EXISTS events(id INTEGER PRIMARY KEY, note TEXT); INSERT INTO events(note) VALUES('up');", "/data/app.db"]`],
+    changes: [
+      `ENTRYPOINT ["${HIDDEN_SQLITE}", "-cmd", "PRAGMA journal_mode=WAL;", ` +
+        '"-cmd", "CREATE TABLE IF NOT EXISTS events(id INTEGER PRIMARY KEY, note TEXT); ' +
+        `INSERT INTO events(note) VALUES('up');", "/data/app.db"]`,
+    ],
     withApp: false,
   },
 ];
 
 async function librariesOf(binary: string): Promise<string[]> {
   const { stdout } = await execa('ldd', [binary], { reject: false });
-  return stdout.split('\n').map((line) => /(?:=>\s*)?(\/\S+)\s+\(0x/.exec(line.trim())?.[1]).filter((path): path is string => path !== undefined);
+  return stdout
+    .split('\n')
+    .map((line) => /(?:=>\s*)?(\/\S+)\s+\(0x/.exec(line.trim())?.[1])
+    .filter((path): path is string => path !== undefined);
 }
 
 async function inputsOf(spec: DiscImage): Promise<string[]> {
@@ -59,7 +75,8 @@ async function inputsOf(spec: DiscImage): Promise<string[]> {
 }
 
 async function hashOf(spec: DiscImage, files: string[]): Promise<string> {
-  const hash = createHash('sha256').update(`disc ${RECIPE_VERSION} ${spec.ref} ${spec.changes.join('|')} ${spec.withApp}\n`).update(APP_SCRIPT);
+  const hash = createHash('sha256').update(`disc ${RECIPE_VERSION} ${spec.ref} ${spec.changes.join('|')} ${spec.withApp}\n`);
+  hash.update(APP_SCRIPT);
   for (const file of files) hash.update(file).update('\0').update(await readFile(file));
   return hash.digest('hex').slice(0, 16);
 }
@@ -96,7 +113,8 @@ export async function ensureDiscoveryImages(): Promise<void> {
       await buildRoot(root, spec, files);
       const tarball = join(dir, 'rootfs.tar');
       await execa('tar', ['--numeric-owner', '--owner=0', '--group=0', '-C', root, '-cf', tarball, '.']);
-      await docker(['import', ...spec.changes.flatMap((change) => ['--change', change]), '--change', `LABEL ${IMAGE_HASH_LABEL}=${hash}`, tarball, spec.ref]);
+      const changes = [...spec.changes, `LABEL ${IMAGE_HASH_LABEL}=${hash}`].flatMap((change) => ['--change', change]);
+      await docker(['import', ...changes, tarball, spec.ref]);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
