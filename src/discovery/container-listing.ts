@@ -23,11 +23,13 @@ export interface DatabaseCount {
   error?: string;
 }
 
+/** A ContainerSummary plus what the picker shows, so `rankContainers(listing.containers)` orders it as is. */
 export interface ContainerListing {
   id: string;
   name: string;
   appName: string;
   image: string;
+  imageId: string;
   tag: string;
   state: ContainerStateName;
   /** Docker's human status, e.g. `Up 3 hours`. */
@@ -80,6 +82,7 @@ export async function listContainersForPicker(runtime: ContainerRuntime, options
       name: container.name,
       appName: appNameOf(container.labels, container.name),
       image: container.image,
+      imageId: container.imageId,
       tag: imageTagOf(container.image),
       state: container.state,
       status: container.status,

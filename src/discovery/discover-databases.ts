@@ -93,7 +93,7 @@ function stopsFrom(output: WalkOutput, limits: SearchLimits, exitCode: number, s
     const last = stderr.trim().split('\n').slice(-1)[0];
     stops.push({ reason: 'error', detail: `the walk ended before its end (exit ${exitCode})${last ? `: ${last}` : ''}` });
   }
-  if (!output.tools.includes('find')) notes.push('no find in the image: the mounts were walked with a shell glob loop');
+  if (!output.tools?.includes('find')) notes.push('no find in the image: the mounts were walked with a shell glob loop');
   const odd = output.unlisted;
   if (odd.length > 0) {
     notes.push(`${odd.length} listed name(s) were no regular file when read (gone, or a name holding a newline): ${firstFew(odd)}`);
@@ -121,10 +121,17 @@ async function readByExec(run: Run, target: ExecTarget, listOpenFiles: boolean):
   const walk = await walkByExec(run.runtime, run.log, target, run.roots, bounds);
   if (walk.kind === 'no-shell') return 'no-shell';
   const { output } = walk;
+  if (output.tools === null) {
+    // The script never started (killed, or the exec failed at once): the archive API reads what it would have.
+    const said = (walk.stderr || '').trim().split('\n').slice(-1)[0];
+    const archive = await readByArchive(run, `the walk in the ${target.where} ended before it began (exit ${walk.exitCode}${said ? `: ${said}` : ''})`);
+    return { via: 'archive', ...archive, ...unknownOpenFiles('the walk ended before it listed the open files') };
+  }
   const open = openFilesFrom(output);
   const { stops, notes } = stopsFrom(output, run.limits, walk.exitCode, walk.stderr);
   const via: SearchVia = target.where === 'helper' ? 'helper' : 'exec';
-  const lacking = FILE_TOOLS.filter((tool) => !output.tools.includes(tool));
+  const tools = output.tools;
+  const lacking = FILE_TOOLS.filter((tool) => !tools.includes(tool));
   if (lacking.length === 0) {
     return { via, files: output.files, quarantine: output.quarantine, ...open, stops, notes: [...notes, ...open.notes] };
   }
@@ -170,13 +177,23 @@ async function readStopped(run: Run, why: string): Promise<Gathered> {
   } catch (error) {
     return { via: 'archive', ...(await readByArchive(run, `${why}; no helper (${messageOf(error)})`)), ...open };
   }
-  try {
-    const walked = await readByExec(run, { id: helperId, label: helperId.slice(0, 12), where: 'helper' }, false);
-    if (walked === 'no-shell') return { via: 'archive', ...(await readByArchive(run, `${why}; the helper has no shell`)), ...open };
-    return { ...walked, ...open, notes: [`${why}: walked from a helper container that shares its volumes`, ...walked.notes] };
-  } finally {
-    await removeHelperLogged(run, helperId);
+  const short = helperId.slice(0, 12);
+  const walked = await readByExec(run, { id: helperId, label: short, where: 'helper' }, false).catch((error: unknown) => asError(error));
+  // The helper goes whatever the walk did; a helper that will not go is said, with the command that removes it.
+  const removal = await removeHelperLogged(run, helperId).then(
+    () => [],
+    (error: unknown) => [`the helper ${short} could not be removed (${messageOf(error)}): remove it with docker rm --force ${short}`],
+  );
+  if (walked === 'no-shell' || walked instanceof Error) {
+    const what = walked === 'no-shell' ? 'the helper has no shell' : `the walk in the helper failed (${walked.message})`;
+    const archive = await readByArchive(run, `${why}; ${what}`);
+    return { via: 'archive', ...archive, ...open, notes: [...archive.notes, ...removal] };
   }
+  return { ...walked, ...open, notes: [`${why}: walked from a helper container that shares its volumes`, ...walked.notes, ...removal] };
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
 }
 
 async function gather(run: Run): Promise<Gathered> {

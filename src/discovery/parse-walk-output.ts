@@ -13,8 +13,8 @@ export interface WalkedFile {
 }
 
 export interface WalkOutput {
-  /** Tools the image has, of those the script looks for. */
-  tools: string[];
+  /** Tools the image has, of those the script looks for; null when the script never said (it did not start). */
+  tools: string[] | null;
   files: WalkedFile[];
   quarantine: string[];
   /** Folders at the depth limit, not entered. */
@@ -59,7 +59,7 @@ function batchFiles(batch: Batch): WalkedFile[] {
 
 export function parseWalkOutput(stdout: string, mark: string): WalkOutput {
   const output: WalkOutput = {
-    tools: [], files: [], quarantine: [], atDepthLimit: [], unlisted: [], openFiles: null, stoppedBy: null, complete: false,
+    tools: null, files: [], quarantine: [], atDepthLimit: [], unlisted: [], openFiles: null, stoppedBy: null, complete: false,
   };
   const listings: ProcessListing[] = [];
   let listing: ProcessListing | null = null;

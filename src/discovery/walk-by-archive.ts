@@ -37,7 +37,10 @@ export async function walkByArchive(
 ): Promise<ArchiveWalkOutput> {
   const output: ArchiveWalkOutput = { files: [], quarantine: [], stops: [], bytesRead: 0, missing: [] };
   let entriesLeft = limits.maxFiles;
+  const complete: string[] = [];
   for (const [index, root] of roots.entries()) {
+    // The engine's tar of a folder holds the mounts below it too: a nested mount already read in full is not read again.
+    if (complete.some((done) => root.startsWith(`${done.replace(/\/$/, '')}/`))) continue;
     // Each mount gets an equal share of what is left, so one mount of big files cannot hide the others.
     const rootsLeft = roots.length - index;
     const bytesShare = Math.floor((limits.maxBytes - output.bytesRead) / rootsLeft);
@@ -77,6 +80,7 @@ export async function walkByArchive(
       output.files.push({ path: entry.path, size: entry.size, mtime: entry.mtime, head: entry.head });
     }
     const stop = walk.stoppedEarly;
+    if (!stop) complete.push(root);
     if (stop) {
       const after = stop.after ? ` after ${stop.after}` : '';
       const detail = stop.reason === 'bytes'

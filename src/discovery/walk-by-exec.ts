@@ -34,7 +34,7 @@ export async function walkByExec(
   const purpose = `walk ${roots.join(', ')} for SQLite headers${limits.listOpenFiles ? ' and list the open files' : ''}`;
   const result = await log.exec(runtime, target, argv, purpose, limits.remainingMs + EXEC_GRACE_MS);
   const output = parseWalkOutput(result.stdout, mark);
-  if ((result.exitCode === 126 || result.exitCode === 127) && output.tools.length === 0 && !result.stdout.includes(`${mark} T`)) {
+  if ((result.exitCode === 126 || result.exitCode === 127) && output.tools === null) {
     return { kind: 'no-shell', message: (result.stdout || result.stderr).trim().slice(0, 300) };
   }
   return { kind: 'walked', output, exitCode: result.exitCode, stderr: result.stderr };

@@ -133,6 +133,25 @@ describe('discoverDatabases in a running container', () => {
     expect(result.commands[0].error).toContain('not running');
   });
 
+  it('a walk killed before it began (the OOM killer): the archive API reads the mounts, and that is said', async () => {
+    const runtime = world();
+    runtime.failExec((argv) => argv[2] === WALK_SCRIPT, { exitCode: 137, stdout: '', stderr: 'Killed\n' });
+    const result = await discoverDatabases(runtime, 'app');
+    expect(paths(result)).toEqual(ALL);
+    expect(result).toMatchObject({ via: 'archive', stoppedEarly: [], openFiles: { known: false, reason: 'the walk ended before it listed the open files' } });
+    expect(result.notes).toEqual(['the walk in the container ended before it began (exit 137: Killed): read through the archive API']);
+  });
+
+  it('a walk killed part-way is said, not taken for a volume with nothing more on it', async () => {
+    const runtime = world();
+    // The script's own first lines (argv[4] is its mark), then nothing: killed in the middle of the walk.
+    const partial = (argv: string[]) => ({ exitCode: 137, stdout: `${argv[4]} T find stat head od ls\n${argv[4]} PE\n`, stderr: 'Killed\n' });
+    runtime.failExec((argv) => argv[2] === WALK_SCRIPT, partial);
+    const result = await discoverDatabases(runtime, 'app');
+    expect(result).toMatchObject({ via: 'exec', databases: [] });
+    expect(result.stoppedEarly).toEqual([{ reason: 'error', detail: 'the walk ended before its end (exit 137): Killed' }]);
+  });
+
   it('no mounts: nothing searched, and why', async () => {
     const runtime = world({ mounts: [] });
     const result = await discoverDatabases(runtime, 'app');
@@ -171,6 +190,15 @@ describe('discoverDatabases when the app is not running', () => {
       ['cp', 0],
       ['cp', 0],
     ]);
+  });
+
+  it('a mount inside another is read once through the archive API: the outer tar holds it', async () => {
+    const runtime = world({ state: 'exited', mounts: [{ destination: '/data', volume: 'app-data' }, { destination: '/data/uploads', volume: 'up' }] });
+    runtime.putFile('app', '/data/uploads/tenant.db', sqliteBytes());
+    const result = await discoverDatabases(runtime, 'app', { allowHelper: false });
+    expect(paths(result)).toContain('/data/uploads/tenant.db');
+    expect(result.databases.find((db) => db.path === '/data/uploads/tenant.db')?.mount.name).toBe('up');
+    expect(runtime.calls.filter((call) => call.method === 'walkArchive').map((call) => call.args[1])).toEqual(['/data']);
   });
 
   it('allowHelper false: the archive API, no helper attempted', async () => {

@@ -148,7 +148,8 @@ describe('parseWalkOutput', () => {
 
   it('output cut before END is incomplete; a stop by time is read', () => {
     const parsed = parseWalkOutput([`${M} T find`, `${M} S time 20`].join('\n'), M);
-    expect(parsed).toMatchObject({ complete: false, stoppedBy: { reason: 'time', limit: 20 }, openFiles: null });
+    expect(parsed).toMatchObject({ complete: false, stoppedBy: { reason: 'time', limit: 20 }, openFiles: null, tools: ['find'] });
+    expect(parseWalkOutput('', M).tools).toBeNull();
   });
 
   it('a line that only looks like a mark (another mark, file content) is no marker', () => {

@@ -67,6 +67,7 @@ export interface RuntimeCall {
 }
 
 type ExecAnswer = Omit<ExecResult, 'argv' | 'durationMs'>;
+type CannedAnswer = ExecAnswer | ((argv: string[]) => ExecAnswer);
 
 /** The exact SQL countRowsInContainer sends to list tables. */
 export const LIST_TABLES_SQL = "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name;";
@@ -79,7 +80,7 @@ export class FakeContainerRuntime implements ContainerRuntime {
   private readonly containers = new Map<string, FakeContainer>();
   private readonly stores = new Map<string, Store>();
   private readonly missingBinaries = new Set<string>();
-  private readonly execFailures: Array<{ matches: (argv: string[]) => boolean; answer: ExecAnswer }> = [];
+  private readonly execFailures: Array<{ matches: (argv: string[]) => boolean; answer: CannedAnswer }> = [];
   /** Per container id: pid → the paths that process holds open (discovery reads them from /proc/<pid>/fd). */
   private readonly openFiles = new Map<string, Map<number, string[]>>();
   /** Container ids whose processes' fd folders an exec may not read (the app runs as another user). */
@@ -160,7 +161,8 @@ export class FakeContainerRuntime implements ContainerRuntime {
     this.fdsDenied.add(this.find(container).summary.id);
   }
 
-  failExec(matches: (argv: string[]) => boolean, answer: ExecAnswer): void {
+  /** `answer` may be computed from the argv (to echo a mark the command was given). */
+  failExec(matches: (argv: string[]) => boolean, answer: CannedAnswer): void {
     this.execFailures.push({ matches, answer });
   }
 
@@ -208,7 +210,7 @@ export class FakeContainerRuntime implements ContainerRuntime {
     const entry = this.find(id);
     if (entry.summary.state !== 'running') throw new RescueError(`container ${entry.summary.name} is not running`);
     const failure = this.execFailures.find((candidate) => candidate.matches(argv));
-    const answer = failure ? failure.answer : this.answerExec(entry, argv);
+    const answer = failure ? (typeof failure.answer === 'function' ? failure.answer(argv) : failure.answer) : this.answerExec(entry, argv);
     return { argv, durationMs: 5, ...answer };
   }
 
