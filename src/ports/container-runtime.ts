@@ -75,6 +75,8 @@ export interface HelperSpec {
   /** The value of its `sqlite-rescue.helper` label: the incident id. */
   label: string;
   readOnlyBinds?: Array<{ hostPath: string; containerPath: string }>;
+  /** The target's volumes mounted read-only (`--volumes-from ID:ro`): a helper that only reads cannot change them. */
+  readOnlyVolumes?: boolean;
 }
 
 /** Bytes moved so far out of a known total. */
@@ -139,4 +141,48 @@ export interface ContainerRuntime {
 
   /** Removes a helper container made by startHelper (only those: refuses anything without the label). Idempotent. */
   removeHelper(helperId: string): Promise<void>;
+
+  // ---- discovery ----
+
+  /**
+   * Walks `path` (a folder or a file) through the archive API: reads each tar entry's header and the first
+   * `headBytes` of each regular file, and discards the rest as it streams past, never storing a file. Ends the request
+   * as soon as a bound is reached and says which. Read-only; works on stopped, restarting and shell-less containers.
+   * null when the path does not exist; throws ContainerNotFoundError for an unknown container.
+   */
+  walkArchive(id: string, path: string, limits: ArchiveWalkLimits): Promise<ArchiveWalk | null>;
+}
+
+// ---- discovery (walkArchive) ----
+
+export interface ArchiveEntry {
+  /** Absolute path inside the container. */
+  path: string;
+  type: 'file' | 'directory' | 'symlink' | 'other';
+  /** Bytes of a regular file as the tar header says; 0 for anything else. */
+  size: number;
+  /** ISO 8601. */
+  mtime: string;
+  /** The first bytes of a regular file (at most headBytes; fewer when the file is shorter); empty otherwise. */
+  head: Buffer;
+}
+
+export interface ArchiveWalkLimits {
+  /** Bytes kept from the start of each regular file. */
+  headBytes: number;
+  /** Tar bytes read from the engine before the walk stops (the archive carries whole files). */
+  maxBytes: number;
+  /** Entries read before the walk stops. */
+  maxEntries: number;
+  /** Wall time before the walk stops. */
+  timeoutMs: number;
+}
+
+export interface ArchiveWalk {
+  /** In archive order (the engine walks each folder in name order, a folder before what it holds). */
+  entries: ArchiveEntry[];
+  /** Tar bytes read from the engine. */
+  bytesRead: number;
+  /** Set when a bound ended the walk before the archive did; `after` is the last path read. */
+  stoppedEarly?: { reason: 'bytes' | 'entries' | 'time'; after?: string };
 }

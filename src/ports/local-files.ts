@@ -1,9 +1,27 @@
-// The operator's machine: hashing and stat of local files, streamed.
+// The operator's machine: hashing and stat of local files, streamed; listing folders and reading bytes, for discovery.
 export interface LocalFileStat {
   size: number;
   /** ISO 8601. */
   mtime: string;
   isFile: boolean;
+}
+
+export interface LocalDirEntry {
+  name: string;
+  /** What the entry is, a symbolic link followed (a link to a folder completes as a folder). */
+  kind: 'file' | 'directory' | 'other';
+  isSymlink: boolean;
+  /** Bytes; 0 for anything but a file. */
+  size: number;
+  /** ISO 8601. */
+  mtime: string;
+}
+
+export interface LocalDirListing {
+  /** Sorted by name. */
+  entries: LocalDirEntry[];
+  /** More entries exist than the limit let through. */
+  truncated: boolean;
 }
 
 export interface LocalFiles {
@@ -13,4 +31,16 @@ export interface LocalFiles {
   sha256(path: string): Promise<string>;
   /** mkdir -p. */
   ensureDir(path: string): Promise<void>;
+
+  /**
+   * The entries of a folder (at most `limit`, default 10,000), a dangling link listed as 'other'. null when the path
+   * is absent or no folder; rejects on permission errors.
+   */
+  list(dir: string, limit?: number): Promise<LocalDirListing | null>;
+
+  /**
+   * Up to `length` bytes from `offset` (fewer at the end of the file), through a read-only open that never creates,
+   * locks or changes anything. Rejects when the file is missing or unreadable.
+   */
+  readBytes(path: string, offset: number, length: number): Promise<Buffer>;
 }

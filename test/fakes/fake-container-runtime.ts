@@ -5,6 +5,9 @@
 import { join as localJoin } from 'node:path';
 import { posix } from 'node:path';
 import type {
+  ArchiveEntry,
+  ArchiveWalk,
+  ArchiveWalkLimits,
   ContainerDetails,
   ContainerRuntime,
   ContainerStateName,
@@ -22,6 +25,7 @@ import { checkRows, readFakeDb } from './fake-db.js';
 import { CHECK_LOOP } from '../../src/steps/test-backups.js';
 import { PROBE_SCRIPT } from '../../src/steps/image-tools.js';
 import { sha256Of, type FakeLocalFiles } from './fake-local-files.js';
+import { HEAD_BYTES, WALK_BATCH, WALK_SCRIPT } from '../../src/discovery/walk-script.js';
 
 export interface FakeFile {
   content: Buffer;
@@ -65,6 +69,7 @@ export interface RuntimeCall {
 }
 
 type ExecAnswer = Omit<ExecResult, 'argv' | 'durationMs'>;
+type CannedAnswer = ExecAnswer | ((argv: string[]) => ExecAnswer);
 
 /** The exact SQL countRowsInContainer sends to list tables. */
 export const LIST_TABLES_SQL = "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name;";
@@ -77,7 +82,11 @@ export class FakeContainerRuntime implements ContainerRuntime {
   private readonly containers = new Map<string, FakeContainer>();
   private readonly stores = new Map<string, Store>();
   private readonly missingBinaries = new Set<string>();
-  private readonly execFailures: Array<{ matches: (argv: string[]) => boolean; answer: ExecAnswer }> = [];
+  private readonly execFailures: Array<{ matches: (argv: string[]) => boolean; answer: CannedAnswer }> = [];
+  /** Per container id: pid → the paths that process holds open (discovery reads them from /proc/<pid>/fd). */
+  private readonly openFiles = new Map<string, Map<number, string[]>>();
+  /** Container ids whose processes' fd folders an exec may not read (the app runs as another user). */
+  private readonly fdsDenied = new Set<string>();
   /** What `df -Pk` reports as available, in bytes, for every filesystem. */
   freeBytes = 10 * 1024 ** 3;
 
@@ -154,7 +163,21 @@ export class FakeContainerRuntime implements ContainerRuntime {
     this.missingBinaries.add(name);
   }
 
-  failExec(matches: (argv: string[]) => boolean, answer: ExecAnswer): void {
+  /** Process `pid` of the container (the app) holds `paths` open, as /proc/<pid>/fd would show. */
+  holdOpen(container: string, pid: number, ...paths: string[]): void {
+    const id = this.find(container).summary.id;
+    const table = this.openFiles.get(id) ?? new Map<number, string[]>();
+    table.set(pid, [...(table.get(pid) ?? []), ...paths]);
+    this.openFiles.set(id, table);
+  }
+
+  /** An exec in this container may not read its processes' fd folders. */
+  denyFds(container: string): void {
+    this.fdsDenied.add(this.find(container).summary.id);
+  }
+
+  /** `answer` may be computed from the argv (to echo a mark the command was given). */
+  failExec(matches: (argv: string[]) => boolean, answer: CannedAnswer): void {
     this.execFailures.push({ matches, answer });
   }
 
@@ -202,7 +225,7 @@ export class FakeContainerRuntime implements ContainerRuntime {
     const entry = this.find(id);
     if (entry.summary.state !== 'running') throw new RescueError(`container ${entry.summary.name} is not running`);
     const failure = this.execFailures.find((candidate) => candidate.matches(argv));
-    const answer = failure ? failure.answer : this.answerExec(entry, argv);
+    const answer = failure ? (typeof failure.answer === 'function' ? failure.answer(argv) : failure.answer) : this.answerExec(entry, argv);
     return { argv, durationMs: 5, ...answer };
   }
 
@@ -266,7 +289,7 @@ export class FakeContainerRuntime implements ContainerRuntime {
       summary: { ...target.summary, id, name, labels: { [HELPER_LABEL]: label }, state: 'running', status: statusOf('running') },
       startedAt: new Date(this.clock.now()).toISOString(),
       health: null,
-      mounts: [...target.mounts.map((mount) => ({ ...mount })), ...(spec.readOnlyBinds ?? []).map((bind): Mount => ({ type: 'bind', source: bind.hostPath, destination: bind.containerPath, rw: false }))],
+      mounts: [...target.mounts.map((mount) => ({ ...mount, rw: mount.rw && !spec.readOnlyVolumes })), ...(spec.readOnlyBinds ?? []).map((bind): Mount => ({ type: 'bind', source: bind.hostPath, destination: bind.containerPath, rw: false }))],
       exitsOnStart: false,
     });
     return id;
@@ -284,6 +307,132 @@ export class FakeContainerRuntime implements ContainerRuntime {
     if (entry.summary.labels[HELPER_LABEL] === undefined) throw new Error(`refusing to remove ${entry.summary.name}: not a helper`);
     this.containers.delete(entry.summary.id);
     this.stores.delete(`layer:${entry.summary.id}`);
+  }
+
+  // ---- discovery: the walk script, /proc/<pid>/fd and the archive API ----
+
+  async walkArchive(id: string, path: string, limits: ArchiveWalkLimits): Promise<ArchiveWalk | null> {
+    this.calls.push({ method: 'walkArchive', args: [id, path, { ...limits }] });
+    const entry = this.find(id);
+    const tree = this.treeUnder(entry, path);
+    if (!tree) return null;
+    const entries: ArchiveEntry[] = [];
+    let bytesRead = 0;
+    // The engine's order: filepath.Walk, a folder before what it holds, names in byte order.
+    for (const item of tree.ordered) {
+      if (entries.length >= limits.maxEntries) {
+        return { entries, bytesRead, stoppedEarly: { reason: 'entries', after: entries.at(-1)?.path } };
+      }
+      const file = tree.files.get(item);
+      const size = file?.content.length ?? 0;
+      bytesRead += 512 + Math.ceil(size / 512) * 512;
+      const head = file ? Buffer.from(file.content.subarray(0, limits.headBytes)) : Buffer.alloc(0);
+      entries.push({ path: item, type: file ? 'file' : 'directory', size, mtime: file?.mtime ?? '2025-01-01T00:00:00.000Z', head });
+      // The real walk destroys the stream mid-file, one 64 KiB chunk past the limit.
+      if (bytesRead > limits.maxBytes) {
+        return { entries, bytesRead: Math.min(bytesRead, limits.maxBytes + 65536), stoppedEarly: { reason: 'bytes', after: item } };
+      }
+    }
+    return { entries, bytesRead: bytesRead + 1024 };
+  }
+
+  // Files and folders the container sees at and under `root`, absolute; null when nothing is there.
+  private treeUnder(entry: FakeContainer, root: string): { files: Map<string, FakeFile>; dirs: Set<string>; ordered: string[] } | null {
+    const files = new Map<string, FakeFile>();
+    const dirs = new Set<string>();
+    const base = root.replace(/(.)\/$/, '$1');
+    for (const path of this.listFiles(entry.summary.id, '/')) {
+      if (path !== base && !path.startsWith(`${base}/`)) continue;
+      files.set(path, this.fileAt(entry.summary.id, path) as FakeFile);
+      for (let dir = posix.dirname(path); dir.length >= base.length && dir !== '/'; dir = posix.dirname(dir)) dirs.add(dir);
+    }
+    for (const [storeId, store] of this.stores) {
+      const mount = entry.mounts.find((candidate) => storeKey(candidate) === storeId);
+      if (!mount) continue;
+      for (const key of store.dirs) {
+        const path = posix.join(mount.destination, key);
+        if (path === base || path.startsWith(`${base}/`)) dirs.add(path);
+      }
+    }
+    if (files.size === 0 && dirs.size === 0) {
+      const mounted = entry.mounts.some((mount) => mount.destination === base);
+      if (!mounted) return null;
+      dirs.add(base);
+    }
+    const parts = (path: string) => path.split('/');
+    const ordered = [...dirs, ...files.keys()].sort((a, b) => {
+      const [pa, pb] = [parts(a), parts(b)];
+      for (let i = 0; i < Math.min(pa.length, pb.length); i += 1) if (pa[i] !== pb[i]) return pa[i] < pb[i] ? -1 : 1;
+      return pa.length - pb.length;
+    });
+    return { files, dirs, ordered };
+  }
+
+  // WALK_SCRIPT as the real script prints it, over this fake's files: the same markers, batches and head stream.
+  private walkScript(entry: FakeContainer, args: string[]): ExecAnswer {
+    const [mark, maxDepthText, maxFilesText, , wantOpen, ...roots] = args;
+    const maxDepth = Number(maxDepthText);
+    const maxFiles = Number(maxFilesText);
+    const tools = ['find', 'stat', 'head', 'od', 'ls', 'date', 'timeout'].filter((tool) => !this.missingBinaries.has(tool));
+    const out: string[] = [`${mark} T${tools.map((tool) => ` ${tool}`).join('')}`];
+    if (wantOpen === '1') {
+      if (!tools.includes('ls')) out.push(`${mark} PX no ls in the image`);
+      else {
+        for (const [pid, paths] of this.openFiles.get(entry.summary.id) ?? []) {
+          out.push(`${mark} P ${pid}`, 'total 0');
+          paths.forEach((path, index) => out.push(this.fdsDenied.has(entry.summary.id)
+            ? `ls: cannot read symbolic link '/proc/${pid}/fd/${index + 3}': Permission denied`
+            : `lrwx------ 1 app app 64 Jan  1 00:00 ${index + 3} -> ${path}`));
+        }
+        out.push(`${mark} PE`);
+      }
+    }
+    const batch: string[] = [];
+    const flush = () => {
+      if (batch.length === 0) return;
+      out.push(`${mark} B`, ...batch.map((path) => `${mark} N ${path}`));
+      const files = batch.map((path) => this.fileAt(entry.summary.id, path) as FakeFile);
+      const seconds = (file: FakeFile) => Math.floor(Date.parse(file.mtime) / 1000);
+      if (tools.includes('stat')) out.push(...batch.map((path, i) => `${files[i].content.length} ${seconds(files[i])} ${path}`));
+      out.push(`${mark} H`);
+      if (tools.includes('head') && tools.includes('od')) {
+        const header = (path: string, i: number) => Buffer.from(`${i === 0 ? '' : '\n'}==> ${path} <==\n`);
+        const part = (path: string, i: number) => [header(path, i), files[i].content.subarray(0, HEAD_BYTES)];
+        const stream = Buffer.concat(batch.flatMap(part));
+        out.push(...odLines(stream));
+      }
+      out.push(`${mark} BE`);
+      batch.length = 0;
+    };
+    let count = 0;
+    walk: for (const root of roots) {
+      const tree = this.treeUnder(entry, root);
+      if (!tree) continue;
+      const pruned: string[] = [];
+      for (const path of tree.ordered) {
+        if (path === root || pruned.some((dir) => path.startsWith(`${dir}/`))) continue;
+        const depth = path.slice(root.length).split('/').length - 1;
+        if (depth > maxDepth) continue;
+        if (tree.dirs.has(path)) {
+          if (posix.basename(path) === 'rescue-quarantine') {
+            pruned.push(path);
+            out.push(`${mark} Q ${path}`);
+          } else if (depth === maxDepth) out.push(`${mark} L ${path}`);
+          continue;
+        }
+        if (count >= maxFiles) {
+          flush();
+          out.push(`${mark} S files ${maxFiles}`);
+          break walk;
+        }
+        count += 1;
+        batch.push(path);
+        if (batch.length >= WALK_BATCH) flush();
+      }
+    }
+    flush();
+    out.push(`${mark} END`);
+    return ok(`${out.join('\n')}\n`);
   }
 
   // ---- internals ----
@@ -329,6 +478,7 @@ export class FakeContainerRuntime implements ContainerRuntime {
       return ok(args.slice(3).filter((tool) => !this.missingBinaries.has(tool)).map((tool) => `${tool}\n`).join(''));
     }
     if (args.length === 1 && args[0] === '--help') return ok(`Usage: ${binary}\n`);
+    if (binary === 'sh' && args[0] === '-c' && args[1] === WALK_SCRIPT) return this.walkScript(entry, args.slice(3));
     // test-backups' loop: each answer of the sqlite3 CLI (stdout and stderr together), then "<mark> <exit code>".
     if (binary === 'sh' && args[0] === '-c' && args[1] === CHECK_LOOP) {
       const [sql, mark, ...uris] = args.slice(3);
@@ -475,4 +625,12 @@ function ok(stdout: string): ExecAnswer {
 
 function fail(exitCode: number, stderr: string): ExecAnswer {
   return { exitCode, stdout: '', stderr };
+}
+
+// `od -An -tx1 -v`: sixteen bytes a line, each as " xx".
+function odLines(bytes: Buffer): string[] {
+  const lines: string[] = [];
+  const hex = (byte: number) => ` ${byte.toString(16).padStart(2, '0')}`;
+  for (let at = 0; at < bytes.length; at += 16) lines.push([...bytes.subarray(at, at + 16)].map(hex).join(''));
+  return lines;
 }

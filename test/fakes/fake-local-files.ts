@@ -1,7 +1,7 @@
 // The operator's disk, in memory. The fake runtime (copyOut/copyIn) and the fake inspector read and write it, so a
 // file copied out of a container is something a later step can check, hash and copy back in.
 import { createHash } from 'node:crypto';
-import type { LocalFiles, LocalFileStat } from '../../src/ports/local-files.js';
+import type { LocalDirEntry, LocalDirListing, LocalFiles, LocalFileStat } from '../../src/ports/local-files.js';
 
 export interface LocalEntry {
   content: Buffer;
@@ -37,6 +37,33 @@ export class FakeLocalFiles implements LocalFiles {
   async ensureDir(path: string): Promise<void> {
     this.dirs.add(path);
   }
+
+  async list(dir: string, limit = 10_000): Promise<LocalDirListing | null> {
+    const base = dir === '/' ? '' : dir.replace(/\/$/, '');
+    const names = new Map<string, LocalDirEntry>();
+    for (const [path, entry] of this.files) {
+      if (!path.startsWith(`${base}/`)) continue;
+      const [name, ...below] = path.slice(base.length + 1).split('/');
+      if (below.length === 0) names.set(name, { name, kind: 'file', isSymlink: false, size: entry.content.length, mtime: entry.mtime });
+      else if (!names.has(name)) names.set(name, folder(name));
+    }
+    for (const path of this.dirs) {
+      if (!path.startsWith(`${base}/`)) continue;
+      const name = path.slice(base.length + 1).split('/')[0];
+      if (!names.has(name)) names.set(name, folder(name));
+    }
+    if (names.size === 0 && !this.dirs.has(dir) && !this.dirs.has(base)) return null;
+    const entries = [...names.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return { entries: entries.slice(0, limit), truncated: entries.length > limit };
+  }
+
+  async readBytes(path: string, offset: number, length: number): Promise<Buffer> {
+    return Buffer.from(this.read(path).subarray(offset, offset + length));
+  }
+}
+
+function folder(name: string): LocalDirEntry {
+  return { name, kind: 'directory', isSymlink: false, size: 0, mtime: '2025-01-01T00:00:00.000Z' };
 }
 
 export function sha256Of(content: Buffer | string): string {

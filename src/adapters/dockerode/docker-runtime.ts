@@ -3,6 +3,8 @@
 import { createHash } from 'node:crypto';
 import type Dockerode from 'dockerode';
 import type {
+  ArchiveWalk,
+  ArchiveWalkLimits,
   ContainerDetails,
   ContainerRuntime,
   ContainerSummary,
@@ -15,6 +17,7 @@ import type {
 import { RescueError } from '../../runbook/errors.js';
 import { copyFileIn } from './archive-in.js';
 import { copyFileOut, readFileThrough } from './archive-out.js';
+import { walkArchiveOf } from './archive-walk.js';
 import { getStatusCode, makeUnavailableError, toRuntimeError } from './engine-errors.js';
 import { runExec } from './exec.js';
 import { removeHelperContainer, startHelperContainer } from './helper.js';
@@ -122,6 +125,19 @@ export class DockerRuntime implements ContainerRuntime {
 
   removeHelper(helperId: string): Promise<void> {
     return this.call(`remove helper ${helperId}`, helperId, () => removeHelperContainer(this.docker, helperId));
+  }
+
+  walkArchive(id: string, path: string, limits: ArchiveWalkLimits): Promise<ArchiveWalk | null> {
+    return this.call(`walk ${path} in ${id}`, id, async () => {
+      try {
+        return await walkArchiveOf(this.docker, id, path, limits);
+      } catch (error) {
+        if (getStatusCode(error) !== 404) throw error;
+        // The engine says 404 both for a missing path and a missing container.
+        await this.inspect(id);
+        return null;
+      }
+    });
   }
 
   private async call<T>(context: string, idOrName: string | undefined, run: () => Promise<T>): Promise<T> {

@@ -25,7 +25,7 @@ export async function startHelperContainer(docker: Dockerode, targetId: string, 
     Labels: { [HELPER_LABEL]: label },
     NetworkDisabled: true,
     HostConfig: {
-      VolumesFrom: [target.Id],
+      VolumesFrom: [spec.readOnlyVolumes ? `${target.Id}:ro` : target.Id],
       Binds: readOnlyBinds.map((bind) => `${bind.hostPath}:${bind.containerPath}:ro`),
       NetworkMode: 'none',
       AutoRemove: false,

@@ -1,10 +1,12 @@
-// LocalFiles over node:fs: stat, streamed sha256, mkdir -p.
+// LocalFiles over node:fs: stat, streamed sha256, mkdir -p, folder listings and byte reads for discovery.
 import { createHash } from 'node:crypto';
-import { mkdir, open, stat } from 'node:fs/promises';
-import type { LocalFiles, LocalFileStat } from '../../ports/local-files.js';
+import { constants } from 'node:fs';
+import { lstat, mkdir, open, opendir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { LocalDirEntry, LocalDirListing, LocalFiles, LocalFileStat } from '../../ports/local-files.js';
 
 export function createLocalFiles(): LocalFiles {
-  return { stat: statOrNull, sha256: hashFile, ensureDir };
+  return { stat: statOrNull, sha256: hashFile, ensureDir, list: listDir, readBytes };
 }
 
 async function statOrNull(path: string): Promise<LocalFileStat | null> {
@@ -45,4 +47,61 @@ async function ensureDir(path: string): Promise<void> {
 
 function isCode(error: unknown, code: string): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === code;
+}
+
+const DEFAULT_LIST_LIMIT = 10_000;
+
+async function listDir(dir: string, limit = DEFAULT_LIST_LIMIT): Promise<LocalDirListing | null> {
+  let handle;
+  try {
+    handle = await opendir(dir);
+  } catch (error) {
+    if (isCode(error, 'ENOENT') || isCode(error, 'ENOTDIR')) return null;
+    throw error;
+  }
+  const names: string[] = [];
+  let truncated = false;
+  for await (const dirent of handle) {
+    if (names.length >= limit) {
+      truncated = true;
+      break;
+    }
+    names.push(dirent.name);
+  }
+  names.sort();
+  const entries: LocalDirEntry[] = [];
+  for (const name of names) entries.push(await describeEntry(join(dir, name), name));
+  return { entries, truncated };
+}
+
+// A link is followed for its kind (a link to a folder completes as a folder); a dangling one is 'other'.
+async function describeEntry(path: string, name: string): Promise<LocalDirEntry> {
+  const link = await lstat(path).catch(() => null);
+  const target = await stat(path).catch(() => null);
+  const info = target ?? link;
+  const kind = target?.isFile() ? 'file' : target?.isDirectory() ? 'directory' : 'other';
+  return {
+    name,
+    kind,
+    isSymlink: link?.isSymbolicLink() ?? false,
+    size: kind === 'file' && info ? info.size : 0,
+    mtime: (info?.mtime ?? new Date(0)).toISOString(),
+  };
+}
+
+// O_RDONLY without O_CREAT: opening never makes or changes a file; O_NOFOLLOW is not used, a linked copy is read too.
+async function readBytes(path: string, offset: number, length: number): Promise<Buffer> {
+  const file = await open(path, constants.O_RDONLY);
+  try {
+    const buffer = Buffer.alloc(length);
+    let filled = 0;
+    while (filled < length) {
+      const { bytesRead } = await file.read(buffer, filled, length - filled, offset + filled);
+      if (bytesRead === 0) break;
+      filled += bytesRead;
+    }
+    return buffer.subarray(0, filled);
+  } finally {
+    await file.close();
+  }
 }

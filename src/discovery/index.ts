@@ -1,0 +1,12 @@
+export { discoverDatabases, searchableMounts } from './discover-databases.js';
+export { discoverBackups, selectBackups, type BackupCandidate, type BackupDiscovery } from './select-backups.js';
+export { discoverLocalCopies, sameTables, DEFAULT_LOCAL_LIMITS } from './local-copies.js';
+export type { LocalCopy, LocalCopySearch, LocalSearchLimits } from './local-copies.js';
+export { listContainersForPicker, COUNT_CONCURRENCY, COUNT_LIMITS } from './container-listing.js';
+export type { ContainerListing, DatabaseCount, ListingOptions, PickerListing } from './container-listing.js';
+export { completePath, completeFromListing, splitTypedPath, resolveTypedFolder, type Completion } from './path-completion.js';
+export { appNameOf, imageTagOf } from './app-name.js';
+export { readSchema, SchemaReadError, type SchemaRead, type SchemaEntry, type SchemaSources } from './sqlite-schema.js';
+export { parseSqliteHeader, hasSqliteMagic, SQLITE_MAGIC, type JournalMode, type SqliteHeader } from './sqlite-header.js';
+export { rankDatabases, unambiguousChoice, copyLook } from './rank-databases.js';
+export * from './types.js';
