@@ -3,12 +3,14 @@
 // of this one loop; there is no second code path.
 import { displayLine, recordLine, sameAction, type ActionDecl } from './actions.js';
 import { AbortedError, describeError, RescueError } from './errors.js';
-import type { CommandRecord, ControlAction, Prompt, PromptAnswer, ProgressInfo, RunEvent, SelectOption, StepDecl } from './events.js';
+import type { CommandRecord, ControlAction, Prompt, PromptAnswer, ProgressInfo, RunEvent, SelectOption, StepDecl, StepVerdict } from './events.js';
 import type { Runbook, StepDefinition } from './types.js';
 
 /** What a step ends with. `end` stops the runbook early with that exit code (e.g. "nothing to recover"). */
 export interface StepOutcome {
   summary: string;
+  /** How what it found reads beside its name (a corrupt database is `bad` although the step ran fine). */
+  verdict?: StepVerdict;
   /** Plain data the journal keeps: what the step learned or did, read back on resume. */
   data?: unknown;
   end?: { exitCode: number; headline: string };
@@ -35,7 +37,9 @@ export interface Plan<Deps> {
 export type PromptSpec =
   | { kind: 'select'; message: string; options: SelectOption[]; initialIndex: number }
   | { kind: 'confirm-typed'; message: string; expected: string }
-  | { kind: 'yes-no'; message: string; defaultYes: boolean };
+  | { kind: 'yes-no'; message: string; defaultYes: boolean }
+  | { kind: 'path'; message: string; suggestions: SelectOption[]; isEmptyAllowed: boolean }
+  | { kind: 'secret'; message: string };
 
 /** How --yes answers a prompt: with this answer, or by refusing (exit 2) because the choice is not unambiguous. */
 export type AutoAnswer = Exclude<PromptAnswer, { kind: 'cancel' }> | { refuse: string; hint?: string };
@@ -55,6 +59,8 @@ export interface StepIO {
   /** Typed confirmation naming the target of a mutating step; resolves at once under --yes. */
   confirm(message: string, expected: string): Promise<void>;
   progress(progress: ProgressInfo): void;
+  /** Says what the step waits on and until when at the latest (epoch ms); `waiting()` says the wait is over. */
+  waiting(what?: string, untilMs?: number): void;
   output(line: string): void;
   finding(text: string, data?: unknown): void;
 }
@@ -220,6 +226,7 @@ export function createEngine<Deps>(options: EngineOptions<Deps>): Engine {
         if (answer.kind !== 'confirm-typed' || answer.typed !== expected) throw new AbortedError(`not confirmed: ${step.title.toLowerCase()}`);
       },
       progress: (progress) => emit({ type: 'step-progress', at: stamp(), stepId: step.id, progress }),
+      waiting: (what, untilMs) => emit({ type: 'step-waiting', at: stamp(), stepId: step.id, ...(what === undefined ? {} : { what }), ...(untilMs === undefined ? {} : { untilMs }) }),
       output: (line) => emit({ type: 'step-output', at: stamp(), stepId: step.id, line }),
       finding: (text, data) => emit({ type: 'finding', at: stamp(), stepId: step.id, text, data }),
     };
@@ -277,8 +284,12 @@ export function createEngine<Deps>(options: EngineOptions<Deps>): Engine {
       throw isPrefix ? error : undeclared(step, performed, actions);
     }
     if (performed.length !== actions.length || !performed.every((action, index) => sameAction(action, actions[index]))) throw undeclared(step, performed, actions);
-    emit({ type: 'step-succeeded', at: stamp(), stepId: step.id, durationMs: options.now() - started, summary: outcome.summary, data: outcome.data });
+    emit(succeeded(step, started, outcome));
     return outcome;
+  }
+
+  function succeeded(step: StepDefinition, started: number, outcome: StepOutcome, prefix = ''): RunEvent {
+    return { type: 'step-succeeded', at: stamp(), stepId: step.id, durationMs: options.now() - started, summary: `${prefix}${outcome.summary}`, data: outcome.data, ...(outcome.verdict ? { verdict: outcome.verdict } : {}) };
   }
 
   // One attempt at a step: resolves with the outcome, or with the error it failed with (already reported).
@@ -289,7 +300,7 @@ export function createEngine<Deps>(options: EngineOptions<Deps>): Engine {
       if (impl.mutates) return { outcome: await planAndApply(step, impl, started) };
       if (!impl.run) throw new RescueError(`step kind "${impl.kind}" has no run`, { kind: 'bug' });
       const outcome = await impl.run(makeIO(step, { mayMutate: false, performed: [] }), options.deps);
-      emit({ type: 'step-succeeded', at: stamp(), stepId: step.id, durationMs: options.now() - started, summary: outcome.summary, data: outcome.data });
+      emit(succeeded(step, started, outcome));
       return { outcome };
     } catch (error) {
       const described = describeError(error);
@@ -312,7 +323,7 @@ export function createEngine<Deps>(options: EngineOptions<Deps>): Engine {
         io.output('done before the interruption, but not in place now: running it again');
         return { isDone: false };
       }
-      emit({ type: 'step-succeeded', at: stamp(), stepId: step.id, durationMs: options.now() - started, summary: `verified after the interruption: ${outcome.summary}`, data: outcome.data });
+      emit(succeeded(step, started, outcome, 'verified after the interruption: '));
       return { isDone: true, outcome };
     } catch (error) {
       const described = describeError(error);
@@ -404,7 +415,8 @@ export function createEngine<Deps>(options: EngineOptions<Deps>): Engine {
       const resolve = promptWaiters.get(promptId);
       if (!resolve) return;
       promptWaiters.delete(promptId);
-      emit({ type: 'prompt-answered', at: stamp(), promptId, answer });
+      // What was typed at a secret prompt goes to the step alone, never into the event stream (the record, --json).
+      emit({ type: 'prompt-answered', at: stamp(), promptId, answer: answer.kind === 'secret' ? { kind: 'secret', value: '' } : answer });
       resolve(answer);
     },
     control(action) {

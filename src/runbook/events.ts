@@ -37,17 +37,32 @@ export interface SelectOption {
   hint?: string;
 }
 
+/**
+ * `path`: a local path typed (Tab completes it; empty means none), with found files offered as suggestions.
+ * `secret`: typed masked (a key's passphrase); its answer is never journaled (prompt-answered carries no value).
+ */
 export type Prompt =
   | { kind: 'select'; id: string; stepId: string; message: string; options: SelectOption[]; initialIndex: number }
   | { kind: 'confirm-typed'; id: string; stepId: string; message: string; expected: string }
-  | { kind: 'yes-no'; id: string; stepId: string; message: string; defaultYes: boolean };
+  | { kind: 'yes-no'; id: string; stepId: string; message: string; defaultYes: boolean }
+  | { kind: 'path'; id: string; stepId: string; message: string; suggestions: SelectOption[]; isEmptyAllowed: boolean }
+  | { kind: 'secret'; id: string; stepId: string; message: string };
 
 /** `cancel` is Escape or q at a prompt: the engine treats it as the operator aborting. */
 export type PromptAnswer =
   | { kind: 'select'; value: string }
   | { kind: 'confirm-typed'; typed: string }
   | { kind: 'yes-no'; yes: boolean }
+  | { kind: 'path'; value: string }
+  | { kind: 'secret'; value: string }
   | { kind: 'cancel' };
+
+/** How a step's outcome reads beside its name: what it found, not only that it ran (a corrupt database is `bad`). */
+export interface StepVerdict {
+  tone: 'good' | 'bad' | 'warn';
+  /** A few words: "corrupt (4 errors)", "healthy", "3 of 7 healthy". */
+  label: string;
+}
 
 /** What the operator can tell the engine when it waits between steps or after a failure. */
 export type ControlAction = 'continue' | 'skip' | 'retry' | 'quit';
@@ -72,8 +87,14 @@ export type RunEvent =
   | { type: 'finding'; at: string; stepId: string; text: string; data?: unknown }
   | { type: 'awaiting-control'; at: string; stepId: string; actions: ControlAction[]; reason: 'before-step' | 'after-failure'; commands?: string[] }
   | { type: 'prompt-opened'; at: string; prompt: Prompt }
+  /** A secret's answer is recorded as `{ kind: 'secret', value: '' }`: what was typed never reaches a subscriber. */
   | { type: 'prompt-answered'; at: string; promptId: string; answer: PromptAnswer }
-  | { type: 'step-succeeded'; at: string; stepId: string; durationMs: number; summary: string; data?: unknown }
+  | { type: 'step-succeeded'; at: string; stepId: string; durationMs: number; summary: string; data?: unknown; verdict?: StepVerdict }
+  /**
+   * A step waits on something slow: what, and when it ends at the latest (epoch ms), for a countdown ("the app has 10 s
+   * to exit; docker kills it then"). `what` undefined: the wait is over.
+   */
+  | { type: 'step-waiting'; at: string; stepId: string; what?: string; untilMs?: number }
   /** A mutating step's plan, made from read-only probes: exactly what it performs next (or, in a dry-run, would). */
   | { type: 'step-planned'; at: string; stepId: string; summary: string; commands: string[]; actions: ActionDecl[] }
   | { type: 'step-not-performed'; at: string; stepId: string; summary: string; commands: string[]; actions: ActionDecl[] }

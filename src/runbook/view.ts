@@ -1,6 +1,6 @@
 // RunView: what a screen shows, derived from events alone by reduceView (pure), so the TUI, a replay of
 // events.ndjson and the tests all agree.
-import type { ControlAction, Prompt, ProgressInfo, RunEvent, StepDecl, StepStatus } from './events.js';
+import type { ControlAction, Prompt, ProgressInfo, RunEvent, StepDecl, StepStatus, StepVerdict } from './events.js';
 
 export interface StepView extends StepDecl {
   status: StepStatus;
@@ -12,6 +12,10 @@ export interface StepView extends StepDecl {
   /** Last lines of live output (at most OUTPUT_LINES). */
   output: string[];
   progress?: ProgressInfo;
+  /** What the running step waits on, and until when at the latest (epoch ms). */
+  waiting?: { what: string; untilMs?: number };
+  /** How what it found reads (a corrupt database is `bad` although the step succeeded). */
+  verdict?: StepVerdict;
 }
 
 export interface RunSummary {
@@ -80,6 +84,8 @@ export function reduceView(view: RunView, event: RunEvent): RunView {
         awaiting: undefined,
         currentStepId: event.stepId,
       };
+    case 'step-waiting':
+      return updateStep(view, event.stepId, (step) => ({ ...step, waiting: event.what === undefined ? undefined : { what: event.what, ...(event.untilMs === undefined ? {} : { untilMs: event.untilMs }) } }));
     case 'step-progress':
       return updateStep(view, event.stepId, (step) => (step.status === 'running' ? { ...step, progress: event.progress } : step));
     case 'step-output':
@@ -93,7 +99,7 @@ export function reduceView(view: RunView, event: RunEvent): RunView {
     case 'prompt-answered':
       return view.prompt?.id === event.promptId ? { ...view, prompt: undefined } : view;
     case 'step-succeeded':
-      return updateStep(view, event.stepId, (step) => ({ ...step, status: 'ok', durationMs: event.durationMs, summary: event.summary, progress: undefined }));
+      return updateStep(view, event.stepId, (step) => ({ ...step, status: 'ok', durationMs: event.durationMs, summary: event.summary, progress: undefined, waiting: undefined, verdict: event.verdict }));
     case 'step-planned':
       return updateStep(view, event.stepId, (step) => ({ ...step, commands: event.commands }));
     case 'listener-failed':
@@ -106,6 +112,7 @@ export function reduceView(view: RunView, event: RunEvent): RunView {
         status: 'failed',
         durationMs: event.durationMs,
         progress: undefined,
+        waiting: undefined,
         error: { message: event.message, hint: event.hint, state: event.state },
       }));
     case 'step-skipped':

@@ -95,13 +95,13 @@ export const checkLiveDb: StepKind = {
         { kind: 'yes-no', yes: false },
       );
       if (answer.kind === 'yes-no' && !answer.yes) {
-        return { summary: 'healthy: integrity_check says ok', data: live, end: { exitCode: 0, headline: `nothing to recover: ${dbPath} in ${containerName} is healthy` } };
+        return { summary: 'healthy: integrity_check says ok', verdict: { tone: 'good', label: 'healthy' }, data: live, end: { exitCode: 0, headline: `nothing to recover: ${dbPath} in ${containerName} is healthy` } };
       }
-      return { summary: "healthy, restoring anyway at the operator's request", data: live };
+      return { summary: "healthy, restoring anyway at the operator's request", verdict: { tone: 'good', label: 'healthy' }, data: live };
     }
     const summary = `CORRUPT: ${describeErrorCount(live.errorCount)} (${describeVerdictSource(live)}); first: ${live.errors[0]}`;
     io.finding(`the live database ${dbPath} is corrupt: ${live.check} found ${describeErrorCount(live.errorCount)}, first: ${live.errors[0]}${live.check === 'quick_check' ? ' (integrity_check, slower, would decide nothing more)' : ''}`, { errors: live.errors, check: live.check });
-    return { summary, data: live };
+    return { summary, verdict: { tone: 'bad', label: `corrupt (${describeErrorCount(live.errorCount)})` }, data: live };
   },
   // Before the swap the live file is checked again (the step runs again). After it, the file this step judged is in
   // this incident's quarantine: that it is there is the proof; the verdict is the record of what was found.

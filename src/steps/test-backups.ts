@@ -144,14 +144,15 @@ export const testBackups: StepKind = {
     if (paths.length === 0) {
       deps.facts.backups = [];
       io.finding(`no backup matches ${glob}`);
-      return { summary: `no backup matches ${glob}`, data: [] };
+      return { summary: `no backup matches ${glob}`, verdict: { tone: 'warn', label: 'no backups' }, data: [] };
     }
     const reports = await checkAll(io, deps, target, paths);
     deps.facts.backups = reports;
     const healthy = reports.filter((report) => isHealthy(report.verdict)).length;
     const failedQuick = reports.filter((report) => report.verdict.check === 'quick_check' && !isHealthy(report.verdict)).length;
     io.finding(`${healthy} of ${reports.length} backups pass integrity_check (${failedQuick} failed quick_check already)`, reports.map(({ path, size, mtime, verdict }) => ({ path, ok: isHealthy(verdict), size, mtime, errorCount: verdict.errorCount })));
-    return { summary: `${healthy} of ${reports.length} backups healthy`, data: reports };
+    const tone = healthy === reports.length ? 'good' : healthy === 0 ? 'bad' : 'warn';
+    return { summary: `${healthy} of ${reports.length} backups healthy`, verdict: { tone, label: `${healthy} of ${reports.length} healthy` }, data: reports };
   },
   // The verdicts stand while every backup checked is still there, the same size and modification time: the files
   // were not touched since. Anything else and the step runs again.

@@ -50,6 +50,11 @@ export function measurePrompt(prompt: Prompt, columns: number): number {
       return wrapText(`⚠ ${prompt.message}`, columns).length + countInkRows(`Type ${prompt.expected} to confirm:`, columns) + 3;
     case 'yes-no':
       return countInkRows(`? ${prompt.message} (y/N)`, columns);
+    case 'path':
+      // The question, the typed path, each suggestion, the key legend.
+      return wrapText(`? ${prompt.message}`, columns).length + 1 + prompt.suggestions.length + 1;
+    case 'secret':
+      return wrapText(`? ${prompt.message}`, columns).length + 2;
   }
 }
 
