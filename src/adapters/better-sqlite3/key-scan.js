@@ -1,0 +1,168 @@
+// @ts-check
+// Reading every readable row of one table in key order, past damaged pages. A seek (`key >= s`) descends from the
+// root, so it fails only when its path meets a damaged page; reading on from the last good row (`key > last`) would
+// seek into the same damaged leaf again. So on SQLITE_CORRUPT the scan finds the smallest s past the last good key
+// from which a seek works — exponential steps until one does, then bisection — and resumes there. The keys between
+// are the range skipped. Integer keys only (rowids, or a WITHOUT ROWID table's single integer key): other keys end
+// the scan of their table at the first damage.
+/** @import { Database as Db, Statement } from 'better-sqlite3' */
+/** @import { SkippedRange } from '../../ports/sqlite-inspector.js' */
+/** @import { JobContext } from './worker-protocol.js' */
+import { throwIfCancelled } from './aborted.js';
+import { isCorruption, quoteIdentifier } from './read-only.js';
+
+const MIN_KEY = -(2n ** 63n);
+const MAX_KEY = 2n ** 63n - 1n;
+const CHECK_EVERY = 512;
+
+/**
+ * @typedef {object} ScanPlan
+ * @property {string} table
+ * @property {string[]} select Columns read per row, in the order the sink gets them.
+ * @property {string[]} order The key columns (one for an integer key).
+ * @property {boolean} integerKey The key is an integer the scan can step through (a rowid).
+ * @property {boolean} withoutRowid
+ */
+
+/**
+ * @typedef {object} ScanOutcome
+ * @property {number} rowsRead
+ * @property {number} errors SQLITE_CORRUPT errors met.
+ * @property {SkippedRange[]} skipped
+ * @property {number} probes Seeks tried to find where reading can go on.
+ */
+
+/**
+ * @param {Db} src @param {ScanPlan} plan @param {(row: unknown[]) => void} sink
+ * @param {JobContext<any>} job @param {(rowsRead: number) => void} onBatch called every few hundred rows (progress)
+ * @returns {ScanOutcome}
+ */
+export function scanTable(src, plan, sink, job, onBatch) {
+  const from = `FROM main.${quoteIdentifier(plan.table)}${plan.withoutRowid ? '' : ' NOT INDEXED'}`;
+  const columns = plan.select.map(quoteIdentifier).join(', ');
+  const order = plan.order.length > 0 ? ` ORDER BY ${plan.order.map(quoteIdentifier).join(', ')}` : '';
+  /** @type {ScanOutcome} */
+  const outcome = { rowsRead: 0, errors: 0, skipped: [], probes: 0 };
+  const keyAt = plan.select.indexOf(plan.order[0]);
+  if (!plan.integerKey) {
+    readWithoutResume(src.prepare(`SELECT ${columns} ${from}${order}`).raw().safeIntegers(), keyAt, sink, job, onBatch, outcome, null);
+    return outcome;
+  }
+  const key = quoteIdentifier(plan.order[0]);
+  const read = src.prepare(`SELECT ${columns} ${from} WHERE ${key} >= ?${order}`).raw().safeIntegers();
+  const probe = src.prepare(`SELECT ${columns} ${from} WHERE ${key} >= ?${order} LIMIT 1`).raw().safeIntegers();
+  let start = MIN_KEY;
+  /** @type {bigint | null} */
+  let last = null;
+  /** @type {SkippedRange | null} */
+  let open = null;
+  for (;;) {
+    try {
+      for (const row of /** @type {IterableIterator<unknown[]>} */ (read.iterate(start))) {
+        const k = row[keyAt];
+        // A WITHOUT ROWID key declared INTEGER can still hold text: past it the scan cannot step, as for any text key.
+        if (typeof k !== 'bigint') throw new KeyNotIntegerError();
+        if (open) {
+          open.before = shown(k);
+          open = null;
+        }
+        if (last === null || k > last) last = k;
+        sink(row);
+        if (++outcome.rowsRead % CHECK_EVERY === 0) {
+          throwIfCancelled(job);
+          onBatch(outcome.rowsRead);
+        }
+      }
+      return outcome;
+    } catch (error) {
+      if (error instanceof KeyNotIntegerError) {
+        const rest = src.prepare(`SELECT ${columns} ${from} WHERE ${key} > ?${order}`).raw().safeIntegers();
+        readWithoutResume(rest.bind(last ?? MIN_KEY), keyAt, sink, job, onBatch, outcome, last);
+        return outcome;
+      }
+      if (!isCorruption(error)) throw error;
+      outcome.errors++;
+      // The first key known to fail: just past the last row read, or where this read started if it read none.
+      const failing = last !== null && last >= start ? last + 1n : start;
+      if (failing > MAX_KEY) return outcome;
+      open = { after: last === null ? null : shown(last), before: null };
+      outcome.skipped.push(open);
+      const next = findWorkingSeek(probe, failing, job, outcome);
+      if (next === null) return outcome;
+      start = next;
+    }
+  }
+}
+
+// Smallest s > failing from which a seek reads (a row, or the end of the table), or null if none up to the largest key.
+/**
+ * @param {Statement} probe @param {bigint} failing @param {JobContext<any>} job @param {ScanOutcome} outcome
+ * @returns {bigint | null}
+ */
+function findWorkingSeek(probe, failing, job, outcome) {
+  const works = (/** @type {bigint} */ s) => {
+    throwIfCancelled(job);
+    outcome.probes++;
+    try {
+      probe.get(s);
+      return true;
+    } catch (error) {
+      if (!isCorruption(error)) throw error;
+      return false;
+    }
+  };
+  let bad = failing;
+  let step = 1n;
+  /** @type {bigint} */
+  let good;
+  for (;;) {
+    const candidate = failing + step > MAX_KEY ? MAX_KEY : failing + step;
+    if (works(candidate)) {
+      good = candidate;
+      break;
+    }
+    if (candidate === MAX_KEY) return null;
+    bad = candidate;
+    step *= 2n;
+  }
+  while (good - bad > 1n) {
+    /** @type {bigint} */
+    const mid = bad + (good - bad) / 2n;
+    if (works(mid)) good = mid;
+    else bad = mid;
+  }
+  return good;
+}
+
+/**
+ * A key order the scan cannot step through: everything up to the first damage, then the rest counted as skipped.
+ * @param {Statement} read @param {number} keyAt @param {(row: unknown[]) => void} sink @param {JobContext<any>} job
+ * @param {(rowsRead: number) => void} onBatch @param {ScanOutcome} outcome @param {unknown} after the key read before this
+ */
+function readWithoutResume(read, keyAt, sink, job, onBatch, outcome, after) {
+  let last = after;
+  try {
+    for (const row of /** @type {IterableIterator<unknown[]>} */ (read.iterate())) {
+      last = keyAt >= 0 ? row[keyAt] : null;
+      sink(row);
+      if (++outcome.rowsRead % CHECK_EVERY === 0) {
+        throwIfCancelled(job);
+        onBatch(outcome.rowsRead);
+      }
+    }
+  } catch (error) {
+    if (!isCorruption(error)) throw error;
+    outcome.errors++;
+    outcome.skipped.push({ after: last === null ? null : shown(last), before: null });
+  }
+}
+
+class KeyNotIntegerError extends Error {}
+
+// A key as results carry it: a number when it fits one exactly, else its decimal text.
+/** @param {unknown} key @returns {number | string} */
+function shown(key) {
+  if (typeof key === 'bigint') return key >= BigInt(Number.MIN_SAFE_INTEGER) && key <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(key) : String(key);
+  if (typeof key === 'number') return key;
+  return String(key);
+}
