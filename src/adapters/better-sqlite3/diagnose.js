@@ -46,7 +46,8 @@ function diagnoseOpen(db, path, opts, errorLimit, started) {
   for (const line of lines) {
     const target = readLineTarget(line);
     const tree = treeOf(target, trees, pageOwner);
-    if (tree) addError(damaged, tree, line, target.page);
+    // "Child page depth differs" is said of the parent of an unreadable page: the parent itself reads.
+    if (tree) addError(damaged, tree, line, /Child page depth differs/.test(line) ? undefined : target.page);
     else {
       if (!target.harmless) harmful = true;
       if (unattributed.length < KEPT_UNATTRIBUTED) unattributed.push(line);

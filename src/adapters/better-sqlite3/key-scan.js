@@ -54,7 +54,9 @@ export function scanTable(src, plan, sink, job, onBatch) {
   let start = MIN_KEY;
   /** @type {bigint | null} */
   let last = null;
-  /** @type {SkippedRange | null} */
+  /** @type {{ after: bigint | null, before: bigint | null }[]} */
+  const ranges = [];
+  /** @type {{ after: bigint | null, before: bigint | null } | null} */
   let open = null;
   for (;;) {
     try {
@@ -63,7 +65,7 @@ export function scanTable(src, plan, sink, job, onBatch) {
         // A WITHOUT ROWID key declared INTEGER can still hold text: past it the scan cannot step, as for any text key.
         if (typeof k !== 'bigint') throw new KeyNotIntegerError();
         if (open) {
-          open.before = shown(k);
+          open.before = k;
           open = null;
         }
         if (last === null || k > last) last = k;
@@ -73,24 +75,59 @@ export function scanTable(src, plan, sink, job, onBatch) {
           onBatch(outcome.rowsRead);
         }
       }
-      return outcome;
+      break;
     } catch (error) {
       if (error instanceof KeyNotIntegerError) {
         const rest = src.prepare(`SELECT ${columns} ${from} WHERE ${key} > ?${order}`).raw().safeIntegers();
         readWithoutResume(rest.bind(last ?? MIN_KEY), keyAt, sink, job, onBatch, outcome, last);
-        return outcome;
+        break;
       }
       if (!isCorruption(error)) throw error;
       outcome.errors++;
       // The first key known to fail: just past the last row read, or where this read started if it read none.
       const failing = last !== null && last >= start ? last + 1n : start;
-      if (failing > MAX_KEY) return outcome;
-      open = { after: last === null ? null : shown(last), before: null };
-      outcome.skipped.push(open);
+      if (failing > MAX_KEY) break;
+      open = { after: last, before: null };
+      ranges.push(open);
       const next = findWorkingSeek(probe, failing, job, outcome);
-      if (next === null) return outcome;
+      if (next === null) break;
       start = next;
     }
+  }
+  const lossy = ranges.filter((range) => !readBackward(src, `SELECT ${columns} ${from}`, key, keyAt, range, sink, job, outcome));
+  outcome.skipped.push(
+    ...lossy.filter((r) => r.before === null || r.after === null || r.before - r.after > 1n).map((r) => ({
+      after: r.after === null ? null : shown(r.after),
+      before: r.before === null ? null : shown(r.before),
+    })),
+  );
+  return outcome;
+}
+
+// Reading a skipped range from its top end down gets what a forward read could not reach: the cells of a garbled page
+// after the bad one, and in a WITHOUT ROWID table the rows its interior pages hold (a seek always descends to a leaf,
+// so the entry in the parent of a destroyed leaf is only reached by stepping back onto it). Narrows the range.
+/**
+ * @param {Db} src @param {string} select @param {string} key @param {number} keyAt
+ * @param {{ after: bigint | null, before: bigint | null }} range @param {(row: unknown[]) => void} sink
+ * @param {JobContext<any>} job @param {ScanOutcome} outcome @returns {boolean} the whole range read after all
+ */
+function readBackward(src, select, key, keyAt, range, sink, job, outcome) {
+  const bounds = [range.after === null ? null : `${key} > ?`, range.before === null ? null : `${key} < ?`].filter(Boolean);
+  const params = [range.after, range.before].filter((v) => v !== null);
+  const stmt = src.prepare(`${select}${bounds.length ? ` WHERE ${bounds.join(' AND ')}` : ''} ORDER BY ${key} DESC`).raw().safeIntegers();
+  try {
+    for (const row of /** @type {IterableIterator<unknown[]>} */ (stmt.iterate(...params))) {
+      const k = row[keyAt];
+      if (typeof k !== 'bigint') return false;
+      sink(row);
+      range.before = k;
+      if (++outcome.rowsRead % CHECK_EVERY === 0) throwIfCancelled(job);
+    }
+    return true;
+  } catch (error) {
+    if (!isCorruption(error)) throw error;
+    return false;
   }
 }
 

@@ -138,9 +138,9 @@ function raiseSequences(reader, out) {
   const has = (/** @type {Db} */ db, /** @type {string} */ schema) =>
     db.prepare(`SELECT 1 FROM ${schema}.sqlite_schema WHERE name = 'sqlite_sequence'`).get() !== undefined;
   if (!has(out, 'main') || !has(reader, 'main')) return;
-  const raise = out.prepare('UPDATE main.sqlite_sequence SET seq = ?2 WHERE name = ?1 AND seq < ?2');
+  const raise = out.prepare('UPDATE main.sqlite_sequence SET seq = @seq WHERE name = @name AND seq < @seq');
   for (const row of /** @type {{ name: string, seq: bigint }[]} */ (reader.prepare('SELECT name, seq FROM main.sqlite_sequence').safeIntegers().all())) {
-    raise.run(row.name, row.seq);
+    raise.run({ name: row.name, seq: row.seq });
   }
 }
 

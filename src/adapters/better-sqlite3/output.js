@@ -75,14 +75,14 @@ function writeSequence(db, schema, sequence) {
   const exists = db.prepare(`SELECT 1 FROM sqlite_schema WHERE name = 'sqlite_sequence'`).get();
   if (!exists) return;
   const upsert = db.prepare(
-    `INSERT INTO sqlite_sequence(name, seq) SELECT ?1, ?2 WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = ?1)`,
+    `INSERT INTO sqlite_sequence(name, seq) SELECT @name, @seq WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = @name)`,
   );
-  const raise = db.prepare(`UPDATE sqlite_sequence SET seq = ?2 WHERE name = ?1 AND seq < ?2`);
+  const raise = db.prepare(`UPDATE sqlite_sequence SET seq = @seq WHERE name = @name AND seq < @seq`);
   const names = new Set(schema.tables.map((t) => t.name));
   for (const row of sequence ?? []) {
     if (!names.has(row.name)) continue;
-    upsert.run(row.name, row.seq);
-    raise.run(row.name, row.seq);
+    upsert.run({ name: row.name, seq: row.seq });
+    raise.run({ name: row.name, seq: row.seq });
   }
 }
 
