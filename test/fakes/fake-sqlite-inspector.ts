@@ -216,7 +216,9 @@ export class FakeSqliteInspector implements SqliteInspector {
     for (const [done, name] of names.entries()) {
       if (opts.signal?.aborted) throw abortError();
       opts.onProgress?.({ table: name, tablesDone: done, tablesTotal: names.length, rowsRead, skippedRanges: 0 });
-      if (this.heldSalvage) await Promise.race([this.heldSalvage, new Promise((resolve) => opts.signal?.addEventListener('abort', resolve))]);
+      if (this.heldSalvage && !opts.signal?.aborted) {
+        await Promise.race([this.heldSalvage, new Promise((resolve) => opts.signal?.addEventListener('abort', resolve, { once: true }))]);
+      }
       if (opts.signal?.aborted) throw abortError();
       const lost = db.unreadable?.[name] ?? [];
       const keys = subtract(keysOf(db, name), lost);
