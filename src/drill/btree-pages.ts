@@ -93,7 +93,9 @@ export function integerColumn(page: BtreePage, cell: number, n: number): number 
   if (!column) throw new Error(`page ${page.pageNumber} cell ${cell}: no column ${n}`);
   if (column.serialType === 8) return 0;
   if (column.serialType === 9) return 1;
-  if (column.serialType < 1 || column.serialType > 6) throw new Error(`page ${page.pageNumber} cell ${cell}: column ${n} is not an integer`);
+  if (column.serialType < 1 || column.serialType > 6) {
+    throw new Error(`page ${page.pageNumber} cell ${cell}: column ${n} is not an integer`);
+  }
   const raw = page.bytes.subarray(column.offset, column.offset + column.size);
   return Number(BigInt.asIntN(column.size * 8, BigInt(`0x${raw.toString('hex')}`)));
 }

@@ -200,7 +200,9 @@ export function destroyNewestLeaves(file: string, opts: { table: string; count: 
 export function destroyInteriorPage(file: string, opts: { table: string; seed: number }): DestroyedRows {
   const pageSize = pageSizeOf(file);
   const root = readPage(file, rootPage(file, opts.table), pageSize);
-  const interiors = root.children.map((child) => readPage(file, child, pageSize)).filter((p) => p.type === TABLE_INTERIOR || p.type === INDEX_INTERIOR);
+  const interiors = root.children
+    .map((child) => readPage(file, child, pageSize))
+    .filter((p) => p.type === TABLE_INTERIOR || p.type === INDEX_INTERIOR);
   if (interiors.length === 0) throw new Error(`fixture: ${opts.table} has no interior page below its root (too small)`);
   const victim = interiors[Math.floor(mulberry32(opts.seed)() * interiors.length)];
   const keys = leavesUnder(file, victim.pageNumber, pageSize).flatMap(keysOnLeaf).sort((a, b) => a - b);
@@ -256,7 +258,8 @@ export function skewIndexEntries(file: string, opts: { index: string; entries: n
     if (used.has(`${leaf.pageNumber}:${cell}`)) continue;
     used.add(`${leaf.pageNumber}:${cell}`);
     const [value] = recordColumns(leaf.bytes, recordStart(leaf, cell));
-    if (value.serialType < 13 || value.serialType % 2 === 0 || value.size === 0) throw new Error(`fixture: ${opts.index} does not index TEXT`);
+    const isText = value.serialType >= 13 && value.serialType % 2 === 1 && value.size > 0;
+    if (!isText) throw new Error(`fixture: ${opts.index} does not index TEXT`);
     // An ISO timestamp ends in 'Z'; 'X' sorts just below it, after every smaller timestamp.
     writeBytes(file, Buffer.from('X'), (leaf.pageNumber - 1) * pageSize + value.offset + value.size - 1);
     changed.push(integerColumn(leaf, cell, 1));

@@ -39,7 +39,8 @@ test('the shop, its day-old copy and every damaged copy are byte-identical acros
 
 test('the shop has three b-tree levels in analytics, AUTOINCREMENT above its largest id, and its header numbers', () => {
   const shop = buildShop(dirs[0]);
-  const depth = query<{ d: number }>(shop.pristine, `SELECT max(length(path) - length(replace(path, '/', ''))) AS d FROM dbstat WHERE name = 'analytics'`);
+  const levels = `SELECT max(length(path) - length(replace(path, '/', ''))) AS d FROM dbstat WHERE name = 'analytics'`;
+  const depth = query<{ d: number }>(shop.pristine, levels);
   expect(depth[0].d).toBe(3);
   expect(shop.postsSequence).toBeGreaterThan(query<{ m: number }>(shop.pristine, 'SELECT max(id) AS m FROM posts')[0].m);
   expect(query(shop.pristine, 'SELECT * FROM pragma_user_version, pragma_application_id')).toEqual([
@@ -63,7 +64,8 @@ test('a recipe that destroys pages names exactly the rows dbstat counted on them
     expect(destroyed.keys).toHaveLength(leavesBelow.reduce((n, p) => n + p.ncell, 0));
     expect(new Set(destroyed.keys).size).toBe(destroyed.keys.length);
     const key = destroyed.table === 'counters' ? 'day' : 'id';
-    const present = query<{ n: number }>(shop.pristine, `SELECT count(*) AS n FROM ${destroyed.table} WHERE ${key} IN (${destroyed.keys.join(',')})`);
+    const sql = `SELECT count(*) AS n FROM ${destroyed.table} WHERE ${key} IN (${destroyed.keys.join(',')})`;
+    const present = query<{ n: number }>(shop.pristine, sql);
     expect(present[0].n).toBe(destroyed.keys.length);
   }
 });

@@ -7,7 +7,8 @@ import { FakeSqliteInspector, fakeRowsDb } from './fake-sqlite-inspector.js';
 function world() {
   const disk = new FakeLocalFiles();
   // Production held events 1…1000 when two pages (keys 901…950 and 981…990) were destroyed; the copy is a day old.
-  disk.put('/live.db', fakeRowsDb({ tables: { events: 1000, users: 50 }, unreadable: { events: [[901, 950], [981, 990]] }, damagedIndexes: { events_at: 'events' } }));
+  const unreadable: Record<string, [number, number][]> = { events: [[901, 950], [981, 990]] };
+  disk.put('/live.db', fakeRowsDb({ tables: { events: 1000, users: 50 }, unreadable, damagedIndexes: { events_at: 'events' } }));
   disk.put('/copy.db', fakeRowsDb({ tables: { events: 700, users: 40 } }));
   disk.put('/index-only.db', fakeRowsDb({ tables: { events: 1000 }, damagedIndexes: { events_at: 'events' } }));
   return { disk, sqlite: new FakeSqliteInspector(disk) };
@@ -37,7 +38,8 @@ test('salvage skips the unreadable keys; merge brings back every other row the c
   const merged = await sqlite.merge('/copy.db', '/salvaged.db', '/merged.db');
   expect(merged.tables.events).toMatchObject({ rowsFromHealthy: 700, rowsAdded: 240 });
   expect(merged.tables.users).toMatchObject({ rowsFromHealthy: 40, rowsAdded: 10 });
-  expect((await sqlite.lossWindow('/copy.db', '/salvaged.db')).tables.events).toEqual({ rows: 700, referenceRows: 940, missing: 240, key: 'rowid' });
+  const window = await sqlite.lossWindow('/copy.db', '/salvaged.db');
+  expect(window.tables.events).toEqual({ rows: 700, referenceRows: 940, missing: 240, key: 'rowid' });
   expect((await sqlite.lossWindow('/merged.db', '/salvaged.db')).totalMissing).toBe(0);
   await expect(sqlite.merge('/copy.db', '/salvaged.db', '/merged.db')).rejects.toThrow(/exists/);
 });

@@ -158,12 +158,14 @@ export class FakeSqliteInspector implements SqliteInspector {
     const db = readFakeDb(this.disk.read(path)) as FakeRowsState | null;
     if (db === null || db.fatal) {
       const reason = `the schema cannot be read: SQLITE_NOTADB: file is not a database`;
-      return { path, ok: false, trees: [], damagedTables: [], damagedIndexes: [], isIndexOnly: false, unattributed: [reason], threw: true, tablesReadWhole: null, errorCount: 1, summary: reason, durationMs: 4 };
+      const nothing = { trees: [], damagedTables: [], damagedIndexes: [], isIndexOnly: false, tablesReadWhole: null };
+      return { path, ok: false, ...nothing, unattributed: [reason], threw: true, errorCount: 1, summary: reason, durationMs: 4 };
     }
     const trees: TreeDamage[] = [];
     for (const [table, ranges] of Object.entries(db.unreadable ?? {}).sort()) {
       const pages = ranges.map((_, i) => 100 + i);
-      trees.push({ name: table, type: 'table', table, errors: pages.map((p) => `Tree 2 page ${p}: btreeInitPage() returns error code 11`), errorCount: pages.length, pages });
+      const errors = pages.map((p) => `Tree 2 page ${p}: btreeInitPage() returns error code 11`);
+      trees.push({ name: table, type: 'table', table, errors, errorCount: pages.length, pages });
     }
     for (const [index, table] of Object.entries(db.damagedIndexes ?? {}).sort()) {
       trees.push({ name: index, type: 'index', table, errors: [`wrong # of entries in index ${index}`], errorCount: 1, pages: [] });
@@ -172,11 +174,16 @@ export class FakeSqliteInspector implements SqliteInspector {
     const damagedIndexes = trees.filter((t) => t.type === 'index').map((t) => t.name);
     const isIndexOnly = damagedTables.length === 0 && damagedIndexes.length > 0;
     const ok = trees.length === 0 && checkRows(db, 'integrity_check').length === 0;
-    const tableWords = trees.filter((t) => t.type === 'table').map((t) => `table ${t.name}: ${t.pages.length} page${t.pages.length === 1 ? '' : 's'} unreadable`);
-    const indexWords = damagedIndexes.length === 0 ? [] : [`${damagedIndexes.length} ${damagedIndexes.length === 1 ? 'index' : 'indexes'} damaged`];
-    const summary = ok ? 'no damage found' : isIndexOnly ? `${indexWords[0]}, every table intact` : [...tableWords, ...indexWords].join('; ') || 'damage outside any table or index';
+    const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+    const tableWords = trees
+      .filter((t) => t.type === 'table')
+      .map((t) => `table ${t.name}: ${plural(t.pages.length, 'page', 'pages')} unreadable`);
+    const indexWords = damagedIndexes.length === 0 ? [] : [plural(damagedIndexes.length, 'index damaged', 'indexes damaged')];
+    const words = [...tableWords, ...indexWords].join('; ') || 'damage outside any table or index';
+    const summary = ok ? 'no damage found' : isIndexOnly ? `${indexWords[0]}, every table intact` : words;
     const errorCount = trees.reduce((n, t) => n + t.errorCount, 0) + (trees.length === 0 && !ok ? 1 : 0);
-    return { path, ok, trees, damagedTables, damagedIndexes, isIndexOnly, unattributed: [], threw: false, tablesReadWhole: null, errorCount, summary, durationMs: 4 };
+    const rest = { unattributed: [], threw: false, tablesReadWhole: null, errorCount, summary, durationMs: 4 };
+    return { path, ok, trees, damagedTables, damagedIndexes, isIndexOnly, ...rest };
   }
 
   // Lossless when no table has unreadable keys: the same rows, every index mended.
@@ -185,7 +192,8 @@ export class FakeSqliteInspector implements SqliteInspector {
     const db = this.rows(src);
     const unreadableTables = Object.keys(db.unreadable ?? {}).filter((t) => size(db.unreadable?.[t]) > 0).sort();
     if (unreadableTables.length > 0) {
-      return { ok: false, reason: `table ${unreadableTables[0]} does not read whole: a repair would lose rows, salvage them instead`, unreadableTables, durationMs: 5 };
+      const reason = `table ${unreadableTables[0]} does not read whole: a repair would lose rows, salvage them instead`;
+      return { ok: false, reason, unreadableTables, durationMs: 5 };
     }
     this.write(dest, { tables: db.tables, gaps: db.gaps, note: 'repaired' });
     const method = Object.keys(db.damagedIndexes ?? {}).length > 0 || (db.indexErrors ?? []).length > 0 ? 'rebuild' : 'reindex';
@@ -207,7 +215,9 @@ export class FakeSqliteInspector implements SqliteInspector {
     const db = readFakeDb(this.disk.read(src)) as FakeRowsState | null;
     const recoverUnavailable = 'sqlite3 3.40.1: .recover fails on a scratch database (sql error: SQL logic error (1))';
     if (db === null || db.fatal) {
-      return { dest: null, method: 'sql-scan', recoverUnavailable, tables: {}, totalRows: 0, noRowsReadable: true, note: 'the schema cannot be read: SQLITE_NOTADB: file is not a database', proof: null, durationMs: 6 };
+      const note = 'the schema cannot be read: SQLITE_NOTADB: file is not a database';
+      const nothing = { tables: {}, totalRows: 0, noRowsReadable: true, note, proof: null, durationMs: 6 };
+      return { dest: null, method: 'sql-scan', recoverUnavailable, ...nothing };
     }
     const names = Object.keys(db.tables).sort();
     const tables: Record<string, SalvagedTable> = {};
@@ -226,7 +236,8 @@ export class FakeSqliteInspector implements SqliteInspector {
       out.tables[name] = read;
       out.gaps![name] = gapsFor(keys);
       rowsRead += read;
-      tables[name] = { rowsRead: read, rowsRejected: 0, skipped: lost.map(([a, b]) => ({ after: a - 1 || null, before: b + 1 })), errors: lost.length };
+      const skipped = lost.map(([a, b]) => ({ after: a - 1 || null, before: b + 1 }));
+      tables[name] = { rowsRead: read, rowsRejected: 0, skipped, errors: lost.length };
     }
     const noRowsReadable = rowsRead === 0 && Object.keys(db.unreadable ?? {}).length > 0;
     this.write(dest, out);
@@ -256,7 +267,8 @@ export class FakeSqliteInspector implements SqliteInspector {
       const keys = union(mine, added);
       out.tables[name] = size(keys);
       out.gaps![name] = gapsFor(keys);
-      tables[name] = { rowsFromHealthy: size(mine), rowsAdded: size(added), conflicts: 0, conflictKeys: [], rowsRefused: 0, leftAsHealthy: s.tables[name] === undefined ? 'the salvage has no such table' : null };
+      const leftAsHealthy = s.tables[name] === undefined ? 'the salvage has no such table' : null;
+      tables[name] = { rowsFromHealthy: size(mine), rowsAdded: size(added), conflicts: 0, conflictKeys: [], rowsRefused: 0, leftAsHealthy };
     }
     this.write(dest, out);
     const totalAdded = Object.values(tables).reduce((n, t) => n + t.rowsAdded, 0);

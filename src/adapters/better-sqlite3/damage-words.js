@@ -16,8 +16,9 @@ export function describeDamage(d) {
   const indexes = d.trees.filter((t) => t.type === 'index');
   const indexWords = plural(indexes.length, 'index damaged', 'indexes damaged');
   if (d.isIndexOnly) return `${indexWords}, every table intact`;
+  const pages = (/** @type {TreeDamage} */ t) => (t.pages.length > 0 ? `${plural(t.pages.length, 'page', 'pages')} unreadable` : 'damaged');
   /** @type {string[]} */
-  const parts = tables.map((t) => `table ${t.name}: ${t.pages.length > 0 ? plural(t.pages.length, 'page', 'pages') + ' unreadable' : 'damaged'}`);
+  const parts = tables.map((t) => `table ${t.name}: ${pages(t)}`);
   if (indexes.length > 0) parts.push(indexWords);
   if (tables.length === 0 && d.unattributed.length > 0) parts.push(`damage outside any table or index (${d.unattributed[0]})`);
   if (tables.length === 0 && indexes.length > 0) parts.push('the tables could not all be proven whole');

@@ -101,9 +101,8 @@ function runCheck(db, errorLimit) {
   /** @type {unknown[]} */
   const rows = [];
   try {
-    for (const [text] of /** @type {IterableIterator<[unknown]>} */ (db.prepare(`PRAGMA integrity_check(${Math.trunc(errorLimit)})`).raw().iterate())) {
-      rows.push(text);
-    }
+    const check = db.prepare(`PRAGMA integrity_check(${Math.trunc(errorLimit)})`).raw();
+    for (const [text] of /** @type {IterableIterator<[unknown]>} */ (check.iterate())) rows.push(text);
   } catch (error) {
     if (isAccessProblem(error)) throw error;
     return { lines: [...splitErrorLines(rows), describeSqliteError(error)], threw: true };
@@ -146,7 +145,8 @@ function lazyPageOwner(db, trees) {
       owners = new Map();
       for (const tree of trees) {
         try {
-          const pages = /** @type {IterableIterator<number>} */ (db.prepare('SELECT pageno FROM dbstat WHERE name = ?').pluck().iterate(tree.name));
+          const walk = db.prepare('SELECT pageno FROM dbstat WHERE name = ?').pluck();
+          const pages = /** @type {IterableIterator<number>} */ (walk.iterate(tree.name));
           for (const pageno of pages) owners.set(pageno, tree);
         } catch {
           failed.push(tree);

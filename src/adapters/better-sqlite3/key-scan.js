@@ -199,7 +199,9 @@ class KeyNotIntegerError extends Error {}
 // A key as results carry it: a number when it fits one exactly, else its decimal text.
 /** @param {unknown} key @returns {number | string} */
 function shown(key) {
-  if (typeof key === 'bigint') return key >= BigInt(Number.MIN_SAFE_INTEGER) && key <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(key) : String(key);
+  if (typeof key === 'bigint') {
+    return key >= BigInt(Number.MIN_SAFE_INTEGER) && key <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(key) : String(key);
+  }
   if (typeof key === 'number') return key;
   return String(key);
 }

@@ -48,7 +48,10 @@ function compare(db, candidate, reference, started) {
       const q = quoteIdentifier(name);
       missing = Number(
         db
-          .prepare(`SELECT count(*) FROM ref.${q} r WHERE ${keysPresent(key, 'r')} AND NOT EXISTS (SELECT 1 FROM main.${q} c WHERE ${keysEqual(key, 'c', 'r')})`)
+          .prepare(
+            `SELECT count(*) FROM ref.${q} r
+             WHERE ${keysPresent(key, 'r')} AND NOT EXISTS (SELECT 1 FROM main.${q} c WHERE ${keysEqual(key, 'c', 'r')})`,
+          )
           .pluck()
           .get(),
       );

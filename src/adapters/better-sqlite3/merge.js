@@ -125,6 +125,7 @@ function mergeTable(reader, out, table, theirs) {
  */
 function leftAlone(table, theirs, key) {
   if (table.virtual) return 'a virtual table: its rows live in its shadow tables';
+  if (table.shadow) return 'a shadow table of a virtual table: only the virtual table may write it';
   if (!key) return 'no stable key: a rowid table without an INTEGER PRIMARY KEY (VACUUM may have renumbered its rowids)';
   if (!theirs) return 'the salvage has no such table';
   const mine = [...table.columns].sort().join(',');
@@ -139,7 +140,8 @@ function raiseSequences(reader, out) {
     db.prepare(`SELECT 1 FROM ${schema}.sqlite_schema WHERE name = 'sqlite_sequence'`).get() !== undefined;
   if (!has(out, 'main') || !has(reader, 'main')) return;
   const raise = out.prepare('UPDATE main.sqlite_sequence SET seq = @seq WHERE name = @name AND seq < @seq');
-  for (const row of /** @type {{ name: string, seq: bigint }[]} */ (reader.prepare('SELECT name, seq FROM main.sqlite_sequence').safeIntegers().all())) {
+  const theirs = reader.prepare('SELECT name, seq FROM main.sqlite_sequence').safeIntegers();
+  for (const row of /** @type {{ name: string, seq: bigint }[]} */ (theirs.all())) {
     raise.run({ name: row.name, seq: row.seq });
   }
 }

@@ -50,6 +50,15 @@ export function createTables(db, schema) {
   for (const table of schema.tables) if (!exists.get(table.name)) db.exec(table.sql);
 }
 
+/**
+ * better-sqlite3 opens connections in SQLite's defensive mode, which forbids writing a virtual table's shadow tables:
+ * the copy of FTS5's rows must. Turned off on the new file only, and only when it has shadow tables.
+ * @param {Db} db @param {SchemaInfo} schema
+ */
+export function allowShadowTableWrites(db, schema) {
+  if (schema.tables.some((t) => t.shadow)) db.unsafeMode(true);
+}
+
 /** The explicit indexes (CREATE INDEX statements). @param {Db} db @param {SchemaInfo} schema */
 export function createIndexes(db, schema) {
   for (const index of schema.indexes) if (index.sql) db.exec(index.sql);

@@ -10,6 +10,7 @@
 import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
 import {
+  allowShadowTableWrites,
   claimOutput,
   commitOutput,
   countForeignKeyViolations,
@@ -21,7 +22,15 @@ import {
   proveOutput,
   readSequence,
 } from './output.js';
-import { AccessError, describeSqliteError, isAccessProblem, isCorruption, quoteIdentifier, statReadableFile, withReadOnlyDb } from './read-only.js';
+import {
+  AccessError,
+  describeSqliteError,
+  isAccessProblem,
+  isCorruption,
+  quoteIdentifier,
+  statReadableFile,
+  withReadOnlyDb,
+} from './read-only.js';
 import { RowWriter } from './row-writer.js';
 import { columnList, copyColumns, readSchema } from './schema.js';
 
@@ -95,6 +104,7 @@ function rebuild(src, schema, tmp, dest, baseline) {
   try {
     db = openFreshDb(tmp, src);
     createTables(db, schema);
+    allowShadowTableWrites(db, schema);
     const writer = new RowWriter(db);
     /** @type {string[]} */
     const unreadable = [];

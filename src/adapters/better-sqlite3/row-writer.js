@@ -17,14 +17,15 @@ export class RowWriter {
   }
 
   /**
-   * The statement that writes a row as a copy of `table` reads it (see copyColumns). `verb` lets merge say
-   * `INSERT` (refused on a clash) where a salvage may meet a row twice.
+   * The statement that writes a row as a copy of `table` reads it (see copyColumns). A shadow table already holds the
+   * rows its virtual table wrote when it was created (FTS5's config, say): the copied rows replace them.
    * @param {TableInfo} table
    */
   prepareInsert(table) {
     const columns = copyColumns(table);
     const marks = columns.map(() => '?').join(', ');
-    return this.db.prepare(`INSERT INTO main.${quoteIdentifier(table.name)} (${columnList(columns)}) VALUES (${marks})`);
+    const verb = table.shadow ? 'INSERT OR REPLACE' : 'INSERT';
+    return this.db.prepare(`${verb} INTO main.${quoteIdentifier(table.name)} (${columnList(columns)}) VALUES (${marks})`);
   }
 
   /** Writes one row; false when a constraint refused it. @param {Statement} insert @param {unknown[]} row */

@@ -10,6 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { throwIfCancelled } from './aborted.js';
 import { scanTable } from './key-scan.js';
 import {
+  allowShadowTableWrites,
   claimOutput,
   commitOutput,
   createIndexes,
@@ -70,6 +71,7 @@ function scanInto(src, tmp, dest, recoverUnavailable, job, started) {
   try {
     out = openFreshDb(tmp, src);
     createTables(out, schema);
+    allowShadowTableWrites(out, schema);
     createIndexes(out, schema);
     const writer = new RowWriter(out);
     /** @type {Record<string, SalvagedTable>} */

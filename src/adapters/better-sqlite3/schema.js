@@ -11,6 +11,8 @@ import { quoteIdentifier } from './read-only.js';
  * @property {number} rootpage
  * @property {boolean} withoutRowid
  * @property {boolean} virtual A virtual table: no b-tree of its own (its shadow tables are ordinary tables).
+ * @property {boolean} shadow A virtual table's shadow table (FTS5's _data, _idx, ...): created with the virtual table,
+ *   which owns its rows.
  * @property {string[]} columns Columns a row is copied by (generated columns excluded), in declaration order.
  * @property {string | null} rowidName A name that reaches the real rowid (rowid, _rowid_ or oid, unless shadowed by a
  *   column); null for WITHOUT ROWID tables.
@@ -36,15 +38,17 @@ export function readSchema(db, schema = 'main') {
   const rows = /** @type {{ type: string, name: string, tbl_name: string, rootpage: number, sql: string | null }[]} */ (
     db.prepare(`SELECT type, name, tbl_name, rootpage, sql FROM ${s}.sqlite_schema ORDER BY rowid`).all()
   );
-  const wr = new Set(
-    /** @type {{ name: string, wr: number }[]} */ (db.prepare(`PRAGMA ${s}.table_list`).all()).filter((t) => t.wr).map((t) => t.name),
-  );
+  const list = /** @type {{ name: string, type: string, wr: number }[]} */ (db.prepare(`PRAGMA ${s}.table_list`).all());
+  const wr = new Set(list.filter((t) => t.wr).map((t) => t.name));
+  const shadow = new Set(list.filter((t) => t.type === 'shadow').map((t) => t.name));
   /** @type {SchemaInfo} */
   const info = { tables: [], indexes: [], later: [], hasSequence: false };
   for (const row of rows) {
     if (row.type === 'table' && row.name === 'sqlite_sequence') info.hasSequence = true;
     if (row.name.startsWith('sqlite_') && row.type === 'table') continue;
-    if (row.type === 'table' && row.sql) info.tables.push(tableInfo(db, s, row.name, row.sql, row.rootpage, wr.has(row.name)));
+    if (row.type === 'table' && row.sql) {
+      info.tables.push({ ...tableInfo(db, s, row.name, row.sql, row.rootpage, wr.has(row.name)), shadow: shadow.has(row.name) });
+    }
     else if (row.type === 'index') info.indexes.push({ name: row.name, table: row.tbl_name, sql: row.sql, rootpage: row.rootpage });
     else if ((row.type === 'view' || row.type === 'trigger') && row.sql) info.later.push({ type: row.type, name: row.name, sql: row.sql });
   }
@@ -54,7 +58,7 @@ export function readSchema(db, schema = 'main') {
 /**
  * @param {Db} db @param {string} s quoted schema @param {string} name @param {string} sql @param {number} rootpage
  * @param {boolean} withoutRowid
- * @returns {TableInfo}
+ * @returns {Omit<TableInfo, 'shadow'>}
  */
 function tableInfo(db, s, name, sql, rootpage, withoutRowid) {
   const virtual = /^\s*CREATE\s+VIRTUAL\s+TABLE/i.test(sql);

@@ -9,7 +9,7 @@ import { quoteIdentifier } from './read-only.js';
 
 /** @param {TableInfo} table @returns {TableKey | null} */
 export function stableKey(table) {
-  if (table.virtual) return null;
+  if (table.virtual || table.shadow) return null;
   if (table.integerKey) return { kind: 'rowid', columns: [table.integerKey] };
   if (table.primaryKey.length > 0) return { kind: 'primary key', columns: table.primaryKey };
   return null;
@@ -20,7 +20,10 @@ export function keysEqual(key, a, b) {
   return key.columns.map((c) => `${a}.${quoteIdentifier(c)} = ${b}.${quoteIdentifier(c)}`).join(' AND ');
 }
 
-/** `a.k1 IS NOT NULL AND …`: a NULL key (allowed in a rowid table's declared key) names no row. @param {TableKey} key @param {string} a */
+/**
+ * `a.k1 IS NOT NULL AND …`: a NULL key (allowed in a rowid table's declared key) names no row.
+ * @param {TableKey} key @param {string} a
+ */
 export function keysPresent(key, a) {
   return key.columns.map((c) => `${a}.${quoteIdentifier(c)} IS NOT NULL`).join(' AND ');
 }

@@ -28,9 +28,11 @@ afterAll(async () => {
 
 type Expected = Pick<Diagnosis, 'damagedTables' | 'damagedIndexes' | 'isIndexOnly' | 'summary'>;
 
+const INDEX_ONLY = '1 index damaged, every table intact';
+
 const EXPECTED: Record<string, Expected> = {
-  'garbled-index-leaf': { damagedTables: [], damagedIndexes: ['analytics_at'], isIndexOnly: true, summary: '1 index damaged, every table intact' },
-  'logical-index-damage': { damagedTables: [], damagedIndexes: ['analytics_at'], isIndexOnly: true, summary: '1 index damaged, every table intact' },
+  'garbled-index-leaf': { damagedTables: [], damagedIndexes: ['analytics_at'], isIndexOnly: true, summary: INDEX_ONLY },
+  'logical-index-damage': { damagedTables: [], damagedIndexes: ['analytics_at'], isIndexOnly: true, summary: INDEX_ONLY },
   'newest-table-leaves': {
     damagedTables: ['analytics'],
     damagedIndexes: ['analytics_at'],
@@ -43,7 +45,12 @@ const EXPECTED: Record<string, Expected> = {
     isIndexOnly: false,
     summary: 'table analytics: 1 page unreadable; 1 index damaged',
   },
-  'without-rowid-leaf': { damagedTables: ['counters'], damagedIndexes: [], isIndexOnly: false, summary: 'table counters: 1 page unreadable' },
+  'without-rowid-leaf': {
+    damagedTables: ['counters'],
+    damagedIndexes: [],
+    isIndexOnly: false,
+    summary: 'table counters: 1 page unreadable',
+  },
   'autoincrement-fk-leaf': {
     damagedTables: ['posts'],
     damagedIndexes: ['posts_by_user'],
@@ -97,7 +104,8 @@ test('3.40 lines carry only page numbers: they are mapped to trees through dbsta
   const lines = fixture('interior-page', '3.40');
   expect(lines.some((l) => /^Tree \d+/.test(l))).toBe(false);
   const d = await inspector.diagnose(built.get('interior-page')!.file, { reportedLines: lines });
-  expect(d.trees[0]).toMatchObject({ name: 'analytics', type: 'table', table: 'analytics', pages: built.get('interior-page')!.destroyed!.pages });
+  const { pages } = built.get('interior-page')!.destroyed!;
+  expect(d.trees[0]).toMatchObject({ name: 'analytics', type: 'table', table: 'analytics', pages });
   expect(d.threw).toBe(true);
   const garbled = await inspector.diagnose(built.get('garbled-index-leaf')!.file, { reportedLines: fixture('garbled-index-leaf', '3.40') });
   expect(garbled.trees.map((t) => [t.name, t.type, t.table])).toEqual([['analytics_at', 'index', 'analytics']]);

@@ -26,7 +26,8 @@ describe('readLineTarget', () => {
 });
 
 test('splitErrorLines: one line per error, without the heading, "ok" or blank lines', () => {
-  expect(splitErrorLines(['*** in database main ***\nTree 2 page 5: x\nTree 2 page 6: y', 'row 1 missing from index i', '', 'ok'])).toEqual([
+  const rows = ['*** in database main ***\nTree 2 page 5: x\nTree 2 page 6: y', 'row 1 missing from index i', '', 'ok'];
+  expect(splitErrorLines(rows)).toEqual([
     'Tree 2 page 5: x',
     'Tree 2 page 6: y',
     'row 1 missing from index i',

@@ -43,7 +43,8 @@ describe('a long salvage', () => {
     for (let i = 1; i < events.length; i++) expect(events[i].rowsRead).toBeGreaterThanOrEqual(events[i - 1].rowsRead);
     expect(events.at(-1)).toMatchObject({ tablesDone: 6, tablesTotal: 6, rowsRead: result.totalRows, skippedRanges: 2 });
     expect(events.some((e) => e.table === 'analytics' && e.rowsRead > 0 && e.tablesDone < 6)).toBe(true);
-    console.log(`salvage of ${(fs.statSync(big).size / 1e6).toFixed(1)} MB, ${result.totalRows} rows: ${result.durationMs} ms, ${events.length} progress events`);
+    const mb = (fs.statSync(big).size / 1e6).toFixed(1);
+    console.log(`salvage of ${mb} MB, ${result.totalRows} rows: ${result.durationMs} ms, ${events.length} progress events`);
   }, 60_000);
 
   test('an abort stops the worker at once; nothing is left behind and the thread is free for the next job', async () => {
@@ -113,7 +114,8 @@ describe('destinations', () => {
     fs.writeFileSync(file('taken.db'), 'mine');
     fs.writeFileSync(file('walled.db-wal'), 'old wal');
     for (const dest of [file('taken.db'), file('walled.db')]) {
-      await expect(inspector.repair(src, dest)).rejects.toMatchObject({ kind: 'operator', message: expect.stringMatching(/exists: choose another/) });
+      const refused = { kind: 'operator', message: expect.stringMatching(/exists: choose another/) };
+      await expect(inspector.repair(src, dest)).rejects.toMatchObject(refused);
       await expect(inspector.salvage(src, dest)).rejects.toMatchObject({ kind: 'operator' });
       await expect(inspector.merge(src, src, dest)).rejects.toMatchObject({ kind: 'operator' });
     }

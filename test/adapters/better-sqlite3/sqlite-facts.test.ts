@@ -35,7 +35,8 @@ test('a garbled index leaf: REINDEX and DROP INDEX fail in both, so only a rebui
   const file = damaged('garbled-index-leaf');
   for (const sql of ['REINDEX analytics_at;', 'DROP INDEX analytics_at;']) {
     const run = cli(copy(file, 'cli.db'), sql);
-    expect({ status: run.status, stderr: run.stderr.trim() }).toEqual({ status: 11, stderr: 'Error: stepping, database disk image is malformed (11)' });
+    const malformed = 'Error: stepping, database disk image is malformed (11)';
+    expect({ status: run.status, stderr: run.stderr.trim() }).toEqual({ status: 11, stderr: malformed });
     const db = new Database(copy(file, 'b3.db'));
     try {
       expect(() => db.exec(sql)).toThrow(expect.objectContaining({ code: 'SQLITE_CORRUPT' }));
@@ -70,7 +71,8 @@ test('the Debian CLI lists .recover but it fails (its libsqlite3 has no sqlite_d
 test('VACUUM INTO does not repair: it fails on a destroyed leaf, and copies a leaf whose rows are out of order', () => {
   const destroyed = new Database(copy(damaged('newest-table-leaves'), 'vacuum-src.db'));
   try {
-    expect(() => destroyed.exec(`VACUUM INTO '${path.join(dir, 'vacuumed-1.db')}'`)).toThrow(expect.objectContaining({ code: 'SQLITE_CORRUPT' }));
+    const vacuum = () => destroyed.exec(`VACUUM INTO '${path.join(dir, 'vacuumed-1.db')}'`);
+    expect(vacuum).toThrow(expect.objectContaining({ code: 'SQLITE_CORRUPT' }));
   } finally {
     destroyed.close();
   }

@@ -34,7 +34,8 @@ test('built with tsconfig.build.json: the worker is beside the built module, and
   // Inside the repository, so that the build's imports find node_modules as dist/ does.
   const out = fs.mkdtempSync(path.join(REPO, '.test-build-'));
   try {
-    execFileSync(process.execPath, [path.join(REPO, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', out], { cwd: REPO });
+    const tsc = path.join(REPO, 'node_modules/typescript/bin/tsc');
+    execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', out], { cwd: REPO });
     const built = path.join(out, 'adapters/better-sqlite3');
     expect(fs.readdirSync(built).filter((f) => f.endsWith('.ts'))).toEqual([]);
     const script = `
@@ -46,7 +47,8 @@ test('built with tsconfig.build.json: the worker is beside the built module, and
       console.log(JSON.stringify({ worker: WORKER_URL.href, summary: diagnosis.summary, ok: check.ok }));
     `;
     fs.writeFileSync(path.join(out, 'smoke.mjs'), script);
-    const run = spawnSync(process.execPath, [path.join(out, 'smoke.mjs')], { encoding: 'utf8', cwd: REPO, env: { ...process.env, DAMAGED_DB: damaged } });
+    const env = { ...process.env, DAMAGED_DB: damaged };
+    const run = spawnSync(process.execPath, [path.join(out, 'smoke.mjs')], { encoding: 'utf8', cwd: REPO, env });
     expect(run.stderr).toBe('');
     expect(JSON.parse(run.stdout)).toEqual({
       worker: pathToFileURL(path.join(built, 'sqlite-worker.js')).href,
