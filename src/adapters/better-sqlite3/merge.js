@@ -100,11 +100,13 @@ function mergeTable(reader, out, table, theirs) {
   const writer = new RowWriter(out);
   const insert = out.prepare(`INSERT INTO main.${q} (${cols}) VALUES (${table.columns.map(() => '?').join(', ')})`);
   const remember = out.prepare('INSERT INTO temp.added(tbl, rid) VALUES (?, last_insert_rowid())');
+  // Only a row with a foreign key can point at nothing: the added rows of other tables need not be remembered.
+  const hasParents = !table.withoutRowid && out.prepare(`SELECT 1 FROM pragma_foreign_key_list(?)`).get(table.name) !== undefined;
   for (const row of /** @type {IterableIterator<unknown[]>} */ (lacking.raw().safeIntegers().iterate())) {
     if (!writer.write(insert, row)) result.rowsRefused++;
     else {
       result.rowsAdded++;
-      if (!table.withoutRowid) remember.run(table.name);
+      if (hasParents) remember.run(table.name);
     }
   }
   writer.flush();

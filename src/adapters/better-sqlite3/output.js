@@ -59,9 +59,18 @@ export function allowShadowTableWrites(db, schema) {
   if (schema.tables.some((t) => t.shadow)) db.unsafeMode(true);
 }
 
-/** The explicit indexes (CREATE INDEX statements). @param {Db} db @param {SchemaInfo} schema */
-export function createIndexes(db, schema) {
-  for (const index of schema.indexes) if (index.sql) db.exec(index.sql);
+/**
+ * The explicit indexes (CREATE INDEX statements), all of them or only the UNIQUE or the other ones. Built after the
+ * rows an index costs a sort; before them, an insert per row into a growing b-tree (measured: a 1.2 GB salvage took
+ * 66 s with its index built first). A UNIQUE one comes first where a row it refuses must be counted, not fatal.
+ * @param {Db} db @param {SchemaInfo} schema @param {'all' | 'unique' | 'not unique'} [which]
+ */
+export function createIndexes(db, schema, which = 'all') {
+  for (const index of schema.indexes) {
+    if (!index.sql) continue;
+    const unique = /^\s*CREATE\s+UNIQUE\b/i.test(index.sql);
+    if (which === 'all' || (which === 'unique') === unique) db.exec(index.sql);
+  }
 }
 
 /**

@@ -57,6 +57,12 @@ export async function repair(src, dest) {
         if (isAccessProblem(error)) throw error;
         return refuse(`the schema cannot be read: ${describeSqliteError(error)}`, []);
       }
+      // Reading every table first costs one pass and spares a doomed copy of the whole file when one is damaged.
+      const unreadable = schema.tables.filter((t) => !t.virtual && readsWhole(db, t) !== null);
+      if (unreadable.length > 0) {
+        const causes = unreadable.map((t) => `table ${t.name} does not read whole (${readsWhole(db, t)})`);
+        return refuse(`${causes.join('; ')}: a repair would lose rows, salvage them instead`, unreadable.map((t) => t.name));
+      }
       const baseline = countForeignKeyViolations(db);
       const reindexed = await tryReindex(db, tmp, dest, baseline);
       if (reindexed) return { ok: true, dest, method: 'reindex', ...reindexed, durationMs: Math.round(performance.now() - started) };
@@ -148,6 +154,19 @@ function rebuild(src, schema, tmp, dest, baseline) {
   } catch (error) {
     discardOutput(db, tmp);
     throw error;
+  }
+}
+
+// Every column of every row through the table's own b-tree; null when it all reads, else what SQLite threw.
+/** @param {Db} db @param {import('./schema.js').TableInfo} table @returns {string | null} */
+function readsWhole(db, table) {
+  try {
+    const read = db.prepare(`SELECT ${columnList(copyColumns(table))} FROM main.${quoteIdentifier(table.name)} NOT INDEXED`).raw();
+    for (const _row of read.iterate());
+    return null;
+  } catch (error) {
+    if (!isCorruption(error)) throw error;
+    return describeSqliteError(error);
   }
 }
 

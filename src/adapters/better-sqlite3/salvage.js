@@ -2,7 +2,7 @@
 // Every readable row of every table into a new file. SQLite's own `.recover` is used when the local sqlite3 has a
 // working one (probed on a scratch database: Debian 12's lists it but fails); otherwise each table is read in key order
 // through its own b-tree (see key-scan.js). Rowids are kept (rows are written with them), and so are sqlite_sequence
-// and user_version; indexes exist before the rows arrive, so a row the schema refuses is counted, not fatal.
+// and user_version; UNIQUE indexes exist before the rows arrive, so a row the schema refuses is counted, not fatal.
 /** @import { Database as Db } from 'better-sqlite3' */
 /** @import { SalvageProgress, SalvageResult, SalvagedTable } from '../../ports/sqlite-inspector.js' */
 /** @import { JobContext } from './worker-protocol.js' */
@@ -72,7 +72,7 @@ function scanInto(src, tmp, dest, recoverUnavailable, job, started) {
     out = openFreshDb(tmp, src);
     createTables(out, schema);
     allowShadowTableWrites(out, schema);
-    createIndexes(out, schema);
+    createIndexes(out, schema, 'unique');
     const writer = new RowWriter(out);
     /** @type {Record<string, SalvagedTable>} */
     const tables = {};
@@ -105,6 +105,7 @@ function scanInto(src, tmp, dest, recoverUnavailable, job, started) {
       tables[table.name] = { rowsRead: outcome.rowsRead, rowsRejected: rejected, skipped: outcome.skipped, errors: outcome.errors };
     });
     job.progress({ table: '', tablesDone: copied.length, tablesTotal: copied.length, rowsRead: totalRows, skippedRanges });
+    createIndexes(out, schema, 'not unique');
     finishSchema(out, schema, src, readSequence(src));
     const proof = proveOutput(out, `the salvage of ${dest}`);
     commitOutput(out, tmp, dest, String(src.pragma('journal_mode', { simple: true })));
