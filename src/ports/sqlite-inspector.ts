@@ -72,11 +72,12 @@ export interface SqliteInspector {
   diagnose(path: string, opts?: DiagnoseOptions): Promise<Diagnosis>;
 
   /**
-   * A lossless repair of `src` into `dest`: REINDEX on a copy when that makes integrity_check pass, otherwise a rebuild
+   * A lossless repair of `src` into `dest`. Every table is read through its b-tree first; then REINDEX on a page copy
+   * when that makes integrity_check pass, otherwise a rebuild
    * into a fresh file (tables from their schema SQL filled through their table b-trees, NOT INDEXED; then indexes,
    * triggers, views, sqlite_sequence, user_version, application_id; the journal mode and page size of src). Proven
    * with integrity_check and foreign_key_check (no violation src did not already have). Resolves `ok: false` (writes
-   * nothing) when a table b-tree does not read whole: that is salvage's work.
+   * nothing) when a table b-tree does not read whole, or a row breaks its own table's constraints: salvage's work.
    */
   repair(src: string, dest: string): Promise<RepairResult>;
 
@@ -164,7 +165,10 @@ export interface DiagnoseOptions {
 /** What an output file was proven with before it was renamed into place. */
 export interface OutputProof {
   integrity: 'ok';
-  /** foreign_key_check rows in the output (0 unless the input already had them, see each result). */
+  /**
+   * foreign_key_check rows in the output. repair and merge never leave more than their input had (they fail instead);
+   * a salvage keeps a row whose parent row was lost, and counts it here.
+   */
   foreignKeyViolations: number;
 }
 
@@ -207,7 +211,7 @@ export interface SalvagedTable {
 export interface SalvageResult {
   /** null when nothing was written: src's schema could not be read, so no table is known (see noRowsReadable). */
   dest: string | null;
-  /** sql-scan: each table read in key order through SQLite, bisecting around damage; recover: the sqlite3 CLI's .recover. */
+  /** sql-scan: each table read in key order through SQLite, bisecting around damage; recover: the sqlite3 CLI's. */
   method: 'recover' | 'sql-scan';
   /** Why .recover was not used (probed on a scratch database first), or null when it ran. */
   recoverUnavailable: string | null;
@@ -218,7 +222,7 @@ export interface SalvageResult {
    * healthy file whose tables are all empty.
    */
   noRowsReadable: boolean;
-  /** In words, when noRowsReadable: why ("the schema cannot be read: …", "every table is unreadable from its first row"). */
+  /** When noRowsReadable, why: "the schema cannot be read: …", "… every table is unreadable from its first row". */
   note: string | null;
   /** null when dest is null. */
   proof: OutputProof | null;
