@@ -100,6 +100,15 @@ export function integerColumn(page: BtreePage, cell: number, n: number): number 
   return Number(BigInt.asIntN(column.size * 8, BigInt(`0x${raw.toString('hex')}`)));
 }
 
+/** Column `n` of a leaf cell's record when it is an integer or a text (UTF-8): a WITHOUT ROWID table's key. */
+export function keyColumn(page: BtreePage, cell: number, n: number): number | string {
+  const column = recordColumns(page.bytes, recordStart(page, cell)).at(n);
+  if (column && column.serialType >= 13 && column.serialType % 2 === 1) {
+    return page.bytes.subarray(column.offset, column.offset + column.size).toString('utf8');
+  }
+  return integerColumn(page, cell, n);
+}
+
 /** Every leaf page reached from `pageNumber`, left to right. */
 export function leavesUnder(file: string, pageNumber: number, pageSize = pageSizeOf(file)): BtreePage[] {
   const page = readPage(file, pageNumber, pageSize);

@@ -8,6 +8,7 @@ import {
   INDEX_LEAF,
   TABLE_INTERIOR,
   integerColumn,
+  keyColumn,
   leafRowids,
   leavesUnder,
   pageSizeOf,
@@ -163,13 +164,24 @@ export interface DestroyedRows {
   table: string;
   /** The pages overwritten with zeros. */
   pages: number[];
-  /** Keys (rowids, or a WITHOUT ROWID table's integer key) of the rows that were on them, sorted. */
+  /** Keys (rowids, or a WITHOUT ROWID table's first key column) of the rows that were on them, sorted. */
   keys: number[];
+  /** The same keys when they are text (a WITHOUT ROWID table keyed by text): `keys` is then empty. */
+  textKeys?: string[];
 }
 
-function keysOnLeaf(page: BtreePage): number[] {
-  if (page.type === INDEX_LEAF) return page.cellOffsets.map((_, cell) => integerColumn(page, cell, 0));
+function keysOnLeaf(page: BtreePage): (number | string)[] {
+  if (page.type === INDEX_LEAF) return page.cellOffsets.map((_, cell) => keyColumn(page, cell, 0));
   return leafRowids(page);
+}
+
+function destroyedRows(table: string, pages: number[], keys: (number | string)[]): DestroyedRows {
+  const numbers = keys.filter((k): k is number => typeof k === 'number').sort((a, b) => a - b);
+  const texts = keys.filter((k): k is string => typeof k === 'string');
+  const sorted = pages.sort((a, b) => a - b);
+  // Text keys sort as SQLite's BINARY collation does: byte by byte.
+  if (texts.length === 0) return { table, pages: sorted, keys: numbers };
+  return { table, pages: sorted, keys: numbers, textKeys: texts.sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b))) };
 }
 
 function zeroPage(file: string, pageNumber: number, pageSize: number): void {
@@ -191,9 +203,9 @@ export function destroyNewestLeaves(file: string, opts: { table: string; count: 
     const leaf = newest[Math.floor(rng() * newest.length)];
     if (!chosen.includes(leaf)) chosen.push(leaf);
   }
-  const keys = chosen.flatMap(keysOnLeaf).sort((a, b) => a - b);
+  const keys = chosen.flatMap(keysOnLeaf);
   for (const leaf of chosen) zeroPage(file, leaf.pageNumber, pageSize);
-  return { table: opts.table, pages: chosen.map((p) => p.pageNumber).sort((a, b) => a - b), keys };
+  return destroyedRows(opts.table, chosen.map((p) => p.pageNumber), keys);
 }
 
 /** Zeros one interior page of `table` below its root (chosen by the seed): every row on the leaves under it is lost. */
@@ -205,9 +217,9 @@ export function destroyInteriorPage(file: string, opts: { table: string; seed: n
     .filter((p) => p.type === TABLE_INTERIOR || p.type === INDEX_INTERIOR);
   if (interiors.length === 0) throw new Error(`fixture: ${opts.table} has no interior page below its root (too small)`);
   const victim = interiors[Math.floor(mulberry32(opts.seed)() * interiors.length)];
-  const keys = leavesUnder(file, victim.pageNumber, pageSize).flatMap(keysOnLeaf).sort((a, b) => a - b);
+  const keys = leavesUnder(file, victim.pageNumber, pageSize).flatMap(keysOnLeaf);
   zeroPage(file, victim.pageNumber, pageSize);
-  return { table: opts.table, pages: [victim.pageNumber], keys };
+  return destroyedRows(opts.table, [victim.pageNumber], keys);
 }
 
 /** Zeros the root page of every table: the schema still reads, not one row does. Returns the tables. */

@@ -3,8 +3,8 @@
 // root, so it fails only when its path meets a damaged page; reading on from the last good row (`key > last`) would
 // seek into the same damaged leaf again. So on SQLITE_CORRUPT the scan finds the smallest s past the last good key
 // from which a seek works — exponential steps until one does, then bisection — and resumes there. The keys between
-// are the range skipped. Integer keys only (rowids, or a WITHOUT ROWID table's single integer key): other keys end
-// the scan of their table at the first damage.
+// are the range skipped. That takes an integer key (a rowid, or a WITHOUT ROWID table's single integer key); a table
+// keyed otherwise is read forward to the damage and backward from its end (readTwoWays).
 /** @import { Database as Db, Statement } from 'better-sqlite3' */
 /** @import { SkippedRange } from '../../ports/sqlite-inspector.js' */
 /** @import { JobContext } from './worker-protocol.js' */
@@ -45,7 +45,7 @@ export function scanTable(src, plan, sink, job, onBatch) {
   const outcome = { rowsRead: 0, errors: 0, skipped: [], probes: 0 };
   const keyAt = plan.select.indexOf(plan.order[0]);
   if (!plan.integerKey) {
-    readWithoutResume(src.prepare(`SELECT ${columns} ${from}${order}`).raw().safeIntegers(), keyAt, sink, job, onBatch, outcome, null);
+    readTwoWays(src, plan, `SELECT ${columns} ${from}`, sink, job, onBatch, outcome, null);
     return outcome;
   }
   const key = quoteIdentifier(plan.order[0]);
@@ -78,8 +78,7 @@ export function scanTable(src, plan, sink, job, onBatch) {
       break;
     } catch (error) {
       if (error instanceof KeyNotIntegerError) {
-        const rest = src.prepare(`SELECT ${columns} ${from} WHERE ${key} > ?${order}`).raw().safeIntegers();
-        readWithoutResume(rest.bind(last ?? MIN_KEY), keyAt, sink, job, onBatch, outcome, last);
+        readTwoWays(src, plan, `SELECT ${columns} ${from}`, sink, job, onBatch, outcome, [last ?? MIN_KEY]);
         break;
       }
       if (!isCorruption(error)) throw error;
@@ -172,26 +171,61 @@ function findWorkingSeek(probe, failing, job, outcome) {
 }
 
 /**
- * A key order the scan cannot step through: everything up to the first damage, then the rest counted as skipped.
- * @param {Statement} read @param {number} keyAt @param {(row: unknown[]) => void} sink @param {JobContext<any>} job
- * @param {(rowsRead: number) => void} onBatch @param {ScanOutcome} outcome @param {unknown} after the key read before this
+ * A key the scan cannot step through (text, or several columns): read forward to the first damage, then backward
+ * from the end down to it. One damaged page then costs only its own rows; with several, the rows between the first
+ * and the last are lost too. A table with no key to order by (every rowid name shadowed) is read forward only.
+ * @param {Db} src @param {ScanPlan} plan @param {string} select `SELECT … FROM …` @param {(row: unknown[]) => void} sink
+ * @param {JobContext<any>} job @param {(rowsRead: number) => void} onBatch @param {ScanOutcome} outcome
+ * @param {unknown[] | null} after the key read before this (its columns), or null to start at the beginning
  */
-function readWithoutResume(read, keyAt, sink, job, onBatch, outcome, after) {
+function readTwoWays(src, plan, select, sink, job, onBatch, outcome, after) {
+  const keyAt = plan.order.map((c) => plan.select.indexOf(c));
+  const keyOf = (/** @type {unknown[]} */ row) => keyAt.map((i) => row[i]);
+  const key = `(${plan.order.map(quoteIdentifier).join(', ')})`;
+  const marks = `(${plan.order.map(() => '?').join(', ')})`;
+  const ordered = (/** @type {string} */ direction) => plan.order.map((c) => `${quoteIdentifier(c)}${direction}`).join(', ');
+  const forward = src.prepare(`${select}${after ? ` WHERE ${key} > ${marks}` : ''}${plan.order.length ? ` ORDER BY ${ordered('')}` : ''}`);
   let last = after;
   try {
-    for (const row of /** @type {IterableIterator<unknown[]>} */ (read.iterate())) {
-      last = keyAt >= 0 ? row[keyAt] : null;
+    for (const row of /** @type {IterableIterator<unknown[]>} */ (forward.raw().safeIntegers().iterate(...(after ?? [])))) {
+      last = keyOf(row);
       sink(row);
       if (++outcome.rowsRead % CHECK_EVERY === 0) {
         throwIfCancelled(job);
         onBatch(outcome.rowsRead);
       }
     }
+    return;
   } catch (error) {
     if (!isCorruption(error)) throw error;
     outcome.errors++;
-    outcome.skipped.push({ after: last === null ? null : shown(last), before: null });
   }
+  const range = { after: last === null ? null : shownKey(last), before: /** @type {number | string | null} */ (null) };
+  if (plan.order.length === 0) {
+    outcome.skipped.push(range);
+    return;
+  }
+  const backward = src.prepare(`${select}${last ? ` WHERE ${key} > ${marks}` : ''} ORDER BY ${ordered(' DESC')}`);
+  try {
+    for (const row of /** @type {IterableIterator<unknown[]>} */ (backward.raw().safeIntegers().iterate(...(last ?? [])))) {
+      sink(row);
+      range.before = shownKey(keyOf(row));
+      if (++outcome.rowsRead % CHECK_EVERY === 0) {
+        throwIfCancelled(job);
+        onBatch(outcome.rowsRead);
+      }
+    }
+    // Read back down to the last good row without an error: the damage cost no row after all.
+    return;
+  } catch (error) {
+    if (!isCorruption(error)) throw error;
+  }
+  outcome.skipped.push(range);
+}
+
+/** A key's columns as results show them: one value alone, several joined by ', '. @param {unknown[]} values */
+function shownKey(values) {
+  return values.length === 1 ? shown(values[0]) : values.map((v) => String(shown(v))).join(', ');
 }
 
 class KeyNotIntegerError extends Error {}
