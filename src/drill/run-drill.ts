@@ -64,7 +64,7 @@ export async function runDrill(flags: DrillFlags, parts: DrillParts): Promise<nu
   log(`drill ${scenario.name}: ${scenario.builds}`);
   log(`a correct recovery ends with: ${scenario.mustEndWith}`);
 
-  let exitCode = 1;
+  let exitCode: number;
   try {
     if (!flags.image) await buildAppImage(lab, { ref: image, drillId, hasSqliteCli: scenario.hasSqliteCli });
     else if (!(await lab.hasImage(flags.image))) throw new UsageError(`--image ${flags.image}: no such image on the Docker engine`, `pull or build it first (docker images lists what is there)`);
