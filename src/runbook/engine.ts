@@ -349,8 +349,12 @@ export function createEngine<Deps>(options: EngineOptions<Deps>): Engine {
       steps: runbook.steps.map(declare),
     });
 
+    let previous: StepDefinition | undefined;
     for (const step of runbook.steps) {
       const impl = options.impls.get(step.uses);
+      // A step in the same window as the one before it follows at once: the window was confirmed as a whole.
+      const isInsideWindow = step.window !== undefined && previous?.window === step.window;
+      previous = step;
       if (!impl) return finishRun(1, `no implementation for step kind "${step.uses}"`);
       const stopped = stoppedByListener();
       if (stopped) return finishRun(1, await withState(stopped));
@@ -360,7 +364,7 @@ export function createEngine<Deps>(options: EngineOptions<Deps>): Engine {
       if (resumed.outcome?.end) return finishRun(resumed.outcome.end.exitCode, resumed.outcome.end.headline);
       if (resumed.isDone) continue;
 
-      if (options.isInteractive) {
+      if (options.isInteractive && !isInsideWindow) {
         const action = await waitForControl(step.id, step.skippable ? ['continue', 'skip', 'quit'] : ['continue', 'quit'], 'before-step');
         if (action === 'quit') return finishRun(3, await withState(`aborted by the operator before "${step.title}"`));
         if (action === 'skip') {

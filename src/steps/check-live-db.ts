@@ -6,9 +6,9 @@ import { describeVerdictSource, fromInspector, triage, type CheckPragma, type Ch
 import { basename, join, quarantineDir, sidecars } from './container-paths.js';
 import type { Deps } from './deps.js';
 import type { Target } from './facts.js';
-import { checkLocal, copyOut, inspectContainer, statInContainer, type ContainerRef } from './port-actions.js';
+import { checkLocal, copyOut, execIn, inspectContainer, statInContainer, type ContainerRef } from './port-actions.js';
 import { requireFact } from './require-fact.js';
-import { checkInContainer, runCheckInContainer } from './sqlite-cli.js';
+import { checkInContainer, LIST_TABLES_SQL, runCheckInContainer } from './sqlite-cli.js';
 import type { StepKind } from './step-kind.js';
 import { knownRef, knownTarget } from './known-target.js';
 
@@ -63,6 +63,18 @@ function declareCheck(known: Parameters<StepKind['declare']>[0]) {
   ];
 }
 
+// The table names, so that local copies with the same schema can be offered; a schema too damaged to read says nothing.
+async function readLiveTables(io: StepIO, deps: Deps, target: Target): Promise<string[] | undefined> {
+  if (!hasTool(deps, 'sqlite3') || !(await canExec(io, target))) return undefined;
+  const result = await io.perform(execIn(targetRef(target), ['sqlite3', '-readonly', '-json', target.dbPath, LIST_TABLES_SQL]));
+  if (result.exitCode !== 0) return undefined;
+  try {
+    return result.stdout.trim() === '' ? [] : (JSON.parse(result.stdout) as Array<{ name: string }>).map((row) => row.name);
+  } catch {
+    return undefined;
+  }
+}
+
 export const checkLiveDb: StepKind = {
   kind: 'check-live-db',
   mutates: false,
@@ -82,7 +94,8 @@ export const checkLiveDb: StepKind = {
       throw new RescueError(`${dbPath} in ${containerName} is a symbolic link to ${present.linkTarget}, not the database file itself`, { kind: 'operator', exitCode: 2, hint: `pass the path of the file it points to (e.g. --db ${real}) if that is the database — nothing was changed` });
     }
 
-    const live = await checkLiveDatabase(io, deps, target, 'triage');
+    const [live, tables] = await Promise.all([checkLiveDatabase(io, deps, target, 'triage'), readLiveTables(io, deps, target)]);
+    deps.facts.liveTables = tables;
     if (live.verdict === 'no-verdict') {
       throw new RescueError(live.errors[0], { hint: `exit 137 is usually the container's memory limit; retry this step, or check by hand with: docker exec ${containerName} sqlite3 -readonly ${dbPath} 'PRAGMA ${live.check};'` });
     }
@@ -101,7 +114,7 @@ export const checkLiveDb: StepKind = {
     }
     const summary = `CORRUPT: ${describeErrorCount(live.errorCount)} (${describeVerdictSource(live)}); first: ${live.errors[0]}`;
     io.finding(`the live database ${dbPath} is corrupt: ${live.check} found ${describeErrorCount(live.errorCount)}, first: ${live.errors[0]}${live.check === 'quick_check' ? ' (integrity_check, slower, would decide nothing more)' : ''}`, { errors: live.errors, check: live.check });
-    return { summary, verdict: { tone: 'bad', label: `corrupt (${describeErrorCount(live.errorCount)})` }, data: live };
+    return { summary, verdict: { tone: 'bad', label: `corrupt (${describeErrorCount(live.errorCount)})` }, data: { ...live, tables } };
   },
   // Before the swap the live file is checked again (the step runs again). After it, the file this step judged is in
   // this incident's quarantine: that it is there is the proof; the verdict is the record of what was found.
@@ -109,7 +122,9 @@ export const checkLiveDb: StepKind = {
     const target = requireFact(deps.facts.target, 'the target', 'find-container');
     const moved = join(quarantineDir(target.dbPath, deps.incident.id), basename(target.dbPath));
     if (!(await io.perform(statInContainer(targetRef(target), moved)))) return undefined;
-    deps.facts.live = past.data as CheckVerdict;
+    const { tables, ...live } = past.data as CheckVerdict & { tables?: string[] };
+    deps.facts.live = live;
+    deps.facts.liveTables = tables;
     io.output(`the file this step judged is now in quarantine: ${moved}`);
     return { summary: past.summary, data: past.data };
   },

@@ -1,6 +1,8 @@
 // Step choose-source: which healthy copy to restore from. The operator's --local copy is checked read-only here
 // (never opened for writing: that would delete its -wal); the backups were checked by test-backups. Copies are
 // ranked by the rows they hold, not by their modification time, so a stale-but-valid copy is visible.
+import { isAbsolute, join as localJoin } from 'node:path';
+import { discoverLocalCopies } from '../discovery/index.js';
 import type { StepIO } from '../runbook/engine.js';
 import { RescueError, UsageError } from '../runbook/errors.js';
 import { isHealthy } from './checks.js';
@@ -64,9 +66,47 @@ export function rankSources(sources: SourceCandidate[]): SourceCandidate[] {
   });
 }
 
-async function gatherCandidates(io: StepIO, deps: Deps): Promise<SourceCandidate[]> {
+const SQLITE_MAGIC = 'SQLite format 3\0';
+
+// A path typed at the question: what is wrong with it, said so the operator can type another; undefined when usable.
+async function problemWithTyped(deps: Deps, path: string): Promise<string | undefined> {
+  const stat = await deps.files.stat(path).catch((error: NodeJS.ErrnoException) => ({ error: error.code ?? error.message }));
+  if (stat === null) return `${path}: no such file`;
+  if ('error' in stat) return `${path}: cannot read it (${stat.error})`;
+  if (!stat.isFile) return `${path}: not a regular file (pass the .db file itself)`;
+  const head = await deps.files.readBytes(path, 0, 16).catch(() => Buffer.alloc(0));
+  if (head.toString('latin1') !== SQLITE_MAGIC) return `${path}: not a SQLite database (its first bytes are not "SQLite format 3")`;
+  return undefined;
+}
+
+// No --local: at the terminal, ask for a path (Tab completes it, empty means none), offering the SQLite files in the
+// working directory and its data/ folders whose tables are production's, newest first. --yes takes none.
+async function askForLocal(io: StepIO, deps: Deps): Promise<string | undefined> {
+  if (!io.isInteractive || !deps.options.cwd) return undefined;
+  const found = await discoverLocalCopies(deps.files, deps.options.cwd, deps.facts.liveTables ?? null);
+  const suggestions = found.matches.map((copy) => ({ value: copy.path, label: `${copy.path}  ${copy.size} bytes  changed ${copy.lastWrite}`, hint: copy.wal ? 'with its -wal' : undefined }));
+  let message = suggestions.length > 0
+    ? `Is there a healthy copy of the database on this machine? ${suggestions.length} with production's tables found here; type a path, or leave it empty for none`
+    : 'Is there a healthy copy of the database on this machine? Type its path (Tab completes), or leave it empty for none';
+  for (;;) {
+    const answer = await io.ask({ kind: 'path', message, suggestions, isEmptyAllowed: true }, { kind: 'path', value: '' });
+    const typed = answer.kind === 'path' ? answer.value.trim() : '';
+    if (typed === '') return undefined;
+    const path = resolveLocal(deps.options.cwd, typed);
+    const problem = await problemWithTyped(deps, path);
+    if (!problem) return path;
+    io.output(problem);
+    message = `${problem}. Type another path, or leave it empty for none`;
+  }
+}
+
+function resolveLocal(cwd: string, typed: string): string {
+  return isAbsolute(typed) ? typed : localJoin(cwd, typed);
+}
+
+async function gatherCandidates(io: StepIO, deps: Deps, local: string | undefined): Promise<SourceCandidate[]> {
   const candidates: SourceCandidate[] = [];
-  if (deps.options.local) candidates.push(await inspectLocal(io, deps.options.local));
+  if (local) candidates.push(await inspectLocal(io, local));
   for (const backup of deps.facts.backups ?? []) {
     if (!isHealthy(backup.verdict)) continue;
     candidates.push({ id: `backup:${backup.path}`, kind: 'backup', path: backup.path, ok: true, mtime: backup.mtime, size: backup.size, tables: backup.tables ?? {}, errors: [] });
@@ -82,14 +122,15 @@ export const chooseSource: StepKind = {
     return [checkLocal(local, 'quick').decl, countRowsLocal(local).decl];
   },
   async run(io, deps) {
-    const ranked = await gatherCandidates(io, deps);
+    const local = deps.options.local ?? (await askForLocal(io, deps));
+    const ranked = await gatherCandidates(io, deps, local);
     deps.facts.sources = ranked;
     for (const source of ranked) io.output(describeSource(source));
 
     const healthy = ranked.filter((source) => source.ok);
     if (healthy.length === 0) {
-      const local = ranked.find((source) => source.kind === 'local');
-      const message = `no healthy source: ${local ? `the local copy is corrupt (${local.errors[0]}) and ` : 'no --local copy was given and '}no backup passes integrity_check`;
+      const localCandidate = ranked.find((source) => source.kind === 'local');
+      const message = `no healthy source: ${localCandidate ? `the local copy is corrupt (${localCandidate.errors[0]}) and ` : 'no --local copy was given and '}no backup passes integrity_check`;
       io.finding(`${message}; ${NO_SOURCE_OPTIONS}`);
       // A dry-run's job is to say whether a recovery would succeed: here it would not, and that is its answer.
       if (io.isDryRun) {
@@ -98,8 +139,7 @@ export const chooseSource: StepKind = {
       }
       throw new RescueError(message, { hint: `nothing was changed. ${NO_SOURCE_OPTIONS}` });
     }
-    const local = healthy.find((source) => source.kind === 'local');
-    const preferred = local ?? healthy[0];
+    const preferred = healthy.find((source) => source.kind === 'local') ?? healthy[0];
     const answer = await io.ask(
       {
         kind: 'select',
@@ -121,7 +161,7 @@ export const chooseSource: StepKind = {
   async reverify(io, deps, past) {
     const chosen = past.data as SourceCandidate | undefined;
     if (!chosen?.id) return undefined;
-    const now = chosen.kind === 'local' ? await inspectLocal(io, chosen.path) : (await gatherCandidates(io, { ...deps, options: { ...deps.options, local: undefined } })).find((source) => source.id === chosen.id);
+    const now = chosen.kind === 'local' ? await inspectLocal(io, chosen.path) : (await gatherCandidates(io, deps, undefined)).find((source) => source.id === chosen.id);
     if (!now?.ok) return undefined;
     deps.facts.source = now;
     return { summary: past.summary, data: now };

@@ -2,6 +2,7 @@
 // a resumed run reads it back). Each field is written by one step (named) and read by later ones; a later step that
 // finds its input missing fails with a message naming the step to run first. Live things (a check running, a helper
 // container) are services (services.ts), never facts.
+import type { DatabaseDiscovery } from '../discovery/types.js';
 import type { CheckVerdict } from './checks.js';
 import type { RankedContainer } from './rank-containers.js';
 
@@ -71,9 +72,13 @@ export interface Facts {
   /** find-container */
   candidates?: RankedContainer[];
   target?: Target;
+  /** find-container, when it found the database itself (no --db): every SQLite database on the target's mounts. */
+  discovery?: DatabaseDiscovery;
   /** find-container: which binaries the runbook may run are in the app's image (image-tools.ts). */
   imageTools?: string[];
   live?: CheckVerdict;
+  /** check-live-db: the live database's table names, when its schema could be read (to match local copies). */
+  liveTables?: string[];
   /** test-backups */
   backups?: BackupReport[];
   /** choose-source */
