@@ -13,7 +13,7 @@ export interface StepView extends StepDecl {
   output: string[];
   progress?: ProgressInfo;
   /** What the running step waits on, and until when at the latest (epoch ms). */
-  waiting?: { what: string; untilMs?: number };
+  waiting?: { what: string; untilMs?: number; isCancellable?: boolean };
   /** How what it found reads (a corrupt database is `bad` although the step succeeded). */
   verdict?: StepVerdict;
 }
@@ -85,7 +85,7 @@ export function reduceView(view: RunView, event: RunEvent): RunView {
         currentStepId: event.stepId,
       };
     case 'step-waiting':
-      return updateStep(view, event.stepId, (step) => ({ ...step, waiting: event.what === undefined ? undefined : { what: event.what, ...(event.untilMs === undefined ? {} : { untilMs: event.untilMs }) } }));
+      return updateStep(view, event.stepId, (step) => ({ ...step, waiting: event.what === undefined ? undefined : { what: event.what, ...(event.untilMs === undefined ? {} : { untilMs: event.untilMs }), ...(event.isCancellable ? { isCancellable: true } : {}) } }));
     case 'step-progress':
       return updateStep(view, event.stepId, (step) => (step.status === 'running' ? { ...step, progress: event.progress } : step));
     case 'step-output':

@@ -37,11 +37,28 @@ export interface BackupReport {
   tables?: Record<string, number>;
 }
 
+/** How many rows the damaged database still holds that a candidate lacks (by key), counted against the best salvage. */
+export interface CandidateLoss {
+  totalMissing: number;
+  /** Per table; null where the table has no stable key to compare by. */
+  perTable: Record<string, number | null>;
+  /** The file counted against (the repaired or salvaged candidate). */
+  reference: string;
+}
+
 export interface SourceCandidate {
+  /** 'local', 'backup:<path>', 'repaired', 'salvaged', 'merged' (what --source names). */
   id: string;
-  kind: 'local' | 'backup';
-  /** Local path for the local copy, path inside the container for a backup. */
+  kind: 'local' | 'backup' | 'repaired' | 'salvaged' | 'merged';
+  /** Local path for the local copy and the rescue candidates, path inside the container for a backup. */
   path: string;
+  /** A backup copied out to this machine (the rescue candidates and the local copy: their path). */
+  localPath?: string;
+  /** How a rescue candidate was made, in words. */
+  origin?: string;
+  loss?: CandidateLoss;
+  /** merged: which healthy copy it started from, and rows per table from each. */
+  mergedFrom?: { base: string; perTable: Record<string, { fromHealthy: number; fromSalvage: number }> };
   ok: boolean;
   mtime: string;
   size: number;

@@ -15,7 +15,7 @@ import { useRefState } from './use-ref-state.js';
 import { useRunView, type Subscribe } from './use-run-view.js';
 import { useTerminalSize } from './use-terminal-size.js';
 
-export type ControlAction = 'continue' | 'skip' | 'retry' | 'quit';
+export type ControlAction = 'continue' | 'skip' | 'retry' | 'quit' | 'cancel';
 
 /** What the TUI can ask of the engine; the engine decides whether it is valid now. */
 export interface RunController {
@@ -34,7 +34,7 @@ export interface AppProps {
   initialEvents?: RunEvent[];
 }
 
-const CONTROL_KEYS: Record<string, ControlAction> = { s: 'skip', r: 'retry', q: 'quit' };
+const CONTROL_KEYS: Record<string, ControlAction> = { s: 'skip', r: 'retry', q: 'quit', c: 'cancel' };
 
 export function App({ subscribe, controller, initialEvents }: AppProps) {
   const { view, readView } = useRunView(subscribe, initialEvents);

@@ -100,7 +100,8 @@ describe('check-live-db', () => {
     expect(check.method).toBe('check');
     expect(check.args[0]).toBe(`${world.deps.incident.dir}/live-copy-1/app.db`);
     expect(check.args[1]).toBe('quick');
-    expect(world.sqlite.calls).toHaveLength(1);
+    // The damage is then diagnosed on that same copy, table by table, while the run goes on.
+    expect(world.sqlite.calls.map((call) => [call.method, call.args[0]])).toEqual([['check', check.args[0]], ['diagnose', check.args[0]]]);
     expect(run.output[0]).toBe('no sqlite3 in the image: checking a copy of the database on this machine');
   });
 

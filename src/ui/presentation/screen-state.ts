@@ -2,7 +2,7 @@
 // The engine stays the judge of what is valid; these only choose what to show.
 import type { RunView, StepView } from '../../runbook/view.js';
 
-export type ControlKey = 'continue' | 'skip' | 'retry' | 'quit' | 'help';
+export type ControlKey = 'continue' | 'skip' | 'retry' | 'quit' | 'cancel' | 'help';
 
 // The step the detail pane shows: the one running, failed or asking; otherwise the next one to run,
 // so the operator reads its why and commands before pressing Enter.
@@ -22,7 +22,7 @@ export function getAvailableKeys(view: RunView): ControlKey[] {
   // The engine says exactly what it waits for; the guesses below only cover a view without that.
   if (view.awaiting) return [...view.awaiting.actions, 'help'];
   const focus = getFocusStep(view);
-  if (focus?.status === 'running') return ['quit', 'help'];
+  if (focus?.status === 'running') return focus.waiting?.isCancellable ? ['cancel', 'quit', 'help'] : ['quit', 'help'];
   if (focus?.status === 'failed') return focus.skippable ? ['retry', 'skip', 'quit', 'help'] : ['retry', 'quit', 'help'];
   if (focus?.status === 'pending') return focus.skippable ? ['continue', 'skip', 'quit', 'help'] : ['continue', 'quit', 'help'];
   return ['continue', 'quit', 'help'];
