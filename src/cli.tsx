@@ -81,7 +81,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
   program
     .command('drill')
     .description('builds a throwaway outage on the Docker engine, runs the recovery against it, scores it, cleans up')
-    .option('--scenario <name>', 'wal-copyfile (default), stale-wal, no-sqlite-in-image, all-backups-bad-no-local, rogue-write: see --list', 'wal-copyfile')
+    .option('--scenario <name>', 'wal-copyfile (default), stale-wal, no-sqlite-in-image, all-backups-bad-no-local, rogue-write, index-only, stale-local-copy: see --list', 'wal-copyfile')
     .option('--list', 'list the scenarios and what each must end with', false)
     .option('--keep', 'leave the containers, volumes, image and files to look around (says how to remove them)', false)
     .option('--image <image>', 'run the app in an image of yours (needs sh and sqlite3) instead of one built from this machine')

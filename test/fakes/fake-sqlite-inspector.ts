@@ -261,8 +261,9 @@ export class FakeSqliteInspector implements SqliteInspector {
     const s = this.rows(salvaged);
     const out: FakeRowsState = { tables: {}, gaps: {}, note: 'merged' };
     const tables: Record<string, MergedTable> = {};
-    for (const name of Object.keys(h.tables).sort()) {
-      const mine = keysOf(h, name);
+    // A table only the salvage has is added whole, as the real merge does.
+    for (const name of [...new Set([...Object.keys(h.tables), ...Object.keys(s.tables)])].sort()) {
+      const mine = h.tables[name] === undefined ? [] : keysOf(h, name);
       const added = s.tables[name] === undefined ? [] : subtract(keysOf(s, name), mine);
       const keys = union(mine, added);
       out.tables[name] = size(keys);

@@ -54,6 +54,9 @@ async function mergeOpen(reader, tmp, dest, started) {
     for (const table of readSchema(out).tables) {
       tables[table.name] = mergeTable(reader, out, table, salvagedTables.get(table.name));
     }
+    for (const table of salvagedTables.values()) {
+      if (!(table.name in tables) && !table.virtual && !table.shadow) tables[table.name] = addWholeTable(reader, out, table);
+    }
     raiseSequences(reader, out);
     dropAddedOrphans(out, tables);
     for (const sql of triggers) out.exec(sql);
@@ -118,6 +121,30 @@ function mergeTable(reader, out, table, theirs) {
   for (const values of /** @type {IterableIterator<unknown[]>} */ (conflicts.raw().safeIntegers().iterate())) {
     if (result.conflicts++ < KEPT_CONFLICT_KEYS) result.conflictKeys.push(values.map(String).join(', '));
   }
+  return result;
+}
+
+/**
+ * A table only the salvage has (created since the healthy copy was taken): made from its schema SQL, with its indexes,
+ * and every salvaged row inserted. Nothing of the healthy copy is touched.
+ * @param {Db} reader @param {Db} out @param {TableInfo} table the salvage's @returns {MergedTable}
+ */
+function addWholeTable(reader, out, table) {
+  const q = quoteIdentifier(table.name);
+  out.exec(table.sql);
+  const indexes = readSchema(reader, 'main').indexes.filter((index) => index.table === table.name && index.sql);
+  const cols = columnList(table.columns);
+  const insert = out.prepare(`INSERT INTO main.${q} (${cols}) VALUES (${table.columns.map(() => '?').join(', ')})`);
+  const rows = reader.prepare(`SELECT ${cols} FROM main.${q}`);
+  const writer = new RowWriter(out);
+  /** @type {MergedTable} */
+  const result = { rowsFromHealthy: 0, rowsAdded: 0, conflicts: 0, conflictKeys: [], rowsRefused: 0, leftAsHealthy: null };
+  for (const row of /** @type {IterableIterator<unknown[]>} */ (rows.raw().safeIntegers().iterate())) {
+    if (writer.write(insert, row)) result.rowsAdded++;
+    else result.rowsRefused++;
+  }
+  writer.flush();
+  for (const index of indexes) out.exec(/** @type {string} */ (index.sql));
   return result;
 }
 
