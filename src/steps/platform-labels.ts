@@ -74,13 +74,13 @@ const readKamal: Reader = (labels) => {
   const kamalRole = labels.role;
   if (!service || !kamalRole) return null;
   const destination = labels.destination ?? '';
-  const role: PlatformLabels['role'] =
-    destination === '' || /^(prod|production)$/i.test(destination)
-      ? { role: 'production', reason: destination === '' ? 'Kamal default destination (production)' : `label destination=${destination} (production)` }
-      : { role: 'preview', reason: `label destination=${destination} (not production)` };
+  let role: NonNullable<PlatformLabels['role']> = { role: 'preview', reason: `label destination=${destination} (not production)` };
+  if (destination === '') role = { role: 'production', reason: 'Kamal default destination (production)' };
+  else if (/^(prod|production)$/i.test(destination)) role = { role: 'production', reason: `label destination=${destination} (production)` };
+  const component = kamalRole === 'web' ? '' : ` (${kamalRole})`;
   return {
     platform: 'kamal',
-    appName: `${service}${kamalRole === 'web' ? '' : ` (${kamalRole})`}${destination && role.role === 'preview' ? ` [${destination}]` : ''}`,
+    appName: `${service}${component}${role.role === 'preview' ? ` [${destination}]` : ''}`,
     role,
     group: `kamal:${service}/${kamalRole}/${destination}`,
     replica: null,
@@ -91,7 +91,8 @@ const readKamal: Reader = (labels) => {
 const readSwarm: Reader = (labels) => {
   const service = labels['com.docker.swarm.service.name'];
   if (!service) return null;
-  return { platform: 'swarm', appName: service, role: roleFromName('Swarm service', service), group: `swarm:${service}`, replica: null, oneOff: false };
+  const role = roleFromName('Swarm service', service);
+  return { platform: 'swarm', appName: service, role, group: `swarm:${service}`, replica: null, oneOff: false };
 };
 
 const readCompose: Reader = (labels) => {

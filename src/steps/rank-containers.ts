@@ -58,7 +58,8 @@ export function rankContainers(containers: Array<ContainerSummary & { startedAt?
   });
   const time = (entry: RankedContainer) => Date.parse(entry.startedAt ?? entry.container.createdAt) || 0;
   const running = (entry: RankedContainer) => entry.container.state === 'running';
-  const groupOf = (entry: RankedContainer) => `${entry.platform?.group ?? `container:${entry.container.id}`}|${entry.role}|${running(entry)}`;
+  const groupOf = (entry: RankedContainer) =>
+    `${entry.platform?.group ?? `container:${entry.container.id}`}|${entry.role}|${running(entry)}`;
   const newestOfGroup = new Map<string, number>();
   for (const entry of ranked) newestOfGroup.set(groupOf(entry), Math.max(newestOfGroup.get(groupOf(entry)) ?? 0, time(entry)));
   return ranked.sort((a, b) => {

@@ -17,7 +17,8 @@ export const DEFAULT_DOCKER_SOCKET = '/var/run/docker.sock';
 export function createLocalRuntime(env: NodeJS.ProcessEnv = process.env): DockerRuntime {
   const dockerHost = env.DOCKER_HOST?.trim();
   if (!dockerHost) {
-    return new DockerRuntime(new Dockerode({ socketPath: DEFAULT_DOCKER_SOCKET }), `local Docker engine (${DEFAULT_DOCKER_SOCKET})`, { engineHost: THIS_MACHINE });
+    const docker = new Dockerode({ socketPath: DEFAULT_DOCKER_SOCKET });
+    return new DockerRuntime(docker, `local Docker engine (${DEFAULT_DOCKER_SOCKET})`, { engineHost: THIS_MACHINE });
   }
   if (dockerHost.startsWith('unix://')) {
     const socketPath = dockerHost.slice('unix://'.length) || DEFAULT_DOCKER_SOCKET;

@@ -160,7 +160,9 @@ export class DockerRuntime implements ContainerRuntime {
   }
 
   scaleService(serviceIdOrName: string, replicas: number): Promise<void> {
-    return this.call(`scale service ${serviceIdOrName} to ${replicas}`, undefined, () => scaleSwarmService(this.docker, serviceIdOrName, replicas));
+    return this.call(`scale service ${serviceIdOrName} to ${replicas}`, undefined, () =>
+      scaleSwarmService(this.docker, serviceIdOrName, replicas),
+    );
   }
 
   waitForService(serviceIdOrName: string, goal: ServiceGoal, timeoutMs: number): Promise<SwarmService> {
@@ -173,7 +175,9 @@ export class DockerRuntime implements ContainerRuntime {
         throw error;
       }
     };
-    return this.call(`wait for service ${serviceIdOrName}`, undefined, () => waitForSwarmService(this.docker, serviceIdOrName, goal, timeoutMs, containerRuns));
+    return this.call(`wait for service ${serviceIdOrName}`, undefined, () =>
+      waitForSwarmService(this.docker, serviceIdOrName, goal, timeoutMs, containerRuns),
+    );
   }
 
   private async call<T>(context: string, idOrName: string | undefined, run: () => Promise<T>): Promise<T> {

@@ -67,7 +67,9 @@ export function toDetails(info: Dockerode.ContainerInspectInfo): ContainerDetail
 export function toRestartPolicy(policy: Dockerode.HostRestartPolicy | undefined): RestartPolicy {
   const raw = policy?.Name ?? '';
   const name = raw === '' ? 'no' : RESTART_POLICY_NAMES.find((candidate) => candidate === raw);
-  if (name === undefined) throw new RescueError(`the engine reports a restart policy this tool does not know: "${raw}"`, { kind: 'external' });
+  if (name === undefined) {
+    throw new RescueError(`the engine reports a restart policy this tool does not know: "${raw}"`, { kind: 'external' });
+  }
   return { name, maximumRetryCount: policy?.MaximumRetryCount ?? 0 };
 }
 

@@ -19,7 +19,9 @@ const SIGTERM_BIT = 14n;
 export async function readPid1Signals(docker: Dockerode, id: string, engineHost: EngineHostFiles | undefined): Promise<Pid1SignalsReading> {
   const info = await docker.getContainer(id).inspect();
   const name = info.Name.replace(/^\//, '');
-  if (!info.State.Running || info.State.Pid <= 0) return { known: false, reason: `${name} is ${info.State.Status}: it has no PID 1 to look at` };
+  if (!info.State.Running || info.State.Pid <= 0) {
+    return { known: false, reason: `${name} is ${info.State.Status}: it has no PID 1 to look at` };
+  }
   const pid = info.State.Pid;
   // With --pid host the container's /proc/1 is the host's init: its own process is State.Pid there too.
   const procDir = info.HostConfig?.PidMode === 'host' ? `/proc/${pid}` : '/proc/1';
@@ -51,7 +53,9 @@ async function readOnEngineHost(host: EngineHostFiles, containerId: string, pid:
   const cgroup = await host.readFile(`/proc/${pid}/cgroup`);
   if (cgroup === null) return { reason: `/proc/${pid} cannot be read on ${host.describe}` };
   // A pid of another machine (an engine in a VM) or a reused one: only the container's own cgroup proves it.
-  if (!cgroup.includes(containerId)) return { reason: `process ${pid} on ${host.describe} is not in the container's cgroup (the engine runs elsewhere)` };
+  if (!cgroup.includes(containerId)) {
+    return { reason: `process ${pid} on ${host.describe} is not in the container's cgroup (the engine runs elsewhere)` };
+  }
   const [status, cmdline] = await Promise.all([host.readFile(`/proc/${pid}/status`), host.readFile(`/proc/${pid}/cmdline`)]);
   if (status === null || cmdline === null) return { reason: `/proc/${pid}/status cannot be read on ${host.describe}` };
   return parseProc(status, cmdline, 'engine-host');

@@ -7,7 +7,9 @@ import { RescueError } from '../../runbook/errors.js';
 import { getEngineMessage, getStatusCode } from './engine-errors.js';
 
 // States a task passes through before it runs, and running: a task in one of them holds (or will hold) the volume.
-const ALIVE_STATES = new Set<SwarmTaskState>(['new', 'allocated', 'pending', 'assigned', 'accepted', 'preparing', 'ready', 'starting', 'running']);
+const ALIVE_STATES = new Set<SwarmTaskState>([
+  'new', 'allocated', 'pending', 'assigned', 'accepted', 'preparing', 'ready', 'starting', 'running',
+]);
 const POLL_MS = 250;
 
 interface RawService {
@@ -55,7 +57,7 @@ export async function scaleSwarmService(docker: Dockerode, idOrName: string, rep
     throw new RescueError(`service ${name} is ${mode}: only a replicated service can be scaled`, {
       kind: 'operator',
       exitCode: 2,
-      hint: `a ${mode} service runs one task on every node it may; stop it with \`docker service rm\` only if you can recreate it — nothing was changed`,
+      hint: `a ${mode} service cannot be scaled to 0: remove it (\`docker service rm\`) only if you can recreate it — nothing was changed`,
     });
   }
   const spec = { ...raw.Spec, Mode: { Replicated: { Replicas: replicas } } };
@@ -89,7 +91,8 @@ export async function waitForSwarmService(
     if (inTheWay.length === 0) return service;
     if (Date.now() >= deadline) {
       const want = goal.kind === 'no-tasks' ? 'no task running' : `${goal.count} running task(s)`;
-      throw new RescueError(`service ${service.name} did not reach ${want} within ${Math.round(timeoutMs / 1000)} s: ${inTheWay.join(', ')}`, {
+      const waited = Math.round(timeoutMs / 1000);
+      throw new RescueError(`service ${service.name} did not reach ${want} within ${waited} s: ${inTheWay.join(', ')}`, {
         kind: 'external',
         hint: `look at its tasks with \`docker service ps --no-trunc ${service.name}\``,
       });
@@ -99,7 +102,11 @@ export async function waitForSwarmService(
 }
 
 // What still keeps the goal from holding, for the timeout message; empty when it holds.
-async function blockingTasks(service: SwarmService, goal: ServiceGoal, containerRuns: (containerId: string) => Promise<boolean>): Promise<string[]> {
+async function blockingTasks(
+  service: SwarmService,
+  goal: ServiceGoal,
+  containerRuns: (containerId: string) => Promise<boolean>,
+): Promise<string[]> {
   const describe = (task: SwarmTask) => `task ${task.id.slice(0, 12)} ${task.state} (desired ${task.desiredState})`;
   if (goal.kind === 'no-tasks') {
     const blocking: string[] = [];
