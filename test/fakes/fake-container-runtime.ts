@@ -103,8 +103,13 @@ export class FakeContainerRuntime implements ContainerRuntime {
   /** Swarm services whose tasks are containers here (addService); swarm.nodeId is this engine's node. */
   readonly swarm = new FakeSwarm({
     addTaskContainer: (spec) => this.addContainer({ ...spec, restartPolicy: { name: 'no', maximumRetryCount: 0 } }),
-    stopTaskContainer: (id) => this.setState(this.find(id), 'exited'),
+    removeTaskContainer: (id) => {
+      this.containers.delete(id);
+      this.stores.delete(`layer:${id}`);
+    },
     isRunning: (id) => this.containers.get(id)?.summary.state === 'running',
+    now: () => this.clock.now(),
+    onAdvance: (listener) => this.clock.onAdvance(listener),
   });
 
   constructor(
@@ -145,18 +150,23 @@ export class FakeContainerRuntime implements ContainerRuntime {
   }
 
   /**
-   * The Docker daemon restarts (dockerd 20.10, measured): every running container is stopped; then `always` starts
-   * whatever is stopped, `unless-stopped` what was not stopped by hand, `on-failure` and `no` nothing.
+   * The Docker daemon restarts, without live-restore (dockerd 20.10, measured on a private daemon): every running
+   * container is stopped, helpers included; then `always` starts every container, hand-stopped ones too,
+   * `unless-stopped` those not stopped by hand, `on-failure` those that were crash-looping (the app exits 0 on the
+   * daemon's SIGTERM), `no` none. A revived app that exits at start loops again. Swarm tasks are Swarm's (not modelled).
    */
   restartDaemon(): void {
     for (const entry of this.containers.values()) {
+      if (entry.summary.labels['com.docker.swarm.task.id'] !== undefined) continue;
       const wasRunning = entry.summary.state === 'running' || entry.summary.state === 'restarting';
       const policy = entry.restartPolicy.name;
-      const revives = policy === 'always' || (policy === 'unless-stopped' && (wasRunning || !entry.stoppedByHand)) || (policy === 'on-failure' && wasRunning);
-      if (entry.summary.labels['com.docker.swarm.task.id'] !== undefined) continue;
+      const revives =
+        policy === 'always' ||
+        (policy === 'unless-stopped' && !entry.stoppedByHand) ||
+        (policy === 'on-failure' && entry.summary.state === 'restarting');
       if (revives) {
         entry.startedAt = new Date(this.clock.now()).toISOString();
-        this.setState(entry, entry.exitsOnStart ? 'exited' : 'running');
+        this.setState(entry, entry.exitsOnStart ? 'restarting' : 'running');
       } else if (wasRunning) {
         this.setState(entry, 'exited');
       }
@@ -344,9 +354,21 @@ export class FakeContainerRuntime implements ContainerRuntime {
     return id;
   }
 
+  // Measured: `docker update --restart=no` on a container that is restarting does not cancel the restart already
+  // scheduled: it starts once more (and, crashing, exits) a moment later. `docker stop` does cancel it.
   async setRestartPolicy(id: string, policy: RestartPolicy): Promise<void> {
     this.calls.push({ method: 'setRestartPolicy', args: [id, { ...policy }] });
-    this.find(id).restartPolicy = { ...policy };
+    const entry = this.find(id);
+    entry.restartPolicy = { ...policy };
+    if (policy.name === 'no' && entry.summary.state === 'restarting') {
+      let pending = true;
+      this.clock.onAdvance(() => {
+        if (!pending || entry.summary.state !== 'restarting') return;
+        pending = false;
+        entry.startedAt = new Date(this.clock.now()).toISOString();
+        this.setState(entry, entry.exitsOnStart ? 'exited' : 'running');
+      });
+    }
   }
 
   async readPid1Signals(id: string): Promise<Pid1SignalsReading> {

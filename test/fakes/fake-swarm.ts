@@ -1,6 +1,7 @@
-// Docker Swarm as FakeContainerRuntime models it: services whose tasks are containers of that runtime, named and
-// labelled as Swarm names them. Swarm's trap is modelled too: a task container stopped by hand is replaced at once by a
-// new task on the same volumes, so only scaling stops a service. Convergence is immediate (no clock needed).
+// Docker Swarm as FakeContainerRuntime models it (dockerd 20.10, measured): services whose tasks are containers of
+// that runtime, named and labelled as Swarm names them. A task container stopped by hand is replaced by a new task on
+// the same volumes once the service's restart delay (5 s) has passed on the clock, so only scaling stops a service;
+// scaling down removes the tasks and their containers (desired state `remove`). Scaling converges at once.
 import type { ServiceGoal, SwarmService, SwarmServiceMode, SwarmTask } from '../../src/ports/container-runtime.js';
 import { RescueError } from '../../src/runbook/errors.js';
 
@@ -18,9 +19,15 @@ export interface ServiceSpec {
 /** What the swarm needs from the runtime that holds its task containers. */
 export interface SwarmHost {
   addTaskContainer(spec: { name: string; image?: string; labels: Record<string, string>; mounts?: ServiceSpec['mounts'] }): string;
-  stopTaskContainer(containerId: string): void;
+  /** Stops and removes the container, as Swarm does to a task scaled away. */
+  removeTaskContainer(containerId: string): void;
   isRunning(containerId: string): boolean;
+  now(): number;
+  onAdvance(listener: (now: number) => void): void;
 }
+
+/** Swarm's default `--restart-delay`: a failed or stopped task is replaced this long after it ended. */
+export const RESTART_DELAY_MS = 5_000;
 
 interface FakeService {
   id: string;
@@ -76,14 +83,17 @@ export class FakeSwarm {
     return this.inspect(idOrName);
   }
 
-  /** The runtime stopped a container: when it was a task Swarm still wants, Swarm starts a replacement at once. */
+  /** The runtime stopped a container: when it was a task Swarm still wants, Swarm replaces it after the delay. */
   onContainerStopped(containerId: string): void {
     for (const service of this.services.values()) {
       const task = service.tasks.find((candidate) => candidate.containerId === containerId && candidate.desiredState === 'running');
       if (!task) continue;
       task.state = 'complete';
       task.desiredState = 'shutdown';
-      this.converge(service);
+      const due = this.host.now() + RESTART_DELAY_MS;
+      this.host.onAdvance((now) => {
+        if (now >= due) this.converge(service);
+      });
     }
   }
 
@@ -91,9 +101,8 @@ export class FakeSwarm {
     const wanted = service.replicas ?? 1;
     const alive = service.tasks.filter((task) => task.desiredState === 'running');
     for (const task of alive.slice(wanted)) {
-      task.desiredState = 'shutdown';
-      task.state = 'shutdown';
-      if (task.containerId) this.host.stopTaskContainer(task.containerId);
+      service.tasks.splice(service.tasks.indexOf(task), 1);
+      if (task.containerId) this.host.removeTaskContainer(task.containerId);
     }
     const slots = new Set(alive.slice(0, wanted).map((task) => task.slot));
     for (let slot = 1; alive.length < wanted && slot <= wanted; slot++) {
