@@ -237,8 +237,8 @@ export interface ContainerRuntime {
 
   /**
    * Polls the service until `goal` holds, and resolves with it as last seen. 'no-tasks': no task is in a state that
-   * runs or may start, and no container of its tasks on this engine still runs (so the volume is free). 'running':
-   * exactly `count` tasks are running with desired state running, and none other is on its way up. Throws a
+   * runs or may start, and no container of the service runs on this engine (so the volume is free). 'running':
+   * exactly `count` tasks are alive, each running with desired state running (none on its way up or down). Throws a
    * RescueError naming the tasks still in the way after timeoutMs.
    */
   waitForService(serviceIdOrName: string, goal: ServiceGoal, timeoutMs: number): Promise<SwarmService>;

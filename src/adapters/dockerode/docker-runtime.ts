@@ -166,17 +166,8 @@ export class DockerRuntime implements ContainerRuntime {
   }
 
   waitForService(serviceIdOrName: string, goal: ServiceGoal, timeoutMs: number): Promise<SwarmService> {
-    const containerRuns = async (containerId: string) => {
-      try {
-        return (await this.docker.getContainer(containerId).inspect()).State.Running;
-      } catch (error) {
-        // Removed already, or it lives on another node: either way it holds nothing here.
-        if (getStatusCode(error) === 404) return false;
-        throw error;
-      }
-    };
     return this.call(`wait for service ${serviceIdOrName}`, undefined, () =>
-      waitForSwarmService(this.docker, serviceIdOrName, goal, timeoutMs, containerRuns),
+      waitForSwarmService(this.docker, serviceIdOrName, goal, timeoutMs),
     );
   }
 

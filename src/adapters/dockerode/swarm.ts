@@ -82,12 +82,11 @@ export async function waitForSwarmService(
   idOrName: string,
   goal: ServiceGoal,
   timeoutMs: number,
-  containerRuns: (containerId: string) => Promise<boolean>,
 ): Promise<SwarmService> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const service = await inspectSwarmService(docker, idOrName);
-    const inTheWay = await blockingTasks(service, goal, containerRuns);
+    const inTheWay = blockingTasks(service, goal, goal.kind === 'no-tasks' ? await runningTaskContainers(docker, service.id) : []);
     if (inTheWay.length === 0) return service;
     if (Date.now() >= deadline) {
       const want = goal.kind === 'no-tasks' ? 'no task running' : `${goal.count} running task(s)`;
@@ -101,26 +100,29 @@ export async function waitForSwarmService(
   }
 }
 
+// The service's containers running on this engine, whatever the manager says of their tasks: a task can read shutdown
+// (or be gone from the list) a moment before its container has exited. Containers on other nodes are not seen here.
+async function runningTaskContainers(docker: Dockerode, serviceId: string): Promise<string[]> {
+  const running = await docker.listContainers({ filters: { label: [`com.docker.swarm.service.id=${serviceId}`], status: ['running'] } });
+  return running.map((container) => container.Id);
+}
+
 // What still keeps the goal from holding, for the timeout message; empty when it holds.
-async function blockingTasks(
-  service: SwarmService,
-  goal: ServiceGoal,
-  containerRuns: (containerId: string) => Promise<boolean>,
-): Promise<string[]> {
+function blockingTasks(service: SwarmService, goal: ServiceGoal, runningContainers: string[]): string[] {
   const describe = (task: SwarmTask) => `task ${task.id.slice(0, 12)} ${task.state} (desired ${task.desiredState})`;
   if (goal.kind === 'no-tasks') {
-    const blocking: string[] = [];
-    for (const task of service.tasks) {
-      if (ALIVE_STATES.has(task.state)) blocking.push(describe(task));
-      // A task can read shutdown a moment before its container has exited; one on another node is not ours to see.
-      else if (task.containerId && (await containerRuns(task.containerId))) blocking.push(`${describe(task)} whose container still runs`);
-    }
-    return blocking;
+    return [
+      ...service.tasks.filter((task) => ALIVE_STATES.has(task.state)).map(describe),
+      ...runningContainers
+        .filter((id) => !service.tasks.some((task) => ALIVE_STATES.has(task.state) && task.containerId === id))
+        .map((id) => `container ${id.slice(0, 12)} still runs`),
+    ];
   }
-  const running = service.tasks.filter((task) => task.state === 'running' && task.desiredState === 'running');
-  const comingUp = service.tasks.filter((task) => ALIVE_STATES.has(task.state) && task.state !== 'running');
-  if (running.length === goal.count && comingUp.length === 0) return [];
-  return [`${running.length} running`, ...comingUp.map(describe)];
+  // Exactly `count` tasks alive, all of them running and meant to: one on its way up or down is one too many.
+  const alive = service.tasks.filter((task) => ALIVE_STATES.has(task.state));
+  const settled = alive.filter((task) => task.state === 'running' && task.desiredState === 'running');
+  if (alive.length === goal.count && settled.length === goal.count) return [];
+  return [`${settled.length} running`, ...alive.filter((task) => !settled.includes(task)).map(describe)];
 }
 
 async function inspectRaw(docker: Dockerode, idOrName: string): Promise<RawService> {
