@@ -71,9 +71,9 @@ export interface ContainerDetails extends ContainerSummary {
 
 /** What PID 1 of a container does with SIGTERM, from SigCgt/SigIgn in its /proc status. */
 export interface Pid1Signals {
-  /** SigCgt bit 15: PID 1 installed a SIGTERM handler, so `docker stop` ends it by asking. */
+  /** SigCgt has SIGTERM's bit (signal 15: mask 0x4000): PID 1 installed a handler, so `docker stop` ends it by asking. */
   catchesSigterm: boolean;
-  /** SigIgn bit 15: PID 1 ignores SIGTERM outright. Neither bit: the default action, which the kernel drops for PID 1. */
+  /** SigIgn has it: PID 1 ignores SIGTERM outright. Neither: the default action, which the kernel drops for a PID 1. */
   ignoresSigterm: boolean;
   /** PID 1's argv from /proc/<pid>/cmdline; [] when the kernel shows none. */
   command: string[];
@@ -96,7 +96,10 @@ export interface SwarmTask {
   nodeId: string;
   /** Where the task is now. */
   state: SwarmTaskState;
-  /** Where Swarm wants it: 'running', or 'shutdown' once it is scaled away or replaced. */
+  /**
+   * Where Swarm wants it: 'running'; 'shutdown' once it ended or was replaced; 'remove' when scaled away (dockerd 20.10
+   * then removes its container, and the task leaves the list).
+   */
   desiredState: string;
   /** Replica slot of a replicated service; null for a global service. */
   slot: number | null;
@@ -108,11 +111,11 @@ export interface SwarmService {
   mode: SwarmServiceMode;
   /** Replicas asked for (Spec.Mode.Replicated.Replicas); null for every other mode. */
   replicas: number | null;
-  /** Every task the manager still lists, history included (up to the swarm's task history limit). */
+  /** Every task the manager still lists: current ones and the ended ones it keeps (up to its task history limit). */
   tasks: SwarmTask[];
 }
 
-/** What waitForService waits for: no task left that runs or may start, or exactly `running` running tasks. */
+/** What waitForService waits for: no task left that runs or may start, or exactly `count` running tasks. */
 export type ServiceGoal = { kind: 'no-tasks' } | { kind: 'running'; count: number };
 
 export interface ExecResult {
@@ -204,6 +207,9 @@ export interface ContainerRuntime {
   /**
    * `docker update --restart`: the policy takes effect at once, on a running or a stopped container, and is what the
    * engine applies when it next starts (a daemon restart included). Idempotent. Throws ContainerNotFoundError.
+   * Measured on dockerd 20.10: a container that is `restarting` still gets the restart already scheduled (stop it to
+   * cancel that); a Swarm task container has no policy ('no') and must keep none — with `always`, a crashed task is
+   * restarted by the engine while Swarm starts its replacement: two writers on one volume.
    */
   setRestartPolicy(id: string, policy: RestartPolicy): Promise<void>;
 
@@ -224,7 +230,10 @@ export interface ContainerRuntime {
   /** This engine's own Swarm node id; null when the engine is not an active member of a swarm. */
   swarmNodeId(): Promise<string | null>;
 
-  /** A Swarm service and its tasks. Throws a RescueError (exit 2, with a hint) when no service has that id or name. */
+  /**
+   * A Swarm service and its tasks. Throws a RescueError (exit 2, with a hint) when no service has that id or name, or
+   * when this engine is not a manager of the swarm (a worker node cannot see services).
+   */
   inspectService(serviceIdOrName: string): Promise<SwarmService>;
 
   /**
