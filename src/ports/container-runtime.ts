@@ -32,6 +32,21 @@ export interface Mount {
   rw: boolean;
 }
 
+export type RestartPolicyName = 'no' | 'always' | 'unless-stopped' | 'on-failure';
+
+export interface RestartPolicy {
+  name: RestartPolicyName;
+  /** Only meaningful for on-failure; 0 means "no limit" there and is what every other policy carries. */
+  maximumRetryCount: number;
+}
+
+/** The Swarm task a container runs for, read from the labels Swarm puts on every task container. */
+export interface SwarmTaskLabels {
+  serviceId: string;
+  serviceName: string;
+  taskId: string;
+}
+
 export interface ContainerDetails extends ContainerSummary {
   /** ISO 8601, null when it never started. */
   startedAt: string | null;
@@ -40,7 +55,68 @@ export interface ContainerDetails extends ContainerSummary {
   mounts: Mount[];
   /** Config.User, '' for the image default. */
   user: string;
+  /** HostConfig.RestartPolicy; the engine's empty name (never set) reads as 'no', which is what it means. */
+  restartPolicy: RestartPolicy;
+  /** How many times the engine restarted it under its restart policy since it was last started by hand. */
+  restartCount: number;
+  /** Config.StopTimeout in seconds (`--stop-timeout`, Compose `stop_grace_period`); null when unset (docker's 10 s). */
+  stopTimeout: number | null;
+  /** Config.StopSignal (e.g. `SIGQUIT`); null when unset, and then `docker stop` sends SIGTERM. */
+  stopSignal: string | null;
+  /** State.Pid: PID 1 of the container as the engine's host numbers it; null when it is not running. */
+  pid: number | null;
+  /** Present when the container is a Swarm task (all three com.docker.swarm.* labels are there). */
+  swarm: SwarmTaskLabels | null;
 }
+
+/** What PID 1 of a container does with SIGTERM, from SigCgt/SigIgn in its /proc status. */
+export interface Pid1Signals {
+  /** SigCgt has SIGTERM's bit (signal 15: mask 0x4000): PID 1 installed a handler, so `docker stop` ends it by asking. */
+  catchesSigterm: boolean;
+  /** SigIgn has it: PID 1 ignores SIGTERM outright. Neither: the default action, which the kernel drops for a PID 1. */
+  ignoresSigterm: boolean;
+  /** PID 1's argv from /proc/<pid>/cmdline; [] when the kernel shows none. */
+  command: string[];
+  /** Where it was read: an exec in the container, or the engine host's /proc for State.Pid. */
+  via: 'exec' | 'engine-host';
+}
+
+export type Pid1SignalsReading = { known: true; signals: Pid1Signals } | { known: false; reason: string };
+
+export type SwarmServiceMode = 'replicated' | 'global' | 'replicated-job' | 'global-job';
+
+export type SwarmTaskState =
+  | 'new' | 'allocated' | 'pending' | 'assigned' | 'accepted' | 'preparing' | 'ready' | 'starting' | 'running'
+  | 'complete' | 'shutdown' | 'failed' | 'rejected' | 'remove' | 'orphaned';
+
+export interface SwarmTask {
+  id: string;
+  /** Null until the node has created the task's container. */
+  containerId: string | null;
+  nodeId: string;
+  /** Where the task is now. */
+  state: SwarmTaskState;
+  /**
+   * Where Swarm wants it: 'running'; 'shutdown' once it ended or was replaced; 'remove' when scaled away (dockerd 20.10
+   * then removes its container, and the task leaves the list).
+   */
+  desiredState: string;
+  /** Replica slot of a replicated service; null for a global service. */
+  slot: number | null;
+}
+
+export interface SwarmService {
+  id: string;
+  name: string;
+  mode: SwarmServiceMode;
+  /** Replicas asked for (Spec.Mode.Replicated.Replicas); null for every other mode. */
+  replicas: number | null;
+  /** Every task the manager still lists: current ones and the ended ones it keeps (up to its task history limit). */
+  tasks: SwarmTask[];
+}
+
+/** What waitForService waits for: no task left that runs or may start, or exactly `count` running tasks. */
+export type ServiceGoal = { kind: 'no-tasks' } | { kind: 'running'; count: number };
 
 export interface ExecResult {
   argv: string[];
@@ -142,6 +218,53 @@ export interface ContainerRuntime {
   /** Removes a helper container made by startHelper (only those: refuses anything without the label). Idempotent. */
   removeHelper(helperId: string): Promise<void>;
 
+  /**
+   * `docker update --restart`: the policy takes effect at once, on a running or a stopped container, and is what the
+   * engine applies when it next starts (a daemon restart included). Idempotent. Throws ContainerNotFoundError.
+   * Measured on dockerd 20.10: a container that is `restarting` still gets the restart already scheduled (stop it to
+   * cancel that); a Swarm task container has no policy ('no') and must keep none — with `always`, a crashed task is
+   * restarted by the engine while Swarm starts its replacement: two writers on one volume.
+   */
+  setRestartPolicy(id: string, policy: RestartPolicy): Promise<void>;
+
+  /**
+   * Whether PID 1 catches SIGTERM, and its command line. Read by an exec of `cat` in the running container, else from
+   * the engine host's /proc for State.Pid when the adapter can read it (a local engine, or the server over SSH) and
+   * that process is proven to be the container's (its cgroup names the container id). Never changes anything;
+   * `known: false` with the reason when neither works (not running, no cat, engine host unreadable).
+   */
+  readPid1Signals(id: string): Promise<Pid1SignalsReading>;
+
+  /**
+   * Sends `signal` (e.g. 'SIGKILL', 'SIGTERM') to the container's PID 1. Resolves true when the engine delivered it,
+   * false when the container was not running (nothing to signal). Throws ContainerNotFoundError.
+   */
+  kill(id: string, signal: string): Promise<boolean>;
+
+  /** This engine's own Swarm node id; null when the engine is not an active member of a swarm. */
+  swarmNodeId(): Promise<string | null>;
+
+  /**
+   * A Swarm service and its tasks. Throws a RescueError (exit 2, with a hint) when no service has that id or name, or
+   * when this engine is not a manager of the swarm (a worker node cannot see services).
+   */
+  inspectService(serviceIdOrName: string): Promise<SwarmService>;
+
+  /**
+   * `docker service scale`: sets Spec.Mode.Replicated.Replicas to `replicas` through a service update carrying the
+   * version index just read, so a service changed meanwhile by someone else is refused by the engine (and this
+   * throws), never overwritten. Refuses every mode but 'replicated'. Resolves once the manager accepted the update;
+   * the tasks converge afterwards (see waitForService).
+   */
+  scaleService(serviceIdOrName: string, replicas: number): Promise<void>;
+
+  /**
+   * Polls the service until `goal` holds, and resolves with it as last seen. 'no-tasks': no task is in a state that
+   * runs or may start, and no container of the service runs on this engine (so the volume is free). 'running':
+   * exactly `count` tasks are alive, each running with desired state running (none on its way up or down). Throws a
+   * RescueError naming the tasks still in the way after timeoutMs.
+   */
+  waitForService(serviceIdOrName: string, goal: ServiceGoal, timeoutMs: number): Promise<SwarmService>;
   // ---- discovery ----
 
   /**

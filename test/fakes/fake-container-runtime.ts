@@ -17,7 +17,11 @@ import type {
   HelperSpec,
   Mount,
   PathStat,
+  Pid1SignalsReading,
   ProgressFn,
+  RestartPolicy,
+  ServiceGoal,
+  SwarmService,
 } from '../../src/ports/container-runtime.js';
 import { ContainerNotFoundError, HelperUnavailableError, RescueError } from '../../src/runbook/errors.js';
 import type { FakeClock } from './fake-clock.js';
@@ -26,6 +30,7 @@ import { CHECK_LOOP } from '../../src/steps/test-backups.js';
 import { PROBE_SCRIPT } from '../../src/steps/image-tools.js';
 import { sha256Of, type FakeLocalFiles } from './fake-local-files.js';
 import { HEAD_BYTES, WALK_BATCH, WALK_SCRIPT } from '../../src/discovery/walk-script.js';
+import { FakeSwarm } from './fake-swarm.js';
 
 export interface FakeFile {
   content: Buffer;
@@ -48,7 +53,17 @@ export interface ContainerSpec {
   mounts?: Array<{ destination: string; volume?: string; bind?: string }>;
   /** The app exits right after `start` (a crash on boot). */
   exitsOnStart?: boolean;
+  /** Default `no`. */
+  restartPolicy?: RestartPolicy;
+  restartCount?: number;
+  /** Config.StopTimeout; default unset (null). */
+  stopTimeout?: number | null;
+  stopSignal?: string | null;
+  /** What readPid1Signals answers while it runs; default: PID 1 `/app/run.sh` catches SIGTERM, read by exec. */
+  pid1?: Pid1SignalsReading;
 }
+
+const DEFAULT_PID1: Pid1SignalsReading = { known: true, signals: { catchesSigterm: true, ignoresSigterm: false, command: ['/bin/sh', '/app/run.sh'], via: 'exec' } };
 
 interface FakeContainer {
   summary: ContainerSummary;
@@ -56,6 +71,13 @@ interface FakeContainer {
   health: ContainerDetails['health'];
   mounts: Mount[];
   exitsOnStart: boolean;
+  restartPolicy: RestartPolicy;
+  restartCount: number;
+  stopTimeout: number | null;
+  stopSignal: string | null;
+  pid1: Pid1SignalsReading;
+  /** Stopped by stop() or kill() (not by a crash): what `unless-stopped` remembers across a daemon restart. */
+  stoppedByHand: boolean;
 }
 
 interface Store {
@@ -89,6 +111,17 @@ export class FakeContainerRuntime implements ContainerRuntime {
   private readonly fdsDenied = new Set<string>();
   /** What `df -Pk` reports as available, in bytes, for every filesystem. */
   freeBytes = 10 * 1024 ** 3;
+  /** Swarm services whose tasks are containers here (addService); swarm.nodeId is this engine's node. */
+  readonly swarm = new FakeSwarm({
+    addTaskContainer: (spec) => this.addContainer({ ...spec, restartPolicy: { name: 'no', maximumRetryCount: 0 } }),
+    removeTaskContainer: (id) => {
+      this.containers.delete(id);
+      this.stores.delete(`layer:${id}`);
+    },
+    isRunning: (id) => this.containers.get(id)?.summary.state === 'running',
+    now: () => this.clock.now(),
+    onAdvance: (listener) => this.clock.onAdvance(listener),
+  });
 
   constructor(
     private readonly clock: FakeClock,
@@ -112,8 +145,47 @@ export class FakeContainerRuntime implements ContainerRuntime {
       health: spec.health ?? null,
       mounts,
       exitsOnStart: spec.exitsOnStart ?? false,
+      restartPolicy: spec.restartPolicy ?? { name: 'no', maximumRetryCount: 0 },
+      restartCount: spec.restartCount ?? 0,
+      stopTimeout: spec.stopTimeout ?? null,
+      stopSignal: spec.stopSignal ?? null,
+      pid1: spec.pid1 ?? DEFAULT_PID1,
+      stoppedByHand: false,
     });
     return id;
+  }
+
+  /** A Swarm service with its tasks running here now; returns the service id. */
+  addService(spec: Parameters<FakeSwarm['addService']>[0]): string {
+    return this.swarm.addService(spec);
+  }
+
+  /**
+   * The Docker daemon restarts, without live-restore (dockerd 20.10, measured on a private daemon): every running
+   * container is stopped, helpers included; then `always` starts every container, hand-stopped ones too,
+   * `unless-stopped` those not stopped by hand, `on-failure` those that were crash-looping (the app exits 0 on the
+   * daemon's SIGTERM), `no` none. A revived app that exits at start loops again. Swarm tasks are Swarm's (not modelled).
+   */
+  restartDaemon(): void {
+    for (const entry of this.containers.values()) {
+      if (entry.summary.labels['com.docker.swarm.task.id'] !== undefined) continue;
+      const wasRunning = entry.summary.state === 'running' || entry.summary.state === 'restarting';
+      const policy = entry.restartPolicy.name;
+      const revives =
+        policy === 'always' ||
+        (policy === 'unless-stopped' && !entry.stoppedByHand) ||
+        (policy === 'on-failure' && entry.summary.state === 'restarting');
+      if (revives) {
+        entry.startedAt = new Date(this.clock.now()).toISOString();
+        this.setState(entry, entry.exitsOnStart ? 'restarting' : 'running');
+      } else if (wasRunning) {
+        this.setState(entry, 'exited');
+      }
+    }
+  }
+
+  restartPolicyOf(container: string): RestartPolicy {
+    return { ...this.find(container).restartPolicy };
   }
 
   putFile(container: string, path: string, content: Buffer | string, opts: Partial<Omit<FakeFile, 'content'>> = {}): void {
@@ -217,7 +289,23 @@ export class FakeContainerRuntime implements ContainerRuntime {
   async inspect(idOrName: string): Promise<ContainerDetails> {
     this.calls.push({ method: 'inspect', args: [idOrName] });
     const entry = this.find(idOrName);
-    return { ...entry.summary, startedAt: entry.startedAt, health: entry.health, mounts: entry.mounts.map((mount) => ({ ...mount })), user: '' };
+    const labels = entry.summary.labels;
+    const swarm = labels['com.docker.swarm.task.id'] === undefined
+      ? null
+      : { serviceId: labels['com.docker.swarm.service.id'], serviceName: labels['com.docker.swarm.service.name'], taskId: labels['com.docker.swarm.task.id'] };
+    return {
+      ...entry.summary,
+      startedAt: entry.startedAt,
+      health: entry.health,
+      mounts: entry.mounts.map((mount) => ({ ...mount })),
+      user: '',
+      restartPolicy: { ...entry.restartPolicy },
+      restartCount: entry.restartCount,
+      stopTimeout: entry.stopTimeout,
+      stopSignal: entry.stopSignal,
+      pid: entry.summary.state === 'running' ? 4242 : null,
+      swarm,
+    };
   }
 
   async exec(id: string, argv: string[]): Promise<ExecResult> {
@@ -267,7 +355,10 @@ export class FakeContainerRuntime implements ContainerRuntime {
 
   async stop(id: string, timeoutSec: number): Promise<void> {
     this.calls.push({ method: 'stop', args: [id, timeoutSec] });
-    this.setState(this.find(id), 'exited');
+    const entry = this.find(id);
+    // docker stop waits out the whole timeout for a PID 1 that does not catch SIGTERM, then kills it.
+    if (entry.summary.state === 'running' && entry.pid1.known && !entry.pid1.signals.catchesSigterm) this.clock.advance(timeoutSec * 1000);
+    this.stopByHand(entry);
   }
 
   async start(id: string): Promise<void> {
@@ -275,6 +366,7 @@ export class FakeContainerRuntime implements ContainerRuntime {
     const entry = this.find(id);
     if (entry.summary.state === 'running') return;
     entry.startedAt = new Date(this.clock.now()).toISOString();
+    entry.stoppedByHand = false;
     this.setState(entry, entry.exitsOnStart ? 'exited' : 'running');
   }
 
@@ -291,6 +383,12 @@ export class FakeContainerRuntime implements ContainerRuntime {
       health: null,
       mounts: [...target.mounts.map((mount) => ({ ...mount, rw: mount.rw && !spec.readOnlyVolumes })), ...(spec.readOnlyBinds ?? []).map((bind): Mount => ({ type: 'bind', source: bind.hostPath, destination: bind.containerPath, rw: false }))],
       exitsOnStart: false,
+      restartPolicy: { name: 'no', maximumRetryCount: 0 },
+      restartCount: 0,
+      stopTimeout: null,
+      stopSignal: null,
+      pid1: { known: true, signals: { catchesSigterm: false, ignoresSigterm: false, command: ['sleep', '86400'], via: 'exec' } },
+      stoppedByHand: false,
     });
     return id;
   }
@@ -298,6 +396,60 @@ export class FakeContainerRuntime implements ContainerRuntime {
   async sha256(id: string, path: string): Promise<string> {
     this.calls.push({ method: 'sha256', args: [id, path] });
     return sha256Of(this.mustRead(id, path).content);
+  }
+
+  // Measured: `docker update --restart=no` on a container that is restarting does not cancel the restart already
+  // scheduled: it starts once more (and, crashing, exits) a moment later. `docker stop` does cancel it.
+  async setRestartPolicy(id: string, policy: RestartPolicy): Promise<void> {
+    this.calls.push({ method: 'setRestartPolicy', args: [id, { ...policy }] });
+    const entry = this.find(id);
+    entry.restartPolicy = { ...policy };
+    if (policy.name === 'no' && entry.summary.state === 'restarting') {
+      let pending = true;
+      this.clock.onAdvance(() => {
+        if (!pending || entry.summary.state !== 'restarting') return;
+        pending = false;
+        entry.startedAt = new Date(this.clock.now()).toISOString();
+        this.setState(entry, entry.exitsOnStart ? 'exited' : 'running');
+      });
+    }
+  }
+
+  async readPid1Signals(id: string): Promise<Pid1SignalsReading> {
+    this.calls.push({ method: 'readPid1Signals', args: [id] });
+    const entry = this.find(id);
+    if (entry.summary.state !== 'running') return { known: false, reason: `${entry.summary.name} is ${entry.summary.state}: it has no PID 1 to look at` };
+    return structuredClone(entry.pid1);
+  }
+
+  /** SIGKILL always ends PID 1; SIGTERM only when PID 1 catches it; any other signal is recorded and changes nothing. */
+  async kill(id: string, signal: string): Promise<boolean> {
+    this.calls.push({ method: 'kill', args: [id, signal] });
+    const entry = this.find(id);
+    if (entry.summary.state !== 'running') return false;
+    const ends = ['SIGKILL', 'KILL', '9'].includes(signal) || (['SIGTERM', 'TERM', '15'].includes(signal) && entry.pid1.known && entry.pid1.signals.catchesSigterm);
+    if (ends) this.stopByHand(entry);
+    return true;
+  }
+
+  async swarmNodeId(): Promise<string | null> {
+    this.calls.push({ method: 'swarmNodeId', args: [] });
+    return this.swarm.nodeId;
+  }
+
+  async inspectService(serviceIdOrName: string): Promise<SwarmService> {
+    this.calls.push({ method: 'inspectService', args: [serviceIdOrName] });
+    return this.swarm.inspect(serviceIdOrName);
+  }
+
+  async scaleService(serviceIdOrName: string, replicas: number): Promise<void> {
+    this.calls.push({ method: 'scaleService', args: [serviceIdOrName, replicas] });
+    this.swarm.scale(serviceIdOrName, replicas);
+  }
+
+  async waitForService(serviceIdOrName: string, goal: ServiceGoal, timeoutMs: number): Promise<SwarmService> {
+    this.calls.push({ method: 'waitForService', args: [serviceIdOrName, goal, timeoutMs] });
+    return this.swarm.wait(serviceIdOrName, goal, timeoutMs);
   }
 
   async removeHelper(helperId: string): Promise<void> {
@@ -446,6 +598,13 @@ export class FakeContainerRuntime implements ContainerRuntime {
 
   private setState(entry: FakeContainer, state: ContainerStateName): void {
     entry.summary = { ...entry.summary, state, status: statusOf(state) };
+  }
+
+  private stopByHand(entry: FakeContainer): void {
+    const wasRunning = entry.summary.state === 'running';
+    this.setState(entry, 'exited');
+    entry.stoppedByHand = true;
+    if (wasRunning) this.swarm.onContainerStopped(entry.summary.id);
   }
 
   // The volume holding `path` (longest mount destination that contains it) or the container's own layer.

@@ -1,5 +1,6 @@
 // ContainerRuntime over a Dockerode instance. The instance is injected, so the same class serves the local
-// socket and a server reached over SSH; `describe` says which one for humans.
+// socket and a server reached over SSH; `describe` says which one for humans, and `engineHost` (when given) reads the
+// engine host's files for what the API does not tell (PID 1's signal mask when the image has no cat).
 import { createHash } from 'node:crypto';
 import type Dockerode from 'dockerode';
 import type {
@@ -12,7 +13,11 @@ import type {
   FileOwner,
   HelperSpec,
   PathStat,
+  Pid1SignalsReading,
   ProgressFn,
+  RestartPolicy,
+  ServiceGoal,
+  SwarmService,
 } from '../../ports/container-runtime.js';
 import { RescueError } from '../../runbook/errors.js';
 import { copyFileIn } from './archive-in.js';
@@ -23,14 +28,23 @@ import { runExec } from './exec.js';
 import { removeHelperContainer, startHelperContainer } from './helper.js';
 import { toDetails, toSummary } from './map-container.js';
 import { headPath } from './path-stat.js';
+import { readPid1Signals, type EngineHostFiles } from './pid1-signals.js';
+import { inspectSwarmService, readSwarmNodeId, scaleSwarmService, waitForSwarmService } from './swarm.js';
+
+export interface DockerRuntimeOptions {
+  /** The engine host's files, when this process can read them (see createLocalRuntime, remoteEngineHostFiles). */
+  engineHost?: EngineHostFiles;
+}
 
 export class DockerRuntime implements ContainerRuntime {
   readonly docker: Dockerode;
   private readonly where: string;
+  private readonly engineHost: EngineHostFiles | undefined;
 
-  constructor(docker: Dockerode, describe: string) {
+  constructor(docker: Dockerode, describe: string, opts: DockerRuntimeOptions = {}) {
     this.docker = docker;
     this.where = describe;
+    this.engineHost = opts.engineHost;
   }
 
   describe(): string {
@@ -138,6 +152,49 @@ export class DockerRuntime implements ContainerRuntime {
         return null;
       }
     });
+  }
+
+  setRestartPolicy(id: string, policy: RestartPolicy): Promise<void> {
+    return this.call(`set the restart policy of ${id} to ${policy.name}`, id, async () => {
+      await this.docker.getContainer(id).update({ RestartPolicy: { Name: policy.name, MaximumRetryCount: policy.maximumRetryCount } });
+    });
+  }
+
+  readPid1Signals(id: string): Promise<Pid1SignalsReading> {
+    return this.call(`read PID 1's signals in ${id}`, id, () => readPid1Signals(this.docker, id, this.engineHost));
+  }
+
+  kill(id: string, signal: string): Promise<boolean> {
+    return this.call(`send ${signal} to ${id}`, id, async () => {
+      try {
+        await this.docker.getContainer(id).kill({ signal });
+        return true;
+      } catch (error) {
+        // 409: "is not running"; the engine checks that before it signals anything.
+        if (getStatusCode(error) === 409 && !(await this.docker.getContainer(id).inspect()).State.Running) return false;
+        throw error;
+      }
+    });
+  }
+
+  swarmNodeId(): Promise<string | null> {
+    return this.call('read the swarm node id', undefined, () => readSwarmNodeId(this.docker));
+  }
+
+  inspectService(serviceIdOrName: string): Promise<SwarmService> {
+    return this.call(`inspect service ${serviceIdOrName}`, undefined, () => inspectSwarmService(this.docker, serviceIdOrName));
+  }
+
+  scaleService(serviceIdOrName: string, replicas: number): Promise<void> {
+    return this.call(`scale service ${serviceIdOrName} to ${replicas}`, undefined, () =>
+      scaleSwarmService(this.docker, serviceIdOrName, replicas),
+    );
+  }
+
+  waitForService(serviceIdOrName: string, goal: ServiceGoal, timeoutMs: number): Promise<SwarmService> {
+    return this.call(`wait for service ${serviceIdOrName}`, undefined, () =>
+      waitForSwarmService(this.docker, serviceIdOrName, goal, timeoutMs),
+    );
   }
 
   private async call<T>(context: string, idOrName: string | undefined, run: () => Promise<T>): Promise<T> {

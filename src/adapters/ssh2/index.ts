@@ -5,3 +5,4 @@ export { SshRemoteHost } from './ssh-remote-host.js';
 export { quoteArgv } from './quote-argv.js';
 export type { HostKeyPolicy, AskHostKey } from './host-key-policy.js';
 export type { AskPassphrase } from './auth-handler.js';
+export { remoteEngineHostFiles } from './engine-host-files.js';

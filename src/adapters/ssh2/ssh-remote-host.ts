@@ -10,17 +10,14 @@ import type { HostIdentity, RemoteHost, UploadResult } from '../../ports/remote-
 import { RescueError } from '../../runbook/errors.js';
 import { parseDfOutput } from './parse-df.js';
 import { quoteArgv } from './quote-argv.js';
+import { sftpPut } from './sftp-put.js';
 import { SocketForwardError } from './socket-forward-error.js';
-import { collectYoungGarbage } from './young-gc.js';
 
 const DEFAULT_EXEC_TIMEOUT_MS = 10 * 60_000;
-// Measured on loopback (FACTS.md): 1.29 s for 500 MB against 1.47 s with ssh2's defaults.
-const FAST_PUT_OPTIONS = { concurrency: 16, chunkSize: 261_120 };
-// ssh2 copies every byte twice (SFTP request, SSH packet) into buffers that live until a GC, and V8 lets up to 64 MB
-// of them pile up. A scavenge before the first chunk (V8 then also shrinks the young generation it grew earlier) and
-// every 2 MiB sent: the restore's RSS during a 1 GB upload 118-120 MB instead of 185 MB; that upload alone takes
-// ~0.5 s longer.
-const COLLECT_EVERY_BYTES = 2 << 20;
+// OpenSSH's largest write request (its limits@openssh.com answer), six at once (1.5 MB, under sshd's 2 MB channel window,
+// so no request waits in ssh2's queue). Measured for a 1 GB restore (bench/restore-rss.ts, docs/upload-memory.md): 4 at
+// once cost throughput (0.87-0.92x scp -c aes128-gcm), 8 and fastPut's 16 cost memory (peak RSS 170 and 173 MB vs 159).
+const PUT_OPTIONS = { chunkSize: 261_120, inFlight: 6 };
 
 export class SshRemoteHost implements RemoteHost {
   private closed = false;
@@ -87,26 +84,18 @@ export class SshRemoteHost implements RemoteHost {
     await this.run(['mkdir', '-p', posix.dirname(remotePath)], 'create the upload directory');
     const sftp = await this.sftp();
     opts.onProgress?.(0, size);
-    let collectedAt = 0;
-    collectYoungGarbage();
+    const abort = new AbortController();
+    const putting = sftpPut(sftp, localPath, partialPath, { ...PUT_OPTIONS, onProgress: opts.onProgress, signal: abort.signal });
     try {
-      await this.untilClosed(new Promise<void>((resolve, reject) => {
-        sftp.fastPut(localPath, partialPath, {
-          ...FAST_PUT_OPTIONS,
-          step: (transferred, _chunk, total) => {
-            if (transferred - collectedAt >= COLLECT_EVERY_BYTES) {
-              collectedAt = transferred;
-              collectYoungGarbage();
-            }
-            opts.onProgress?.(transferred, total);
-          },
-        }, (error) => (error ? reject(error) : resolve()));
-      }));
+      await this.untilClosed(putting);
       await this.untilClosed(new Promise<void>((resolve, reject) => {
         // posix-rename@openssh.com replaces an existing target atomically; plain SFTP rename refuses to.
         sftp.ext_openssh_rename(partialPath, remotePath, (error) => (error ? reject(error) : resolve()));
       }));
     } catch (error) {
+      // An aborted put settles once it has closed the local file.
+      abort.abort(error);
+      await putting.catch(() => undefined);
       if (!this.closed) sftp.unlink(partialPath, () => {});
       throw new RescueError(`upload of ${localPath} to ${this.where()}:${remotePath} failed: ${(error as Error).message}`, {
         hint: this.closed ? 'the SSH link dropped; run again to retry the upload' : undefined,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, readFile, readlink, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -28,6 +28,11 @@ afterAll(async () => {
 });
 
 const sha256Of = async (path: string) => createHash('sha256').update(await readFile(path)).digest('hex');
+// How many descriptors this process holds on `path`: an upload that ended, however it ended, holds none.
+const openLocalFds = async (path: string) => {
+  const targets = await Promise.all((await readdir('/proc/self/fd')).map((fd) => readlink(`/proc/self/fd/${fd}`).catch(() => '')));
+  return targets.filter((target) => target === path).length;
+};
 
 describe('SshRemoteHost.exec', () => {
   it('passes shell metacharacters through as literal arguments', async () => {
@@ -126,10 +131,42 @@ describe('SshRemoteHost.upload', () => {
     await expect(upload).rejects.toThrow(RescueError);
     expect(cut).toBe(true);
     expect(existsSync(remotePath)).toBe(false);
+    expect(await openLocalFds(local)).toBe(0);
   });
 
   it('refuses a relative remote path', async () => {
     await expect(host.upload(join(localDir, 'first.db'), 'relative.db')).rejects.toThrow(/absolute path/);
+  });
+});
+
+// The upload is a pipeline of 255 KiB write requests (src/adapters/ssh2/sftp-put.ts): sizes around a request's edge.
+describe('SshRemoteHost.upload at the edges of a write request', () => {
+  const CHUNK = 261_120;
+
+  it.each([0, 1, CHUNK - 1, CHUNK, CHUNK + 1, 9 * CHUNK + 7])('%i bytes arrive intact, progress ends at the size, the local file is closed', async (size) => {
+    const local = join(localDir, `edge-${size}.db`);
+    const localSha = await writeRandomFile(local, size);
+    const remotePath = join(sshd.dir, 'incoming', `edge-${size}.db`);
+    const progress: number[] = [];
+    const result = await host.upload(local, remotePath, { onProgress: (done) => progress.push(done) });
+    expect(result).toMatchObject({ bytes: size, remoteSha256: localSha });
+    expect(await sha256Of(remotePath)).toBe(localSha);
+    expect(progress.at(-1)).toBe(size);
+    expect(progress.every((done, i) => i === 0 || done >= progress[i - 1])).toBe(true);
+    expect(await openLocalFds(local)).toBe(0);
+  });
+
+  it('a server that refuses the file: a clear error, nothing under the final name, the local file closed', async () => {
+    const local = join(localDir, 'refused.db');
+    await writeRandomFile(local, 3 * CHUNK);
+    const remotePath = join(sshd.dir, 'incoming', 'refused.db');
+    // The .partial name is taken by a directory, so the server cannot open it for writing.
+    await execa('mkdir', ['-p', `${remotePath}.partial`]);
+    const error = await host.upload(local, remotePath).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(RescueError);
+    expect((error as Error).message).toMatch(new RegExp(`^upload of ${local} to 127\\.0\\.0\\.1:${sshd.port}:${remotePath} failed: `));
+    expect(existsSync(remotePath)).toBe(false);
+    expect(await openLocalFds(local)).toBe(0);
   });
 });
 

@@ -24,7 +24,7 @@ export async function isStaticBusybox(): Promise<boolean> {
   return `${result.stdout}${result.stderr}`.includes('not a dynamic executable');
 }
 
-export async function buildRootfs(root: string, opts: { withSqlite: boolean }): Promise<void> {
+export async function buildRootfs(root: string, opts: { withSqlite: boolean; script?: string; applets?: boolean }): Promise<void> {
   for (const dir of ['bin', 'sbin', 'usr/bin', 'usr/sbin', 'etc', 'app', 'data', 'tmp', 'root']) {
     await mkdir(join(root, dir), { recursive: true });
   }
@@ -36,7 +36,7 @@ export async function buildRootfs(root: string, opts: { withSqlite: boolean }): 
   await copyFile(BUSYBOX_PATH, join(root, 'bin/busybox'));
   await chmod(join(root, 'bin/busybox'), 0o755);
   const { stdout } = await execa(BUSYBOX_PATH, ['--list-full']);
-  for (const applet of stdout.split('\n').filter(Boolean)) {
+  for (const applet of opts.applets === false ? [] : stdout.split('\n').filter(Boolean)) {
     if (applet === 'bin/busybox') continue;
     await mkdir(join(root, dirname(applet)), { recursive: true });
     await symlink('/bin/busybox', join(root, applet)).catch((error: NodeJS.ErrnoException) => {
@@ -55,7 +55,7 @@ export async function buildRootfs(root: string, opts: { withSqlite: boolean }): 
 
   await writeFile(join(root, 'etc/passwd'), 'root:x:0:0:root:/root:/bin/sh\napp:x:1000:1000:app:/data:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n');
   await writeFile(join(root, 'etc/group'), 'root:x:0:\napp:x:1000:\nnogroup:x:65534:\n');
-  // The same app the drills run: one WAL connection writing forever (src/drill/app-script.ts).
-  await writeFile(join(root, 'app/run.sh'), APP_SCRIPT);
+  // The same app the drills run: one WAL connection writing forever (src/drill/app-script.ts), or a variant of it.
+  await writeFile(join(root, 'app/run.sh'), opts.script ?? APP_SCRIPT);
   await chmod(join(root, 'app/run.sh'), 0o755);
 }
