@@ -116,16 +116,22 @@ export const scenarios: Scenario[] = [
   },
   {
     name: 'no-sqlite-in-image',
-    builds: 'the app image has no sqlite3 CLI (the app carries SQLite inside): every check runs on copies taken out through the archive API',
-    mustEndWith: 'production restored from the local copy, checked without a sqlite3 in the container',
+    builds: 'the app image has no sqlite3 CLI (the app carries SQLite inside), and an index leaf of its database is garbled: every check runs on copies taken out through the archive API',
+    mustEndWith: 'production repaired in place (the damage is in an index only: a rebuild from the table b-trees keeps every row), checked without a sqlite3 in the container',
     expect: restored,
     hasSqliteCli: false,
-    plan: (workDir) => ({
-      apps: [production([corruptLive(workDir, (file) => corruptBtreePage(file, { seed: 9, target: 'index' })), ...tornBackups(workDir, 2)])],
-      production: 'app',
-      db: DB,
-      local: healthyLocal(workDir),
-    }),
+    plan: (workDir) => {
+      const file = join(workDir, 'live.db');
+      const before = makeAppDb(file, { rows: 2000, seed: 11 });
+      corruptBtreePage(file, { seed: 9, target: 'index' });
+      return {
+        apps: [production([{ name: 'app.db', localPath: file }, ...tornBackups(workDir, 2)])],
+        production: 'app',
+        db: DB,
+        local: healthyLocal(workDir),
+        truth: { counts: before.counts, lossAllowed: 0 },
+      };
+    },
   },
   {
     name: 'all-backups-bad-no-local',

@@ -8,7 +8,7 @@ import type { Deps } from './deps.js';
 import type { Target } from './facts.js';
 import { checkLocal, copyOut, diagnoseLocal, execIn, inspectContainer, statInContainer, type ContainerRef } from './port-actions.js';
 import { requireFact } from './require-fact.js';
-import { checkInContainer, LIST_TABLES_SQL, runCheckInContainer } from './sqlite-cli.js';
+import { checkInContainer, immutableUri, LIST_TABLES_SQL, runCheckInContainer } from './sqlite-cli.js';
 import type { StepKind } from './step-kind.js';
 import { knownRef, knownTarget } from './known-target.js';
 
@@ -83,9 +83,10 @@ function declareCheck(known: Parameters<StepKind['declare']>[0]) {
 }
 
 // The table names, so that local copies with the same schema can be offered; a schema too damaged to read says nothing.
-async function readLiveTables(io: StepIO, deps: Deps, target: Target): Promise<string[] | undefined> {
+// Opened as the check opens it: immutable when no -wal is beside it, so that reading creates no -wal/-shm.
+async function readLiveTables(io: StepIO, deps: Deps, target: Target, hasWal: boolean): Promise<string[] | undefined> {
   if (!hasTool(deps, 'sqlite3') || !(await canExec(io, target))) return undefined;
-  const result = await io.perform(execIn(targetRef(target), ['sqlite3', '-readonly', '-json', target.dbPath, LIST_TABLES_SQL]));
+  const result = await io.perform(execIn(targetRef(target), ['sqlite3', '-readonly', '-json', hasWal ? target.dbPath : immutableUri(target.dbPath), LIST_TABLES_SQL]));
   if (result.exitCode !== 0) return undefined;
   try {
     return result.stdout.trim() === '' ? [] : (JSON.parse(result.stdout) as Array<{ name: string }>).map((row) => row.name);
@@ -113,7 +114,8 @@ export const checkLiveDb: StepKind = {
       throw new RescueError(`${dbPath} in ${containerName} is a symbolic link to ${present.linkTarget}, not the database file itself`, { kind: 'operator', exitCode: 2, hint: `pass the path of the file it points to (e.g. --db ${real}) if that is the database — nothing was changed` });
     }
 
-    const [checked, tables] = await Promise.all([checkLive(io, deps, target, 'triage'), readLiveTables(io, deps, target)]);
+    const checked = await checkLive(io, deps, target, 'triage');
+    const tables = await readLiveTables(io, deps, target, checked.hasWal);
     const live = checked.verdict;
     deps.facts.liveTables = tables;
     if (live.verdict === 'no-verdict') {

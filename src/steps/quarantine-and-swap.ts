@@ -62,6 +62,8 @@ interface SwapPlan extends Plan<Deps> {
   /** The last rename: the staged copy to the live name. */
   rename?: Planned<Deps>;
   isAlreadySwapped: boolean;
+  /** What the probes found in quarantine already (an interrupted run moved it). */
+  alreadyQuarantined: QuarantinedFile[];
 }
 
 function swapActions(target: Target, incidentId: string, helperName: string, moves: Array<{ path: string; size: number }>, staged: string, helperRunning: boolean) {
@@ -107,7 +109,7 @@ export const quarantineAndSwap: StepKind = {
     // stop-app starts the swap helper before the stop: a dry-run, which started nothing, plans as the run will find it.
     const [state, helperRunning] = await Promise.all([readSwapState(io, deps, staged), io.isDryRun ? true : isRunning(io, swapHelper)]);
     if (state.isSwapped) {
-      return { summary: `already swapped before the interruption: ${target.dbPath} is the snapshot, old files in ${quarantine}`, actions: helperRunning ? [removeHelper(swapHelper)] : [], quarantine, staged, moves: new Map(), isAlreadySwapped: true };
+      return { summary: `already swapped before the interruption: ${target.dbPath} is the snapshot, old files in ${quarantine}`, actions: helperRunning ? [removeHelper(swapHelper)] : [], quarantine, staged, moves: new Map(), isAlreadySwapped: true, alreadyQuarantined: state.quarantined };
     }
     if (io.isDryRun) {
       const missing = ['sleep', 'mkdir', 'mv'].filter((tool) => !hasTool(deps, tool));
@@ -126,7 +128,7 @@ export const quarantineAndSwap: StepKind = {
     const toMove = state.present.filter((file) => !state.quarantined.some((done) => done.from === file.path));
     if (state.quarantined.length > 0) recordQuarantine(deps, quarantine, state.quarantined);
     const swap = swapActions(target, deps.incident.id, swapHelper, toMove, staged, helperRunning);
-    return { summary: `move ${toMove.map((file) => file.path).join(', ')} into ${quarantine} and rename the staged copy to ${target.dbPath}`, actions: swap.actions, cleanup: swap.cleanup, quarantine, staged, moves: swap.moves, rename: swap.rename, isAlreadySwapped: false };
+    return { summary: `move ${toMove.map((file) => file.path).join(', ')} into ${quarantine} and rename the staged copy to ${target.dbPath}`, actions: swap.actions, cleanup: swap.cleanup, quarantine, staged, moves: swap.moves, rename: swap.rename, isAlreadySwapped: false, alreadyQuarantined: state.quarantined };
   },
   async apply(io, deps, plan) {
     const swap = plan as SwapPlan;
@@ -137,7 +139,7 @@ export const quarantineAndSwap: StepKind = {
     // No question here: the downtime window (stop, swap, start) was confirmed once, before the stop.
     if (swap.isAlreadySwapped) {
       for (const action of plan.actions) await io.perform(action);
-      recordQuarantine(deps, quarantine, deps.facts.quarantined ?? (await readSwapState(io, deps, staged)).quarantined);
+      recordQuarantine(deps, quarantine, swap.alreadyQuarantined);
       await writeQuarantineManifest(deps);
       deps.facts.swapped = true;
       return { summary: swap.summary, data: { quarantine, moved: deps.facts.quarantined } };

@@ -233,7 +233,8 @@ describe('bad input: refused before the run starts (exit 2, no incident folder)'
     { name: 'relative --db', args: ['--yes', '--container', 'x', '--db', 'data/app.db'], message: /--db data\/app\.db: the path inside the container must be absolute/, hint: /--db \/data\/app\.db/ },
     { name: '--db with ..', args: ['--yes', '--container', 'x', '--db', '/data/../../etc/passwd'], message: /without "\.\." parts/, hint: /--db \/data\/app\.db/ },
     { name: '--db naming a folder (trailing /)', args: ['--yes', '--container', 'x', '--db', '/data/'], message: /must name a file/, hint: /--db \/data\/app\.db/ },
-    { name: '--yes without --db', args: ['--yes', '--container', 'x'], message: /--yes needs --db/, hint: /--db \/data\/app\.db/ },
+    { name: '--source that names no candidate', args: ['--yes', '--container', 'x', '--db', DB, '--source', 'newest'], message: /--source newest: not a candidate/, hint: /one of: local, backup:\/path\/in\/the\/container\.db, repaired, salvaged, merged/ },
+    { name: '--source local without --local under --yes', args: ['--yes', '--container', 'x', '--db', DB, '--source', 'local'], message: /--source local needs --local PATH under --yes/, hint: /pass --local/ },
     { name: 'no terminal and no --yes', args: ['--container', 'x', '--db', DB], message: /no terminal to ask questions in/, hint: /pass --yes/ },
     { name: '--host an alias that is not in ~/.ssh/config', args: ['--yes', '--host', 'no-such-alias', '--container', 'x', '--db', DB], message: /no Host entry 'no-such-alias'/, hint: /Host no-such-alias|user@host/, env: { HOME: 'HOME' } },
   ];
