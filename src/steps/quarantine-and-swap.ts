@@ -134,7 +134,7 @@ export const quarantineAndSwap: StepKind = {
     const swap = plan as SwapPlan;
     const target = requireFact(deps.facts.target, 'the target', 'find-container');
     const snapshot = requireFact(deps.facts.snapshot, 'the snapshot', 'snapshot-source');
-    const { quarantine, staged } = swap;
+    const { quarantine } = swap;
     const { dbPath, containerName } = target;
     // No question here: the downtime window (stop, swap, start) was confirmed once, before the stop.
     if (swap.isAlreadySwapped) {
