@@ -12,6 +12,7 @@ const KEY_HINTS: Array<{ key: ControlKey; press: string; label: string }> = [
   { key: 'skip', press: 's', label: 'skip' },
   { key: 'retry', press: 'r', label: 'retry' },
   { key: 'quit', press: 'q', label: 'quit' },
+  { key: 'output', press: 'o', label: 'output' },
   { key: 'help', press: '?', label: 'help' },
 ];
 

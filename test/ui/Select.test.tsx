@@ -17,7 +17,9 @@ const OPTIONS = [
 async function renderSelect(initialIndex = 0) {
   const onSubmit = vi.fn();
   const onCancel = vi.fn();
-  const result = render(<Select message="Which container?" options={OPTIONS} initialIndex={initialIndex} onSubmit={onSubmit} onCancel={onCancel} />);
+  const result = render(
+    <Select message="Which container?" options={OPTIONS} initialIndex={initialIndex} onSubmit={onSubmit} onCancel={onCancel} />,
+  );
   await tick();
   return { ...result, onSubmit, onCancel };
 }
@@ -33,7 +35,7 @@ describe('Select', () => {
         '❯ app-pr-41',
         '    PR preview',
         '  app-pr-42',
-        '↑/↓ or j/k move · Enter pick · Esc cancel',
+        '↑/↓ or j/k move · / filter · Enter pick · Esc cancel',
       ].join('\n'),
     );
   });
