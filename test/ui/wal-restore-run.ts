@@ -4,7 +4,7 @@
 // wording does; walRestoreEvents() also takes the steps as loaded from the runbook file.
 import { loadRunbook } from '../../src/commands/load-runbook.js';
 import { displayLine } from '../../src/runbook/actions.js';
-import type { Prompt, RunEvent, StepDecl, StepVerdict } from '../../src/runbook/events.js';
+import type { CommandRecord, Prompt, RunEvent, StepDecl, StepVerdict } from '../../src/runbook/events.js';
 import type { Known } from '../../src/steps/deps.js';
 import { stepKinds } from '../../src/steps/index.js';
 
@@ -217,6 +217,24 @@ const SUMMARIES: Record<string, string> = {
   verify: 'integrity ok, rows ≥ snapshot, the app wrote a row',
 };
 
+const inApp = (argv: string[]): CommandRecord['action'] => ({ kind: 'argv', where: 'container', container: 'app-prod', argv, mutates: false });
+const BACKUPS = [0, 1, 2, 3].map((day) => `/data/backups/app-2024-12-3${day}.db`);
+
+// The actions a step performed as the engine records them (command events), for the output view.
+const RAN: Record<string, CommandRecord[]> = {
+  'test-backups': [
+    { action: inApp(['find', '/data/backups', '-maxdepth', '1', '-type', 'f', '-print0']), phase: 'action', exitCode: 0, durationMs: 84 },
+    ...BACKUPS.map(
+      (backup): CommandRecord => ({
+        action: inApp(['sqlite3', '-readonly', `file:${backup}?immutable=1`, 'PRAGMA quick_check;']),
+        phase: 'action',
+        exitCode: 0,
+        durationMs: 310,
+      }),
+    ),
+  ],
+};
+
 // What the steps that judge something say they found, as check-live-db and test-backups do.
 const VERDICTS: Record<string, StepVerdict> = {
   'check-live-db': { tone: 'bad', label: 'corrupt (3 errors)' },
@@ -265,6 +283,7 @@ function stepEvents(step: StepDecl): RunEvent[] {
         progress: { done: done * 1024, total: 40 * 1024, unit: 'bytes', rate: 20 * 1024, etaSec: (40 - done) / 20 },
       });
   }
+  for (const command of RAN[step.id] ?? []) events.push({ type: 'command', at: AT, stepId: step.id, command });
   for (const line of OUTPUT[step.id] ?? []) events.push({ type: 'step-output', at: AT, stepId: step.id, line });
   const isStop = step.id === 'stop-app';
   if (prompt) {

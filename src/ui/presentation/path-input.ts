@@ -69,9 +69,11 @@ export function reducePathInput(state: PathInputState, action: PathInputAction, 
       const from = state.highlighted ?? (action.delta > 0 ? -1 : entries.length);
       const next = from + action.delta;
       // Above the first entry is the text as typed.
-      if (next < 0) return { ...state, typed: state.draft, highlighted: undefined, note: undefined };
+      // An error is about the text that was there; what Tab found still holds.
+      const note = state.note?.tone === 'error' ? undefined : state.note;
+      if (next < 0) return { ...state, typed: state.draft, highlighted: undefined, note };
       const index = Math.min(next, entries.length - 1);
-      return { ...state, typed: entries[index].value, highlighted: index, note: undefined };
+      return { ...state, typed: entries[index].value, highlighted: index, note };
     }
     case 'tab-started':
       return { ...state, completing: state.typed, note: undefined };
