@@ -41,17 +41,29 @@ export function OutputView({ step, position, maxRows, columns = 80, onStep, onCl
 
   useInput(
     (input, key) => {
-      const from = clampScroll(readTop(), rows.length, pageRows);
-      const scroll = (delta: number) => writeTop(clampScroll(from + delta, rows.length, pageRows));
-      if (key.escape || input === 'o' || input === 'q') return onClose();
-      if (key.leftArrow || input === 'h') return onStep(-1);
-      if (key.rightArrow || input === 'l') return onStep(1);
-      if (key.upArrow || input === 'k') return scroll(-1);
-      if (key.downArrow || input === 'j') return scroll(1);
-      if (key.pageUp || input === 'b') return scroll(-pageRows);
-      if (key.pageDown || input === ' ') return scroll(pageRows);
-      if (input === 'g' || key.home) return writeTop(0);
-      if (input === 'G' || key.end) return writeTop('end');
+      const scroll = (delta: number) => writeTop(clampScroll(clampScroll(readTop(), rows.length, pageRows) + delta, rows.length, pageRows));
+      if (key.escape) return onClose();
+      if (key.leftArrow) return onStep(-1);
+      if (key.rightArrow) return onStep(1);
+      if (key.upArrow) return scroll(-1);
+      if (key.downArrow) return scroll(1);
+      if (key.pageUp) return scroll(-pageRows);
+      if (key.pageDown) return scroll(pageRows);
+      if (key.home) return writeTop(0);
+      if (key.end) return writeTop('end');
+      if (key.ctrl || key.meta) return;
+      // Letters held down or typed fast come in one read: each counts.
+      for (const char of input) {
+        if (char === 'o' || char === 'q') return onClose();
+        if (char === 'h') return onStep(-1);
+        if (char === 'l') return onStep(1);
+        if (char === 'k') scroll(-1);
+        else if (char === 'j') scroll(1);
+        else if (char === 'b') scroll(-pageRows);
+        else if (char === ' ') scroll(pageRows);
+        else if (char === 'g') writeTop(0);
+        else if (char === 'G') writeTop('end');
+      }
     },
     { isActive },
   );

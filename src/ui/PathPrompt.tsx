@@ -3,6 +3,7 @@ import { Box, Text, useInput } from 'ink';
 import type { SelectOption } from '../runbook/events.js';
 import { LeadText } from './LeadText.js';
 import { initialPathInput, reducePathInput, type PathInputAction, type PathInputState } from './presentation/path-input.js';
+import { splitChunk } from './presentation/input-chunks.js';
 import { layoutPathPrompt } from './presentation/path-layout.js';
 import { useRefState } from './use-ref-state.js';
 
@@ -64,20 +65,23 @@ export function PathPrompt({
     );
   };
 
+  const submit = (typed: string) => (typed === '' && !isEmptyAllowed ? dispatch({ type: 'empty-refused' }) : onSubmit(typed));
+
   useInput(
     (input, key) => {
       const current = readState();
       if (key.escape) return current.list.kind === 'matches' ? dispatch({ type: 'close-list' }) : onCancel();
-      if (key.return) {
-        if (current.typed === '' && !isEmptyAllowed) return dispatch({ type: 'empty-refused' });
-        return onSubmit(current.typed);
-      }
+      if (key.return) return submit(current.typed);
       if (key.tab) return complete(current.typed);
       if (key.upArrow) return dispatch({ type: 'move', delta: -1 });
       if (key.downArrow) return dispatch({ type: 'move', delta: 1 });
       if (key.backspace || key.delete) return dispatch({ type: 'erase' });
       if (key.ctrl || key.meta || key.leftArrow || key.rightArrow || key.pageUp || key.pageDown) return;
-      dispatch({ type: 'input', input });
+      for (const part of splitChunk(input)) {
+        if (part === 'tab') complete(readState().typed);
+        else if (part === 'enter') return submit(readState().typed);
+        else dispatch({ type: 'input', input: part.text });
+      }
     },
     { isActive },
   );

@@ -1,6 +1,7 @@
 import React, { useRef, useState } from 'react';
 import { Box, Text, useInput } from 'ink';
 import { LeadText } from './LeadText.js';
+import { splitChunk } from './presentation/input-chunks.js';
 import { applyTypedInput } from './presentation/typed-input.js';
 
 export interface SecretPromptProps {
@@ -27,22 +28,27 @@ export function SecretPrompt({ message, onSubmit, onCancel, isActive = true, col
     secret.current = next;
     setLength([...next].length);
   };
+  const submit = () => {
+    const value = readSecret();
+    if (value === '') return setIsEmptyRefused(true);
+    writeSecret('');
+    onSubmit(value);
+  };
   useInput(
     (input, key) => {
       if (key.escape) {
         writeSecret('');
         return onCancel();
       }
-      if (key.return) {
-        const value = readSecret();
-        if (value === '') return setIsEmptyRefused(true);
-        writeSecret('');
-        return onSubmit(value);
-      }
+      if (key.return) return submit();
       if (key.backspace || key.delete) return writeSecret([...readSecret()].slice(0, -1).join(''));
       if (key.ctrl || key.meta || key.tab || key.upArrow || key.downArrow || key.leftArrow || key.rightArrow) return;
-      setIsEmptyRefused(false);
-      writeSecret(applyTypedInput(readSecret(), input));
+      for (const part of splitChunk(input)) {
+        if (part === 'enter') return submit();
+        if (part === 'tab') continue;
+        setIsEmptyRefused(false);
+        writeSecret(applyTypedInput(readSecret(), part.text));
+      }
     },
     { isActive },
   );

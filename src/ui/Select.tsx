@@ -2,8 +2,7 @@ import React, { useRef } from 'react';
 import { Box, Text, useInput } from 'ink';
 import type { SelectOption } from '../runbook/events.js';
 import { LeadText } from './LeadText.js';
-import { applyTypedInput } from './presentation/typed-input.js';
-import { keepHighlight, moveHighlight } from './presentation/select-filter.js';
+import { reduceSelectKey, toSelectKeys } from './presentation/select-keys.js';
 import { layoutSelect, type SelectState } from './presentation/select-layout.js';
 import { useRefState } from './use-ref-state.js';
 
@@ -44,33 +43,16 @@ export function Select({ message, options, initialIndex = 0, onSubmit, onCancel,
 
   useInput(
     (input, key) => {
-      const current = { ...readState(), windowStart: windowStart.current };
-      const shown = layoutSelect(message, options, current, columns, maxRows).shown;
-      const move = (delta: number) => writeState({ ...current, highlighted: moveHighlight(shown, current.highlighted, delta) });
-      if (key.upArrow || (!current.isFiltering && input === 'k')) return move(-1);
-      if (key.downArrow || (!current.isFiltering && input === 'j')) return move(1);
-      if (key.pageUp) return move(-5);
-      if (key.pageDown) return move(5);
-      if (key.return) {
-        const picked = shown.includes(current.highlighted) ? options[current.highlighted] : undefined;
-        if (picked) onSubmit(picked.value);
-        return;
+      let current: SelectState = { ...readState(), windowStart: windowStart.current };
+      for (const pressed of toSelectKeys(input, key)) {
+        const next = reduceSelectKey(current, pressed, options);
+        current = next.state;
+        if (next.outcome) {
+          writeState(current);
+          return next.outcome.kind === 'submit' ? onSubmit(next.outcome.value) : onCancel();
+        }
       }
-      if (key.escape) {
-        // Escape backs out of the filter first: at 2 a.m. a second Escape, not the first, aborts the run.
-        if (current.isFiltering) return writeState({ ...current, isFiltering: false, query: '' });
-        return onCancel();
-      }
-      if (!current.isFiltering) {
-        if (input === 'q') return onCancel();
-        if (input === '/') return writeState({ ...current, isFiltering: true, query: '' });
-        return;
-      }
-      if (key.ctrl || key.meta || key.tab || key.leftArrow || key.rightArrow) return;
-      const query = key.backspace || key.delete ? current.query.slice(0, -1) : applyTypedInput(current.query, input);
-      if (query === current.query) return;
-      const narrowed = layoutSelect(message, options, { ...current, query }, columns, maxRows).shown;
-      writeState({ ...current, query, highlighted: keepHighlight(narrowed, current.highlighted) });
+      writeState(current);
     },
     { isActive },
   );

@@ -103,3 +103,18 @@ describe('Select with keys arriving in one chunk', () => {
     expect(onSubmit).toHaveBeenCalledWith('app-pr-42');
   });
 });
+
+describe('Select with a filter typed in one chunk', () => {
+  it('/ and the text after it in one read filter, as typed one by one', async () => {
+    const { stdin, lastFrame, onSubmit, onCancel } = await renderSelect(0);
+    stdin.write('/pr-42');
+    await waitFor(() => plain(lastFrame()).includes('/ pr-42'));
+    expect(plain(lastFrame())).toBe(
+      ['? Which container?', '/ pr-42', '❯ app-pr-42', '↑/↓ move · Enter pick · Esc clear the filter'].join('\n'),
+    );
+    stdin.write('\r');
+    await waitFor(() => onSubmit.mock.calls.length > 0);
+    expect(onSubmit).toHaveBeenCalledWith('app-pr-42');
+    expect(onCancel).not.toHaveBeenCalled();
+  });
+});
