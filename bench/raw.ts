@@ -39,8 +39,6 @@ export async function runRawRecovery(sshd: Sshd, outage: BenchOutage, db = '/dat
   const rename = `mkdir -p /data/quarantine && for f in ${db} ${db}-wal ${db}-shm; do if [ -e "$f" ]; then mv "$f" /data/quarantine/ || exit 1; fi; done && mv ${staged} ${db}`;
 
   const steps: RawStep[] = [];
-  let stoppedAt = 0;
-  let startedAt = 0;
   const step = async (name: string, run: () => Promise<{ stdout: unknown }>, expect?: (stdout: string) => boolean) => {
     const started = performance.now();
     const result = await run();
@@ -57,9 +55,9 @@ export async function runRawRecovery(sshd: Sshd, outage: BenchOutage, db = '/dat
   await step('sqlite3 -readonly local.db .backup', () => execa('sqlite3', ['-readonly', outage.local, `.backup ${snapshot}`]));
   await step('scp (default cipher)', () => execa('scp', ['-q', ...opensshArgs(sshd), snapshot, `${TEST_ALIAS}:${upload}`]));
   await step('ssh docker cp', () => ssh(`docker cp ${upload} ${container}:${staged}`));
-  stoppedAt = await step('ssh docker stop', () => ssh(`docker stop ${container}`));
+  const stoppedAt = await step('ssh docker stop', () => ssh(`docker stop ${container}`));
   await step('ssh docker run --volumes-from … mv (rename)', () => ssh(`docker run --rm --volumes-from ${container} --entrypoint sh ${APP_IMAGE} -c ${shellQuote(rename)}`));
-  startedAt = await step('ssh docker start', () => ssh(`docker start ${container}`));
+  const startedAt = await step('ssh docker start', () => ssh(`docker start ${container}`));
   await step('ssh docker exec sqlite3 integrity_check (restored)', () => ssh(integrity), (out) => out === 'ok');
   return { totalMs: performance.now() - started, steps, downtimeMs: startedAt - stoppedAt };
 }

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { shellQuote } from '../test/support/tmux.js';
 
+// eslint-disable-next-line no-control-regex -- terminal escape sequences start with ESC
 const ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[()][0-9A-Za-z]|\x1b[=>]/g;
 
 /**

@@ -16,6 +16,7 @@ function restoreOptions(command: Command): Command {
     .option('--db <path>', 'database path inside the container')
     .option('--backups <glob>', 'backup files inside the container (default: <db dir>/backups/*.db)')
     .option('--local <path>', 'your healthy local copy (its -wal, if any, is part of it)')
+    .option('--source <candidate>', 'what to restore without asking: local, backup:PATH, repaired, salvaged or merged')
     .option('--dry-run', 'run every read-only step for real; print, never perform, every mutating step', false)
     .option('--yes', 'no questions: take the top-ranked answer where it is unambiguous, exit 2 where it is not', false)
     .option('--json', 'NDJSON events on stdout, human text on stderr (needs --yes)', false)
@@ -80,7 +81,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
   program
     .command('drill')
     .description('builds a throwaway outage on the Docker engine, runs the recovery against it, scores it, cleans up')
-    .option('--scenario <name>', 'wal-copyfile (default), stale-wal, no-sqlite-in-image, all-backups-bad-no-local, rogue-write: see --list', 'wal-copyfile')
+    .option('--scenario <name>', 'wal-copyfile (default), stale-wal, no-sqlite-in-image, all-backups-bad-no-local, rogue-write, index-only, stale-local-copy: see --list', 'wal-copyfile')
     .option('--list', 'list the scenarios and what each must end with', false)
     .option('--keep', 'leave the containers, volumes, image and files to look around (says how to remove them)', false)
     .option('--image <image>', 'run the app in an image of yours (needs sh and sqlite3) instead of one built from this machine')

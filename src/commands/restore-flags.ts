@@ -17,6 +17,8 @@ export interface RestoreFlags {
   acceptNewHostKey: boolean;
   /** Clear a lock left by a run that was killed (its process is gone) instead of refusing. */
   breakStaleLock?: boolean;
+  /** Which candidate to restore without asking: local, backup:PATH, repaired, salvaged or merged. */
+  source?: string;
 }
 
 const CONFIG_FIELDS = ['host', 'container', 'db', 'backups', 'local', 'incidentDir'] as const;
@@ -69,8 +71,18 @@ export function checkFlags(flags: RestoreFlags, hasTerminal: boolean): void {
   if (flags.acceptNewHostKey && !flags.host) throw new UsageError('--accept-new-host-key only makes sense with --host', 'add --host ALIAS (the server whose new key to accept), or drop --accept-new-host-key');
   if (flags.db !== undefined && !flags.db.startsWith('/')) throw new UsageError(`--db ${flags.db}: the path inside the container must be absolute`, 'e.g. --db /data/app.db');
   if (flags.db !== undefined && (flags.db.endsWith('/') || flags.db.split('/').includes('..'))) throw new UsageError(`--db ${flags.db}: must name a file, without ".." parts`, 'e.g. --db /data/app.db');
-  if (flags.yes && !flags.db) throw new UsageError('--yes needs --db: the database path inside the container', 'e.g. --db /data/app.db');
   if (flags.local !== undefined) checkLocalCopy(flags.local);
+  if (flags.source !== undefined) checkSource(flags);
+}
+
+const SOURCES = ['local', 'repaired', 'salvaged', 'merged'];
+
+function checkSource(flags: RestoreFlags): void {
+  const source = flags.source as string;
+  if (!SOURCES.includes(source) && !/^backup:\/./.test(source)) {
+    throw new UsageError(`--source ${source}: not a candidate`, 'one of: local, backup:/path/in/the/container.db, repaired, salvaged, merged');
+  }
+  if (source === 'local' && flags.local === undefined && flags.yes) throw new UsageError('--source local needs --local PATH under --yes', 'pass --local with your healthy copy');
 }
 
 // A mistyped --local is said at once, before anything is connected, checked or written (no incident folder either).

@@ -1,6 +1,7 @@
 // Every exec and engine API call discovery makes goes through here: each is declared as an action (runbook/actions.ts),
 // performed through the caller's performer (a step's io.perform, so the run's record holds it), and listed in the
 // result with its exit code and duration, whether it succeeds, fails or throws.
+import { randomBytes } from 'node:crypto';
 import type { ContainerRuntime, ExecResult } from '../ports/container-runtime.js';
 import type { ActionDecl } from '../runbook/actions.js';
 import type { DiscoveryCommand, Perform } from './types.js';
@@ -19,13 +20,16 @@ const runIt: Perform = (planned) => planned.perform(undefined as never);
 export class CommandLog {
   readonly commands: DiscoveryCommand[] = [];
   private readonly perform: Perform;
+  /** `bytes` unpredictable bytes as hex: the marks that end a script's answers, helper labels. */
+  readonly token: (bytes: number) => string;
 
-  constructor(
-    private readonly onCommand?: (command: DiscoveryCommand) => void,
-    perform?: Perform,
-  ) {
+  constructor(onCommand?: (command: DiscoveryCommand) => void, perform?: Perform, token?: (bytes: number) => string) {
+    this.onCommand = onCommand;
     this.perform = perform ?? runIt;
+    this.token = token ?? ((bytes) => randomBytes(bytes).toString('hex'));
   }
+
+  private readonly onCommand?: (command: DiscoveryCommand) => void;
 
   record(command: DiscoveryCommand): void {
     this.commands.push(command);

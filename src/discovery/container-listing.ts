@@ -47,6 +47,8 @@ export interface ListingOptions {
   onCommand?: (command: DiscoveryCommand) => void;
   /** Performs each call as a declared action (a step's io.perform); default: run it. */
   perform?: Perform;
+  /** Unpredictable tokens (the Entropy port); default: node's crypto. */
+  token?: (bytes: number) => string;
 }
 
 async function runLimited<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
@@ -71,7 +73,7 @@ export interface PickerListing {
 }
 
 export async function listContainersForPicker(runtime: ContainerRuntime, options: ListingOptions = {}): Promise<PickerListing> {
-  const log = new CommandLog(options.onCommand, options.perform);
+  const log = new CommandLog(options.onCommand, options.perform, options.token);
   const all = await log.api(
     { argv: ['GET', '/containers/json?all=true'], cli: ['docker', 'ps', '--all'], target: '', purpose: 'list the containers' },
     () => runtime.listContainers(),
@@ -101,7 +103,7 @@ export async function listContainersForPicker(runtime: ContainerRuntime, options
       };
       const details = await log.api(inspectCall, () => runtime.inspect(container.id));
       startedAt = details.startedAt;
-      const found = await discoverDatabases(runtime, details, { limits, allowHelper: false, onCommand: (command) => log.record(command), perform: options.perform });
+      const found = await discoverDatabases(runtime, details, { limits, allowHelper: false, onCommand: (command) => log.record(command), perform: options.perform, token: options.token });
       return { ...row, startedAt, databases: { count: found.databases.length, atLeast: found.stoppedEarly.length > 0, via: found.via } };
     } catch (error) {
       return { ...row, startedAt, databases: { count: 0, atLeast: true, via: null, error: messageOf(error) } };

@@ -1,7 +1,6 @@
 // Finds the SQLite databases on a container's volumes and bind mounts, whatever state it is in and whatever its image
 // holds: one exec in the running app (which also lists its open files); a short-lived helper from its image when it
 // is not running; the archive API when neither can run a shell. Every call is recorded in the result.
-import { randomBytes } from 'node:crypto';
 import type { ContainerDetails, ContainerRuntime, Mount } from '../ports/container-runtime.js';
 import { classifyFiles } from './classify-files.js';
 import { CommandLog, messageOf } from './command-log.js';
@@ -176,7 +175,7 @@ async function readStopped(run: Run, why: string): Promise<Gathered> {
   if (run.options.allowHelper === false) return { via: 'archive', ...(await readByArchive(run, `${why}; no helper allowed`)), ...open };
   let helperId: string;
   try {
-    helperId = await startHelperLogged(run, run.options.helperLabel ?? `discovery-${randomBytes(4).toString('hex')}`);
+    helperId = await startHelperLogged(run, run.options.helperLabel ?? `discovery-${run.log.token(4)}`);
   } catch (error) {
     return { via: 'archive', ...(await readByArchive(run, `${why}; no helper (${messageOf(error)})`)), ...open };
   }
@@ -246,7 +245,7 @@ export async function discoverDatabases(
 ): Promise<DatabaseDiscovery> {
   const startedAt = Date.now();
   const limits = { ...DEFAULT_SEARCH_LIMITS, ...options.limits };
-  const log = new CommandLog(options.onCommand, options.perform);
+  const log = new CommandLog(options.onCommand, options.perform, options.token);
   const details = typeof container === 'string' ? await inspectLogged(runtime, log, container) : container;
   const mounts = searchableMounts(details);
   if (mounts.length === 0) return nothingSearched(details, log, startedAt);

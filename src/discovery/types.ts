@@ -126,4 +126,6 @@ export interface DiscoverOptions {
   onCommand?: (command: DiscoveryCommand) => void;
   /** Performs each call as a declared action (a step passes io.perform, so the run's record holds it); default: run it. */
   perform?: Perform;
+  /** Unpredictable tokens (the Entropy port); default: node's crypto. */
+  token?: (bytes: number) => string;
 }

@@ -1,5 +1,4 @@
 // The mounts walked by one exec of WALK_SCRIPT, in the app's container or in a helper from its image.
-import { randomBytes } from 'node:crypto';
 import type { ContainerRuntime } from '../ports/container-runtime.js';
 import type { CommandLog } from './command-log.js';
 import { parseWalkOutput, type WalkOutput } from './parse-walk-output.js';
@@ -27,7 +26,7 @@ export async function walkByExec(
   roots: string[],
   limits: { maxDepth: number; maxFiles: number; remainingMs: number; listOpenFiles: boolean },
 ): Promise<ExecWalk> {
-  const mark = `-srw-${randomBytes(8).toString('hex')}-`;
+  const mark = `-srw-${log.token(8)}-`;
   const budgetSec = Math.max(1, Math.floor(limits.remainingMs / 1000));
   const { maxDepth, maxFiles, listOpenFiles } = limits;
   const argv = walkArgv({ mark, maxDepth, maxFiles, budgetSec, listOpenFiles, roots });

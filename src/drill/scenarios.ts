@@ -2,6 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LabFile } from '../ports/lab.js';
+import { destroyNewestLeaves, garbleIndexLeaf, makeShopDb } from './damage-recipes.js';
 import { corruptBtreePage, makeAppDb, makeLocalCopyWithWalOnlyRows, overwriteHeader, staleWalPair, tornCopy } from './sqlite-recipes.js';
 
 export interface HealthySource {
@@ -18,12 +19,24 @@ export interface AppSpec {
   files: LabFile[];
 }
 
+/** What production held before the damage: the score card counts rows lost against it, not against the source. */
+export interface Truth {
+  /** Rows per table before the damage (tables the drill's app does not write). */
+  counts: Record<string, number>;
+  /** Rows a correct recovery may lose: those only on the destroyed pages (0 when nothing is unreadable). */
+  lossAllowed: number;
+}
+
 export interface ScenarioPlan {
   apps: AppSpec[];
   /** Suffix of the production container's name. */
   production: string;
   db: string;
-  local?: HealthySource;
+  /** The operator's copy; `events`/`maxEventId` when it is the drill's events database (rows lost counted by them). */
+  local?: HealthySource | { path: string };
+  truth?: Truth;
+  /** --source for the recovery (under --yes; at the terminal it is what the operator should pick). */
+  source?: string;
 }
 
 export interface Expectation {
@@ -138,6 +151,38 @@ export const scenarios: Scenario[] = [
       db: DB,
       local: healthyLocal(workDir),
     }),
+  },
+  {
+    name: 'index-only',
+    builds: 'a shop database (users, posts, analytics, a WITHOUT ROWID table, AUTOINCREMENT, a foreign key, a trigger, a view) with one index leaf garbled: every table still reads whole; the local copy is a day old',
+    mustEndWith: 'production repaired in place (a rebuild from the table b-trees): rows lost 0, integrity_check ok, the app writing again',
+    expect: restored,
+    hasSqliteCli: true,
+    plan: (workDir) => {
+      const live = join(workDir, 'live.db');
+      mkdirSync(join(workDir, 'laptop'), { recursive: true });
+      const laptop = join(workDir, 'laptop', 'app.db');
+      const shop = makeShopDb(live, { seed: 51, staleCopy: laptop });
+      garbleIndexLeaf(live, { index: 'analytics_at', seed: 52 });
+      return { apps: [production([{ name: 'app.db', localPath: live }])], production: 'app', db: DB, local: { path: laptop }, truth: { counts: shop.counts, lossAllowed: 0 } };
+    },
+  },
+  {
+    name: 'stale-local-copy',
+    builds: 'a shop database whose two table pages among the newest analytics rows are destroyed; the only healthy copy is a day old',
+    mustEndWith: 'production restored from the merged candidate (the day-old copy plus every row the damaged database still holds): lost only the rows on the destroyed pages, and the newer rows of tags, which has no stable key to merge by',
+    expect: restored,
+    hasSqliteCli: true,
+    plan: (workDir) => {
+      const live = join(workDir, 'live.db');
+      mkdirSync(join(workDir, 'laptop'), { recursive: true });
+      const laptop = join(workDir, 'laptop', 'app.db');
+      const shop = makeShopDb(live, { seed: 61, staleCopy: laptop });
+      const destroyed = destroyNewestLeaves(live, { table: 'analytics', count: 2, window: 8, seed: 62 });
+      // tags has no stable key (a rowid table without an INTEGER PRIMARY KEY): the merge leaves it as the copy has it.
+      const keyless = shop.counts.tags - (shop.staleCounts?.tags ?? 0);
+      return { apps: [production([{ name: 'app.db', localPath: live }])], production: 'app', db: DB, local: { path: laptop }, truth: { counts: shop.counts, lossAllowed: destroyed.keys.length + keyless }, source: 'merged' };
+    },
   },
 ];
 

@@ -7,9 +7,11 @@ export interface ScoreCard {
   headline: string;
   timeToRecoverMs: number;
   downtimeMs?: number;
-  /** Rows of the healthy source missing from production afterwards; undefined when there was no source. */
+  /** Rows missing from production afterwards, counted against `rowsLostAgainst`; undefined when nothing to count by. */
   rowsLost?: number;
   healthyRows?: number;
+  /** What rows lost are counted against: what production held before the damage, or the healthy source. */
+  rowsLostAgainst?: 'production before the damage' | 'the healthy source';
   retries: number;
   isProductionRunning: boolean;
   incidentDir: string;
@@ -22,7 +24,7 @@ export function formatScoreCard(card: ScoreCard): string {
     ['result', `${card.headline} (exit ${card.exitCode})`],
     ['time to recover', seconds(card.timeToRecoverMs)],
     ['downtime (stop → start)', card.downtimeMs === undefined ? 'none: the app was never stopped' : seconds(card.downtimeMs)],
-    ['rows lost vs the healthy source', card.rowsLost === undefined ? (card.healthyRows === undefined ? 'no healthy source in this scenario' : 'unknown (could not count)') : `${card.rowsLost} of ${card.healthyRows}`],
+    [`rows lost vs ${card.rowsLostAgainst ?? 'the healthy source'}`, card.rowsLost === undefined ? (card.healthyRows === undefined ? 'no healthy source in this scenario' : 'unknown (could not count)') : `${card.rowsLost} of ${card.healthyRows}`],
     ['steps retried', String(card.retries)],
     ['production', card.isProductionRunning ? 'running' : 'NOT RUNNING'],
     ['record', card.incidentDir],

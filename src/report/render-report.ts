@@ -24,6 +24,31 @@ function timeOf(at: string | undefined): string {
   return at ? at.replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '';
 }
 
+interface DataLoss {
+  chosen: string;
+  loss: { totalMissing: number; perTable: Record<string, number | null> } | null;
+  mergedFrom: { base: string; perTable: Record<string, { fromHealthy: number; fromSalvage: number }> } | null;
+  candidates: Array<{ id: string; tables: Record<string, number>; loss: { totalMissing: number } | null }>;
+}
+
+// What the restore cost in rows, from choose-source's data-loss finding: every candidate side by side, the one taken,
+// and for a merge where each table's rows came from.
+function dataLossLines(events: readonly RunEvent[]): string[] {
+  const finding = [...events].reverse().find((event) => event.type === 'finding' && (event.data as { dataLoss?: unknown } | undefined)?.dataLoss);
+  if (!finding || finding.type !== 'finding') return [];
+  const loss = (finding.data as { dataLoss: DataLoss }).dataLoss;
+  const lines = [finding.text, '', '| candidate | rows | rows it lacks that the damaged database still holds |', '|---|---|---|'];
+  for (const candidate of loss.candidates) {
+    const rows = Object.values(candidate.tables).reduce((sum, count) => sum + count, 0);
+    lines.push(`| ${candidate.id}${candidate.id === loss.chosen ? ' (taken)' : ''} | ${rows} | ${candidate.loss ? candidate.loss.totalMissing : 'not measured'} |`);
+  }
+  if (loss.mergedFrom) {
+    lines.push('', `Rows per table in the merge: from ${loss.mergedFrom.base} / from the salvage`, '');
+    for (const [table, from] of Object.entries(loss.mergedFrom.perTable)) lines.push(`- ${table}: ${from.fromHealthy} / ${from.fromSalvage}`);
+  }
+  return lines;
+}
+
 export function renderReport(events: readonly RunEvent[]): string {
   const started = events.find((event) => event.type === 'run-started');
   if (!started || started.type !== 'run-started') return '# Incident record\n\n(no run started)\n';
@@ -87,6 +112,8 @@ export function renderReport(events: readonly RunEvent[]): string {
     lines.push(`| ${row.decl.title.replaceAll('|', '\\|')} | ${row.status} | ${timeOf(row.startedAt)} | ${formatMs(row.durationMs)} | ${result} |`);
   }
   lines.push('', '## Findings', '', ...(findings.length > 0 ? findings : ['(none yet)']));
+  const loss = dataLossLines(events);
+  if (loss.length > 0) lines.push('', '## Data loss', '', ...loss);
   if (started.dryRun) {
     const unknowns = events.flatMap((event) => (event.type === 'finding' && event.text.startsWith(CANNOT_TELL) ? [`- ${event.text.slice(CANNOT_TELL.length).trim()}`] : []));
     lines.push('', '## What this dry-run could not tell', '', ...(unknowns.length > 0 ? unknowns : ['(nothing listed)']));

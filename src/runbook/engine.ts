@@ -59,8 +59,13 @@ export interface StepIO {
   /** Typed confirmation naming the target of a mutating step; resolves at once under --yes. */
   confirm(message: string, expected: string): Promise<void>;
   progress(progress: ProgressInfo): void;
-  /** Says what the step waits on and until when at the latest (epoch ms); `waiting()` says the wait is over. */
-  waiting(what?: string, untilMs?: number): void;
+  /**
+   * Says what the step waits on and until when at the latest (epoch ms); `waiting()` says the wait is over.
+   * `isCancellable`: the operator may stop it (control 'cancel' aborts `signal`).
+   */
+  waiting(what?: string, untilMs?: number, opts?: { isCancellable?: boolean }): void;
+  /** Aborted when the operator cancels the long work this step said may be stopped. */
+  signal: AbortSignal;
   output(line: string): void;
   finding(text: string, data?: unknown): void;
 }
@@ -150,6 +155,8 @@ export function createEngine<Deps>(options: EngineOptions<Deps>): Engine {
   const stamp = () => new Date(options.now()).toISOString();
   /** The first subscriber failure: the run stops at the next step boundary. */
   let listenerFailure: { listener: string; message: string } | undefined;
+  /** The running step's cancellation, for control('cancel'). */
+  let running: AbortController | undefined;
 
   // A subscriber that throws (a full disk under the incident record) must not break the run: it is dropped, its
   // failure becomes an event for the others, and the loop stops at the next safe point.
@@ -183,7 +190,7 @@ export function createEngine<Deps>(options: EngineOptions<Deps>): Engine {
    * `mayMutate` is true only inside a real run's apply(); `performed` collects what the step did; `defaultPhase` is
    * what a perform is recorded as when the step does not say (a plan's calls are probes).
    */
-  function makeIO(step: StepDefinition, access: { mayMutate: boolean; performed: ActionDecl[]; defaultPhase?: CommandRecord['phase'] }): StepIO {
+  function makeIO(step: StepDefinition, access: { mayMutate: boolean; performed: ActionDecl[]; defaultPhase?: CommandRecord['phase']; cancel?: AbortController }): StepIO {
     const io: StepIO = {
       stepId: step.id,
       isDryRun: options.isDryRun,
@@ -226,7 +233,9 @@ export function createEngine<Deps>(options: EngineOptions<Deps>): Engine {
         if (answer.kind !== 'confirm-typed' || answer.typed !== expected) throw new AbortedError(`not confirmed: ${step.title.toLowerCase()}`);
       },
       progress: (progress) => emit({ type: 'step-progress', at: stamp(), stepId: step.id, progress }),
-      waiting: (what, untilMs) => emit({ type: 'step-waiting', at: stamp(), stepId: step.id, ...(what === undefined ? {} : { what }), ...(untilMs === undefined ? {} : { untilMs }) }),
+      waiting: (what, untilMs, opts = {}) =>
+        emit({ type: 'step-waiting', at: stamp(), stepId: step.id, ...(what === undefined ? {} : { what }), ...(untilMs === undefined ? {} : { untilMs }), ...(opts.isCancellable ? { isCancellable: true } : {}) }),
+      signal: access.cancel?.signal ?? new AbortController().signal,
       output: (line) => emit({ type: 'step-output', at: stamp(), stepId: step.id, line }),
       finding: (text, data) => emit({ type: 'finding', at: stamp(), stepId: step.id, text, data }),
     };
@@ -296,10 +305,11 @@ export function createEngine<Deps>(options: EngineOptions<Deps>): Engine {
   async function attempt(step: StepDefinition, impl: StepImpl<Deps>): Promise<{ outcome?: StepOutcome; error?: unknown }> {
     const started = options.now();
     emit({ type: 'step-started', at: stamp(), stepId: step.id, commands: options.renderCommands(step) });
+    running = new AbortController();
     try {
       if (impl.mutates) return { outcome: await planAndApply(step, impl, started) };
       if (!impl.run) throw new RescueError(`step kind "${impl.kind}" has no run`, { kind: 'bug' });
-      const outcome = await impl.run(makeIO(step, { mayMutate: false, performed: [] }), options.deps);
+      const outcome = await impl.run(makeIO(step, { mayMutate: false, performed: [], cancel: running }), options.deps);
       emit(succeeded(step, started, outcome));
       return { outcome };
     } catch (error) {
@@ -349,8 +359,12 @@ export function createEngine<Deps>(options: EngineOptions<Deps>): Engine {
       steps: runbook.steps.map(declare),
     });
 
+    let previous: StepDefinition | undefined;
     for (const step of runbook.steps) {
       const impl = options.impls.get(step.uses);
+      // A step in the same window as the one before it follows at once: the window was confirmed as a whole.
+      const isInsideWindow = step.window !== undefined && previous?.window === step.window;
+      previous = step;
       if (!impl) return finishRun(1, `no implementation for step kind "${step.uses}"`);
       const stopped = stoppedByListener();
       if (stopped) return finishRun(1, await withState(stopped));
@@ -360,7 +374,7 @@ export function createEngine<Deps>(options: EngineOptions<Deps>): Engine {
       if (resumed.outcome?.end) return finishRun(resumed.outcome.end.exitCode, resumed.outcome.end.headline);
       if (resumed.isDone) continue;
 
-      if (options.isInteractive) {
+      if (options.isInteractive && !isInsideWindow) {
         const action = await waitForControl(step.id, step.skippable ? ['continue', 'skip', 'quit'] : ['continue', 'quit'], 'before-step');
         if (action === 'quit') return finishRun(3, await withState(`aborted by the operator before "${step.title}"`));
         if (action === 'skip') {
@@ -420,6 +434,10 @@ export function createEngine<Deps>(options: EngineOptions<Deps>): Engine {
       resolve(answer);
     },
     control(action) {
+      if (action === 'cancel') {
+        running?.abort();
+        return;
+      }
       if (!controlWaiter?.accepts(action)) return;
       const waiter = controlWaiter;
       controlWaiter = undefined;

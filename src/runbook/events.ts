@@ -64,8 +64,11 @@ export interface StepVerdict {
   label: string;
 }
 
-/** What the operator can tell the engine when it waits between steps or after a failure. */
-export type ControlAction = 'continue' | 'skip' | 'retry' | 'quit';
+/**
+ * What the operator can tell the engine when it waits between steps or after a failure; `cancel` stops the long work
+ * a running step said may be stopped (a salvage), and the step goes on without it.
+ */
+export type ControlAction = 'continue' | 'skip' | 'retry' | 'quit' | 'cancel';
 
 export interface StepDecl {
   id: string;
@@ -94,7 +97,7 @@ export type RunEvent =
    * A step waits on something slow: what, and when it ends at the latest (epoch ms), for a countdown ("the app has 10 s
    * to exit; docker kills it then"). `what` undefined: the wait is over.
    */
-  | { type: 'step-waiting'; at: string; stepId: string; what?: string; untilMs?: number }
+  | { type: 'step-waiting'; at: string; stepId: string; what?: string; untilMs?: number; isCancellable?: boolean }
   /** A mutating step's plan, made from read-only probes: exactly what it performs next (or, in a dry-run, would). */
   | { type: 'step-planned'; at: string; stepId: string; summary: string; commands: string[]; actions: ActionDecl[] }
   | { type: 'step-not-performed'; at: string; stepId: string; summary: string; commands: string[]; actions: ActionDecl[] }

@@ -11,6 +11,7 @@ const stepSchema = z.strictObject({
   title: z.string().min(1),
   why: z.string().min(1),
   skippable: z.boolean().default(false),
+  window: z.string().regex(/^[a-z][a-z0-9-]*$/, 'must be lower-case words joined by dashes').optional(),
 });
 
 const runbookSchema = z.strictObject({

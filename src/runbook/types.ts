@@ -8,6 +8,11 @@ export interface StepDefinition {
   title: string;
   why: string;
   skippable: boolean;
+  /**
+   * Steps that share a window run as one: the first waits for the operator as any step does, the rest follow
+   * without pausing (the downtime window: stop, swap, start). Its confirmation is the first step's.
+   */
+  window?: string;
 }
 
 export interface Runbook {

@@ -12,8 +12,11 @@ export interface StepView extends StepDecl {
   /** Last lines of live output (at most OUTPUT_LINES). */
   output: string[];
   progress?: ProgressInfo;
-  /** What the running step waits on, since when (epoch ms, from the event's time) and until when at the latest. */
-  waiting?: { what: string; untilMs?: number; sinceMs?: number };
+  /**
+   * What the running step waits on, since when (epoch ms, from the event's time) and until when at the latest; whether
+   * the operator may stop it.
+   */
+  waiting?: { what: string; untilMs?: number; sinceMs?: number; isCancellable?: boolean };
   /** How what it found reads (a corrupt database is `bad` although the step succeeded). */
   verdict?: StepVerdict;
   /** Every line of output of the current attempt, the latest LOG_LINES of them, for the output view to scroll. */
@@ -72,9 +75,14 @@ function appendCapped<T>(list: T[] | undefined, item: T, cap: number): T[] {
   return next.length > cap ? next.slice(next.length - cap) : next;
 }
 
-function toWaiting(what: string, untilMs: number | undefined, at: string): NonNullable<StepView['waiting']> {
+function toWaiting(what: string, untilMs: number | undefined, at: string, isCancellable: boolean): NonNullable<StepView['waiting']> {
   const sinceMs = Date.parse(at);
-  return { what, ...(untilMs === undefined ? {} : { untilMs }), ...(Number.isNaN(sinceMs) ? {} : { sinceMs }) };
+  return {
+    what,
+    ...(untilMs === undefined ? {} : { untilMs }),
+    ...(Number.isNaN(sinceMs) ? {} : { sinceMs }),
+    ...(isCancellable ? { isCancellable: true } : {}),
+  };
 }
 
 export function reduceView(view: RunView, event: RunEvent): RunView {
@@ -112,7 +120,10 @@ export function reduceView(view: RunView, event: RunEvent): RunView {
         currentStepId: event.stepId,
       };
     case 'step-waiting':
-      return updateStep(view, event.stepId, (step) => ({ ...step, waiting: event.what === undefined ? undefined : toWaiting(event.what, event.untilMs, event.at) }));
+      return updateStep(view, event.stepId, (step) => ({
+        ...step,
+        waiting: event.what === undefined ? undefined : toWaiting(event.what, event.untilMs, event.at, event.isCancellable === true),
+      }));
     case 'step-progress':
       return updateStep(view, event.stepId, (step) => (step.status === 'running' ? { ...step, progress: event.progress } : step));
     case 'step-output':

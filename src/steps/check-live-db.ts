@@ -6,9 +6,9 @@ import { describeVerdictSource, fromInspector, triage, type CheckPragma, type Ch
 import { basename, join, quarantineDir, sidecars } from './container-paths.js';
 import type { Deps } from './deps.js';
 import type { Target } from './facts.js';
-import { checkLocal, copyOut, inspectContainer, statInContainer, type ContainerRef } from './port-actions.js';
+import { checkLocal, copyOut, diagnoseLocal, execIn, inspectContainer, statInContainer, type ContainerRef } from './port-actions.js';
 import { requireFact } from './require-fact.js';
-import { checkInContainer, runCheckInContainer } from './sqlite-cli.js';
+import { checkInContainer, LIST_TABLES_SQL, runCheckInContainer } from './sqlite-cli.js';
 import type { StepKind } from './step-kind.js';
 import { knownRef, knownTarget } from './known-target.js';
 
@@ -24,15 +24,21 @@ export function hasTool(deps: Deps, tool: string): boolean {
   return deps.facts.imageTools?.includes(tool) ?? false;
 }
 
-// Without sqlite3 in the image: copy the .db and its -wal out through the archive API and check them here.
-// Such a copy is not a consistent snapshot while the app writes, so the verdict says it was seen on a copy.
-async function checkOnCopy(io: StepIO, deps: Deps, target: Target, hasWal: boolean, depth: LiveCheckDepth): Promise<CheckVerdict> {
+/** The live .db and its -wal copied out through the archive API (a stopped container's too); the local .db path. */
+async function copyLiveOut(io: StepIO, deps: Deps, target: Target, hasWal: boolean): Promise<string> {
   const ref = targetRef(target);
   const folder = await deps.incidentFiles.makeScratchDir('live-copy-');
   const local = await io.perform(copyOut(ref, target.dbPath, folder));
   if (hasWal) await io.perform(copyOut(ref, sidecars(target.dbPath).wal, folder));
+  return local;
+}
+
+// Without sqlite3 in the image: copy the .db and its -wal out and check them here. Such a copy is not a consistent
+// snapshot while the app writes, so the verdict says it was seen on a copy.
+async function checkOnCopy(io: StepIO, deps: Deps, target: Target, hasWal: boolean, depth: LiveCheckDepth): Promise<{ verdict: CheckVerdict; copy: string }> {
+  const local = await copyLiveOut(io, deps, target, hasWal);
   const run = async (check: CheckPragma) => fromInspector(await io.perform(checkLocal(local, check === 'quick_check' ? 'quick' : 'full')), true);
-  return (depth === 'triage' ? await triage(run) : await run('integrity_check')) as CheckVerdict;
+  return { verdict: (depth === 'triage' ? await triage(run) : await run('integrity_check')) as CheckVerdict, copy: local };
 }
 
 /** Whether commands can run in the app's container now (exec needs it running). */
@@ -41,6 +47,11 @@ export async function canExec(io: StepIO, target: Target): Promise<boolean> {
 }
 
 export async function checkLiveDatabase(io: StepIO, deps: Deps, target: Target, depth: LiveCheckDepth): Promise<CheckVerdict> {
+  return (await checkLive(io, deps, target, depth)).verdict;
+}
+
+// The verdict, with the local copy it was judged on when it ran here (no sqlite3 in the image, or the app not running).
+async function checkLive(io: StepIO, deps: Deps, target: Target, depth: LiveCheckDepth): Promise<{ verdict: CheckVerdict; copy?: string; hasWal: boolean }> {
   // With no -wal beside it, nobody has the database open in WAL mode: an immutable read sees all of it and, unlike a
   // plain read-only open, creates no -wal/-shm. With a -wal, only a normal read-only open sees its frames.
   const [wal, running] = await Promise.all([io.perform(statInContainer(targetRef(target), sidecars(target.dbPath).wal)), canExec(io, target)]);
@@ -48,10 +59,18 @@ export async function checkLiveDatabase(io: StepIO, deps: Deps, target: Target, 
   const opts = { immutable: !hasWal };
   const run = (check: CheckPragma) => runCheckInContainer(io, targetRef(target), target.dbPath, check, opts);
   const inside = !hasTool(deps, 'sqlite3') || !running ? null : depth === 'triage' ? await triage(run) : await run('integrity_check');
-  if (inside) return inside;
+  if (inside) return { verdict: inside, hasWal };
   // The archive API reads a stopped container's files too: no exec, no helper, nothing started.
   io.output(running ? 'no sqlite3 in the image: checking a copy of the database on this machine' : `${target.containerName} is not running: checking a copy of the database on this machine`);
-  return checkOnCopy(io, deps, target, hasWal, depth);
+  return { ...(await checkOnCopy(io, deps, target, hasWal, depth)), hasWal };
+}
+
+// A corrupt database's damage is diagnosed on a copy, table by table, while the run goes on: choose-source builds the
+// repaired, salvaged and merged candidates from the same copy. The live file is never opened for writing.
+async function startDiagnosis(io: StepIO, deps: Deps, target: Target, checked: { copy?: string; hasWal: boolean }): Promise<void> {
+  const takenAt = new Date(deps.clock.now()).toISOString();
+  const copyPath = checked.copy ?? (await copyLiveOut(io, deps, target, checked.hasWal));
+  deps.services.damage.start(io.perform(diagnoseLocal(copyPath)).then((diagnosis) => ({ copyPath, takenAt, diagnosis })));
 }
 
 function declareCheck(known: Parameters<StepKind['declare']>[0]) {
@@ -61,6 +80,18 @@ function declareCheck(known: Parameters<StepKind['declare']>[0]) {
     checkInContainer(ref, db, 'quick_check', { immutable: false }).decl,
     checkInContainer(ref, db, 'integrity_check', { immutable: false, when: 'when quick_check passes' }).decl,
   ];
+}
+
+// The table names, so that local copies with the same schema can be offered; a schema too damaged to read says nothing.
+async function readLiveTables(io: StepIO, deps: Deps, target: Target): Promise<string[] | undefined> {
+  if (!hasTool(deps, 'sqlite3') || !(await canExec(io, target))) return undefined;
+  const result = await io.perform(execIn(targetRef(target), ['sqlite3', '-readonly', '-json', target.dbPath, LIST_TABLES_SQL]));
+  if (result.exitCode !== 0) return undefined;
+  try {
+    return result.stdout.trim() === '' ? [] : (JSON.parse(result.stdout) as Array<{ name: string }>).map((row) => row.name);
+  } catch {
+    return undefined;
+  }
 }
 
 export const checkLiveDb: StepKind = {
@@ -82,7 +113,9 @@ export const checkLiveDb: StepKind = {
       throw new RescueError(`${dbPath} in ${containerName} is a symbolic link to ${present.linkTarget}, not the database file itself`, { kind: 'operator', exitCode: 2, hint: `pass the path of the file it points to (e.g. --db ${real}) if that is the database — nothing was changed` });
     }
 
-    const live = await checkLiveDatabase(io, deps, target, 'triage');
+    const [checked, tables] = await Promise.all([checkLive(io, deps, target, 'triage'), readLiveTables(io, deps, target)]);
+    const live = checked.verdict;
+    deps.facts.liveTables = tables;
     if (live.verdict === 'no-verdict') {
       throw new RescueError(live.errors[0], { hint: `exit 137 is usually the container's memory limit; retry this step, or check by hand with: docker exec ${containerName} sqlite3 -readonly ${dbPath} 'PRAGMA ${live.check};'` });
     }
@@ -99,9 +132,10 @@ export const checkLiveDb: StepKind = {
       }
       return { summary: "healthy, restoring anyway at the operator's request", verdict: { tone: 'good', label: 'healthy' }, data: live };
     }
+    await startDiagnosis(io, deps, target, checked);
     const summary = `CORRUPT: ${describeErrorCount(live.errorCount)} (${describeVerdictSource(live)}); first: ${live.errors[0]}`;
     io.finding(`the live database ${dbPath} is corrupt: ${live.check} found ${describeErrorCount(live.errorCount)}, first: ${live.errors[0]}${live.check === 'quick_check' ? ' (integrity_check, slower, would decide nothing more)' : ''}`, { errors: live.errors, check: live.check });
-    return { summary, verdict: { tone: 'bad', label: `corrupt (${describeErrorCount(live.errorCount)})` }, data: live };
+    return { summary, verdict: { tone: 'bad', label: `corrupt (${describeErrorCount(live.errorCount)})` }, data: { ...live, tables } };
   },
   // Before the swap the live file is checked again (the step runs again). After it, the file this step judged is in
   // this incident's quarantine: that it is there is the proof; the verdict is the record of what was found.
@@ -109,7 +143,9 @@ export const checkLiveDb: StepKind = {
     const target = requireFact(deps.facts.target, 'the target', 'find-container');
     const moved = join(quarantineDir(target.dbPath, deps.incident.id), basename(target.dbPath));
     if (!(await io.perform(statInContainer(targetRef(target), moved)))) return undefined;
-    deps.facts.live = past.data as CheckVerdict;
+    const { tables, ...live } = past.data as CheckVerdict & { tables?: string[] };
+    deps.facts.live = live;
+    deps.facts.liveTables = tables;
     io.output(`the file this step judged is now in quarantine: ${moved}`);
     return { summary: past.summary, data: past.data };
   },

@@ -1,12 +1,15 @@
 // Step choose-source: which healthy copy to restore from. The operator's --local copy is checked read-only here
 // (never opened for writing: that would delete its -wal); the backups were checked by test-backups. Copies are
 // ranked by the rows they hold, not by their modification time, so a stale-but-valid copy is visible.
+import { isAbsolute, join as localJoin } from 'node:path';
+import { discoverLocalCopies } from '../discovery/index.js';
 import type { StepIO } from '../runbook/engine.js';
 import { RescueError, UsageError } from '../runbook/errors.js';
 import { isHealthy } from './checks.js';
 import type { Deps } from './deps.js';
 import type { SourceCandidate } from './facts.js';
 import { checkLocal, countRowsLocal, statLocal } from './port-actions.js';
+import { buildRescue, describeLoss, type RescueWanted } from './rescue-candidates.js';
 import type { StepKind } from './step-kind.js';
 
 export const NO_SOURCE_OPTIONS =
@@ -16,9 +19,36 @@ export function totalRows(tables: Record<string, number>): number {
   return Object.values(tables).reduce((sum, count) => sum + count, 0);
 }
 
-function describeSource(source: SourceCandidate): string {
+const KIND_WORDS: Record<SourceCandidate['kind'], string> = { local: 'local copy', backup: 'backup', repaired: 'repaired', salvaged: 'salvaged', merged: 'merged' };
+
+export function describeSource(source: SourceCandidate): string {
   const rows = Object.entries(source.tables).map(([table, count]) => `${table}=${count}`).join(' ') || 'no tables';
-  return `${source.kind === 'local' ? 'local copy' : 'backup'} ${source.path}  ${source.size} bytes  modified ${source.mtime}  ${source.ok ? rows : `CORRUPT: ${source.errors[0]}`}`;
+  if (source.origin) return `${KIND_WORDS[source.kind]}: ${rows}; ${describeLoss(source.loss)}`;
+  const loss = source.loss ? `; ${describeLoss(source.loss)}` : '';
+  return `${KIND_WORDS[source.kind]} ${source.path}  ${source.size} bytes  modified ${source.mtime}  ${source.ok ? rows : `CORRUPT: ${source.errors[0]}`}${loss}`;
+}
+
+// What to build from the damaged database: at the terminal everything (the operator sees every loss before choosing);
+// under --yes only the lossless repair; --source builds what it names.
+function rescueWanted(io: StepIO, deps: Deps): RescueWanted {
+  const source = deps.options.source;
+  if (source) return { repaired: source === 'repaired', salvaged: source === 'salvaged', merged: source === 'merged' };
+  return io.isInteractive ? { repaired: true, salvaged: true, merged: true } : { repaired: true, salvaged: false, merged: false };
+}
+
+// Least loss first (a repair that loses nothing before anything else); candidates whose loss was not measured keep
+// the order rankSources gave them, after the measured ones.
+export function orderByLoss(candidates: SourceCandidate[]): SourceCandidate[] {
+  const measured = candidates.filter((candidate) => candidate.loss);
+  const rest = candidates.filter((candidate) => !candidate.loss);
+  const rank = (candidate: SourceCandidate) => (candidate.kind === 'repaired' ? 0 : 1);
+  return [...measured.sort((a, b) => (a.loss?.totalMissing ?? 0) - (b.loss?.totalMissing ?? 0) || rank(a) - rank(b)), ...rest];
+}
+
+// --yes without --source: the repair when it loses nothing, else the healthy copy (the local one first); never a
+// salvage or a merge, which may hold rows the app had deleted.
+function automaticChoice(candidates: SourceCandidate[]): SourceCandidate | undefined {
+  return candidates.find((candidate) => candidate.kind === 'repaired') ?? candidates.find((candidate) => candidate.kind === 'local') ?? candidates.find((candidate) => candidate.kind === 'backup');
 }
 
 // SQLite could not even open the copy read-only. A hot -journal (a writer died mid-transaction in rollback-journal
@@ -64,9 +94,47 @@ export function rankSources(sources: SourceCandidate[]): SourceCandidate[] {
   });
 }
 
-async function gatherCandidates(io: StepIO, deps: Deps): Promise<SourceCandidate[]> {
+const SQLITE_MAGIC = 'SQLite format 3\0';
+
+// A path typed at the question: what is wrong with it, said so the operator can type another; undefined when usable.
+async function problemWithTyped(deps: Deps, path: string): Promise<string | undefined> {
+  const stat = await deps.files.stat(path).catch((error: NodeJS.ErrnoException) => ({ error: error.code ?? error.message }));
+  if (stat === null) return `${path}: no such file`;
+  if ('error' in stat) return `${path}: cannot read it (${stat.error})`;
+  if (!stat.isFile) return `${path}: not a regular file (pass the .db file itself)`;
+  const head = await deps.files.readBytes(path, 0, 16).catch(() => Buffer.alloc(0));
+  if (head.toString('latin1') !== SQLITE_MAGIC) return `${path}: not a SQLite database (its first bytes are not "SQLite format 3")`;
+  return undefined;
+}
+
+// No --local: at the terminal, ask for a path (Tab completes it, empty means none), offering the SQLite files in the
+// working directory and its data/ folders whose tables are production's, newest first. --yes takes none.
+async function askForLocal(io: StepIO, deps: Deps): Promise<string | undefined> {
+  if (!io.isInteractive || !deps.options.cwd) return undefined;
+  const found = await discoverLocalCopies(deps.files, deps.options.cwd, deps.facts.liveTables ?? null);
+  const suggestions = found.matches.map((copy) => ({ value: copy.path, label: `${copy.path}  ${copy.size} bytes  changed ${copy.lastWrite}`, hint: copy.wal ? 'with its -wal' : undefined }));
+  let message = suggestions.length > 0
+    ? `Is there a healthy copy of the database on this machine? ${suggestions.length} with production's tables found here; type a path, or leave it empty for none`
+    : 'Is there a healthy copy of the database on this machine? Type its path (Tab completes), or leave it empty for none';
+  for (;;) {
+    const answer = await io.ask({ kind: 'path', message, suggestions, isEmptyAllowed: true }, { kind: 'path', value: '' });
+    const typed = answer.kind === 'path' ? answer.value.trim() : '';
+    if (typed === '') return undefined;
+    const path = resolveLocal(deps.options.cwd, typed);
+    const problem = await problemWithTyped(deps, path);
+    if (!problem) return path;
+    io.output(problem);
+    message = `${problem}. Type another path, or leave it empty for none`;
+  }
+}
+
+function resolveLocal(cwd: string, typed: string): string {
+  return isAbsolute(typed) ? typed : localJoin(cwd, typed);
+}
+
+async function gatherCandidates(io: StepIO, deps: Deps, local: string | undefined): Promise<SourceCandidate[]> {
   const candidates: SourceCandidate[] = [];
-  if (deps.options.local) candidates.push(await inspectLocal(io, deps.options.local));
+  if (local) candidates.push(await inspectLocal(io, local));
   for (const backup of deps.facts.backups ?? []) {
     if (!isHealthy(backup.verdict)) continue;
     candidates.push({ id: `backup:${backup.path}`, kind: 'backup', path: backup.path, ok: true, mtime: backup.mtime, size: backup.size, tables: backup.tables ?? {}, errors: [] });
@@ -82,14 +150,19 @@ export const chooseSource: StepKind = {
     return [checkLocal(local, 'quick').decl, countRowsLocal(local).decl];
   },
   async run(io, deps) {
-    const ranked = await gatherCandidates(io, deps);
-    deps.facts.sources = ranked;
+    const local = deps.options.local ?? (await askForLocal(io, deps));
+    const ranked = await gatherCandidates(io, deps, local);
     for (const source of ranked) io.output(describeSource(source));
-
     const healthy = ranked.filter((source) => source.ok);
-    if (healthy.length === 0) {
-      const local = ranked.find((source) => source.kind === 'local');
-      const message = `no healthy source: ${local ? `the local copy is corrupt (${local.errors[0]}) and ` : 'no --local copy was given and '}no backup passes integrity_check`;
+    const rescue = deps.facts.live?.verdict === 'corrupt' ? await buildRescue(io, deps, rescueWanted(io, deps), healthy) : { candidates: [], notes: [] };
+    for (const note of rescue.notes) io.output(note);
+    for (const candidate of rescue.candidates) io.output(`${describeSource(candidate)} — ${candidate.origin}`);
+    const offered = orderByLoss([...rescue.candidates, ...healthy]);
+    deps.facts.sources = [...offered, ...ranked.filter((source) => !source.ok)];
+
+    if (offered.length === 0) {
+      const localCandidate = ranked.find((source) => source.kind === 'local');
+      const message = `no healthy source: ${localCandidate ? `the local copy is corrupt (${localCandidate.errors[0]}) and ` : 'no --local copy was given and '}no backup passes integrity_check`;
       io.finding(`${message}; ${NO_SOURCE_OPTIONS}`);
       // A dry-run's job is to say whether a recovery would succeed: here it would not, and that is its answer.
       if (io.isDryRun) {
@@ -98,32 +171,51 @@ export const chooseSource: StepKind = {
       }
       throw new RescueError(message, { hint: `nothing was changed. ${NO_SOURCE_OPTIONS}` });
     }
-    const local = healthy.find((source) => source.kind === 'local');
-    const preferred = local ?? healthy[0];
-    const answer = await io.ask(
-      {
-        kind: 'select',
-        message: 'Restore from which copy? (healthy copies, most rows first)',
-        options: healthy.map((source) => ({ value: source.id, label: describeSource(source) })),
-        initialIndex: Math.max(0, healthy.indexOf(preferred)),
-      },
-      { kind: 'select', value: preferred.id },
-    );
-    const chosen = healthy.find((source) => answer.kind === 'select' && source.id === answer.value) ?? preferred;
+    const named = deps.options.source;
+    const wanted = named ? offered.find((candidate) => candidate.id === named) : undefined;
+    if (named && !wanted) {
+      const keyword = ({ repaired: 'repair', salvaged: 'salvage', merged: 'merge' } as Record<string, string | undefined>)[named];
+      const why = (keyword && rescue.notes.find((note) => note.includes(keyword))) || `no such candidate: ${offered.map((candidate) => candidate.id).join(', ')} were offered`;
+      throw new RescueError(`--source ${named}: cannot restore from it: ${why}`, { kind: 'operator', exitCode: 2, hint: `nothing was changed; pass --source with one of: ${offered.map((candidate) => candidate.id).join(', ')}` });
+    }
+    // With losses measured, the least loss is preselected; without, the healthy copy --yes would take.
+    const preferred = wanted ?? (io.isInteractive && offered.some((candidate) => candidate.loss) ? offered[0] : automaticChoice(offered)) ?? offered[0];
+    const answer = named
+      ? { kind: 'select' as const, value: preferred.id }
+      : await io.ask(
+          {
+            kind: 'select',
+            message: rescue.candidates.length > 0 ? 'Restore from which copy? (least loss first: rows the damaged database still holds that each lacks)' : 'Restore from which copy? (healthy copies, most rows first)',
+            options: offered.map((source) => ({ value: source.id, label: describeSource(source), hint: source.origin })),
+            initialIndex: Math.max(0, offered.indexOf(preferred)),
+          },
+          { kind: 'select', value: preferred.id },
+        );
+    const chosen = offered.find((source) => answer.kind === 'select' && source.id === answer.value) ?? preferred;
     deps.facts.source = chosen;
-    const newer = healthy.filter((source) => source !== chosen && totalRows(source.tables) > totalRows(chosen.tables));
+    const newer = offered.filter((source) => source !== chosen && !source.loss && !chosen.loss && totalRows(source.tables) > totalRows(chosen.tables));
     if (newer.length > 0) io.finding(`note: ${newer.map((source) => source.path).join(', ')} hold(s) more rows than the chosen source`);
     io.finding(`source: ${describeSource(chosen)}`);
-    return { summary: `${chosen.kind === 'local' ? 'local copy' : 'backup'} ${chosen.path} (${totalRows(chosen.tables)} rows)`, data: chosen };
+    io.finding(`data loss: restoring the ${KIND_WORDS[chosen.kind]}${chosen.kind === 'backup' || chosen.kind === 'local' ? ` ${chosen.path}` : ''} ${describeLoss(chosen.loss)}`, { dataLoss: { chosen: chosen.id, loss: chosen.loss ?? null, mergedFrom: chosen.mergedFrom ?? null, candidates: offered.map((candidate) => ({ id: candidate.id, tables: candidate.tables, loss: candidate.loss ?? null })) } });
+    const verdict = chosen.loss ? { tone: chosen.loss.totalMissing === 0 ? ('good' as const) : ('warn' as const), label: chosen.loss.totalMissing === 0 ? `${chosen.kind}: loses nothing` : `${chosen.kind}: ${chosen.loss.totalMissing} rows lost` } : undefined;
+    const label = chosen.kind === 'backup' || chosen.kind === 'local' ? `${KIND_WORDS[chosen.kind]} ${chosen.path}` : KIND_WORDS[chosen.kind];
+    return { summary: `${label} (${totalRows(chosen.tables)} rows)`, ...(verdict ? { verdict } : {}), data: chosen };
   },
   // The operator's choice stands when the copy chosen is still there and healthy, looked at again now: the local copy
   // is checked again; a backup must be among those test-backups just found healthy.
   async reverify(io, deps, past) {
     const chosen = past.data as SourceCandidate | undefined;
     if (!chosen?.id) return undefined;
-    const now = chosen.kind === 'local' ? await inspectLocal(io, chosen.path) : (await gatherCandidates(io, { ...deps, options: { ...deps.options, local: undefined } })).find((source) => source.id === chosen.id);
+    if (chosen.kind === 'backup') {
+      const now = (await gatherCandidates(io, deps, undefined)).find((source) => source.id === chosen.id);
+      if (!now?.ok) return undefined;
+      deps.facts.source = now;
+      return { summary: past.summary, data: now };
+    }
+    // A local file: the operator's copy, or a candidate this run built in the incident folder.
+    const now = await inspectLocal(io, chosen.path).catch(() => undefined);
     if (!now?.ok) return undefined;
-    deps.facts.source = now;
-    return { summary: past.summary, data: now };
+    deps.facts.source = { ...chosen, ok: true, mtime: now.mtime, size: now.size, tables: now.tables };
+    return { summary: past.summary, data: deps.facts.source };
   },
 };

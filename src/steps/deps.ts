@@ -19,6 +19,10 @@ export interface RestoreOptions {
   backups?: string;
   /** The operator's healthy local copy. */
   local?: string;
+  /** Where the operator runs the tool: local copies are looked for here and in its data/ folders. */
+  cwd?: string;
+  /** --source: which candidate to restore without asking (local, backup:PATH, repaired, salvaged, merged). */
+  source?: string;
 }
 
 export interface Incident {

@@ -2,6 +2,7 @@
 // a resumed run reads it back). Each field is written by one step (named) and read by later ones; a later step that
 // finds its input missing fails with a message naming the step to run first. Live things (a check running, a helper
 // container) are services (services.ts), never facts.
+import type { DatabaseDiscovery } from '../discovery/types.js';
 import type { CheckVerdict } from './checks.js';
 import type { RankedContainer } from './rank-containers.js';
 
@@ -36,11 +37,28 @@ export interface BackupReport {
   tables?: Record<string, number>;
 }
 
+/** How many rows the damaged database still holds that a candidate lacks (by key), counted against the best salvage. */
+export interface CandidateLoss {
+  totalMissing: number;
+  /** Per table; null where the table has no stable key to compare by. */
+  perTable: Record<string, number | null>;
+  /** The file counted against (the repaired or salvaged candidate). */
+  reference: string;
+}
+
 export interface SourceCandidate {
+  /** 'local', 'backup:<path>', 'repaired', 'salvaged', 'merged' (what --source names). */
   id: string;
-  kind: 'local' | 'backup';
-  /** Local path for the local copy, path inside the container for a backup. */
+  kind: 'local' | 'backup' | 'repaired' | 'salvaged' | 'merged';
+  /** Local path for the local copy and the rescue candidates, path inside the container for a backup. */
   path: string;
+  /** A backup copied out to this machine (the rescue candidates and the local copy: their path). */
+  localPath?: string;
+  /** How a rescue candidate was made, in words. */
+  origin?: string;
+  loss?: CandidateLoss;
+  /** merged: which healthy copy it started from, and rows per table from each. */
+  mergedFrom?: { base: string; perTable: Record<string, { fromHealthy: number; fromSalvage: number }> };
   ok: boolean;
   mtime: string;
   size: number;
@@ -71,9 +89,13 @@ export interface Facts {
   /** find-container */
   candidates?: RankedContainer[];
   target?: Target;
+  /** find-container, when it found the database itself (no --db): every SQLite database on the target's mounts. */
+  discovery?: DatabaseDiscovery;
   /** find-container: which binaries the runbook may run are in the app's image (image-tools.ts). */
   imageTools?: string[];
   live?: CheckVerdict;
+  /** check-live-db: the live database's table names, when its schema could be read (to match local copies). */
+  liveTables?: string[];
   /** test-backups */
   backups?: BackupReport[];
   /** choose-source */

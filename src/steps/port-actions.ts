@@ -5,7 +5,7 @@ import type { Planned } from '../runbook/engine.js';
 import type { ExecResult, FileOwner, HelperSpec, PathStat, ProgressFn } from '../ports/container-runtime.js';
 import type { LocalFileStat } from '../ports/local-files.js';
 import type { UploadResult } from '../ports/remote-host.js';
-import type { CheckMode, DbStats, IntegrityResult, SnapshotResult } from '../ports/sqlite-inspector.js';
+import type { CheckMode, DbStats, Diagnosis, IntegrityResult, LossWindow, MergeResult, RepairResult, SalvageOptions, SalvageResult, SnapshotResult } from '../ports/sqlite-inspector.js';
 import { HELPER_LABEL } from '../ports/container-runtime.js';
 import type { Deps } from './deps.js';
 
@@ -167,4 +167,41 @@ export function hashLocal(path: string): Action<string> {
 function requireRemote(deps: Deps): NonNullable<Deps['remote']> {
   if (!deps.remote) throw new Error('an action on the SSH server was performed without --host');
   return deps.remote;
+}
+
+// ---- rescue of what the damaged database still holds (issue 13); all on local copies, never the live file ----
+
+export function diagnoseLocal(path: string, reportedLines?: string[]): Action<Diagnosis> {
+  return {
+    decl: { kind: 'call', where: 'local', call: `better-sqlite3, read-only: integrity_check of ${path}, each error mapped to its table or index`, cli: ['sqlite3', '-readonly', path, 'PRAGMA integrity_check;'], mutates: false },
+    perform: (deps) => deps.sqlite.diagnose(path, reportedLines ? { reportedLines } : undefined),
+  };
+}
+
+export function repairLocal(src: string, dest: string): Action<RepairResult> {
+  return {
+    decl: { kind: 'call', where: 'local', call: `better-sqlite3: REINDEX on a copy of ${src}, else a rebuild from its table b-trees, into ${dest}`, cli: ['sqlite3', dest, '.read <schema, then INSERT … SELECT * FROM src.<table> NOT INDEXED>'], mutates: false },
+    perform: (deps) => deps.sqlite.repair(src, dest),
+  };
+}
+
+export function salvageLocal(src: string, dest: string, opts: SalvageOptions = {}): Action<SalvageResult> {
+  return {
+    decl: { kind: 'call', where: 'local', call: `better-sqlite3: every readable row of ${src}, table by table in key order around the damage, into ${dest}`, cli: ['sqlite3', src, '.recover'], mutates: false },
+    perform: (deps) => deps.sqlite.salvage(src, dest, opts),
+  };
+}
+
+export function mergeLocal(healthy: string, salvaged: string, dest: string): Action<MergeResult> {
+  return {
+    decl: { kind: 'call', where: 'local', call: `better-sqlite3: ${healthy} plus the rows of ${salvaged} it lacks, by key (inserts only), into ${dest}`, cli: ['sqlite3', dest, `ATTACH '${salvaged}' AS s; INSERT INTO <table> SELECT * FROM s.<table> WHERE <key> NOT IN (SELECT <key> FROM <table>);`], mutates: false },
+    perform: (deps) => deps.sqlite.merge(healthy, salvaged, dest),
+  };
+}
+
+export function lossWindowLocal(candidate: string, reference: string): Action<LossWindow> {
+  return {
+    decl: { kind: 'call', where: 'local', call: `better-sqlite3, read-only: rows of ${reference} whose key ${candidate} lacks, per table`, cli: ['sqlite3', '-readonly', candidate, `ATTACH '${reference}' AS r; SELECT count(*) FROM r.<table> WHERE NOT EXISTS (…);`], mutates: false },
+    perform: (deps) => deps.sqlite.lossWindow(candidate, reference),
+  };
 }

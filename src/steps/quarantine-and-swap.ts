@@ -134,7 +134,7 @@ export const quarantineAndSwap: StepKind = {
     const snapshot = requireFact(deps.facts.snapshot, 'the snapshot', 'snapshot-source');
     const { quarantine, staged } = swap;
     const { dbPath, containerName } = target;
-    await io.confirm(`Move ${dbPath} and its -wal/-shm into ${quarantine} and put the snapshot in its place? Type ${target.appName} to confirm.`, target.appName);
+    // No question here: the downtime window (stop, swap, start) was confirmed once, before the stop.
     if (swap.isAlreadySwapped) {
       for (const action of plan.actions) await io.perform(action);
       recordQuarantine(deps, quarantine, deps.facts.quarantined ?? (await readSwapState(io, deps, staged)).quarantined);

@@ -1,7 +1,7 @@
 // Run-scoped services: live things a step starts and a later step uses, each with its contract. They are never
 // journaled; a resumed run starts them again where it needs them.
 import type { Clock } from '../ports/clock.js';
-import type { IntegrityResult, SqliteInspector } from '../ports/sqlite-inspector.js';
+import type { Diagnosis, IntegrityResult, SqliteInspector } from '../ports/sqlite-inspector.js';
 
 /**
  * The snapshot's full integrity_check, the slowest check of a run (it cross-checks every index against its table:
@@ -63,10 +63,43 @@ export function createSnapshotCheck(sqlite: SqliteInspector, clock: Clock): Snap
   };
 }
 
+/** A local copy of the live database (its -wal beside it) and what its damage is, table by table. */
+export interface DamageReport {
+  /** The copy: the live file was never opened; the copy is what repair, salvage and merge start from. */
+  copyPath: string;
+  /** When the copy was taken: rows the app wrote after it are not in it. */
+  takenAt: string;
+  diagnosis: Diagnosis;
+}
+
+/**
+ * The live database's damage, diagnosed on a copy while the run goes on (check-live-db starts it when the database is
+ * corrupt; choose-source awaits it to build the repaired, salvaged and merged candidates).
+ */
+export interface DamageDiagnosis {
+  /** Starts diagnosing `copyPath`; `diagnose` is the declared action, performed through the starting step's io. */
+  start(report: Promise<DamageReport>): void;
+  /** The report, or undefined when none was started (a healthy database, or a resumed run). Rejects as it did. */
+  result(): Promise<DamageReport | undefined>;
+}
+
+function createDamageDiagnosis(): DamageDiagnosis {
+  let pending: Promise<DamageReport> | undefined;
+  return {
+    start(report) {
+      // Settled here too, so a run that ends before anyone awaits it cannot crash on it.
+      report.catch(() => undefined);
+      pending = report;
+    },
+    result: async () => pending,
+  };
+}
+
 export interface RunServices {
   snapshotCheck: SnapshotCheck;
+  damage: DamageDiagnosis;
 }
 
 export function createRunServices(sqlite: SqliteInspector, clock: Clock): RunServices {
-  return { snapshotCheck: createSnapshotCheck(sqlite, clock) };
+  return { snapshotCheck: createSnapshotCheck(sqlite, clock), damage: createDamageDiagnosis() };
 }

@@ -30,6 +30,8 @@ export async function requireSnapshotIntegrity(deps: Deps, path: string, sourceP
 async function readableSource(io: StepIO, deps: Deps): Promise<string> {
   const source = requireFact(deps.facts.source, 'the source to restore from', 'choose-source');
   if (source.kind !== 'backup') return source.path;
+  // choose-source may have copied it out already, to measure its loss.
+  if (source.localPath) return source.localPath;
   const target = requireFact(deps.facts.target, 'the target', 'find-container');
   const folder = await deps.incidentFiles.makeScratchDir('source-copy-');
   return io.perform(copyOut(targetRef(target), source.path, folder));

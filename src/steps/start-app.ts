@@ -29,7 +29,7 @@ export const startApp: StepKind = {
   async apply(io, deps, plan) {
     const target = requireFact(deps.facts.target, 'the target', 'find-container');
     const name = target.containerName;
-    await io.confirm(`Start ${name} on the restored database? Type ${target.appName} to confirm.`, target.appName);
+    // Confirmed with the whole downtime window, before the stop: the app comes back without another question.
     for (const action of plan.actions) await io.perform(action);
     deps.facts.startedAt = deps.clock.now();
     // Give a crashing app a moment to show it: running right after start proves little.

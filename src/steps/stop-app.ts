@@ -16,6 +16,19 @@ import { knownHelperName, knownRef, knownTarget } from './known-target.js';
 /** Seconds docker gives the app to exit on SIGTERM before it kills it. */
 export const STOP_TIMEOUT_SEC = 30;
 
+// One confirmation for the whole downtime window: stop, quarantine and swap, start run without pausing once it is given.
+// It names the target the way the operator knows it, and what the restore costs: the downtime and the rows lost.
+function downtimeQuestion(deps: Deps): string {
+  const target = requireFact(deps.facts.target, 'the target', 'find-container');
+  const role = deps.facts.candidates?.find((entry) => entry.container.id === target.containerId)?.role ?? 'production';
+  const source = deps.facts.source;
+  const loss = source ? `; restoring ${source.kind === 'local' ? 'the local copy' : `the backup ${source.path}`} loses the rows written after ${source.mtime}` : '';
+  return (
+    `Stop ${target.appName} (${role}: container ${target.containerName}, ${target.containerId.slice(0, 12)}), swap in the snapshot and start it again? ` +
+    `The app is down from here until it is verified started: up to ${STOP_TIMEOUT_SEC} s for the stop, then a few seconds${loss}. Type ${target.appName} to confirm.`
+  );
+}
+
 export const stopApp: StepKind = {
   kind: 'stop-app',
   mutates: true,
@@ -38,7 +51,7 @@ export const stopApp: StepKind = {
   },
   async apply(io, deps, plan) {
     const target = requireFact(deps.facts.target, 'the target', 'find-container');
-    await io.confirm(`Stop ${target.containerName}? The app is down from here until start-app. Type ${target.appName} to confirm.`, target.appName);
+    await io.confirm(downtimeQuestion(deps), target.appName);
     const [stop, ...before] = [...plan.actions].reverse();
     for (const action of before.reverse()) {
       await io.perform(action).catch((error: unknown) => {

@@ -8,19 +8,33 @@ import { canExec, hasTool, targetRef } from './check-live-db.js';
 import { basename, dirname, globToRegExp, join } from './container-paths.js';
 import type { Deps, Known } from './deps.js';
 import type { BackupReport, Target } from './facts.js';
+import { discoverBackups, selectBackups } from '../discovery/index.js';
 import { checkLocal, copyOut, countRowsLocal, execIn, statInContainer, type ContainerRef } from './port-actions.js';
 import { requireFact } from './require-fact.js';
 import { runLimited } from './run-limited.js';
 import { checkInContainer, checkSql, countRowsInContainer, immutableUri, isMissingBinary, readCheckAnswer, runCheckInContainer } from './sqlite-cli.js';
 import type { StepKind } from './step-kind.js';
-import { knownRef, knownTarget } from './known-target.js';
+import { knownRef } from './known-target.js';
 
 /** Backups are checked this many at a time: each check is one core on the server. */
 export const BACKUP_CHECKS_AT_ONCE = 4;
 
-export function backupsGlob(known: Known): string {
-  const db = knownTarget(known).dbPath;
-  return known.options.backups ?? join(dirname(db), 'backups', '*.db');
+/** --backups as given, or undefined: then every other SQLite file on the target's mounts is a backup. */
+export function backupsGlob(known: Known): string | undefined {
+  return known.options.backups;
+}
+
+// Without --backups: every other SQLite file on the target's mounts, found by its header, wherever it lives and
+// however it is named; not the live database, its -wal/-shm, a quarantine folder of ours or a database the app has
+// open (another live one). find-container's walk is reused when it made one.
+async function discoveredBackups(io: StepIO, deps: Deps, target: Target): Promise<string[]> {
+  const found = deps.facts.discovery
+    ? selectBackups(deps.facts.discovery, target.dbPath)
+    : await discoverBackups(deps.runtime, target.containerId, target.dbPath, { perform: io.perform, token: deps.entropy.token, helperLabel: deps.incident.id });
+  for (const stop of found.stoppedEarly) io.finding(`the search for backups stopped early (${stop.reason}): ${stop.detail}`);
+  for (const other of found.otherLive) io.output(`not a backup: ${other.path} (the app has it open: another live database)`);
+  for (const backup of found.backups) io.output(`found ${backup.path} (${backup.size ?? '?'} bytes, ${backup.mtime ?? 'time unknown'}) in ${backup.folder}${backup.sameMountAsLive ? '' : `, on another mount (${backup.mount.destination})`}`);
+  return found.backups.map((backup) => backup.path).sort();
 }
 
 async function listMatches(io: StepIO, ref: ContainerRef, glob: string): Promise<string[]> {
@@ -125,8 +139,10 @@ export const testBackups: StepKind = {
   declare(known) {
     const ref = knownRef(known);
     const glob = backupsGlob(known);
+    // Without --backups the mounts are walked for SQLite headers by one script (src/discovery/walk-script.ts).
+    const list = glob ? ['find', dirname(glob), '-maxdepth', '1', '-type', 'f', '-print0'] : ['sh', '-c', '<walk the mounts, read each file\'s first bytes>'];
     return [
-      execIn(ref, ['find', dirname(glob), '-maxdepth', '1', '-type', 'f', '-print0']).decl,
+      execIn(ref, list).decl,
       checkInContainer(ref, '<backup>', 'quick_check', { immutable: true, when: 'for every backup' }).decl,
       checkInContainer(ref, '<backup>', 'integrity_check', { immutable: true, when: 'for every backup that passes quick_check' }).decl,
     ];
@@ -134,17 +150,18 @@ export const testBackups: StepKind = {
   async run(io, deps) {
     const target = requireFact(deps.facts.target, 'the target', 'find-container');
     const glob = backupsGlob(deps);
-    if (!(await canExec(io, target))) {
+    if (glob && !(await canExec(io, target))) {
       throw new RescueError(`${target.containerName} is not running, so the backups matching ${glob} cannot be listed in it`, {
         kind: 'operator',
-        hint: 'skip this step (s) to go on without them, or pass the backups one by one with --backups PATH',
+        hint: 'skip this step (s) to go on without them, or leave out --backups: every SQLite file on the volumes is found without running anything in the app',
       });
     }
-    const paths = await listMatches(io, targetRef(target), glob);
+    const paths = glob ? await listMatches(io, targetRef(target), glob) : await discoveredBackups(io, deps, target);
+    const where = glob ? `matches ${glob}` : `is on the volumes of ${target.containerName} besides ${target.dbPath}`;
     if (paths.length === 0) {
       deps.facts.backups = [];
-      io.finding(`no backup matches ${glob}`);
-      return { summary: `no backup matches ${glob}`, verdict: { tone: 'warn', label: 'no backups' }, data: [] };
+      io.finding(`no backup ${where}`);
+      return { summary: `no backup ${where}`, verdict: { tone: 'warn', label: 'no backups' }, data: [] };
     }
     const reports = await checkAll(io, deps, target, paths);
     deps.facts.backups = reports;

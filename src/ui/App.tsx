@@ -20,7 +20,7 @@ import { useRefState } from './use-ref-state.js';
 import { useRunView, type Subscribe } from './use-run-view.js';
 import { useTerminalSize } from './use-terminal-size.js';
 
-export type ControlAction = 'continue' | 'skip' | 'retry' | 'quit';
+export type ControlAction = 'continue' | 'skip' | 'retry' | 'quit' | 'cancel';
 
 /** What the TUI can ask of the engine; the engine decides whether it is valid now. */
 export interface RunController {
@@ -45,7 +45,7 @@ export interface AppProps {
   preRunTarget?: string;
 }
 
-const CONTROL_KEYS: Record<string, ControlAction> = { s: 'skip', r: 'retry', q: 'quit' };
+const CONTROL_KEYS: Record<string, ControlAction> = { s: 'skip', r: 'retry', q: 'quit', c: 'cancel' };
 
 function stepIndex(view: RunView, stepId: string | undefined): number {
   return view.steps.findIndex((step) => step.id === stepId);

@@ -23,7 +23,6 @@ export function Help({ isDryRun = false }: HelpProps) {
           ))}
         </Box>
       ))}
-      <Text> </Text>
       {HELP_GLYPH_LINES.map((line) => (
         <Text key={line}>{line}</Text>
       ))}

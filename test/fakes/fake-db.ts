@@ -15,14 +15,30 @@ export interface FakeDbState {
 }
 
 const MAGIC = 'fake-sqlite:';
+const HEADER_BYTES = 100;
+
+// A real SQLite header first (WAL mode, 4 KiB pages): discovery finds databases by their header, as in a container.
+function sqliteHeader(): Buffer {
+  const header = Buffer.alloc(HEADER_BYTES);
+  header.write('SQLite format 3\0', 0, 'latin1');
+  header.writeUInt16BE(4096, 16);
+  header[18] = 2;
+  header[19] = 2;
+  header[21] = 64;
+  header[22] = 32;
+  header[23] = 32;
+  header.writeUInt32BE(1, 56);
+  return header;
+}
 
 export function fakeDb(state: FakeDbState): Buffer {
-  return Buffer.from(`${MAGIC}${JSON.stringify(state)}`);
+  return Buffer.concat([sqliteHeader(), Buffer.from(`${MAGIC}${JSON.stringify(state)}`)]);
 }
 
 /** null when the bytes are not a fake database ("file is not a database"). */
 export function readFakeDb(content: Buffer): FakeDbState | null {
-  const text = content.toString('utf8');
+  if (content.subarray(0, 16).toString('latin1') !== 'SQLite format 3\0') return null;
+  const text = content.subarray(HEADER_BYTES).toString('utf8');
   if (!text.startsWith(MAGIC)) return null;
   return JSON.parse(text.slice(MAGIC.length)) as FakeDbState;
 }

@@ -1,7 +1,7 @@
 // Runs step kinds through the real engine (the StepIO the steps get in production), and collects what came out:
 // exit code, events, the step-failed event, every command as it was recorded.
 import { displayLine, type ActionDecl } from '../../src/runbook/actions.js';
-import { createEngine, type PastStep } from '../../src/runbook/engine.js';
+import { createEngine, type Engine, type PastStep } from '../../src/runbook/engine.js';
 import type { CommandRecord, Prompt, PromptAnswer, RunEvent } from '../../src/runbook/events.js';
 import type { StepDefinition } from '../../src/runbook/types.js';
 import type { Deps } from '../../src/steps/deps.js';
@@ -26,6 +26,8 @@ export interface RunStepOptions {
   answer?: (prompt: Prompt) => PromptAnswer;
   /** A resumed run: what the journal says each step ended with (the step is reverified before it counts). */
   resumeFrom?: ReadonlyMap<string, PastStep>;
+  /** Sees every event as it is emitted, with the engine to act on (e.g. cancel a long step). */
+  onEvent?: (event: RunEvent, engine: Engine) => void;
 }
 
 export function stepDefinition(kind: string): StepDefinition {
@@ -48,7 +50,8 @@ export async function runSteps(kinds: StepKind[], deps: Deps, options: RunStepOp
     finish: (result) => result,
     resumeFrom: options.resumeFrom,
   });
-  const { answer } = options;
+  const { answer, onEvent } = options;
+  if (onEvent) engine.subscribe((event) => onEvent(event, engine));
   if (answer) {
     // Answered a tick later, as a person at a keyboard would.
     engine.subscribe((event) => {

@@ -19,6 +19,7 @@ import { hashTree } from '../support/hash-tree.js';
 import { CLI_PATH, runCli, type CliRun } from '../support/cli.js';
 import { docker } from '../support/docker/docker-cli.js';
 import { makeTestPrefix, removeTestResources } from '../support/docker/app-container.js';
+import { waitUntil } from '../support/wait-until.js';
 import { APP_IMAGE, APP_NOSQLITE_IMAGE } from '../support/docker/ensure-test-images.js';
 import { volumePath } from '../support/outage.js';
 import { corruptBtreePage, makeAppDb, makeLocalCopyWithWalOnlyRows, sidecarHashes, tornCopy, truncate } from '../support/sqlite-fixtures.js';
@@ -193,7 +194,8 @@ beforeAll(async () => {
   expect(existsSync(`${local('healthy.db')}-shm`)).toBe(false);
   expect(existsSync(`${local('hot.db')}-journal`)).toBe(true);
 
-  await new Promise((done) => setTimeout(done, 500));
+  // The restart loop has begun: its state may change by itself from here on, and world() leaves it out.
+  await waitUntil('the restarting container has restarted once', async () => Number(await docker(['inspect', '--format', '{{.RestartCount}}', c('restarting')])) >= 1);
   before = await world();
 }, 180_000);
 
@@ -390,7 +392,7 @@ describe('local copies that must work', () => {
         writer.stdout!.once('data', () => resolve());
         writer.once('exit', (code) => reject(new Error(`the writer exited with ${code}`)));
       });
-      await new Promise((done) => setTimeout(done, 300));
+      await waitUntil('the writer has rows in the -wal', () => existsSync(`${file}-wal`) && statSync(`${file}-wal`).size > 0);
       const incidentDir = incidentFor('busy');
       const run = await restore(['--yes', '--json', '--dry-run', '--container', c('app'), '--db', DB, '--local', file], { incidentDir });
       expect({ exit: run.exitCode, stderr: run.exitCode === 4 ? '' : run.stderr.slice(-1500) }).toEqual({ exit: 4, stderr: '' });
@@ -405,8 +407,7 @@ describe('local copies that must work', () => {
       } finally {
         snapshot.close();
       }
-      const stats = run.events.find((event) => event.type === 'step-succeeded' && event.stepId === 'snapshot-source');
-      expect(stats).toBeDefined();
+      expect(run.events.find((event) => event.type === 'step-succeeded' && event.stepId === 'snapshot-source')).toMatchObject({ summary: expect.stringMatching(/^\d+ bytes, \d+ rows, sha256 /) });
     } finally {
       writer.kill('SIGKILL');
     }

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyFileOut, readFileThrough, UnexpectedArchiveError } from '../../src/adapters/dockerode/archive-out.js';
 import { runCli, type CliRun } from '../support/cli.js';
 import { docker } from '../support/docker/docker-cli.js';
-import { makeTestPrefix, removeTestResources } from '../support/docker/app-container.js';
+import { makeTestPrefix, removeTestResources, waitForAppDatabase } from '../support/docker/app-container.js';
 import { APP_IMAGE } from '../support/docker/ensure-test-images.js';
 import { volumePath } from '../support/outage.js';
 import { corruptBtreePage, makeAppDb, makeLocalCopyWithWalOnlyRows, sha256File, sidecarHashes, tornCopy } from '../support/sqlite-fixtures.js';
@@ -94,7 +94,7 @@ beforeAll(async () => {
     startSshd(),
   ]);
   // The app must have opened its database before the rescue.
-  await new Promise((done) => setTimeout(done, 1500));
+  await Promise.all([localTarget, sshTarget].map((target) => waitForAppDatabase(target.name)));
 }, 180_000);
 
 afterAll(async () => {

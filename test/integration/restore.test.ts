@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../src/runbook/events.js';
 import { runCli, type CliRun } from '../support/cli.js';
 import { docker } from '../support/docker/docker-cli.js';
-import { makeTestPrefix, removeTestResources } from '../support/docker/app-container.js';
+import { makeTestPrefix, removeTestResources, waitForAppDatabase } from '../support/docker/app-container.js';
+import { waitUntil } from '../support/wait-until.js';
 import { buildOutage, type Outage } from '../support/outage.js';
 import { sha256File, sidecarHashes } from '../support/sqlite-fixtures.js';
 
@@ -31,7 +32,7 @@ describe('restore --yes --json against a real outage', () => {
   beforeAll(async () => {
     outage = await buildOutage(makeTestPrefix('restore'));
     // The app must have opened the corrupt database and be writing (or failing to) before the rescue starts.
-    await new Promise((done) => setTimeout(done, 1500));
+    await waitForAppDatabase(outage.production.name);
     const liveCheck = await docker(['exec', outage.production.name, 'sqlite3', '-readonly', DB, 'PRAGMA integrity_check;']).catch((error: Error) => error.message);
     expect(liveCheck.trim()).not.toBe('ok');
 
@@ -83,8 +84,7 @@ describe('restore --yes --json against a real outage', () => {
   it('keeps getting the app\'s new writes', async () => {
     const count = async () => (JSON.parse(await sqliteIn(outage.production.name, 'SELECT count(*) AS n FROM events;')) as Array<{ n: number }>)[0].n;
     const before = await count();
-    await new Promise((done) => setTimeout(done, 1500));
-    expect(await count()).toBeGreaterThan(before);
+    await waitUntil('the app writes a row after the restore', async () => (await count()) > before);
     expect(before).toBeGreaterThan(2800);
   });
 

@@ -127,3 +127,39 @@ describe('renderReport', () => {
     expect(renderReport([])).toBe('# Incident record\n\n(no run started)\n');
   });
 });
+
+describe('renderReport: data loss', () => {
+  it('a section with every candidate side by side, the one taken, and where a merge got its rows', () => {
+    const dataLoss = {
+      chosen: 'merged',
+      loss: { totalMissing: 0, perTable: { posts: 0 } },
+      mergedFrom: { base: 'local', perTable: { posts: { fromHealthy: 800, fromSalvage: 150 } } },
+      candidates: [
+        { id: 'salvaged', tables: { posts: 950 }, loss: { totalMissing: 0 } },
+        { id: 'merged', tables: { posts: 950 }, loss: { totalMissing: 0 } },
+        { id: 'local', tables: { posts: 800 }, loss: { totalMissing: 150 } },
+      ],
+    };
+    const report = renderReport([
+      started,
+      { type: 'finding', at: '2025-01-01T02:00:02.000Z', stepId: 'check', text: 'data loss: restoring the merged loses nothing the damaged database still holds', data: { dataLoss } },
+    ]);
+    expect(report).toContain(
+      [
+        '## Data loss',
+        '',
+        'data loss: restoring the merged loses nothing the damaged database still holds',
+        '',
+        '| candidate | rows | rows it lacks that the damaged database still holds |',
+        '|---|---|---|',
+        '| salvaged | 950 | 0 |',
+        '| merged (taken) | 950 | 0 |',
+        '| local | 800 | 150 |',
+        '',
+        'Rows per table in the merge: from local / from the salvage',
+        '',
+        '- posts: 800 / 150',
+      ].join('\n'),
+    );
+  });
+});

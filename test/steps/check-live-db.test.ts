@@ -3,7 +3,11 @@ import { checkLiveDb } from '../../src/steps/check-live-db.js';
 import { fakeDb } from '../fakes/fake-db.js';
 import { makeDeps, type TestWorld } from '../fakes/make-deps.js';
 import { CORRUPT_ROWS, DB, settleTarget, setUpOutage } from '../fakes/outage.js';
-import { execArgvs, runStep } from '../fakes/run-step.js';
+import { execArgvs, runStep, type StepRun } from '../fakes/run-step.js';
+import { LIST_TABLES_SQL } from '../../src/steps/sqlite-cli.js';
+
+// The checks the step ran; the schema read that goes beside them (for matching local copies) is asserted on its own.
+const checks = (run: StepRun) => execArgvs(run).filter((argv) => !argv.includes(LIST_TABLES_SQL));
 
 async function outage(): Promise<TestWorld> {
   const world = makeDeps({ container: 'app', db: DB });
@@ -21,7 +25,7 @@ describe('check-live-db', () => {
     expect(run.exitCode).toBe(0);
     expect(run.finished.headline).toBe('nothing to recover: /data/app.db in app is healthy');
     // quick_check passes, so only the full integrity_check can call it healthy.
-    expect(execArgvs(run)).toEqual([['sqlite3', '-readonly', DB, 'PRAGMA mmap_size=2147418112; PRAGMA quick_check;'], ['sqlite3', '-readonly', DB, 'PRAGMA mmap_size=2147418112; PRAGMA integrity_check;']]);
+    expect(checks(run)).toEqual([['sqlite3', '-readonly', DB, 'PRAGMA mmap_size=2147418112; PRAGMA quick_check;'], ['sqlite3', '-readonly', DB, 'PRAGMA mmap_size=2147418112; PRAGMA integrity_check;']]);
     expect(world.facts.live).toEqual({ verdict: 'ok', check: 'integrity_check', errors: [], errorCount: 0, ranBy: 'sqlite3 in the container', onCopy: false });
   });
 
@@ -43,8 +47,12 @@ describe('check-live-db', () => {
     });
     expect(run.output).toEqual(CORRUPT_ROWS);
     // Damage quick_check sees decides it: the slower integrity_check does not run.
-    expect(execArgvs(run).filter((argv) => argv[0] === 'sqlite3')).toEqual([['sqlite3', '-readonly', DB, 'PRAGMA mmap_size=2147418112; PRAGMA quick_check;']]);
+    expect(checks(run).filter((argv) => argv[0] === 'sqlite3')).toEqual([['sqlite3', '-readonly', DB, 'PRAGMA mmap_size=2147418112; PRAGMA quick_check;']]);
     expect(run.findings[0]).toBe(`the live database ${DB} is corrupt: quick_check found 2 errors, first: ${CORRUPT_ROWS[0]} (integrity_check, slower, would decide nothing more)`);
+    // Its tables were read too (a damaged database's schema page usually still reads): they match local copies.
+    expect(execArgvs(run)).toContainEqual(['sqlite3', '-readonly', '-json', DB, LIST_TABLES_SQL]);
+    expect(world.facts.liveTables).toEqual(['posts', 'users']);
+    expect(run.events.find((event) => event.type === 'step-succeeded')).toMatchObject({ verdict: { tone: 'bad', label: 'corrupt (2 errors)' } });
     expect(world.facts).toMatchObject({ live: { verdict: 'corrupt', errorCount: 2, errors: CORRUPT_ROWS } });
   });
 
@@ -52,7 +60,7 @@ describe('check-live-db', () => {
     const world = await outage();
     world.runtime.putFile('app', DB, fakeDb({ tables: { posts: 3 }, indexErrors: ['row 2 missing from index posts_by_author'] }));
     const run = await runStep(checkLiveDb, world.deps);
-    expect(execArgvs(run).filter((argv) => argv[0] === 'sqlite3').map((argv) => argv[3])).toEqual(['PRAGMA mmap_size=2147418112; PRAGMA quick_check;', 'PRAGMA mmap_size=2147418112; PRAGMA integrity_check;']);
+    expect(checks(run).filter((argv) => argv[0] === 'sqlite3').map((argv) => argv[3])).toEqual(['PRAGMA mmap_size=2147418112; PRAGMA quick_check;', 'PRAGMA mmap_size=2147418112; PRAGMA integrity_check;']);
     expect(world.facts.live).toEqual({ verdict: 'corrupt', check: 'integrity_check', errors: ['row 2 missing from index posts_by_author'], errorCount: 1, ranBy: 'sqlite3 in the container', onCopy: false });
     expect(run.events.find((event) => event.type === 'step-succeeded')).toMatchObject({
       summary: 'CORRUPT: 1 error (integrity_check by sqlite3 in the container); first: row 2 missing from index posts_by_author',
@@ -92,7 +100,8 @@ describe('check-live-db', () => {
     expect(check.method).toBe('check');
     expect(check.args[0]).toBe(`${world.deps.incident.dir}/live-copy-1/app.db`);
     expect(check.args[1]).toBe('quick');
-    expect(world.sqlite.calls).toHaveLength(1);
+    // The damage is then diagnosed on that same copy, table by table, while the run goes on.
+    expect(world.sqlite.calls.map((call) => [call.method, call.args[0]])).toEqual([['check', check.args[0]], ['diagnose', check.args[0]]]);
     expect(run.output[0]).toBe('no sqlite3 in the image: checking a copy of the database on this machine');
   });
 

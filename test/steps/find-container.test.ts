@@ -23,10 +23,10 @@ describe('find-container', () => {
     expect(world.facts.imageTools).toEqual(['sqlite3', 'sha256sum', 'df', 'stat', 'mv', 'mkdir', 'sleep', 'cp', 'rm', 'find']);
     expect(world.facts.candidates?.map((entry) => [entry.container.name, entry.role])).toEqual([['app', 'production'], ['app-pr-12', 'preview']]);
     expect(run.output).toEqual([
-      'production app  ghcr.io/acme/app:3f2c1a  Up 3 hours  started 2025-01-01T00:00:00.000Z — label coolify.pullRequestId=0 (production); running',
-      'preview    app-pr-12  ghcr.io/acme/app:pr-12  Up 3 hours  started 2025-01-01T01:00:00.000Z — label coolify.pullRequestId=12 (preview); running',
+      'production app  app  ghcr.io/acme/app:3f2c1a  running  started 2025-01-01T00:00:00.000Z — label coolify.pullRequestId=0 (production); running',
+      'preview    app-pr-12  app-pr-12  ghcr.io/acme/app:pr-12  running  started 2025-01-01T01:00:00.000Z — label coolify.pullRequestId=12 (preview); running',
     ]);
-    expect(run.findings).toEqual(['production container: app (ghcr.io/acme/app:3f2c1a), data on volume app-data at /data']);
+    expect(run.findings).toEqual(['production container: app (ghcr.io/acme/app:3f2c1a), database /data/app.db on volume app-data at /data']);
   });
 
   it('without --container: the running containers with a file at --db', async () => {
@@ -88,7 +88,7 @@ describe('find-container', () => {
     setUpOutage(world);
     const run = await runStep(findContainer, world.deps);
     expect(run.exitCode).toBe(2);
-    expect(run.failed).toMatchObject({ message: 'no container running with a file at /srv/other.db on the fake Docker engine', hint: 'pass --container NAME' });
+    expect(run.failed).toMatchObject({ message: 'no container with a file at /srv/other.db on the fake Docker engine', hint: 'pass --container NAME' });
   });
 
   it('the chosen container is stopped: exit 2, start it first', async () => {
@@ -118,11 +118,27 @@ describe('find-container', () => {
     expect(world.facts.target?.dataMount).toMatchObject({ type: 'volume', name: 'db', destination: '/srv/app/data' });
   });
 
-  it('no --db: usage error before touching the engine', async () => {
+  it('no --db: the database the app has open is found by its header among the files on its mounts, and --yes takes it', async () => {
     const world = makeDeps({ container: 'app' });
+    setUpOutage(world);
+    world.runtime.putFile('app', '/data/other/site-data.sqlite', fakeDb({ tables: { posts: 1 } }));
+    world.runtime.putFile('app', '/data/app.db.txt', 'SQLite? no: a decoy named like one');
+    world.runtime.holdOpen('app', 7, DB, `${DB}-wal`);
+    const run = await runStep(findContainer, world.deps);
+    expect(run.exitCode).toBe(0);
+    expect(world.facts.target?.dbPath).toBe(DB);
+    // Every SQLite file on the mounts, the one the app has open first; the decoy and the notes are not among them.
+    // Ranked: open by the app, then names that do not look like copies, then the newest.
+    expect(world.facts.discovery?.databases.map((found) => found.path)).toEqual([DB, '/data/other/site-data.sqlite', '/data/backups/2025-01-01.db', '/data/backups/2024-12-31.db']);
+    expect(run.commands.some((command) => command.action.kind === 'argv' && command.action.argv[0] === 'sh' && command.action.where === 'container')).toBe(true);
+  });
+
+  it('no --db and the app holds no database open: --yes refuses, listing what was found', async () => {
+    const world = makeDeps({ container: 'app' });
+    setUpOutage(world);
     const run = await runStep(findContainer, world.deps);
     expect(run.exitCode).toBe(2);
-    expect(run.failed?.hint).toBe('pass --db /path/to/app.db');
-    expect(world.runtime.calls).toEqual([]);
+    expect(run.failed?.message).toMatch(/^3 SQLite databases in app and not exactly one open by the app:\n {2}\/data\/app\.db /);
+    expect(run.failed?.hint).toBe('pass --db with the path of the one to restore');
   });
 });

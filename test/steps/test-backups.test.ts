@@ -16,8 +16,20 @@ async function outage(options: RestoreOptions = {}): Promise<TestWorld> {
 }
 
 describe('test-backups', () => {
-  it('checks every file matching the default glob, immutable, and counts rows of the healthy ones', async () => {
+  it('without --backups: every other SQLite file on the mounts, found by its header, checked immutable; healthy ones counted', async () => {
     const world = await outage();
+    world.runtime.putFile('app', '/data/site-data-2026-11-25.sqlite.bak', fakeDb({ tables: BACKUP_TABLES, note: 'odd name' }), { mtime: '2024-12-29T00:00:00.000Z' });
+    const run = await runStep(testBackups, world.deps);
+    expect(run.exitCode).toBe(0);
+    // Not the live database, not notes.txt (no header); the oddly named one wherever it lives.
+    expect(world.facts.backups?.map((report) => report.path)).toEqual(['/data/backups/2024-12-31.db', '/data/backups/2025-01-01.db', '/data/site-data-2026-11-25.sqlite.bak']);
+    expect(run.output).toContain('found /data/site-data-2026-11-25.sqlite.bak (' + fakeDb({ tables: BACKUP_TABLES, note: 'odd name' }).length + ' bytes, 2024-12-29T00:00:00.000Z) in /data');
+    expect(execArgvs(run)[0].slice(0, 2)).toEqual(['sh', '-c']);
+    expect(run.findings).toEqual(['2 of 3 backups pass integrity_check (1 failed quick_check already)']);
+  });
+
+  it('--backups GLOB: the files matching it, checked immutable; healthy ones counted', async () => {
+    const world = await outage({ backups: '/data/backups/*.db' });
     const run = await runStep(testBackups, world.deps);
     expect(run.exitCode).toBe(0);
     const good = 'file:/data/backups/2024-12-31.db?immutable=1';
@@ -121,7 +133,7 @@ describe('test-backups', () => {
   });
 
   it('no sqlite3 in the image: each backup copied out and checked here', async () => {
-    const world = await outage();
+    const world = await outage({ backups: '/data/backups/*.db' });
     world.facts.imageTools = world.facts.imageTools?.filter((tool) => tool !== 'sqlite3');
     const run = await runStep(testBackups, world.deps);
     expect(run.exitCode).toBe(0);

@@ -138,7 +138,7 @@ export interface WaitOptions {
 export async function waitForScreen(session: TmuxSession, condition: ScreenCondition, opts: WaitOptions = {}): Promise<string> {
   const timeoutMs = opts.timeoutMs ?? 10_000;
   const deadline = Date.now() + timeoutMs;
-  let screen = '';
+  let screen: string;
   for (;;) {
     screen = await capture(session);
     if (matches(screen, condition)) return screen;

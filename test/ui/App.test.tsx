@@ -1,5 +1,5 @@
 import React from 'react';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { render } from 'ink-testing-library';
 import type { PromptAnswer, RunEvent } from '../../src/runbook/events.js';
 import { App, type ControlAction } from '../../src/ui/App.js';

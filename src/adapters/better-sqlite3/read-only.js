@@ -1,3 +1,4 @@
+// @ts-check
 // Opening a file read-only so that looking at it changes nothing. Measured with better-sqlite3 12 / SQLite 3.53 on a
 // WAL-marked database (header bytes 18/19 = 2):
 // - `readonly: true` (and URI `mode=ro`, the same thing) sees the -wal's rows and never writes the .db or the -wal,
@@ -14,11 +15,16 @@
 // absent and is still empty). A file without a -wal or -shm has no live SQLite connection, so the only race is a
 // process opening that same file during the few seconds of a check — not how backups and copies are used.
 // In a read-only directory a missing -shm cannot be created and SQLite refuses to open (reported, not worked around).
+/** @import { Database as Db } from 'better-sqlite3' */
 import fs from 'node:fs';
 import Database from 'better-sqlite3';
 
 /** An error that is not about the file's content: the caller rejects with it. */
 export class AccessError extends Error {
+  /**
+   * @param {string} message
+   * @param {'operator' | 'external'} [kind] operator: the path given is wrong; external: the file could not be read.
+   */
   constructor(message, kind = 'operator') {
     super(message);
     this.name = 'AccessError';
@@ -27,37 +33,67 @@ export class AccessError extends Error {
 }
 
 // Missing, unreadable and directory are the caller's problem, said with the path; an empty file is returned as such.
+/** @param {string} path @returns {fs.Stats} */
 export function statReadableFile(path) {
   let st;
   try {
     st = fs.statSync(path);
   } catch (error) {
-    if (error.code === 'ENOENT') throw new AccessError(`${path}: no such file`);
-    throw new AccessError(`${path}: cannot stat (${error.code ?? error.message})`);
+    if (errnoCode(error) === 'ENOENT') throw new AccessError(`${path}: no such file`);
+    throw new AccessError(`${path}: cannot stat (${errnoCode(error) ?? describeSqliteError(error)})`);
   }
   if (st.isDirectory()) throw new AccessError(`${path}: is a directory, not a database file`);
   if (!st.isFile()) throw new AccessError(`${path}: not a regular file`);
   try {
     fs.accessSync(path, fs.constants.R_OK);
   } catch (error) {
-    throw new AccessError(`${path}: not readable (${error.code ?? error.message})`);
+    throw new AccessError(`${path}: not readable (${errnoCode(error) ?? describeSqliteError(error)})`);
   }
   return st;
 }
 
+/** @param {unknown} error @returns {string | undefined} */
+function errnoCode(error) {
+  const code = /** @type {{ code?: unknown }} */ (error)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
 // Runs fn(db) on a read-only connection and removes the -wal/-shm that opening created. fn may be async.
-export async function withReadOnlyDb(path, fn) {
-  const hadWal = fs.existsSync(`${path}-wal`);
-  const hadShm = fs.existsSync(`${path}-shm`);
+// `attach` maps schema names to more files, attached to the same connection: they are read-only too (an attached
+// database takes the connection's open flags), and what opening them created is removed as well.
+/**
+ * @template T
+ * @param {string} path
+ * @param {(db: Db) => T | Promise<T>} fn
+ * @param {Record<string, string>} [attach]
+ * @returns {Promise<T>}
+ */
+export async function withReadOnlyDb(path, fn, attach = {}) {
+  const restores = [path, ...Object.values(attach)].map(rememberSidecars);
+  /** @type {Db | undefined} */
   let db;
   try {
     db = new Database(path, { readonly: true, fileMustExist: true, timeout: 5000 });
     limitPageCache(db);
+    for (const [schema, file] of Object.entries(attach)) {
+      db.prepare(`ATTACH DATABASE ? AS ${quoteIdentifier(schema)}`).run(file);
+    }
     return await fn(db);
   } finally {
     db?.close();
-    removeCreatedSidecars(path, hadWal, hadShm);
+    for (const restore of restores) restore();
   }
+}
+
+/**
+ * Notes whether `file` has a -wal and a -shm; the function returned removes those that were absent and that opening it
+ * created since (for another program that opens the file read-only, such as the sqlite3 CLI).
+ * @param {string} file @returns {() => void}
+ */
+export function rememberSidecars(file) {
+  const hadWal = fs.existsSync(`${file}-wal`);
+  const hadShm = fs.existsSync(`${file}-shm`);
+  return () => removeCreatedSidecars(file, hadWal, hadShm);
 }
 
 // better-sqlite3 builds SQLite with a 16 MB page cache per connection (SQLITE_DEFAULT_CACHE_SIZE=-16000); SQLite's own
@@ -67,6 +103,7 @@ export const PAGE_CACHE_KIB = 2000;
 
 // The pragma reads the schema first. A file it cannot read (busy, locked...) is reported now, as fn would have; a
 // damaged schema is left to fn's own statement, which meets and reports that same damage.
+/** @param {Db} db */
 function limitPageCache(db) {
   try {
     db.pragma(`cache_size = -${PAGE_CACHE_KIB}`);
@@ -75,6 +112,7 @@ function limitPageCache(db) {
   }
 }
 
+/** @param {string} path @param {boolean} hadWal @param {boolean} hadShm */
 function removeCreatedSidecars(path, hadWal, hadShm) {
   const wal = `${path}-wal`;
   const walNow = sizeOrNull(wal);
@@ -84,6 +122,7 @@ function removeCreatedSidecars(path, hadWal, hadShm) {
   if (!hadShm) fs.rmSync(`${path}-shm`, { force: true });
 }
 
+/** @param {string} path */
 function sizeOrNull(path) {
   try {
     return fs.statSync(path).size;
@@ -95,14 +134,26 @@ function sizeOrNull(path) {
 // SQLite codes that say the file could not be looked at (rather than that its content is bad).
 const ACCESS_CODES = /^SQLITE_(CANTOPEN|BUSY|LOCKED|PERM|AUTH|NOMEM|READONLY|FULL)/;
 
+/** @param {unknown} error */
 export function isAccessProblem(error) {
-  return typeof error?.code === 'string' && ACCESS_CODES.test(error.code);
+  const code = errnoCode(error);
+  return code !== undefined && ACCESS_CODES.test(code);
 }
 
+/** @param {unknown} error @returns {string} */
 export function describeSqliteError(error) {
-  return error?.code ? `${error.code}: ${error.message}` : String(error?.message ?? error);
+  const e = /** @type {{ code?: unknown, message?: unknown } | null | undefined} */ (error);
+  return e?.code ? `${e.code}: ${e.message}` : String(e?.message ?? error);
 }
 
+// SQLITE_CORRUPT, SQLITE_NOTADB and their extended codes: the content is damaged, not the file unreachable.
+/** @param {unknown} error */
+export function isCorruption(error) {
+  const code = errnoCode(error);
+  return code !== undefined && /^SQLITE_(CORRUPT|NOTADB)/.test(code);
+}
+
+/** @param {unknown} name */
 export function quoteIdentifier(name) {
   return `"${String(name).replaceAll('"', '""')}"`;
 }

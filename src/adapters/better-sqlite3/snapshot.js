@@ -1,8 +1,10 @@
+// @ts-check
 // A consistent, standalone copy through the backup API. One step (a page budget larger than any file) holds one read
 // transaction on the source for the whole copy, so a writer committing meanwhile cannot make it restart forever.
 // The copy keeps the source's journal mode: a backup of a WAL database is marked WAL, which is what the app that
 // will run on it expects. It is made standalone by a read-write open + wal_checkpoint(TRUNCATE) + close, which
 // (as the last connection) removes its -wal and -shm.
+/** @import { SnapshotResult } from '../../ports/sqlite-inspector.js' */
 import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -12,6 +14,7 @@ import { AccessError, describeSqliteError, statReadableFile, withReadOnlyDb } fr
 const ONE_STEP = 0x7fffffff;
 const SIDECARS = ['-wal', '-shm', '-journal'];
 
+/** @param {string} src @param {string} dest @returns {Promise<SnapshotResult>} */
 export async function writeSnapshot(src, dest) {
   const started = performance.now();
   const st = statReadableFile(src);
@@ -39,7 +42,8 @@ export async function writeSnapshot(src, dest) {
   return { dest, bytes: fs.statSync(dest).size, durationMs: Math.round(performance.now() - started) };
 }
 
-function makeStandalone(file) {
+/** @param {string} file */
+export function makeStandalone(file) {
   const db = new Database(file, { fileMustExist: true });
   try {
     db.pragma('wal_checkpoint(TRUNCATE)');
@@ -52,11 +56,13 @@ function makeStandalone(file) {
 }
 
 // dest.tmp and its sidecars are this function's own leftovers (a crashed earlier run), never the operator's data.
-function removeOwnTemporaries(tmp) {
+/** @param {string} tmp */
+export function removeOwnTemporaries(tmp) {
   for (const suffix of ['', ...SIDECARS]) fs.rmSync(tmp + suffix, { force: true });
 }
 
-function fsyncFile(file) {
+/** @param {string} file */
+export function fsyncFile(file) {
   const fd = fs.openSync(file, 'r');
   try {
     fs.fsyncSync(fd);

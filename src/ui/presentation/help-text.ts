@@ -12,6 +12,7 @@ export const HELP_SECTIONS: HelpSection[] = [
       ['Enter', 'run the next step, or continue after reading a result'],
       ['s', 'skip the step (only where the runbook allows it)'],
       ['r', 'retry the failed step'],
+      ['c', 'stop long work the step says may stop (a salvage); the run goes on'],
       ['q', 'quit; nothing is left half-done, the record says where things stand'],
       ['o', "the step's full output and the commands it ran, to scroll through"],
       ['?', 'show or hide this help (Esc hides it too)'],

@@ -122,7 +122,7 @@ export function measureHelp(isDryRun: boolean, columns: number): number {
     0,
   );
   const lines = [...HELP_GLYPH_LINES, ...HELP_NOTES, ...(isDryRun ? [HELP_DRY_RUN_NOTE] : [])];
-  return 2 + keyRows + 1 + lines.reduce((sum, line) => sum + countInkRows(line, inner), 0);
+  return 2 + keyRows + lines.reduce((sum, line) => sum + countInkRows(line, inner), 0);
 }
 
 export interface ScreenParts {

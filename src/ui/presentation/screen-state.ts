@@ -7,7 +7,7 @@ export function hasRunStarted(view: RunView): boolean {
   return view.incidentId !== '' || view.steps.length > 0;
 }
 
-export type ControlKey = 'continue' | 'skip' | 'retry' | 'quit' | 'output' | 'help';
+export type ControlKey = 'continue' | 'skip' | 'retry' | 'quit' | 'cancel' | 'output' | 'help';
 
 // The step the detail pane shows: the one running, failed or asking; otherwise the next one to run,
 // so the operator reads its why and commands before pressing Enter.
@@ -29,7 +29,7 @@ export function getAvailableKeys(view: RunView): ControlKey[] {
   // The engine says exactly what it waits for; the guesses below only cover a view without that.
   if (view.awaiting) return [...view.awaiting.actions, 'output', 'help'];
   const focus = getFocusStep(view);
-  if (focus?.status === 'running') return ['quit', 'output', 'help'];
+  if (focus?.status === 'running') return focus.waiting?.isCancellable ? ['cancel', 'quit', 'output', 'help'] : ['quit', 'output', 'help'];
   if (focus?.status === 'failed')
     return focus.skippable ? ['retry', 'skip', 'quit', 'output', 'help'] : ['retry', 'quit', 'output', 'help'];
   if (focus?.status === 'pending')

@@ -2,6 +2,7 @@
 // layout can count rows before anything is drawn.
 
 const PICTOGRAPH = /\p{Extended_Pictographic}/u;
+// eslint-disable-next-line no-misleading-character-class -- a class of single code points, each tested alone
 const ZERO_WIDTH = /[\u200B-\u200D\uFE0E\uFE0F\p{Mn}]/u;
 
 // Columns as Ink's wrapping counts them: pictographs (⚠ ✔ 🙂) take two, combining marks none, the rest one.

@@ -1,5 +1,6 @@
 // Test containers: the app on a named volume at /data, and cleanup by name prefix.
 import { APP_IMAGE } from './ensure-test-images.js';
+import { waitUntil } from '../wait-until.js';
 import { docker, tryDocker } from './docker-cli.js';
 
 export interface AppContainerOptions {
@@ -50,4 +51,9 @@ export async function removeTestResources(prefix: string): Promise<void> {
 /** A prefix unique to one test file's run, so parallel or leftover resources never collide. */
 export function makeTestPrefix(label: string): string {
   return `srt-${label}-${process.pid}-${Date.now().toString(36)}-`;
+}
+
+/** Waits until the test app's sqlite3 runs in the container: from then on it holds its database open. */
+export async function waitForAppDatabase(container: string): Promise<void> {
+  await waitUntil(`the app in ${container} has its database open`, async () => (await docker(['top', container])).includes('sqlite3'));
 }

@@ -55,6 +55,11 @@ describe('getAvailableKeys', () => {
     ],
     ['before the run: none, its questions own the keys', view([]), []],
     [
+      'while running work the step says may be stopped: c too',
+      view([{ ...step('a', 'running'), waiting: { what: 'salvage', isCancellable: true } }], { currentStepId: 'a' }),
+      ['cancel', 'quit', 'output', 'help'],
+    ],
+    [
       'when finished: none, the CLI reads no key once the run is over',
       view([step('a', 'ok')], { finished: { exitCode: 0, headline: '', incidentDir: '', findings: [], actions: [] } }),
       [],

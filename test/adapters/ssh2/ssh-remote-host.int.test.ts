@@ -40,9 +40,11 @@ describe('SshRemoteHost.exec', () => {
   });
 
   it('returns exit code, stdout and stderr without rejecting on failure', async () => {
-    const result = await host.exec(['sh', '-c', 'echo out; echo err >&2; exit 7']);
-    expect(result).toMatchObject({ argv: ['sh', '-c', 'echo out; echo err >&2; exit 7'], exitCode: 7, stdout: 'out\n', stderr: 'err\n' });
-    expect(result.durationMs).toBeGreaterThanOrEqual(0);
+    const started = Date.now();
+    const result = await host.exec(['sh', '-c', 'echo out; echo err >&2; sleep 0.3; exit 7']);
+    expect(result).toMatchObject({ argv: ['sh', '-c', 'echo out; echo err >&2; sleep 0.3; exit 7'], exitCode: 7, stdout: 'out\n', stderr: 'err\n' });
+    expect(result.durationMs).toBeGreaterThanOrEqual(250);
+    expect(result.durationMs).toBeLessThanOrEqual(Date.now() - started);
     expect((await host.exec(['no-such-command-xyz'])).exitCode).toBe(127);
   });
 

@@ -18,10 +18,13 @@ afterAll(async () => {
 
 describe('DockerRuntime.exec', () => {
   it('keeps stdout and stderr apart and reports the exit code', async () => {
-    const argv = ['sh', '-c', 'echo out-line; echo err-line >&2; exit 3'];
+    const argv = ['sh', '-c', 'echo out-line; echo err-line >&2; sleep 0.3; exit 3'];
+    const started = Date.now();
     const result = await runtime.exec(app.id, argv);
     expect(result).toMatchObject({ argv, exitCode: 3, stdout: 'out-line\n', stderr: 'err-line\n' });
-    expect(result.durationMs).toBeGreaterThanOrEqual(0);
+    // The duration covers the command's own 0.3 s and no more than the call took.
+    expect(result.durationMs).toBeGreaterThanOrEqual(250);
+    expect(result.durationMs).toBeLessThanOrEqual(Date.now() - started);
   });
 
   it('resolves with exit 0 and passes argv elements through untouched (no shell)', async () => {
