@@ -85,7 +85,8 @@ export function reducePathInput(state: PathInputState, action: PathInputAction, 
       const done = { typed: action.value, draft: action.value, completing: undefined };
       if (action.matches.length > 0) {
         const folder = getTypedFolder(action.typed);
-        const text = `${action.matches.length} match${action.matches.length === 1 ? '' : 'es'} in ${folder || './'}: ↑/↓ picks one, Tab completes further`;
+        const count = `${action.matches.length} match${action.matches.length === 1 ? '' : 'es'}`;
+        const text = `${count} in ${folder || './'}: ↑/↓ picks one, Tab completes further`;
         return { ...done, list: { kind: 'matches', folder, names: action.matches }, note: { tone: 'info', text } };
       }
       if (action.value === action.typed)

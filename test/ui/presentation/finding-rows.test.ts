@@ -14,7 +14,11 @@ describe('getFindingRows', () => {
     [
       'a long listing: cut, the rest counted',
       ['candidates:', ...Array.from({ length: FINDING_DETAIL_LINES + 2 }, (_, index) => `c${index}`)].join('\n'),
-      ['  • candidates:', ...Array.from({ length: FINDING_DETAIL_LINES }, (_, index) => `    c${index}`), '    (2 more lines in report.md)'],
+      [
+        '  • candidates:',
+        ...Array.from({ length: FINDING_DETAIL_LINES }, (_, index) => `    c${index}`),
+        '    (2 more lines in report.md)',
+      ],
     ],
   ])('%s', (_name, finding, expected) => {
     expect(getFindingRows(finding)).toEqual(expected);

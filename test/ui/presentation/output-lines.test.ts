@@ -22,7 +22,14 @@ const find: CommandRecord = {
   durationMs: 120,
 };
 const check: CommandRecord = {
-  action: { kind: 'argv', where: 'container', container: 'app-prod', argv: ['sqlite3', '-readonly', '/data/backups/a.db', 'PRAGMA quick_check;'], mutates: false, when: 'for every backup' },
+  action: {
+    kind: 'argv',
+    where: 'container',
+    container: 'app-prod',
+    argv: ['sqlite3', '-readonly', '/data/backups/a.db', 'PRAGMA quick_check;'],
+    mutates: false,
+    when: 'for every backup',
+  },
   phase: 'probe',
   exitCode: 1,
   durationMs: 2100,

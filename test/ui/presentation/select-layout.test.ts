@@ -2,13 +2,29 @@ import { describe, expect, it } from 'vitest';
 import type { SelectOption } from '../../../src/runbook/events.js';
 import { countSelectRows, getOptionRows, layoutSelect, type SelectState } from '../../../src/ui/presentation/select-layout.js';
 
-const options: SelectOption[] = Array.from({ length: 12 }, (_, index) => ({ value: `c${index}`, label: `app-pr-${index}`, ...(index % 2 === 0 ? { hint: `preview ${index}` } : {}) }));
-const state = (extra: Partial<SelectState> = {}): SelectState => ({ highlighted: 0, isFiltering: false, query: '', windowStart: 0, ...extra });
+const options: SelectOption[] = Array.from({ length: 12 }, (_, index) => ({
+  value: `c${index}`,
+  label: `app-pr-${index}`,
+  ...(index % 2 === 0 ? { hint: `preview ${index}` } : {}),
+}));
+const state = (extra: Partial<SelectState> = {}): SelectState => ({
+  highlighted: 0,
+  isFiltering: false,
+  query: '',
+  windowStart: 0,
+  ...extra,
+});
 const texts = (layout: ReturnType<typeof layoutSelect>) => layout.items.flatMap((item) => item.rows.map((row) => row.text));
 
 describe('getOptionRows', () => {
   it('the label after the pointer, wrapped under it; the hint indented four', () => {
-    expect(getOptionRows({ value: 'v', label: 'app-prod ghcr.io/acme/app:1.4 running', hint: 'production: label coolify.pullRequestId=0' }, 30, true)).toEqual([
+    expect(
+      getOptionRows(
+        { value: 'v', label: 'app-prod ghcr.io/acme/app:1.4 running', hint: 'production: label coolify.pullRequestId=0' },
+        30,
+        true,
+      ),
+    ).toEqual([
       { text: '❯ app-prod', kind: 'label' },
       { text: '  ghcr.io/acme/app:1.4 running', kind: 'label' },
       { text: '    production: label', kind: 'hint' },
