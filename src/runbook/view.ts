@@ -1,6 +1,6 @@
 // RunView: what a screen shows, derived from events alone by reduceView (pure), so the TUI, a replay of
 // events.ndjson and the tests all agree.
-import type { ControlAction, Prompt, ProgressInfo, RunEvent, StepDecl, StepStatus, StepVerdict } from './events.js';
+import type { CommandRecord, ControlAction, Prompt, ProgressInfo, RunEvent, StepDecl, StepStatus, StepVerdict } from './events.js';
 
 export interface StepView extends StepDecl {
   status: StepStatus;
@@ -12,10 +12,17 @@ export interface StepView extends StepDecl {
   /** Last lines of live output (at most OUTPUT_LINES). */
   output: string[];
   progress?: ProgressInfo;
-  /** What the running step waits on, and until when at the latest (epoch ms). */
-  waiting?: { what: string; untilMs?: number; isCancellable?: boolean };
+  /**
+   * What the running step waits on, since when (epoch ms, from the event's time) and until when at the latest; whether
+   * the operator may stop it.
+   */
+  waiting?: { what: string; untilMs?: number; sinceMs?: number; isCancellable?: boolean };
   /** How what it found reads (a corrupt database is `bad` although the step succeeded). */
   verdict?: StepVerdict;
+  /** Every line of output of the current attempt, the latest LOG_LINES of them, for the output view to scroll. */
+  log?: string[];
+  /** The actions the current attempt performed, as they ran (the latest RAN_COMMANDS). */
+  ran?: CommandRecord[];
 }
 
 export interface RunSummary {
@@ -45,6 +52,9 @@ export interface RunView {
 }
 
 export const OUTPUT_LINES = 8;
+/** Caps on what a step keeps for the output view: enough for any listing a step prints, bounded for a chatty one. */
+export const LOG_LINES = 2000;
+export const RAN_COMMANDS = 500;
 
 export const emptyView: RunView = {
   incidentId: '',
@@ -58,6 +68,21 @@ export const emptyView: RunView = {
 
 function updateStep(view: RunView, stepId: string, change: (step: StepView) => StepView): RunView {
   return { ...view, steps: view.steps.map((step) => (step.id === stepId ? change(step) : step)) };
+}
+
+function appendCapped<T>(list: T[] | undefined, item: T, cap: number): T[] {
+  const next = [...(list ?? []), item];
+  return next.length > cap ? next.slice(next.length - cap) : next;
+}
+
+function toWaiting(what: string, untilMs: number | undefined, at: string, isCancellable: boolean): NonNullable<StepView['waiting']> {
+  const sinceMs = Date.parse(at);
+  return {
+    what,
+    ...(untilMs === undefined ? {} : { untilMs }),
+    ...(Number.isNaN(sinceMs) ? {} : { sinceMs }),
+    ...(isCancellable ? { isCancellable: true } : {}),
+  };
 }
 
 export function reduceView(view: RunView, event: RunEvent): RunView {
@@ -80,18 +105,35 @@ export function reduceView(view: RunView, event: RunEvent): RunView {
       };
     case 'step-started':
       return {
-        ...updateStep(view, event.stepId, (step) => ({ ...step, status: 'running', startedAt: event.at, error: undefined, progress: undefined, output: [], commands: event.commands ?? step.commands })),
+        ...updateStep(view, event.stepId, (step) => ({
+          ...step,
+          status: 'running',
+          startedAt: event.at,
+          error: undefined,
+          progress: undefined,
+          output: [],
+          log: undefined,
+          ran: undefined,
+          commands: event.commands ?? step.commands,
+        })),
         awaiting: undefined,
         currentStepId: event.stepId,
       };
     case 'step-waiting':
-      return updateStep(view, event.stepId, (step) => ({ ...step, waiting: event.what === undefined ? undefined : { what: event.what, ...(event.untilMs === undefined ? {} : { untilMs: event.untilMs }), ...(event.isCancellable ? { isCancellable: true } : {}) } }));
+      return updateStep(view, event.stepId, (step) => ({
+        ...step,
+        waiting: event.what === undefined ? undefined : toWaiting(event.what, event.untilMs, event.at, event.isCancellable === true),
+      }));
     case 'step-progress':
       return updateStep(view, event.stepId, (step) => (step.status === 'running' ? { ...step, progress: event.progress } : step));
     case 'step-output':
-      return updateStep(view, event.stepId, (step) => ({ ...step, output: [...step.output, event.line].slice(-OUTPUT_LINES) }));
+      return updateStep(view, event.stepId, (step) => ({
+        ...step,
+        output: [...step.output, event.line].slice(-OUTPUT_LINES),
+        log: appendCapped(step.log, event.line, LOG_LINES),
+      }));
     case 'command':
-      return view;
+      return updateStep(view, event.stepId, (step) => ({ ...step, ran: appendCapped(step.ran, event.command, RAN_COMMANDS) }));
     case 'finding':
       return { ...view, findings: [...view.findings, event.text] };
     case 'prompt-opened':

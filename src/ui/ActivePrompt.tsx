@@ -1,5 +1,7 @@
 import React from 'react';
 import type { Prompt, PromptAnswer } from '../runbook/events.js';
+import { PathPrompt, type CompletePath } from './PathPrompt.js';
+import { SecretPrompt } from './SecretPrompt.js';
 import { Select } from './Select.js';
 import { TypedConfirmation } from './TypedConfirmation.js';
 import { YesNo } from './YesNo.js';
@@ -15,9 +17,13 @@ export interface ActivePromptProps {
   isActive?: boolean;
   /** Columns to wrap the question in; Ink wraps it when absent. */
   columns?: number;
+  /** Rows the prompt may take; a list longer than that scrolls. */
+  maxRows?: number;
+  /** Tab's completion at a path prompt. */
+  completePath?: CompletePath;
 }
 
-export function ActivePrompt({ prompt, onAnswer, onCancel, isActive = true, columns }: ActivePromptProps) {
+export function ActivePrompt({ prompt, onAnswer, onCancel, isActive = true, columns, maxRows, completePath }: ActivePromptProps) {
   switch (prompt.kind) {
     case 'select':
       return (
@@ -29,6 +35,7 @@ export function ActivePrompt({ prompt, onAnswer, onCancel, isActive = true, colu
           onCancel={onCancel}
           isActive={isActive}
           columns={columns}
+          maxRows={maxRows}
         />
       );
     case 'confirm-typed':
@@ -50,6 +57,30 @@ export function ActivePrompt({ prompt, onAnswer, onCancel, isActive = true, colu
           onSubmit={(yes) => onAnswer({ kind: 'yes-no', yes })}
           onCancel={onCancel}
           isActive={isActive}
+        />
+      );
+    case 'path':
+      return (
+        <PathPrompt
+          message={prompt.message}
+          suggestions={prompt.suggestions}
+          isEmptyAllowed={prompt.isEmptyAllowed}
+          onSubmit={(value) => onAnswer({ kind: 'path', value })}
+          onCancel={onCancel}
+          completePath={completePath}
+          isActive={isActive}
+          columns={columns}
+          maxRows={maxRows}
+        />
+      );
+    case 'secret':
+      return (
+        <SecretPrompt
+          message={prompt.message}
+          onSubmit={(value) => onAnswer({ kind: 'secret', value })}
+          onCancel={onCancel}
+          isActive={isActive}
+          columns={columns}
         />
       );
   }

@@ -13,6 +13,7 @@ const KEY_HINTS: Array<{ key: ControlKey; press: string; label: string }> = [
   { key: 'retry', press: 'r', label: 'retry' },
   { key: 'cancel', press: 'c', label: 'stop it, go on without' },
   { key: 'quit', press: 'q', label: 'quit' },
+  { key: 'output', press: 'o', label: 'output' },
   { key: 'help', press: '?', label: 'help' },
 ];
 

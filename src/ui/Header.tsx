@@ -10,9 +10,27 @@ export interface HeaderProps {
   incidentId: string;
   /** Whether to show the DRY RUN badge. */
   isDryRun: boolean;
+  /** Whether the run has not started yet (questions asked before it): no runbook or incident to name. */
+  isBeforeRun?: boolean;
 }
 
-export function Header({ runbook, target, incidentId, isDryRun }: HeaderProps) {
+export function Header({ runbook, target, incidentId, isDryRun, isBeforeRun = false }: HeaderProps) {
+  if (isBeforeRun) {
+    return (
+      <Box flexDirection="column">
+        <Text bold>sqlite-rescue</Text>
+        <Text wrap="truncate-end">
+          <Text dimColor>before the run starts</Text>
+          {target ? (
+            <Text>
+              <Text dimColor>{' · target '}</Text>
+              {target}
+            </Text>
+          ) : null}
+        </Text>
+      </Box>
+    );
+  }
   return (
     <Box flexDirection="column">
       <Text wrap="truncate-end">

@@ -1,6 +1,6 @@
 import React from 'react';
 import { Box, Text } from 'ink';
-import { HELP_DRY_RUN_NOTE, HELP_GLYPHS, HELP_KEY_COLUMN, HELP_KEYS, HELP_NOTES } from './presentation/help-text.js';
+import { HELP_DRY_RUN_NOTE, HELP_GLYPH_LINES, HELP_KEY_COLUMN, HELP_NOTES, HELP_SECTIONS } from './presentation/help-text.js';
 
 export interface HelpProps {
   /** Whether the run is a dry-run, to explain what that means. */
@@ -10,21 +10,22 @@ export interface HelpProps {
 export function Help({ isDryRun = false }: HelpProps) {
   return (
     <Box flexDirection="column" borderStyle="round" paddingX={1}>
-      <Text bold>Help</Text>
-      {HELP_KEYS.map(([press, meaning]) => (
-        <Text key={press}>
-          <Text bold>{press.padEnd(HELP_KEY_COLUMN)}</Text>
-          {meaning}
-        </Text>
+      {HELP_SECTIONS.map((section) => (
+        <Box key={section.title} flexDirection="column">
+          <Text bold color="cyan">
+            {section.title}
+          </Text>
+          {section.keys.map(([press, meaning]) => (
+            <Text key={press}>
+              <Text bold>{press.padEnd(HELP_KEY_COLUMN)}</Text>
+              {meaning}
+            </Text>
+          ))}
+        </Box>
       ))}
-      <Text> </Text>
-      {HELP_GLYPHS.map(([glyph, meaning]) => (
-        <Text key={glyph}>
-          {glyph.padEnd(HELP_KEY_COLUMN)}
-          {meaning}
-        </Text>
+      {HELP_GLYPH_LINES.map((line) => (
+        <Text key={line}>{line}</Text>
       ))}
-      <Text> </Text>
       {HELP_NOTES.map((note) => (
         <Text key={note} dimColor>
           {note}

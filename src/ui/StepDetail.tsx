@@ -5,7 +5,9 @@ import { CommandBox } from './CommandBox.js';
 import { ProgressBar } from './ProgressBar.js';
 import { getErrorLines, getProgressBarWidth, getWhyLines } from './presentation/detail-lines.js';
 import type { ScreenLayout } from './presentation/screen-layout.js';
-import { getStatusLook } from './presentation/step-status.js';
+import { getStatusLook, getStepLook, getVerdictLabel } from './presentation/step-status.js';
+import type { Clock } from './use-now.js';
+import { WaitLine } from './WaitLine.js';
 
 /** The parts of a screen layout the detail pane follows. */
 export type DetailLayout = Pick<ScreenLayout, 'whyLines' | 'outputLines' | 'commands' | 'hasCommandBorder'>;
@@ -19,6 +21,8 @@ export interface StepDetailProps {
   columns?: number;
   /** How much of the step to show; everything when absent. */
   layout?: DetailLayout;
+  /** The clock a wait's countdown reads. */
+  now?: Clock;
 }
 
 const HEADINGS: Record<StepView['status'], string> = {
@@ -37,8 +41,10 @@ const lineTexts = (lines: string[], color?: string) =>
     </Text>
   ));
 
-export function StepDetail({ step, isDryRun = false, columns, layout }: StepDetailProps) {
+export function StepDetail({ step, isDryRun = false, columns, layout, now }: StepDetailProps) {
   const look = getStatusLook(step.status);
+  const found = getStepLook(step);
+  const verdict = getVerdictLabel(step);
   const isWouldRun = step.mutates && (isDryRun || step.status === 'not-performed');
   const output = layout ? step.output.slice(step.output.length - Math.min(step.output.length, layout.outputLines)) : step.output;
   // Without columns, lines stay whole and Ink wraps them.
@@ -52,6 +58,7 @@ export function StepDetail({ step, isDryRun = false, columns, layout }: StepDeta
         </Text>{' '}
         <Text bold>{step.title}</Text>
         {step.mutates ? <Text color="yellow">{'  ⚠ changes'}</Text> : null}
+        {verdict ? <Text color={found.color}>{`  ${found.glyph} ${verdict}`}</Text> : null}
       </Text>
       {lineTexts(getWhyLines(step.why, width, layout?.whyLines ?? Number.POSITIVE_INFINITY))}
       {layout?.commands === 'hidden' ? null : (
@@ -63,7 +70,10 @@ export function StepDetail({ step, isDryRun = false, columns, layout }: StepDeta
           hasBorder={layout?.hasCommandBorder ?? true}
         />
       )}
-      {step.progress ? <ProgressBar progress={step.progress} width={columns === undefined ? undefined : getProgressBarWidth(columns)} /> : null}
+      {step.waiting ? <WaitLine waiting={step.waiting} now={now} columns={columns} /> : null}
+      {step.progress ? (
+        <ProgressBar progress={step.progress} width={columns === undefined ? undefined : getProgressBarWidth(columns)} />
+      ) : null}
       {output.map((line, index) => (
         <Text key={index} dimColor wrap="truncate-end">
           {line}

@@ -2,7 +2,7 @@ import React from 'react';
 import { Box, Text } from 'ink';
 import type { StepView } from '../runbook/view.js';
 import { formatDuration } from './presentation/format.js';
-import { getStatusLook, getStepSummaryLine, isStepDone } from './presentation/step-status.js';
+import { getStepLook, getStepSummaryLine, getStepTally, getVerdictLabel, isStepDone } from './presentation/step-status.js';
 import { Spinner } from './Spinner.js';
 
 export interface StepListProps {
@@ -12,9 +12,12 @@ export interface StepListProps {
   focusStepId?: string;
   /** Whether each step's summary (or error) shows on a line under it; off where rows are short. */
   hasSummaries?: boolean;
+  /** Whether the list is one line counting how the steps ended (a finished run where rows are short). */
+  isCollapsed?: boolean;
 }
 
-export function StepList({ steps, focusStepId, hasSummaries = true }: StepListProps) {
+export function StepList({ steps, focusStepId, hasSummaries = true, isCollapsed = false }: StepListProps) {
+  if (isCollapsed) return <Text wrap="truncate-end">{getStepTally(steps)}</Text>;
   return (
     <Box flexDirection="column">
       {steps.map((step) => (
@@ -34,7 +37,8 @@ interface StepRowProps {
 }
 
 function StepRow({ step, isFocused, hasSummary }: StepRowProps) {
-  const look = getStatusLook(step.status);
+  const look = getStepLook(step);
+  const verdict = getVerdictLabel(step);
   const hasDuration = isStepDone(step.status) && step.durationMs !== undefined;
   const summaryLine = hasSummary ? getStepSummaryLine(step) : undefined;
   return (
@@ -44,6 +48,7 @@ function StepRow({ step, isFocused, hasSummary }: StepRowProps) {
         {step.status === 'running' ? <Spinner color={look.color} /> : <Text color={look.color}>{look.glyph}</Text>}{' '}
         <Text bold={isFocused}>{step.title}</Text>
         {step.mutates ? <Text color="yellow">{'  ⚠ changes'}</Text> : null}
+        {verdict ? <Text color={look.color}>{`  ${verdict}`}</Text> : null}
         {step.status === 'not-performed' ? <Text color={look.color}>{'  not performed'}</Text> : null}
         {step.status === 'skipped' ? <Text color={look.color}>{'  skipped'}</Text> : null}
         {hasDuration ? <Text dimColor>{`  ${formatDuration(step.durationMs as number)}`}</Text> : null}

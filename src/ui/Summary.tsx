@@ -3,6 +3,7 @@ import { Box, Text } from 'ink';
 import type { RunSummary } from '../runbook/view.js';
 import { LeadText } from './LeadText.js';
 import { describeExitCode } from './presentation/exit-code.js';
+import { getFindingRows } from './presentation/finding-rows.js';
 import { formatDuration } from './presentation/format.js';
 import type { ScreenLayout } from './presentation/screen-layout.js';
 import { firstLine } from './presentation/wrap-text.js';
@@ -42,7 +43,7 @@ export function Summary({ summary, isDryRun = false, layout = DEFAULT_LAYOUT, co
       <Findings findings={summary.findings} maxShown={layout.maxFindings} marginTop={gap} />
       <Box flexDirection="column" marginTop={gap}>
         <Text bold>{isDryRun ? 'Actions (dry-run)' : 'Actions'}</Text>
-        {summary.actions.length === 0 ? <Text dimColor>  nothing was changed</Text> : null}
+        {summary.actions.length === 0 ? <Text dimColor>{'  nothing was changed'}</Text> : null}
         {summary.actions.map((action, index) => (
           <Text key={index} wrap="truncate-end">
             {'  • '}
@@ -75,7 +76,7 @@ interface FindingsProps {
   marginTop: number;
 }
 
-// The latest findings, the first line of each: the full text of all of them is in report.md.
+// The latest findings with the lines they hold: the full text of all of them is in report.md.
 function Findings({ findings, maxShown, marginTop }: FindingsProps) {
   if (findings.length === 0) return null;
   const shown = maxShown > 0 ? findings.slice(-maxShown) : [];
@@ -93,13 +94,14 @@ function Findings({ findings, maxShown, marginTop }: FindingsProps) {
   return (
     <Box flexDirection="column" marginTop={marginTop}>
       <Text bold>Findings</Text>
-      {shown.map((finding, index) => (
-        <Text key={index} wrap="truncate-end">
-          {'  • '}
-          {firstLine(finding)}
-        </Text>
-      ))}
-      {hidden > 0 ? <Text dimColor>  ({hidden} more findings in report.md)</Text> : null}
+      {shown.flatMap((finding, index) =>
+        getFindingRows(finding).map((row, rowIndex) => (
+          <Text key={`${index}.${rowIndex}`} wrap="truncate-end" dimColor={rowIndex > 0}>
+            {row}
+          </Text>
+        )),
+      )}
+      {hidden > 0 ? <Text dimColor>{`  (${hidden} more findings in report.md)`}</Text> : null}
     </Box>
   );
 }

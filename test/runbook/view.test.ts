@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { RunEvent, StepDecl } from '../../src/runbook/events.js';
-import { emptyView, OUTPUT_LINES, reduceView, type RunView } from '../../src/runbook/view.js';
+import type { CommandRecord, RunEvent, StepDecl } from '../../src/runbook/events.js';
+import { emptyView, LOG_LINES, OUTPUT_LINES, RAN_COMMANDS, reduceView, type RunView } from '../../src/runbook/view.js';
 
 const at = '2025-01-01T02:00:00.000Z';
 const steps: StepDecl[] = [
@@ -8,6 +8,8 @@ const steps: StepDecl[] = [
   { id: 'swap', title: 'Swap', why: 'w', mutates: true, skippable: false, commands: ['mv a b'] },
 ];
 const started: RunEvent = { type: 'run-started', at, incidentId: 'I1', incidentDir: '/inc/I1', runbook: 'demo', dryRun: false, target: 'app:/data/app.db', steps };
+
+const ls: CommandRecord = { action: { kind: 'argv', where: 'container', container: 'app', argv: ['ls'], mutates: false }, phase: 'action', exitCode: 0, durationMs: 3 };
 
 const reduce = (events: RunEvent[], from: RunView = emptyView) => events.reduce(reduceView, from);
 
@@ -19,7 +21,7 @@ describe('reduceView', () => {
       { type: 'step-started', at: '2025-01-01T02:00:01.000Z', stepId: 'look' },
       { type: 'step-progress', at, stepId: 'look', progress: { done: 1, total: 2, unit: 'files' } },
       { type: 'step-output', at, stepId: 'look', line: 'found app' },
-      { type: 'command', at, stepId: 'look', command: { action: { kind: 'argv', where: 'container', container: 'app', argv: ['ls'], mutates: false }, phase: 'action', exitCode: 0, durationMs: 3 } },
+      { type: 'command', at, stepId: 'look', command: ls },
       { type: 'finding', at, stepId: 'look', text: 'the db is corrupt' },
       { type: 'prompt-opened', at, prompt: { kind: 'yes-no', id: 'look#1', stepId: 'look', message: 'Sure?', defaultYes: true } },
       { type: 'prompt-answered', at, promptId: 'look#1', answer: { kind: 'yes-no', yes: true } },
@@ -36,7 +38,7 @@ describe('reduceView', () => {
       target: 'app:/data/app.db',
       isDryRun: false,
       steps: [
-        { ...steps[0], status: 'ok', startedAt: '2025-01-01T02:00:01.000Z', durationMs: 1200, summary: 'looked', output: ['found app'], progress: undefined, error: undefined },
+        { ...steps[0], status: 'ok', startedAt: '2025-01-01T02:00:01.000Z', durationMs: 1200, summary: 'looked', output: ['found app'], log: ['found app'], ran: [ls], progress: undefined, error: undefined },
         { ...steps[1], status: 'ok', startedAt: '2025-01-01T02:00:05.000Z', durationMs: 80, summary: 'swapped 3 files', output: [], progress: undefined, error: undefined },
       ],
       currentStepId: undefined,
@@ -78,6 +80,32 @@ describe('reduceView', () => {
     const lines = Array.from({ length: OUTPUT_LINES + 3 }, (_, index) => `line ${index}`);
     const view = reduce([started, { type: 'step-started', at, stepId: 'look' }, ...lines.map((line): RunEvent => ({ type: 'step-output', at, stepId: 'look', line }))]);
     expect(view.steps[0].output).toEqual(lines.slice(-OUTPUT_LINES));
+  });
+
+  it('keeps every line and command of the attempt for the output view, the latest LOG_LINES and RAN_COMMANDS', () => {
+    const lines = Array.from({ length: LOG_LINES + 5 }, (_, index) => `line ${index}`);
+    const view = reduce([
+      started,
+      { type: 'step-started', at, stepId: 'look' },
+      ...lines.map((line): RunEvent => ({ type: 'step-output', at, stepId: 'look', line })),
+      ...Array.from({ length: RAN_COMMANDS + 1 }, (_, index): RunEvent => ({ type: 'command', at, stepId: 'look', command: { ...ls, durationMs: index } })),
+    ]);
+    expect(view.steps[0].log).toEqual(lines.slice(-LOG_LINES));
+    expect(view.steps[0].ran?.map((record) => record.durationMs)).toEqual(Array.from({ length: RAN_COMMANDS }, (_, index) => index + 1));
+    const retried = reduce([{ type: 'step-started', at, stepId: 'look' }], view);
+    expect(retried.steps[0].log).toBeUndefined();
+    expect(retried.steps[0].ran).toBeUndefined();
+  });
+
+  it('a wait: what, since the event and until when; cleared when the wait or the step is over', () => {
+    const waiting = reduce([
+      started,
+      { type: 'step-started', at, stepId: 'look' },
+      { type: 'step-waiting', at: '2025-01-01T02:00:02.000Z', stepId: 'look', what: 'the app has 10 s to exit', untilMs: Date.parse('2025-01-01T02:00:12.000Z') },
+    ]);
+    expect(waiting.steps[0].waiting).toEqual({ what: 'the app has 10 s to exit', sinceMs: Date.parse('2025-01-01T02:00:02.000Z'), untilMs: Date.parse('2025-01-01T02:00:12.000Z') });
+    expect(reduce([{ type: 'step-waiting', at, stepId: 'look' }], waiting).steps[0].waiting).toBeUndefined();
+    expect(reduce([{ type: 'step-succeeded', at, stepId: 'look', durationMs: 1, summary: 's' }], waiting).steps[0].waiting).toBeUndefined();
   });
 
   it('dry-run: a not-performed step shows its exact commands and counts as an action', () => {

@@ -62,7 +62,7 @@ describe('App', () => {
     expect(frame).toContain('target my-alias › app-prod:/data/app.db  incident 20250101T020000Z');
     expect(frame).toContain('Next: Find the container');
     expect(frame).toContain('$ docker ps --filter name=app');
-    expect(frame.split('\n').at(-1)).toBe('Enter run/continue · q quit · ? help');
+    expect(frame.split('\n').at(-1)).toBe('Enter run/continue · q quit · o output · ? help');
   });
 
   it('Enter on a select prompt answers with the preselected option, once', async () => {
@@ -137,7 +137,7 @@ describe('App', () => {
       summary: 'app-prod',
     });
     await waitForFrame(lastFrame, 'Next: Check the live database');
-    expect(plain(lastFrame()).split('\n').at(-1)).toBe('Enter run/continue · s skip · q quit · ? help');
+    expect(plain(lastFrame()).split('\n').at(-1)).toBe('Enter run/continue · s skip · q quit · o output · ? help');
     stdin.write('s');
     await waitFor(() => engine.controls.length > 0);
     expect(engine.controls).toEqual(['skip']);
@@ -158,7 +158,7 @@ describe('App', () => {
     expect(frame).toContain('✘ sha256 differs after transfer');
     expect(frame).toContain('hint: the upload was cut short; retry it');
     expect(frame).toContain('state: nothing replaced');
-    expect(frame.split('\n').at(-1)).toBe('r retry · q quit · ? help');
+    expect(frame.split('\n').at(-1)).toBe('r retry · q quit · o output · ? help');
   });
 
   it('renders only the latest of rapid progress events, and the final state after them', async () => {
@@ -226,7 +226,7 @@ describe('App', () => {
     expect(frame).toContain("│ $ docker ps -a --filter name=app-prod --format '{{.Names}}'");
     expect(frame).toContain('│ $ docker inspect app-prod');
     expect(frame).not.toContain('$ docker ps --filter name=app ');
-    expect(frame.split('\n').at(-1)).toBe('Enter run/continue · q quit · ? help');
+    expect(frame.split('\n').at(-1)).toBe('Enter run/continue · q quit · o output · ? help');
   });
 
   it('unsubscribes on unmount', async () => {

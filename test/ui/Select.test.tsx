@@ -17,7 +17,9 @@ const OPTIONS = [
 async function renderSelect(initialIndex = 0) {
   const onSubmit = vi.fn();
   const onCancel = vi.fn();
-  const result = render(<Select message="Which container?" options={OPTIONS} initialIndex={initialIndex} onSubmit={onSubmit} onCancel={onCancel} />);
+  const result = render(
+    <Select message="Which container?" options={OPTIONS} initialIndex={initialIndex} onSubmit={onSubmit} onCancel={onCancel} />,
+  );
   await tick();
   return { ...result, onSubmit, onCancel };
 }
@@ -33,7 +35,7 @@ describe('Select', () => {
         '❯ app-pr-41',
         '    PR preview',
         '  app-pr-42',
-        '↑/↓ or j/k move · Enter pick · Esc cancel',
+        '↑/↓ or j/k move · / filter · Enter pick · Esc cancel',
       ].join('\n'),
     );
   });
@@ -99,5 +101,20 @@ describe('Select with keys arriving in one chunk', () => {
     stdin.write(`${DOWN}${DOWN}\r`);
     await waitFor(() => onSubmit.mock.calls.length > 0);
     expect(onSubmit).toHaveBeenCalledWith('app-pr-42');
+  });
+});
+
+describe('Select with a filter typed in one chunk', () => {
+  it('/ and the text after it in one read filter, as typed one by one', async () => {
+    const { stdin, lastFrame, onSubmit, onCancel } = await renderSelect(0);
+    stdin.write('/pr-42');
+    await waitFor(() => plain(lastFrame()).includes('/ pr-42'));
+    expect(plain(lastFrame())).toBe(
+      ['? Which container?', '/ pr-42', '❯ app-pr-42', '↑/↓ move · Enter pick · Esc clear the filter'].join('\n'),
+    );
+    stdin.write('\r');
+    await waitFor(() => onSubmit.mock.calls.length > 0);
+    expect(onSubmit).toHaveBeenCalledWith('app-pr-42');
+    expect(onCancel).not.toHaveBeenCalled();
   });
 });

@@ -41,7 +41,13 @@ describe('Summary', () => {
   });
 
   it('a dry-run that found the target unhealthy, with no downtime and nothing changed', () => {
-    const summary = { exitCode: 4, headline: 'Dry run: the live database is corrupt', incidentDir: './incidents/x', findings: [], actions: [] };
+    const summary = {
+      exitCode: 4,
+      headline: 'Dry run: the live database is corrupt',
+      incidentDir: './incidents/x',
+      findings: [],
+      actions: [],
+    };
     const frame = plain(render(<Summary summary={summary} isDryRun />).lastFrame());
     expect(frame).toContain(line('✘ Dry run: the live database is corrupt'));
     expect(frame).toContain(line('exit 4: dry-run found the target unhealthy'));
@@ -58,9 +64,16 @@ describe('Summary with many findings', () => {
     'quarantine manifest (sha256):\n1c2d…  /data/rescue-quarantine/x/app.db\n3e4f…  /data/rescue-quarantine/x/app.db-wal',
     'verified: integrity ok, every snapshot row present, the app wrote a row',
   ];
-  const summary = { exitCode: 0, headline: 'restored and verified', downtimeMs: 3460, incidentDir: './incidents/x', findings, actions: ['stopped app-prod in 1.2 s'] };
+  const summary = {
+    exitCode: 0,
+    headline: 'restored and verified',
+    downtimeMs: 3460,
+    incidentDir: './incidents/x',
+    findings,
+    actions: ['stopped app-prod in 1.2 s'],
+  };
 
-  it('lists the last five, the first line of each, and counts the others', () => {
+  it('lists the last five with the lines they hold (the quarantine manifest), and counts the others', () => {
     const frame = plain(render(<Summary summary={summary} />).lastFrame());
     expect(frame).toContain(
       [
@@ -69,11 +82,12 @@ describe('Summary with many findings', () => {
         line('  • finding 5'),
         line('  • finding 6'),
         line('  • quarantine manifest (sha256):'),
+        line('    1c2d…  /data/rescue-quarantine/x/app.db'),
+        line('    3e4f…  /data/rescue-quarantine/x/app.db-wal'),
         line('  • verified: integrity ok, every snapshot row present, the app wrote a row'),
         line('  (3 more findings in report.md)'),
       ].join('\n'),
     );
-    expect(frame).not.toContain('1c2d');
     expect(frame).toContain(line('Downtime  3.5s (app stopped → started)'));
   });
 
@@ -99,7 +113,7 @@ describe('Summary with many findings', () => {
 describe('Help', () => {
   it('lists the keys and explains dry-run only in a dry-run', () => {
     const normal = plain(render(<Help />).lastFrame());
-    expect(normal).toContain('s     skip the step');
+    expect(normal).toContain('s       skip the step');
     expect(normal).not.toContain('DRY RUN');
     expect(plain(render(<Help isDryRun />).lastFrame())).toContain('DRY RUN');
   });

@@ -4,11 +4,13 @@
 // wording does; walRestoreEvents() also takes the steps as loaded from the runbook file.
 import { loadRunbook } from '../../src/commands/load-runbook.js';
 import { displayLine } from '../../src/runbook/actions.js';
-import type { Prompt, RunEvent, StepDecl } from '../../src/runbook/events.js';
+import type { CommandRecord, Prompt, RunEvent, StepDecl, StepVerdict } from '../../src/runbook/events.js';
 import type { Known } from '../../src/steps/deps.js';
 import { stepKinds } from '../../src/steps/index.js';
 
 const AT = '2025-01-01T02:00:00.000Z';
+/** The scripted run's clock: every event happens at AT, and a screen replaying it reads this time. */
+export const RUN_NOW = Date.parse(AT);
 const DIR = '/home/ops/incidents/20250101T020000Z';
 const QUARANTINE = '/data/rescue-quarantine/20250101T020000Z';
 const STAGED = '/data/.app.db.rescue-20250101T020000Z.incoming';
@@ -21,7 +23,10 @@ export const WAL_RESTORE_STEPS: StepDecl[] = [
     mutates: false,
     skippable: false,
     why: "PR previews often run the same image beside production, with databases of their own. Restoring into the wrong one fixes nothing and may break a preview. Production is ranked first: Coolify's label coolify.pullRequestId=0, no pr-<n> in the name or image tag, running before stopped, newest start first.",
-    commands: ["docker ps -a --format '{{.Names}} {{.Image}} {{.Status}}' --filter name=<container>", "docker inspect <container> --format '{{json .Config.Labels}}'"],
+    commands: [
+      "docker ps -a --format '{{.Names}} {{.Image}} {{.Status}}' --filter name=<container>",
+      "docker inspect <container> --format '{{json .Config.Labels}}'",
+    ],
   },
   {
     id: 'check-live-db',
@@ -37,7 +42,10 @@ export const WAL_RESTORE_STEPS: StepDecl[] = [
     mutates: false,
     skippable: true,
     why: 'A backup made by copying the .db file while the -wal was live is usually corrupt, whatever its size. Each backup is opened read-only and immutable (no -wal/-shm created beside it) and integrity-checked.',
-    commands: ['docker exec <container> find <backupsDir> -maxdepth 1 -type f', "docker exec <container> sqlite3 -readonly 'file:<backup>?immutable=1' 'PRAGMA integrity_check;'"],
+    commands: [
+      'docker exec <container> find <backupsDir> -maxdepth 1 -type f',
+      "docker exec <container> sqlite3 -readonly 'file:<backup>?immutable=1' 'PRAGMA integrity_check;'",
+    ],
   },
   {
     id: 'choose-source',
@@ -88,7 +96,7 @@ export const WAL_RESTORE_STEPS: StepDecl[] = [
     title: 'Start the app',
     mutates: true,
     skippable: false,
-    why: "The app opens the restored database and creates a fresh -wal and -shm of its own.",
+    why: 'The app opens the restored database and creates a fresh -wal and -shm of its own.',
     commands: ['docker start <container>'],
   },
   {
@@ -120,7 +128,13 @@ const VALUES: Record<string, string> = {
 /** A runbook command with what the run has learned filled in, as the engine sends it. */
 export const fillCommand = (command: string) => command.replace(/<([a-zA-Z]+)>/g, (whole, key: string) => VALUES[key] ?? whole);
 
-const typed = (id: string, stepId: string, message: string): Prompt => ({ kind: 'confirm-typed', id, stepId, message, expected: 'app-prod' });
+const typed = (id: string, stepId: string, message: string): Prompt => ({
+  kind: 'confirm-typed',
+  id,
+  stepId,
+  message,
+  expected: 'app-prod',
+});
 
 export const CONFIRM_SWAP = typed(
   'confirm-swap',
@@ -148,15 +162,28 @@ const PROMPTS: Record<string, Prompt> = {
     options: [{ value: 'local', label: 'local copy /home/ops/app.local.db (1250 rows, modified 2025-01-01 01:40)' }],
     initialIndex: 0,
   },
-  'stage-in-container': typed('confirm-stage', 'stage-in-container', `Copy the snapshot into app-prod as ${STAGED}? Type the container name to confirm.`),
-  'stop-app': typed('confirm-stop', 'stop-app', 'Stop app-prod? The app is down from here until start-app. Type the container name to confirm.'),
+  'stage-in-container': typed(
+    'confirm-stage',
+    'stage-in-container',
+    `Copy the snapshot into app-prod as ${STAGED}? Type the container name to confirm.`,
+  ),
+  'stop-app': typed(
+    'confirm-stop',
+    'stop-app',
+    'Stop app-prod? The app is down from here until start-app. Type the container name to confirm.',
+  ),
   'quarantine-and-swap': CONFIRM_SWAP,
   'start-app': typed('confirm-start', 'start-app', 'Start app-prod on the restored database? Type the container name to confirm.'),
 };
 
 const OUTPUT: Record<string, string[]> = {
-  'find-container': [`production app-prod (${IMAGE}, running) — label coolify.pullRequestId=0 (production)`, `preview    app-prod-pr-7 (${IMAGE}, running) — pr-7 in the name`],
-  'test-backups': [1, 2, 3, 4].map((day) => `CORRUPT /data/backups/app-2024-12-3${day - 1}.db: 3 error(s), first: Tree 12 page 40 cell 3: invalid page number 9999`),
+  'find-container': [
+    `production app-prod (${IMAGE}, running) — label coolify.pullRequestId=0 (production)`,
+    `preview    app-prod-pr-7 (${IMAGE}, running) — pr-7 in the name`,
+  ],
+  'test-backups': [1, 2, 3, 4].map(
+    (day) => `CORRUPT /data/backups/app-2024-12-3${day - 1}.db: 3 error(s), first: Tree 12 page 40 cell 3: invalid page number 9999`,
+  ),
 };
 
 const FINDINGS: Record<string, string[]> = {
@@ -164,7 +191,9 @@ const FINDINGS: Record<string, string[]> = {
   'check-live-db': ['the live database /data/app.db is corrupt: 3 error(s), first: Tree 12 page 40 cell 3: invalid page number 9999'],
   'test-backups': ['0 of 4 backups pass integrity_check'],
   'choose-source': ['source: local copy /home/ops/app.local.db (1250 rows)'],
-  'snapshot-source': [`snapshot ${DIR}/snapshot.db: 40960 bytes, sha256 9f2c51e0a4b8d7c3e1f0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d8, 1250 rows`],
+  'snapshot-source': [
+    `snapshot ${DIR}/snapshot.db: 40960 bytes, sha256 9f2c51e0a4b8d7c3e1f0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d8, 1250 rows`,
+  ],
   'stage-in-container': [`staged ${STAGED} in app-prod: sha256 matches (9f2c51e0a4b8…)`],
   'stop-app': ['stopped app-prod at 2025-01-01T02:03:10.000Z (now exited)'],
   'quarantine-and-swap': [`quarantined app.db, app.db-wal, app.db-shm in ${QUARANTINE}; /data/app.db is now the snapshot (40960 bytes)`],
@@ -188,31 +217,95 @@ const SUMMARIES: Record<string, string> = {
   verify: 'integrity ok, rows ≥ snapshot, the app wrote a row',
 };
 
+const inApp = (argv: string[]): CommandRecord['action'] => ({ kind: 'argv', where: 'container', container: 'app-prod', argv, mutates: false });
+const BACKUPS = [0, 1, 2, 3].map((day) => `/data/backups/app-2024-12-3${day}.db`);
+
+// The actions a step performed as the engine records them (command events), for the output view.
+const RAN: Record<string, CommandRecord[]> = {
+  'test-backups': [
+    { action: inApp(['find', '/data/backups', '-maxdepth', '1', '-type', 'f', '-print0']), phase: 'action', exitCode: 0, durationMs: 84 },
+    ...BACKUPS.map(
+      (backup): CommandRecord => ({
+        action: inApp(['sqlite3', '-readonly', `file:${backup}?immutable=1`, 'PRAGMA quick_check;']),
+        phase: 'action',
+        exitCode: 0,
+        durationMs: 310,
+      }),
+    ),
+  ],
+};
+
+// What the steps that judge something say they found, as check-live-db and test-backups do.
+const VERDICTS: Record<string, StepVerdict> = {
+  'check-live-db': { tone: 'bad', label: 'corrupt (3 errors)' },
+  'test-backups': { tone: 'bad', label: '0 of 4 healthy' },
+};
+
+/** stop-app waits on the app's exit: docker's SIGTERM grace, then SIGKILL. */
+export const STOP_WAIT = { what: 'the app has 30 s to exit on SIGTERM; docker kills it then', untilMs: RUN_NOW + 30_000 };
+
 function stepEvents(step: StepDecl): RunEvent[] {
   const commands = step.commands.map(fillCommand);
   const prompt = PROMPTS[step.id];
   const events: RunEvent[] = [
-    { type: 'awaiting-control', at: AT, stepId: step.id, actions: step.skippable ? ['continue', 'skip', 'quit'] : ['continue', 'quit'], reason: 'before-step', commands },
+    {
+      type: 'awaiting-control',
+      at: AT,
+      stepId: step.id,
+      actions: step.skippable ? ['continue', 'skip', 'quit'] : ['continue', 'quit'],
+      reason: 'before-step',
+      commands,
+    },
     { type: 'step-started', at: AT, stepId: step.id, commands },
   ];
   if (step.id === 'stage-in-container') {
     // The first upload is cut short: the step fails, says what state it left, and is retried.
     events.push(
-      { type: 'step-failed', at: AT, stepId: step.id, durationMs: 2100, message: 'sha256 differs after docker cp: 9f2c51e0a4b8… expected, 000000000000… found', hint: 'the copy was cut short; press r to retry it', state: 'nothing replaced: the live file is untouched, the partial copy was removed' },
+      {
+        type: 'step-failed',
+        at: AT,
+        stepId: step.id,
+        durationMs: 2100,
+        message: 'sha256 differs after docker cp: 9f2c51e0a4b8… expected, 000000000000… found',
+        hint: 'the copy was cut short; press r to retry it',
+        state: 'nothing replaced: the live file is untouched, the partial copy was removed',
+      },
       { type: 'awaiting-control', at: AT, stepId: step.id, actions: ['retry', 'quit'], reason: 'after-failure' },
       { type: 'step-started', at: AT, stepId: step.id, commands },
     );
   }
   if (step.id === 'snapshot-source') {
-    for (const done of [10, 20, 40]) events.push({ type: 'step-progress', at: AT, stepId: step.id, progress: { done: done * 1024, total: 40 * 1024, unit: 'bytes', rate: 20 * 1024, etaSec: (40 - done) / 20 } });
+    for (const done of [10, 20, 40])
+      events.push({
+        type: 'step-progress',
+        at: AT,
+        stepId: step.id,
+        progress: { done: done * 1024, total: 40 * 1024, unit: 'bytes', rate: 20 * 1024, etaSec: (40 - done) / 20 },
+      });
   }
+  for (const command of RAN[step.id] ?? []) events.push({ type: 'command', at: AT, stepId: step.id, command });
   for (const line of OUTPUT[step.id] ?? []) events.push({ type: 'step-output', at: AT, stepId: step.id, line });
+  const isStop = step.id === 'stop-app';
   if (prompt) {
-    const answer = prompt.kind === 'select' ? { kind: 'select' as const, value: prompt.options[0].value } : { kind: 'confirm-typed' as const, typed: 'app-prod' };
+    const answer =
+      prompt.kind === 'select'
+        ? { kind: 'select' as const, value: prompt.options[0].value }
+        : { kind: 'confirm-typed' as const, typed: 'app-prod' };
     events.push({ type: 'prompt-opened', at: AT, prompt }, { type: 'prompt-answered', at: AT, promptId: prompt.id, answer });
   }
+  // The confirmation comes before the stop; the wait is the stop itself.
+  if (isStop)
+    events.push({ type: 'step-waiting', at: AT, stepId: step.id, ...STOP_WAIT }, { type: 'step-waiting', at: AT, stepId: step.id });
   for (const text of FINDINGS[step.id] ?? []) events.push({ type: 'finding', at: AT, stepId: step.id, text });
-  events.push({ type: 'step-succeeded', at: AT, stepId: step.id, durationMs: 1240, summary: SUMMARIES[step.id] ?? 'done' });
+  const verdict = VERDICTS[step.id];
+  events.push({
+    type: 'step-succeeded',
+    at: AT,
+    stepId: step.id,
+    durationMs: 1240,
+    summary: SUMMARIES[step.id] ?? 'done',
+    ...(verdict ? { verdict } : {}),
+  });
   return events;
 }
 
@@ -229,7 +322,51 @@ export function walRestoreEvents(steps: StepDecl[] = WAL_RESTORE_STEPS): RunEven
       steps,
     },
     ...steps.flatMap(stepEvents),
-    { type: 'run-finished', at: AT, exitCode: 0, headline: 'restored and verified: /data/app.db in app-prod passes integrity_check and takes writes', downtimeMs: 3460, incidentDir: DIR },
+    {
+      type: 'run-finished',
+      at: AT,
+      exitCode: 0,
+      headline: 'restored and verified: /data/app.db in app-prod passes integrity_check and takes writes',
+      downtimeMs: 3460,
+      incidentDir: DIR,
+    },
+  ];
+}
+
+/**
+ * Questions the composition asks before the run starts (prompts of step 'pre-run', before run-started): the dry-run
+ * question, an unknown SSH host key with its fingerprint, a key's passphrase.
+ */
+export const DRY_RUN_QUESTION: Prompt = {
+  kind: 'yes-no',
+  id: 'pre-run#dry-run',
+  stepId: 'pre-run',
+  message: 'Do a dry-run first? Every read-only step runs for real; nothing is changed.',
+  defaultYes: true,
+};
+export const HOST_KEY_QUESTION: Prompt = {
+  kind: 'confirm-typed',
+  id: 'pre-run#host-key',
+  stepId: 'pre-run',
+  message:
+    "coolify (203.0.113.7:22) is not in ~/.ssh/known_hosts. Its ED25519 key is SHA256:nThbg6kXUpJWGl7E1IGOCspRomTxdCARLviKw6E5SY8 — check it with the server's owner. Trust it and add it to known_hosts?",
+  expected: 'yes',
+};
+export const PASSPHRASE_QUESTION: Prompt = {
+  kind: 'secret',
+  id: 'pre-run#passphrase',
+  stepId: 'pre-run',
+  message: 'Passphrase of /home/ops/.ssh/id_ed25519:',
+};
+
+export function preRunEvents(): RunEvent[] {
+  return [
+    { type: 'prompt-opened', at: AT, prompt: DRY_RUN_QUESTION },
+    { type: 'prompt-answered', at: AT, promptId: DRY_RUN_QUESTION.id, answer: { kind: 'yes-no', yes: false } },
+    { type: 'prompt-opened', at: AT, prompt: HOST_KEY_QUESTION },
+    { type: 'prompt-answered', at: AT, promptId: HOST_KEY_QUESTION.id, answer: { kind: 'confirm-typed', typed: 'yes' } },
+    { type: 'prompt-opened', at: AT, prompt: PASSPHRASE_QUESTION },
+    { type: 'prompt-answered', at: AT, promptId: PASSPHRASE_QUESTION.id, answer: { kind: 'secret', value: '' } },
   ];
 }
 
@@ -248,7 +385,14 @@ export function shippedStepDecls(): StepDecl[] {
   const runbook = loadRunbook();
   const known: Known = {
     facts: {
-      target: { containerId: 'c1', containerName: 'app-prod', image: IMAGE, appName: 'app-prod', dbPath: '/data/app.db', dataMount: { type: 'volume', name: 'app-data', source: '/var/lib/docker/volumes/app-data/_data', destination: '/data' } },
+      target: {
+        containerId: 'c1',
+        containerName: 'app-prod',
+        image: IMAGE,
+        appName: 'app-prod',
+        dbPath: '/data/app.db',
+        dataMount: { type: 'volume', name: 'app-data', source: '/var/lib/docker/volumes/app-data/_data', destination: '/data' },
+      },
       source: { id: 'local', kind: 'local', path: VALUES.local, ok: true, mtime: AT, size: 1, tables: {}, errors: [] },
     },
     options: { container: 'app-prod', db: '/data/app.db', local: VALUES.local },
@@ -257,6 +401,13 @@ export function shippedStepDecls(): StepDecl[] {
   return runbook.steps.map((step) => {
     const kind = stepKinds.get(step.uses);
     if (!kind) throw new Error(`no step kind ${step.uses}`);
-    return { id: step.id, title: step.title, why: step.why, mutates: kind.mutates, skippable: step.skippable, commands: kind.declare(known).map(displayLine) };
+    return {
+      id: step.id,
+      title: step.title,
+      why: step.why,
+      mutates: kind.mutates,
+      skippable: step.skippable,
+      commands: kind.declare(known).map(displayLine),
+    };
   });
 }

@@ -4,16 +4,22 @@
 import type { Prompt } from '../../runbook/events.js';
 import type { RunSummary, RunView, StepView } from '../../runbook/view.js';
 import { getCommandLines, getCommandWidth, getErrorLines, getWhyLines } from './detail-lines.js';
-import { HELP_DRY_RUN_NOTE, HELP_GLYPHS, HELP_KEY_COLUMN, HELP_KEYS, HELP_NOTES } from './help-text.js';
+import { getFindingRows } from './finding-rows.js';
+import { HELP_DRY_RUN_NOTE, HELP_GLYPH_LINES, HELP_KEY_COLUMN, HELP_NOTES, HELP_SECTIONS } from './help-text.js';
+import { initialPathInput } from './path-input.js';
+import { countPathRows, layoutPathPrompt, measurePathPrompt } from './path-layout.js';
 import type { ScreenLayout } from './screen-layout.js';
+import { hasRunStarted } from './screen-state.js';
+import { countSelectRows, layoutSelect } from './select-layout.js';
 import { getStepSummaryLine } from './step-status.js';
+import { countWaitRows } from './wait-lines.js';
 import { countInkRows, wrapText } from './wrap-text.js';
 
-const HEADER_ROWS = 2;
+export const HEADER_ROWS = 2;
 
-
-export function measureStepList(steps: StepView[], hasSummaries: boolean): number {
-  return steps.length + (hasSummaries ? steps.filter((step) => getStepSummaryLine(step) !== undefined).length : 0);
+export function measureStepList(steps: StepView[], layout: Pick<ScreenLayout, 'hasStepSummaries' | 'isStepListCollapsed'>): number {
+  if (layout.isStepListCollapsed) return 1;
+  return steps.length + (layout.hasStepSummaries ? steps.filter((step) => getStepSummaryLine(step) !== undefined).length : 0);
 }
 
 export function measureStepDetail(step: StepView, layout: ScreenLayout, columns: number, isDryRun: boolean): number {
@@ -30,40 +36,70 @@ export function measureStepDetail(step: StepView, layout: ScreenLayout, columns:
     1 +
     getWhyLines(step.why, columns, layout.whyLines).length +
     commandRows +
+    (step.waiting ? countWaitRows(step.waiting, columns) : 0) +
     (step.progress ? 1 : 0) +
     Math.min(step.output.length, layout.outputLines) +
     errorRows
   );
 }
 
-export function measurePrompt(prompt: Prompt, columns: number): number {
+function measureSelect(prompt: Extract<Prompt, { kind: 'select' }>, columns: number, maxRows: number): number {
+  const state = { highlighted: prompt.initialIndex, isFiltering: false, query: '', windowStart: 0 };
+  return countSelectRows(layoutSelect(prompt.message, prompt.options, state, columns, maxRows));
+}
+
+/**
+ * Rows a prompt is given, at most `maxRows`: what it draws at first plus rows it keeps free for what a key can add (a
+ * mismatch, an error, Tab's matches), so that nothing moves or scrolls when they come.
+ */
+export function measurePrompt(prompt: Prompt, columns: number, maxRows = Number.POSITIVE_INFINITY): number {
   switch (prompt.kind) {
     case 'select':
-      // The question, each option with its hint (indented 4), and the one-line key legend.
-      return (
-        wrapText(`? ${prompt.message}`, columns).length +
-        prompt.options.reduce((rows, option) => rows + countInkRows(`❯ ${option.label}`, columns) + (option.hint ? countInkRows(option.hint, columns - 4) : 0), 0) +
-        1
-      );
+      return measureSelect(prompt, columns, maxRows);
     case 'confirm-typed':
       // The warning, what to type, the typed text, a mismatch line kept free for a wrong Enter, the key legend.
       return wrapText(`⚠ ${prompt.message}`, columns).length + countInkRows(`Type ${prompt.expected} to confirm:`, columns) + 3;
     case 'yes-no':
       return countInkRows(`? ${prompt.message} (y/N)`, columns);
     case 'path':
-      // The question, the typed path, each suggestion, the key legend.
-      return wrapText(`? ${prompt.message}`, columns).length + 1 + prompt.suggestions.length + 1;
+      return Math.min(maxRows, measurePathPrompt(prompt.message, prompt.suggestions, columns));
     case 'secret':
-      return wrapText(`? ${prompt.message}`, columns).length + 2;
+      // The question, the masked field, a line kept free for "nothing typed", the key legend.
+      return wrapText(`? ${prompt.message}`, columns).length + 3;
   }
+}
+
+/** Rows a prompt draws before the first key: measurePrompt less the rows it keeps free. */
+export function measurePromptDrawn(prompt: Prompt, columns: number, maxRows = Number.POSITIVE_INFINITY): number {
+  const measured = measurePrompt(prompt, columns, maxRows);
+  switch (prompt.kind) {
+    case 'confirm-typed':
+    case 'secret':
+      return measured - 1;
+    case 'path':
+      return countPathRows(
+        layoutPathPrompt(prompt.message, prompt.suggestions, prompt.isEmptyAllowed, initialPathInput, columns, measured),
+      );
+    default:
+      return measured;
+  }
+}
+
+/** Rows of a prompt that can scroll when squeezed: its question, legend and a few entries; others need all they ask. */
+export function measurePromptMinimum(prompt: Prompt, columns: number): number {
+  const question = wrapText(`? ${prompt.message}`, columns).length;
+  if (prompt.kind === 'select') return Math.min(measurePrompt(prompt, columns), question + 6 + 1);
+  if (prompt.kind === 'path') return Math.min(measurePrompt(prompt, columns), question + 3 + 4);
+  return measurePrompt(prompt, columns);
 }
 
 export function measureSummary(summary: RunSummary, layout: ScreenLayout, columns: number): number {
   const inner = layout.hasSummaryBorder ? columns - 4 : columns;
   const gap = layout.hasSummaryGaps ? 1 : 0;
-  const shownFindings = Math.min(summary.findings.length, layout.maxFindings);
+  const shown = layout.maxFindings > 0 ? summary.findings.slice(-layout.maxFindings) : [];
+  const shownRows = shown.reduce((rows, finding) => rows + getFindingRows(finding).length, 0);
   const findingRows =
-    summary.findings.length === 0 ? 0 : shownFindings === 0 ? gap + 1 : gap + 1 + shownFindings + (shownFindings < summary.findings.length ? 1 : 0);
+    summary.findings.length === 0 ? 0 : gap + 1 + shownRows + (shown.length > 0 && shown.length < summary.findings.length ? 1 : 0);
   return (
     (layout.hasSummaryBorder ? 2 : 0) +
     wrapText(`✔ ${summary.headline}`, inner).length +
@@ -80,9 +116,13 @@ export function measureSummary(summary: RunSummary, layout: ScreenLayout, column
 
 export function measureHelp(isDryRun: boolean, columns: number): number {
   const inner = columns - 4;
-  const rows = (lines: Array<[string, string]>) => lines.reduce((sum, [press, meaning]) => sum + countInkRows(press.padEnd(HELP_KEY_COLUMN) + meaning, inner), 0);
-  const notes = [...HELP_NOTES, ...(isDryRun ? [HELP_DRY_RUN_NOTE] : [])].reduce((sum, note) => sum + countInkRows(note, inner), 0);
-  return 2 + 1 + rows(HELP_KEYS) + 1 + rows(HELP_GLYPHS) + 1 + notes;
+  const keyRows = HELP_SECTIONS.reduce(
+    (sum, section) =>
+      sum + 1 + section.keys.reduce((rows, [press, meaning]) => rows + countInkRows(press.padEnd(HELP_KEY_COLUMN) + meaning, inner), 0),
+    0,
+  );
+  const lines = [...HELP_GLYPH_LINES, ...HELP_NOTES, ...(isDryRun ? [HELP_DRY_RUN_NOTE] : [])];
+  return 2 + keyRows + lines.reduce((sum, line) => sum + countInkRows(line, inner), 0);
 }
 
 export interface ScreenParts {
@@ -95,14 +135,22 @@ export interface ScreenParts {
   columns: number;
 }
 
-// The frame's height in rows: header, then help, or steps with the summary, or steps with detail and prompt.
-export function measureScreen({ view, focusStep, isShowingHelp, hasFooter, columns }: ScreenParts, layout: ScreenLayout): number {
+/** Rows of the prompt with the gap above it; 0 without a prompt (or once finished, when it is not drawn). */
+export function measurePromptArea({ view, columns }: ScreenParts, layout: ScreenLayout, maxRows = Number.POSITIVE_INFINITY): number {
+  if (!view.prompt || view.finished) return 0;
+  return (layout.hasGaps ? 1 : 0) + measurePrompt(view.prompt, columns, maxRows);
+}
+
+// The frame's height in rows: header, then help, or steps with the summary, or steps with detail and prompt; before
+// the run, the header and the prompt alone.
+export function measureScreen(parts: ScreenParts, layout: ScreenLayout, promptRows = Number.POSITIVE_INFINITY): number {
+  const { view, focusStep, isShowingHelp, hasFooter, columns } = parts;
   const gap = layout.hasGaps ? 1 : 0;
   const footer = hasFooter ? gap + 1 : 0;
   if (isShowingHelp) return HEADER_ROWS + gap + measureHelp(view.isDryRun, columns) + footer;
-  const steps = gap + measureStepList(view.steps, layout.hasStepSummaries);
+  if (!hasRunStarted(view)) return HEADER_ROWS + (view.prompt ? measurePromptArea(parts, layout, promptRows) : gap + 1) + footer;
+  const steps = gap + measureStepList(view.steps, layout);
   if (view.finished) return HEADER_ROWS + steps + gap + measureSummary(view.finished, layout, columns) + footer;
   const detail = focusStep ? measureStepDetail(focusStep, layout, columns, view.isDryRun) : 1;
-  const prompt = view.prompt ? gap + measurePrompt(view.prompt, columns) : 0;
-  return HEADER_ROWS + steps + gap + detail + prompt + footer;
+  return HEADER_ROWS + steps + gap + detail + measurePromptArea(parts, layout, promptRows) + footer;
 }

@@ -7,6 +7,8 @@ export interface ScreenLayout {
   hasGaps: boolean;
   /** Whether each step's summary line shows under it. */
   hasStepSummaries: boolean;
+  /** Whether the step list is one line counting how the steps ended (once the run is over). */
+  isStepListCollapsed: boolean;
   /** Most lines of the focused step's why; a cut shows as … */
   whyLines: number;
   /** Most lines of the focused step's live output (the latest ones). */
@@ -26,6 +28,7 @@ export interface ScreenLayout {
 const FULL: ScreenLayout = {
   hasGaps: true,
   hasStepSummaries: true,
+  isStepListCollapsed: false,
   whyLines: Number.POSITIVE_INFINITY,
   outputLines: Number.POSITIVE_INFINITY,
   commands: 'wrap',
@@ -48,16 +51,22 @@ export const LIVE_LAYOUTS: ScreenLayout[] = [
   { ...FULL, hasGaps: false, hasStepSummaries: false, whyLines: 0, outputLines: 0, commands: 'hidden', hasCommandBorder: false },
 ];
 
-/** Once the run is over: steps and the summary. */
+/**
+ * Once the run is over: steps and the summary. Past the step summaries, the list of steps gives way to one line that
+ * counts them before the findings do: the headline says how the run ended, the findings (the quarantine manifest) say
+ * where things are.
+ */
+const FINISHED_COLLAPSED: ScreenLayout = { ...FULL, hasStepSummaries: false, isStepListCollapsed: true };
 export const FINISHED_LAYOUTS: ScreenLayout[] = [
   FULL,
   { ...FULL, hasStepSummaries: false },
-  { ...FULL, hasStepSummaries: false, maxFindings: 3 },
-  { ...FULL, hasStepSummaries: false, maxFindings: 3, hasSummaryGaps: false },
-  { ...FULL, hasStepSummaries: false, maxFindings: 3, hasSummaryGaps: false, hasGaps: false },
-  { ...FULL, hasStepSummaries: false, maxFindings: 1, hasSummaryGaps: false, hasGaps: false },
-  { ...FULL, hasStepSummaries: false, maxFindings: 1, hasSummaryGaps: false, hasGaps: false, hasSummaryBorder: false },
-  { ...FULL, hasStepSummaries: false, maxFindings: 0, hasSummaryGaps: false, hasGaps: false, hasSummaryBorder: false },
+  FINISHED_COLLAPSED,
+  { ...FINISHED_COLLAPSED, maxFindings: 3 },
+  { ...FINISHED_COLLAPSED, maxFindings: 3, hasSummaryGaps: false },
+  { ...FINISHED_COLLAPSED, maxFindings: 3, hasSummaryGaps: false, hasGaps: false },
+  { ...FINISHED_COLLAPSED, maxFindings: 1, hasSummaryGaps: false, hasGaps: false },
+  { ...FINISHED_COLLAPSED, maxFindings: 1, hasSummaryGaps: false, hasGaps: false, hasSummaryBorder: false },
+  { ...FINISHED_COLLAPSED, maxFindings: 0, hasSummaryGaps: false, hasGaps: false, hasSummaryBorder: false },
 ];
 
 // Ink clears the whole terminal and redraws from the top once a frame is as tall as the terminal (the top

@@ -28,6 +28,14 @@ describe('chooseLayout', () => {
       for (const flag of ['hasGaps', 'hasStepSummaries', 'hasCommandBorder', 'hasSummaryBorder', 'hasSummaryGaps'] as const) {
         if (!before[flag]) expect(layout[flag]).toBe(false);
       }
+      if (before.isStepListCollapsed) expect(layout.isStepListCollapsed).toBe(true);
     }
+  });
+});
+
+describe('LIVE_LAYOUTS', () => {
+  it('never collapse the step list: that is for a finished run only', () => {
+    expect(LIVE_LAYOUTS.every((layout) => !layout.isStepListCollapsed)).toBe(true);
+    expect(FINISHED_LAYOUTS.some((layout) => layout.isStepListCollapsed)).toBe(true);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { StepStatus } from '../../../src/runbook/events.js';
 import { emptyView, type RunView, type StepView } from '../../../src/runbook/view.js';
-import { getAvailableKeys, getFocusStep } from '../../../src/ui/presentation/screen-state.js';
+import { getAvailableKeys, getFocusStep, getOutputStep } from '../../../src/ui/presentation/screen-state.js';
 import { describeExitCode } from '../../../src/ui/presentation/exit-code.js';
 
 function step(id: string, status: StepStatus, skippable = false): StepView {
@@ -35,11 +35,11 @@ describe('getFocusStep', () => {
 
 describe('getAvailableKeys', () => {
   it.each<[string, RunView, string[]]>([
-    ['before a fixed step', view([step('a', 'pending')]), ['continue', 'quit', 'help']],
-    ['before a skippable step', view([step('a', 'pending', true)]), ['continue', 'skip', 'quit', 'help']],
-    ['while running', view([step('a', 'running')], { currentStepId: 'a' }), ['quit', 'help']],
-    ['after a failure', view([step('a', 'failed')], { currentStepId: 'a' }), ['retry', 'quit', 'help']],
-    ['after a skippable failure', view([step('a', 'failed', true)], { currentStepId: 'a' }), ['retry', 'skip', 'quit', 'help']],
+    ['before a fixed step', view([step('a', 'pending')]), ['continue', 'quit', 'output', 'help']],
+    ['before a skippable step', view([step('a', 'pending', true)]), ['continue', 'skip', 'quit', 'output', 'help']],
+    ['while running', view([step('a', 'running')], { currentStepId: 'a' }), ['quit', 'output', 'help']],
+    ['after a failure', view([step('a', 'failed')], { currentStepId: 'a' }), ['retry', 'quit', 'output', 'help']],
+    ['after a skippable failure', view([step('a', 'failed', true)], { currentStepId: 'a' }), ['retry', 'skip', 'quit', 'output', 'help']],
     [
       'while a prompt is open',
       view([step('a', 'running')], { prompt: { kind: 'yes-no', id: 'p', stepId: 'a', message: '?', defaultYes: true } }),
@@ -47,8 +47,17 @@ describe('getAvailableKeys', () => {
     ],
     [
       'what the engine says it waits for wins over the guess',
-      view([step('a', 'failed', true)], { currentStepId: 'a', awaiting: { stepId: 'a', actions: ['retry', 'quit'], reason: 'after-failure' } }),
-      ['retry', 'quit', 'help'],
+      view([step('a', 'failed', true)], {
+        currentStepId: 'a',
+        awaiting: { stepId: 'a', actions: ['retry', 'quit'], reason: 'after-failure' },
+      }),
+      ['retry', 'quit', 'output', 'help'],
+    ],
+    ['before the run: none, its questions own the keys', view([]), []],
+    [
+      'while running work the step says may be stopped: c too',
+      view([{ ...step('a', 'running'), waiting: { what: 'salvage', isCancellable: true } }], { currentStepId: 'a' }),
+      ['cancel', 'quit', 'output', 'help'],
     ],
     [
       'when finished: none, the CLI reads no key once the run is over',
@@ -57,6 +66,24 @@ describe('getAvailableKeys', () => {
     ],
   ])('%s', (_name, input, expected) => {
     expect(getAvailableKeys(input)).toEqual(expected);
+  });
+});
+
+describe('getOutputStep', () => {
+  it.each<[string, RunView, string | undefined]>([
+    ['the running step', view([step('a', 'ok'), step('b', 'running'), step('c', 'pending')], { currentStepId: 'b' }), 'b'],
+    ['the failed step in focus', view([step('a', 'ok'), step('b', 'failed'), step('c', 'pending')], { currentStepId: 'b' }), 'b'],
+    // The engine already waits before c: the operator has just read b's result go by.
+    [
+      'between steps: the last that ran, not the next',
+      view([step('a', 'ok'), step('b', 'ok'), step('c', 'pending')], { currentStepId: 'c' }),
+      'b',
+    ],
+    ['a skipped step counts as having run', view([step('a', 'ok'), step('b', 'skipped'), step('c', 'pending')]), 'b'],
+    ['nothing ran yet: the first step', view([step('a', 'pending'), step('b', 'pending')]), 'a'],
+    ['no steps', view([]), undefined],
+  ])('%s', (_name, input, expected) => {
+    expect(getOutputStep(input)?.id).toBe(expected);
   });
 });
 
