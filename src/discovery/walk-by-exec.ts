@@ -27,7 +27,8 @@ export async function walkByExec(
   limits: { maxDepth: number; maxFiles: number; remainingMs: number; listOpenFiles: boolean },
 ): Promise<ExecWalk> {
   const mark = `-srw-${log.token(8)}-`;
-  const budgetSec = Math.max(1, Math.floor(limits.remainingMs / 1000));
+  // Whole seconds, rounded: the argv (and so the record) does not change with a few milliseconds spent before it.
+  const budgetSec = Math.max(1, Math.round(limits.remainingMs / 1000));
   const { maxDepth, maxFiles, listOpenFiles } = limits;
   const argv = walkArgv({ mark, maxDepth, maxFiles, budgetSec, listOpenFiles, roots });
   const purpose = `walk ${roots.join(', ')} for SQLite headers${limits.listOpenFiles ? ' and list the open files' : ''}`;
