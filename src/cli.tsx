@@ -26,30 +26,38 @@ function restoreOptions(command: Command): Command {
 }
 
 async function restoreAction(options: Record<string, unknown>): Promise<number> {
-  const [{ checkFlags, readConfigFile }, { findUnfinished, runResume }, { askYesNoOnTerminal }] = await Promise.all([
-    import('./commands/restore-flags.js'),
-    import('./commands/resume.js'),
-    import('./commands/terminal-questions.js'),
-  ]);
-  // While the operator reads the first question, the rest loads: the step list then appears right after the answer.
+  const [{ checkFlags, readConfigFile }, { findUnfinished, runResume }] = await Promise.all([import('./commands/restore-flags.js'), import('./commands/resume.js')]);
   const interactive = options.yes !== true && hasTerminal();
+  // While the screen draws its first question, the rest loads: the step list then appears right after the answer.
   const restoreModule = import('./commands/restore.js');
-  if (interactive) void (await import('./commands/tui-loader.js')).loadTui();
   const config = readConfigFile(process.cwd());
   const flags: RestoreFlags = {
     ...config,
     ...Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)),
   } as RestoreFlags;
   checkFlags(flags, hasTerminal());
-  // An operator back after a crash gets the interrupted run offered first: starting over would stage a second copy.
-  const unfinished = flags.yes || flags.dryRun ? undefined : findUnfinished(undefined, flags);
-  if (unfinished && (await askYesNoOnTerminal(`An unfinished restore of the same target is recorded in ${unfinished}. Resume it (every step it did is checked again)?`))) {
-    return (await runResume(unfinished, { yes: false, json: false })).exitCode;
+  if (!interactive) return (await (await restoreModule).runRestore({ flags })).exitCode;
+
+  // One screen from the first question to the last: the questions before the run are asked on the run's screen.
+  const [{ openTuiSession, askYesNo }, { completeLocalPath }, { describeTarget, runRestore }] = await Promise.all([
+    import('./commands/tui-session.js'),
+    import('./commands/complete-path.js'),
+    restoreModule,
+  ]);
+  const session = await openTuiSession({ target: describeTarget(flags), completePath: completeLocalPath });
+  try {
+    // An operator back after a crash gets the interrupted run offered first: starting over would stage a second copy.
+    const unfinished = flags.dryRun ? undefined : findUnfinished(undefined, flags);
+    if (unfinished && (await askYesNo(session, `An unfinished restore of the same target is recorded in ${unfinished}. Resume it (every step it did is checked again)?`, true))) {
+      return (await runResume(unfinished, { yes: false, json: false, session })).exitCode;
+    }
+    // At the terminal the operator may rehearse first: the same runbook, every read-only step for real, nothing changed.
+    const isDryRun = flags.dryRun || (await askYesNo(session, 'Start with a dry-run (every check runs for real, nothing is changed)?', false));
+    return (await runRestore({ flags: { ...flags, dryRun: isDryRun }, session, offerToSave: true })).exitCode;
+  } finally {
+    // runRestore closes the screen it was handed too; closing is idempotent, and a question that backed out ends here.
+    await session.close();
   }
-  // At the terminal the operator may rehearse first: the same runbook, every read-only step for real, nothing changed.
-  const isDryRun = flags.dryRun || (!flags.yes && (await askYesNoOnTerminal('Start with a dry-run (every check runs for real, nothing is changed)?')));
-  const { runRestore } = await restoreModule;
-  return (await runRestore({ flags: { ...flags, dryRun: isDryRun } })).exitCode;
 }
 
 // package.json sits one folder up from both src/ (tsx) and dist/ (the built CLI).

@@ -5,8 +5,8 @@ import { DockerRuntime } from '../adapters/dockerode/index.js';
 import { connectHost, createRemoteDockerode, type SshRemoteHost } from '../adapters/ssh2/index.js';
 import { AbortedError } from '../runbook/errors.js';
 import type { Remote } from '../steps/deps.js';
-import { askSecretOnTerminal, askYesNoOnTerminal } from './terminal-questions.js';
 import type { RestoreFlags } from './restore-flags.js';
+import { askSecret, askYesNo, type TuiSession } from './tui-session.js';
 
 export interface RemoteConnection {
   runtime: DockerRuntime;
@@ -14,16 +14,18 @@ export interface RemoteConnection {
   close(): Promise<void>;
 }
 
-export async function connectRemote(flags: RestoreFlags, incidentId: string): Promise<RemoteConnection> {
+/** `session`: the screen the questions are asked on (an unknown host key, a key's passphrase); none under --yes. */
+export async function connectRemote(flags: RestoreFlags, incidentId: string, session?: TuiSession): Promise<RemoteConnection> {
   const spec = flags.host as string;
   const host: SshRemoteHost = await connectHost(spec, {
-    hostKeyPolicy: flags.yes ? (flags.acceptNewHostKey ? 'accept-new' : 'refuse-unknown') : 'ask',
+    hostKeyPolicy: session ? 'ask' : flags.acceptNewHostKey ? 'accept-new' : 'refuse-unknown',
     askHostKey: async (fingerprint, name) => {
-      const yes = await askYesNoOnTerminal(`The authenticity of host ${name} can't be established.\nIts key fingerprint is ${fingerprint}.\nAre you sure you want to continue connecting and record the key in ~/.ssh/known_hosts?`);
+      if (!session) return false;
+      const yes = await askYesNo(session, `The authenticity of host ${name} can't be established. Its key fingerprint is ${fingerprint}. Continue connecting and record the key in ~/.ssh/known_hosts?`, false);
       if (!yes) throw new AbortedError(`host key of ${name} not accepted`);
       return true;
     },
-    askPassphrase: flags.yes ? undefined : (keyPath) => askSecretOnTerminal(`Enter passphrase for key '${keyPath}': `),
+    askPassphrase: session ? (keyPath) => askSecret(session, `Passphrase of ${keyPath}:`) : undefined,
   });
   try {
     const { docker, transport } = await createRemoteDockerode(host);

@@ -21,7 +21,9 @@ import { stepKinds } from '../steps/index.js';
 import { readRunState } from '../steps/run-state.js';
 import { createRunServices } from '../steps/services.js';
 import { connectRemote } from './connect-remote.js';
-import { loadTui } from './tui-loader.js';
+import { offerToSaveAnswers } from './save-answers.js';
+import { openTuiSession, type TuiSession } from './tui-session.js';
+import { completeLocalPath } from './complete-path.js';
 import { makeTargetLock } from './target-lock.js';
 import { loadRunbook } from './load-runbook.js';
 import type { RestoreFlags } from './restore-flags.js';
@@ -35,14 +37,13 @@ export interface RestoreRun {
   /** Where human text goes when there is no TUI. */
   log?: (line: string) => void;
   runbookName?: string;
-}
-
-// Ink and React load only when a TUI is drawn.
-async function renderApp(subscribe: (listener: (event: RunEvent) => void) => () => void, engine: ReturnType<typeof createEngine>) {
-  const [react, { render }, { App }] = await loadTui();
-  // React is CommonJS: its namespace may hold the API as `default` only.
-  const React = (react as unknown as { default?: typeof react }).default ?? react;
-  return render(React.createElement(App, { subscribe, controller: engine }), { exitOnCtrlC: false });
+  /**
+   * The screen the run is shown on when not --yes: the caller's (who asked its own questions on it first) or, when
+   * none is given, one opened here. Closed here either way.
+   */
+  session?: TuiSession;
+  /** After a run at the terminal, offer to save the answers it found to sqlite-rescue.config.yaml (restore, not drills). */
+  offerToSave?: boolean;
 }
 
 /**
@@ -84,8 +85,27 @@ export async function runRestore(run: RestoreRun): Promise<RestoreResult> {
   const incidentId = run.resume?.incidentId ?? makeIncidentId(started);
   const incidentDir = run.resume?.incidentDir ?? resolve(flags.incidentDir ?? `incidents/${incidentId}`);
 
+  const session = flags.yes ? undefined : (run.session ?? (await openTuiSession({ target: describeTarget(flags), completePath: completeLocalPath })));
+  try {
+    return await runOnSession(run, session, { runbook, started, incidentId, incidentDir });
+  } finally {
+    await session?.close();
+  }
+}
+
+/** What the header shows before the engine names the target. */
+export function describeTarget(flags: Pick<RestoreFlags, 'host' | 'container' | 'db'>): string {
+  return `${flags.container ?? 'a container'}:${flags.db ?? '<db>'} on ${flags.host ? `the Docker engine on ${flags.host}` : 'the local Docker engine'}`;
+}
+
+async function runOnSession(
+  run: RestoreRun,
+  session: TuiSession | undefined,
+  { runbook, started, incidentId, incidentDir }: { runbook: ReturnType<typeof loadRunbook>; started: number; incidentId: string; incidentDir: string },
+): Promise<RestoreResult> {
+  const { flags } = run;
   // Connect first: a host that cannot be reached leaves nothing behind, not even an empty incident folder.
-  const connection = flags.host ? await connectRemote(flags, incidentId) : undefined;
+  const connection = flags.host ? await connectRemote(flags, incidentId, session) : undefined;
   mkdirSync(incidentDir, { recursive: true });
   if (!run.resume && !flags.dryRun) {
     const manifest: RunManifest = {
@@ -148,25 +168,16 @@ export async function runRestore(run: RestoreRun): Promise<RestoreResult> {
     }, 'the log');
   }
 
-  // The TUI may subscribe after the first events: it gets the history replayed, then the live stream, with no gap.
-  const subscribeFromStart = (listener: (event: RunEvent) => void) => {
-    for (const event of engine.history()) listener(event);
-    return engine.subscribe(listener);
-  };
-  const ink = flags.yes ? undefined : await renderApp(subscribeFromStart, engine);
+  session?.attach(engine);
+  let exitCode: number;
   try {
-    const exitCode = await engine.run();
-    return { exitCode, incidentDir, events: engine.history() };
+    exitCode = await engine.run();
   } finally {
     lock.release();
     record.close();
     await sqlite.close();
     await connection?.close();
-    if (ink) {
-      // Let the last frame (the summary) render before Ink lets go of the terminal.
-      await new Promise((done) => setTimeout(done, 50));
-      ink.unmount();
-      await ink.waitUntilExit();
-    }
   }
+  if (session && run.offerToSave) await offerToSaveAnswers(session, { flags, facts, cwd: process.cwd(), exitCode });
+  return { exitCode, incidentDir, events: engine.history() };
 }

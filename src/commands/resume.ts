@@ -7,6 +7,7 @@ import type { PastStep } from '../runbook/engine.js';
 import { UsageError } from '../runbook/errors.js';
 import type { RunEvent } from '../runbook/events.js';
 import type { RestoreResult, RunManifest } from './restore.js';
+import type { TuiSession } from './tui-session.js';
 import type { RestoreFlags } from './restore-flags.js';
 
 export function readJournal(dir: string): RunEvent[] {
@@ -49,7 +50,8 @@ export function findUnfinished(root = resolve('incidents'), target?: Pick<Restor
   return readdirSync(root).sort().reverse().map((name) => join(root, name)).find((dir) => isUnfinished(dir) && isSameTarget(dir));
 }
 
-export async function runResume(dirArg: string | undefined, opts: { yes: boolean; json: boolean; breakStaleLock?: boolean }): Promise<RestoreResult> {
+/** `session`: the screen the restore command already asked its questions on (the offer to resume), if any. */
+export async function runResume(dirArg: string | undefined, opts: { yes: boolean; json: boolean; breakStaleLock?: boolean; session?: TuiSession }): Promise<RestoreResult> {
   const dir = dirArg ? resolve(dirArg) : findUnfinished();
   if (!dir) throw new UsageError('no unfinished incident under ./incidents', 'pass the incident folder: sqlite-rescue resume incidents/<id>');
   if (!existsSync(join(dir, 'run.json'))) throw new UsageError(`${dir} has no run.json: it is not the record of a restore that can be resumed (a dry-run, or not an incident folder)`);
@@ -62,5 +64,6 @@ export async function runResume(dirArg: string | undefined, opts: { yes: boolean
   return runRestore({
     flags: { ...manifest.flags, acceptNewHostKey: manifest.flags.acceptNewHostKey ?? false, dryRun: false, yes: opts.yes, json: opts.json, incidentDir: dir, breakStaleLock: opts.breakStaleLock },
     resume: { incidentId: manifest.incidentId, incidentDir: dir, done: doneSteps(journal) },
+    session: opts.session,
   });
 }

@@ -46,8 +46,9 @@ export function classifyContainer(container: ContainerSummary): { role: Containe
   return { role: 'production', reasons };
 }
 
-// Production before previews, the app's own containers before one-offs, running before anything else; then newest
-// start first, with the replicas of one service (a Compose service, a Dokku process type...) side by side in order.
+// Production before previews, the app's own containers before one-offs, a platform's own production label before a
+// guess from the absence of a preview marker (a leftover `docker run` on the server is not the deployed app), running
+// before anything else; then newest start first, with the replicas of one service (a Compose service, a Dokku process type...) side by side in order.
 export function rankContainers(containers: Array<ContainerSummary & { startedAt?: string | null }>): RankedContainer[] {
   const ranked: RankedContainer[] = containers.map((container) => {
     const { role, reasons } = classifyContainer(container);
@@ -67,6 +68,9 @@ export function rankContainers(containers: Array<ContainerSummary & { startedAt?
     const aOneOff = a.platform?.oneOff ?? false;
     const bOneOff = b.platform?.oneOff ?? false;
     if (aOneOff !== bOneOff) return aOneOff ? 1 : -1;
+    const aLabelled = Boolean(a.platform?.role);
+    const bLabelled = Boolean(b.platform?.role);
+    if (aLabelled !== bLabelled) return aLabelled ? -1 : 1;
     if (running(a) !== running(b)) return running(a) ? -1 : 1;
     const byGroup = (newestOfGroup.get(groupOf(b)) ?? 0) - (newestOfGroup.get(groupOf(a)) ?? 0) || groupOf(a).localeCompare(groupOf(b));
     if (byGroup !== 0) return byGroup;

@@ -101,7 +101,7 @@ export function App({ subscribe, controller, initialEvents, completePath, now = 
     controller.answer(prompt.id, promptAnswer);
   };
   const promptBox = (marginTop: number) =>
-    prompt && !view.finished ? (
+    prompt ? (
       <Box flexDirection="column" marginTop={marginTop}>
         <ActivePrompt
           key={prompt.id}

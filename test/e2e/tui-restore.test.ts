@@ -1,173 +1,195 @@
-// The whole recovery as an operator does it: the built binary in a real terminal (tmux), driven with keystrokes
-// against a real outage on the Docker engine, one screen at a time.
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+// The whole recovery as an operator does it at 2 a.m., knowing only the server's ssh alias: the built binary in a real
+// terminal (tmux), `sqlite-rescue restore --host rescue-test` and nothing else, against a real OpenSSH server in front
+// of the real Docker engine holding production, two PR previews and a proxy. Every question is answered with Enter on
+// what the tool found and preselected, plus the local copy's path typed at its prompt and the app's name typed once
+// before the downtime window. The downtime the record measures is then compared with a `--yes` run's on the same
+// outage built again.
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI_PATH } from '../support/cli.js';
+import { parse } from 'yaml';
+import { CLI_PATH, runCli } from '../support/cli.js';
 import { docker } from '../support/docker/docker-cli.js';
+import { APP_IMAGE } from '../support/docker/ensure-test-images.js';
 import { makeTestPrefix, removeTestResources } from '../support/docker/app-container.js';
 import { buildOutage, type Outage } from '../support/outage.js';
+import { startSshd, TEST_ALIAS, type Sshd } from '../support/sshd/sshd.js';
 import { capture, kill, sendKeys, startSession, typeText, waitForScreen, type TmuxSession } from '../support/tmux.js';
+import { waitUntil } from '../support/wait-until.js';
 
-const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const DB = '/data/app.db';
-/** A step can take a few seconds on a slow machine (test-backups, snapshot, docker cp, stop/start). */
-const STEP_TIMEOUT_MS = 30_000;
+/** The name the operator knows the app by: Coolify's resource name on production and its previews. */
+const APP_NAME = 'notes';
+const LABELS = { 'coolify.managed': 'true', 'coolify.resourceName': APP_NAME };
+/** A step over SSH can take several seconds on a slow machine (discovery, the rescue candidates, the upload). */
+const STEP_TIMEOUT_MS = 60_000;
 
-async function containerState(name: string): Promise<string> {
-  return docker(['inspect', '--format', '{{.State.Status}} running={{.State.Running}}', name]);
+interface RecordedRun {
+  exitCode: number;
+  downtimeMs: number;
+  chosen: string;
 }
 
-async function until(what: string, condition: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() >= deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((done) => setTimeout(done, 100));
-  }
+function readRecord(incidentDir: string): RecordedRun {
+  const events = readFileSync(join(incidentDir, 'events.ndjson'), 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line));
+  const finished = events.find((event) => event.type === 'run-finished');
+  const chosen = events.find((event) => event.type === 'step-succeeded' && event.stepId === 'choose-source');
+  return { exitCode: finished.exitCode, downtimeMs: finished.downtimeMs, chosen: chosen?.data?.id };
 }
 
-// The exit code the wrapping shell wrote, once the program has ended; fails after timeoutMs.
+async function buildScene(prefix: string, workDirs: string[]): Promise<Outage> {
+  const outage = await buildOutage(prefix, { labels: LABELS, morePreviews: [12] });
+  workDirs.push(outage.workDir);
+  // Coolify's proxy runs beside the apps on the same engine; it holds no database and must not be offered.
+  await docker(['run', '--detach', '--name', `${prefix}coolify-proxy`, '--label', 'coolify.proxy=true', APP_IMAGE, 'sleep', '3600']);
+  // The app has opened its (corrupt) database in WAL mode once its -wal and -shm exist beside it.
+  await waitUntil('the app to open its database', () => existsSync(join(outage.productionData, 'app.db-wal')) && existsSync(join(outage.productionData, 'app.db-shm')));
+  return outage;
+}
+
 async function readExitFile(path: string, timeoutMs: number): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  while (!existsSync(path) || readFileSync(path, 'utf8').trim() === '') {
-    if (Date.now() > deadline) throw new Error(`the program did not exit within ${timeoutMs} ms after the summary`);
-    await new Promise((done) => setTimeout(done, 100));
-  }
+  await waitUntil('the program to exit after the summary', () => existsSync(path) && readFileSync(path, 'utf8').trim() !== '', { timeoutMs });
   return readFileSync(path, 'utf8').trim();
 }
 
-describe('the TUI drives a whole recovery in a real terminal', () => {
-  let outage: Outage;
+describe('the TUI recovers production knowing only the server alias', () => {
+  let sshd: Sshd;
   let session: TmuxSession | undefined;
-  let incidentDir: string;
-  let exitFile: string;
-  let production: string;
+  const prefixes: string[] = [];
+  const workDirs: string[] = [];
 
   beforeAll(async () => {
     if (!existsSync(CLI_PATH)) throw new Error(`${CLI_PATH} is missing: run \`npm run build\` first (npm test does)`);
-    outage = await buildOutage(makeTestPrefix('e2e-tui'));
-    production = outage.production.name;
-    incidentDir = join(outage.workDir, 'incident');
-    exitFile = join(outage.workDir, 'exit-code');
-    // The app has opened its (corrupt) database in WAL mode once its -wal and -shm exist beside it.
-    await until('the app to open its database', () => existsSync(join(outage.productionData, 'app.db-wal')) && existsSync(join(outage.productionData, 'app.db-shm')), 15_000);
+    sshd = await startSshd();
   }, 300_000);
 
   afterAll(async () => {
     if (session) await kill(session);
-    if (outage) {
-      await removeTestResources(outage.prefix);
-      rmSync(outage.workDir, { recursive: true, force: true });
-    }
+    for (const prefix of prefixes) await removeTestResources(prefix);
+    for (const dir of workDirs) rmSync(dir, { recursive: true, force: true });
+    await sshd?.stop();
   });
 
-  it('restores production with Enter, picks and typed confirmations, refusing a wrong name first', async () => {
+  it('finds production, its database and backups, restores with Enter and the app name, downtime as a --yes run', async () => {
+    const prefix = makeTestPrefix('e2e-tui');
+    prefixes.push(prefix);
+    const outage = await buildScene(prefix, workDirs);
+    const production = outage.production.name;
+    const cwd = join(outage.workDir, 'operator');
+    mkdirSync(cwd);
+    const incidentDir = join(cwd, 'incident');
+    const exitFile = join(outage.workDir, 'exit-code');
     session = await startSession({
-      name: `${outage.prefix}tui`.replace(/[^\w-]/g, '-'),
-      cwd: REPO,
+      name: `${prefix}tui`.replace(/[^\w-]/g, '-'),
+      cwd,
       // The shell records node's exit code in a file: tmux 3.3 sometimes marks the pane dead without an exit status.
-      argv: ['sh', '-c', 'node "$@"; echo $? > "$0"', exitFile, CLI_PATH, 'restore', '--container', production, '--db', DB, '--local', outage.local.path, '--incident-dir', incidentDir],
-      width: 200,
-      height: 60,
-      // As an operator's shell: CI is not set (with it set, Ink 6 draws only the last frame, and the tool refuses).
-      env: { CI: undefined, CONTINUOUS_INTEGRATION: undefined },
+      argv: ['sh', '-c', 'node "$@"; echo $? > "$0"', exitFile, CLI_PATH, 'restore', '--host', TEST_ALIAS, '--incident-dir', incidentDir],
+      width: 120,
+      height: 40,
+      // As an operator's shell: CI is not set (with it set, Ink 6 draws only the last frame, and the tool refuses), nor
+      // NODE_ENV (vitest sets it to "test", which would load React's development build).
+      env: { CI: undefined, CONTINUOUS_INTEGRATION: undefined, NODE_ENV: undefined, HOME: sshd.home, SSH_AUTH_SOCK: '' },
     });
     const tui = session;
-
-    // The engine waits for Enter before each step: the detail pane names the step as "Next" and the footer offers Enter.
-    const runStep = async (title: string) => {
-      await waitForScreen(tui, (screen) => screen.includes(`Next: ${title}`) && screen.includes('Enter run/continue'), {
-        timeoutMs: STEP_TIMEOUT_MS,
-        description: `the run to wait for Enter before "${title}"`,
-      });
-      await sendKeys(tui, 'Enter');
-    };
-    const confirmPrompt = `Type ${production} to confirm:`;
-    const confirmWithName = async (title: string) => {
-      await waitForScreen(tui, (screen) => screen.includes(`Running: ${title}`) && screen.includes(confirmPrompt), {
-        timeoutMs: STEP_TIMEOUT_MS,
-        description: `the typed confirmation of "${title}"`,
-      });
-      await typeText(tui, production);
-      await waitForScreen(tui, `> ${production}`, { description: 'the typed name echoed' });
-      await sendKeys(tui, 'Enter');
-    };
     const selectedLine = (screen: string) => screen.split('\n').find((line) => line.includes('❯ ')) ?? '';
+    const runStep = async (title: string) => {
+      await waitForScreen(tui, (screen) => screen.includes(`Next: ${title}`) && screen.includes('Enter run/continue'), { timeoutMs: STEP_TIMEOUT_MS, description: `the run to wait for Enter before "${title}"` });
+      await sendKeys(tui, 'Enter');
+    };
+    const confirmWithAppName = async (title: string) => {
+      await waitForScreen(tui, (screen) => screen.includes(`Running: ${title}`) && screen.includes(`Type ${APP_NAME} to confirm:`), { timeoutMs: STEP_TIMEOUT_MS, description: `the typed confirmation of "${title}"` });
+      await typeText(tui, APP_NAME);
+      await waitForScreen(tui, `> ${APP_NAME}`, { description: 'the typed name echoed' });
+      await sendKeys(tui, 'Enter');
+    };
 
-    // Before the TUI: the offer to rehearse first. This run is the real restore.
-    await waitForScreen(tui, 'Start with a dry-run (every check runs for real, nothing is changed)? (yes/no)', { timeoutMs: STEP_TIMEOUT_MS });
-    await typeText(tui, 'no');
+    // The dry-run question is asked on the screen, before anything connects: No is preselected.
+    const first = await waitForScreen(tui, 'Start with a dry-run (every check runs for real, nothing is changed)? (y/N)', { timeoutMs: STEP_TIMEOUT_MS });
+    expect(first).toContain('sqlite-rescue');
     await sendKeys(tui, 'Enter');
 
-    // find-container: production and the PR preview both match; production is ranked first and preselected.
+    // find-container: the engine's containers that hold a database, production preselected, the proxy not among them.
     await runStep('Find the production container');
     const picking = await waitForScreen(tui, 'Which container holds the database to restore?', { timeoutMs: STEP_TIMEOUT_MS });
     expect(picking).toContain(`${production}-pr-7`);
-    expect(selectedLine(picking)).toContain(`❯ ${production}  `);
+    expect(picking).toContain(`${production}-pr-12`);
+    expect(picking).not.toContain('coolify-proxy');
+    expect(selectedLine(picking)).toContain(`❯ ${APP_NAME}  ${production}  `);
     await sendKeys(tui, 'Enter');
+    // The database: found by its header on the container's volume, the one the app has open preselected (the only one).
+    await waitForScreen(tui, (screen) => screen.includes('Next: Check the live database') || screen.includes('Which database'), { timeoutMs: STEP_TIMEOUT_MS });
+    if ((await capture(tui)).includes('Which database')) {
+      expect(selectedLine(await capture(tui))).toContain(DB);
+      await sendKeys(tui, 'Enter');
+    }
 
     await runStep('Check the live database');
     await runStep('Test every backup');
     const tested = await waitForScreen(tui, 'Next: Choose the healthy source', { timeoutMs: STEP_TIMEOUT_MS });
-    expect(tested).toContain('CORRUPT');
+    expect(tested).toMatch(/corrupt/i);
 
-    // choose-source: the local copy is the healthy one, preselected.
+    // choose-source: no --local, so it asks; the path is typed, then the least-loss candidate is preselected.
     await runStep('Choose the healthy source');
+    await waitForScreen(tui, 'Is there a healthy copy of the database on this machine?', { timeoutMs: STEP_TIMEOUT_MS });
+    await typeText(tui, outage.local.path);
+    await waitForScreen(tui, `> ${outage.local.path}`, { description: 'the typed path echoed' });
+    await sendKeys(tui, 'Enter');
     const choosing = await waitForScreen(tui, 'Restore from which copy?', { timeoutMs: STEP_TIMEOUT_MS });
-    expect(selectedLine(choosing)).toContain(outage.local.path);
+    expect(choosing).toContain(outage.local.path);
     await sendKeys(tui, 'Enter');
 
     await runStep('Snapshot the source through SQLite');
     await runStep('Stage the snapshot beside the live database');
-    await confirmWithName('Stage the snapshot beside the live database');
+    await confirmWithAppName('Stage the snapshot beside the live database');
 
-    // stop-app, with a wrong name first: refused on screen, the prompt stays, and the app keeps running.
+    // One confirmation for the downtime window, naming it, the container in full and production; then stop, swap and
+    // start run without another key.
     await runStep('Stop the app');
-    await waitForScreen(tui, (screen) => screen.includes('Running: Stop the app') && screen.includes(confirmPrompt), { timeoutMs: STEP_TIMEOUT_MS, description: 'the typed confirmation of "Stop the app"' });
-    await typeText(tui, 'nope');
-    await waitForScreen(tui, '> nope', { description: 'the wrong name echoed' });
-    await sendKeys(tui, 'Enter');
-    const refused = await waitForScreen(tui, `type ${production} exactly to confirm`, { description: 'the mismatch message' });
-    expect(refused).toContain(confirmPrompt);
-    expect(await containerState(production)).toBe('running running=true');
-    // One Backspace at a time, as typed: Ink hands a read holding several DEL bytes to useInput as one unnamed
-    // key, which TypedConfirmation ignores (reported; a held-down Backspace over a slow link hits it).
-    for (const left of ['nop', 'no', 'n', '']) {
-      await sendKeys(tui, 'BSpace');
-      await waitForScreen(tui, (screen) => screen.split('\n').some((line) => line.trimEnd() === `> ${left}`.trimEnd()), { description: `the prompt to read "> ${left}"` });
-    }
-    const erased = await capture(tui);
-    expect(erased).not.toContain('exactly to confirm');
-    expect(erased).toContain(confirmPrompt);
-    expect(await containerState(production)).toBe('running running=true');
-    await typeText(tui, production);
-    await waitForScreen(tui, `> ${production}`, { description: 'the typed name echoed' });
+    const window = await waitForScreen(tui, `Type ${APP_NAME} to confirm:`, { timeoutMs: STEP_TIMEOUT_MS });
+    expect(window).toContain('The app is down from here until it is verified started');
+    expect(await docker(['inspect', '--format', '{{.State.Running}}', production])).toBe('true');
+    await typeText(tui, APP_NAME);
+    await waitForScreen(tui, `> ${APP_NAME}`, { description: 'the typed name echoed' });
     await sendKeys(tui, 'Enter');
 
-    await runStep('Quarantine the corrupted files and swap in the snapshot');
-    await confirmWithName('Quarantine the corrupted files and swap in the snapshot');
-    await runStep('Start the app');
-    await confirmWithName('Start the app');
     await runStep('Verify the restored database');
-
-    const summary = await waitForScreen(tui, (screen) => screen.includes('restored and verified') && screen.includes('Downtime'), {
-      timeoutMs: STEP_TIMEOUT_MS,
-      description: 'the summary',
-    });
-    expect(summary).toMatch(/✔ restored and verified/);
+    const summary = await waitForScreen(tui, (screen) => screen.includes('restored and verified') && screen.includes('Downtime'), { timeoutMs: STEP_TIMEOUT_MS, description: 'the summary' });
     expect(summary).toMatch(/Downtime\s+[\d.]+m?s \(app stopped → started\)/);
-    expect(summary).toContain(`Record    ${incidentDir}`);
 
-    // The run is over: the process must exit by itself, without another key, and with 0.
-    const exitCode = await readExitFile(exitFile, 10_000);
-    const finalScreen = await capture(tui);
-    expect(exitCode).toBe('0');
-    expect(finalScreen).toContain('restored and verified');
-    expect(finalScreen).toMatch(/Downtime\s+[\d.]+m?s/);
+    // After the summary: the answers it found, offered for the next run; Enter saves them.
+    await waitForScreen(tui, 'Save these answers to', { timeoutMs: STEP_TIMEOUT_MS });
+    await sendKeys(tui, 'Enter');
+    expect(await readExitFile(exitFile, 15_000)).toBe('0');
+    const saved = parse(readFileSync(join(cwd, 'sqlite-rescue.config.yaml'), 'utf8'));
+    expect(saved).toEqual({ host: TEST_ALIAS, container: production, db: DB, ...(readRecord(incidentDir).chosen === 'local' ? { local: outage.local.path } : {}) });
 
-    expect(await containerState(production)).toBe('running running=true');
-    expect((await docker(['exec', production, 'sqlite3', '-readonly', DB, 'PRAGMA integrity_check;'])).trim()).toBe('ok');
-    expect(readFileSync(join(incidentDir, 'report.md'), 'utf8')).toContain('restored and verified');
-  }, 180_000);
+    // On the server: production runs on a sound database, the corrupt files kept in quarantine, and the app writes.
+    expect(await docker(['inspect', '--format', '{{.State.Running}}', production])).toBe('true');
+    expect(await docker(['exec', production, 'sqlite3', '-readonly', DB, 'PRAGMA integrity_check;'])).toBe('ok');
+    const quarantined = readFileSync(join(incidentDir, 'quarantine.sha256'), 'utf8').trim().split('\n').map((line) => line.split(/\s+/)[1]);
+    expect(quarantined.some((path) => path.startsWith('/data/rescue-quarantine/') && path.endsWith('/app.db'))).toBe(true);
+    for (const path of quarantined) expect(existsSync(join(outage.productionData, path.replace(/^\/data\//, '')))).toBe(true);
+    const count = async () => Number(await docker(['exec', production, 'sqlite3', '-readonly', DB, 'SELECT count(*) FROM events;']));
+    const before = await count();
+    await waitUntil('the app to write to the restored database', async () => (await count()) > before);
+    const tuiRun = readRecord(incidentDir);
+    expect(tuiRun.exitCode).toBe(0);
+    await kill(tui);
+    session = undefined;
+    await removeTestResources(prefix);
+
+    // The same outage built again, restored with --yes from the same candidate: the downtime a script gets. --container
+    // is given: --yes refuses when several containers look like production, and the engine may hold other tests' too.
+    const againPrefix = makeTestPrefix('e2e-yes');
+    prefixes.push(againPrefix);
+    const again = await buildScene(againPrefix, workDirs);
+    const yesDir = join(again.workDir, 'incident');
+    const source = tuiRun.chosen === 'local' ? [] : ['--source', tuiRun.chosen];
+    const yes = await runCli(['restore', '--yes', '--host', TEST_ALIAS, '--container', again.production.name, '--local', again.local.path, ...source, '--incident-dir', yesDir], { cwd: again.workDir, env: { HOME: sshd.home, SSH_AUTH_SOCK: '' } });
+    expect(yes.exitCode, yes.stderr).toBe(0);
+    const yesRun = readRecord(yesDir);
+    expect(yesRun.chosen).toBe(tuiRun.chosen);
+    console.log(`downtime: TUI ${tuiRun.downtimeMs} ms, --yes ${yesRun.downtimeMs} ms`);
+    expect(Math.abs(tuiRun.downtimeMs - yesRun.downtimeMs)).toBeLessThanOrEqual(500);
+  }, 420_000);
 });

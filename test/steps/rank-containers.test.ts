@@ -105,6 +105,14 @@ describe('rankContainers', () => {
       ['shop-web-1', 'shop-web-run-1a2b'],
     ],
     [
+      'a platform\'s production label before a container only guessed to be production, even a newer running one',
+      [
+        { ...container('scratch-copy'), startedAt: '2025-01-05T00:00:00.000Z' },
+        { ...container('x8k2-103', { labels: { 'coolify.managed': 'true', 'coolify.resourceName': 'notes', 'coolify.pullRequestId': '0' } }), startedAt: '2025-01-01T00:00:00.000Z' },
+      ],
+      ['x8k2-103', 'scratch-copy'],
+    ],
+    [
       'Kamal production before staging',
       [
         { ...container('hey-web-staging', { labels: { service: 'hey', role: 'web', destination: 'staging' } }), startedAt: '2025-01-05T00:00:00.000Z' },

@@ -24,7 +24,15 @@ export async function volumePath(volume: string): Promise<string> {
   return docker(['volume', 'inspect', '--format', '{{.Mountpoint}}', volume]);
 }
 
-export async function buildOutage(prefix: string, opts: { backups?: number } = {}): Promise<Outage> {
+export interface OutageOptions {
+  backups?: number;
+  /** Labels on production and its previews beside coolify.pullRequestId (e.g. coolify.resourceName, the app's name). */
+  labels?: Record<string, string>;
+  /** More PR previews beyond pr-7, each on its own volume with a database of its own. */
+  morePreviews?: number[];
+}
+
+export async function buildOutage(prefix: string, opts: OutageOptions = {}): Promise<Outage> {
   const workDir = mkdtempSync(join(tmpdir(), `${prefix}work-`));
   // Production's database as it was, corrupted on disk the way a bad page write leaves it.
   const live = join(workDir, 'live.db');
@@ -50,8 +58,11 @@ export async function buildOutage(prefix: string, opts: { backups?: number } = {
   mkdirSync(join(productionData, 'backups'));
   for (const backup of backups) copyFileSync(backup, join(productionData, 'backups', backup.split('/').pop() as string));
 
-  const production = await startAppContainer({ name: `${prefix}app`, volumeName: productionVolume, labels: { 'coolify.pullRequestId': '0' } });
-  const preview = await startAppContainer({ name: `${prefix}app-pr-7`, volumeName: `${prefix}pr7-data`, labels: { 'coolify.pullRequestId': '7' } });
+  const production = await startAppContainer({ name: `${prefix}app`, volumeName: productionVolume, labels: { ...opts.labels, 'coolify.pullRequestId': '0' } });
+  const preview = await startAppContainer({ name: `${prefix}app-pr-7`, volumeName: `${prefix}pr7-data`, labels: { ...opts.labels, 'coolify.pullRequestId': '7' } });
+  for (const pr of opts.morePreviews ?? []) {
+    await startAppContainer({ name: `${prefix}app-pr-${pr}`, volumeName: `${prefix}pr${pr}-data`, labels: { ...opts.labels, 'coolify.pullRequestId': String(pr) } });
+  }
   const previewData = await volumePath(`${prefix}pr7-data`);
   return { prefix, production, preview, productionData, previewData, local, backups, workDir };
 }

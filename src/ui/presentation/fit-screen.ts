@@ -31,7 +31,7 @@ export function fitScreen(parts: ScreenParts, layouts: ScreenLayout[], rows: num
   const gap = (layout: ScreenLayout) => (layout.hasGaps ? 1 : 0);
   const rest = (layout: ScreenLayout) => measureScreen(parts, layout) - measurePromptArea(parts, layout);
   const left = (layout: ScreenLayout) => budget - rest(layout) - gap(layout);
-  const prompt = parts.view.finished ? undefined : parts.view.prompt;
+  const prompt = parts.view.prompt;
 
   const whole = layouts.find((layout) => measureScreen(parts, layout) <= budget);
   if (whole) {

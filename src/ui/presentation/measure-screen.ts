@@ -135,9 +135,9 @@ export interface ScreenParts {
   columns: number;
 }
 
-/** Rows of the prompt with the gap above it; 0 without a prompt (or once finished, when it is not drawn). */
+/** Rows of the prompt with the gap above it; 0 without a prompt. After the summary a prompt is a question about the run. */
 export function measurePromptArea({ view, columns }: ScreenParts, layout: ScreenLayout, maxRows = Number.POSITIVE_INFINITY): number {
-  if (!view.prompt || view.finished) return 0;
+  if (!view.prompt) return 0;
   return (layout.hasGaps ? 1 : 0) + measurePrompt(view.prompt, columns, maxRows);
 }
 
@@ -150,7 +150,7 @@ export function measureScreen(parts: ScreenParts, layout: ScreenLayout, promptRo
   if (isShowingHelp) return HEADER_ROWS + gap + measureHelp(view.isDryRun, columns) + footer;
   if (!hasRunStarted(view)) return HEADER_ROWS + (view.prompt ? measurePromptArea(parts, layout, promptRows) : gap + 1) + footer;
   const steps = gap + measureStepList(view.steps, layout);
-  if (view.finished) return HEADER_ROWS + steps + gap + measureSummary(view.finished, layout, columns) + footer;
+  if (view.finished) return HEADER_ROWS + steps + gap + measureSummary(view.finished, layout, columns) + measurePromptArea(parts, layout, promptRows) + footer;
   const detail = focusStep ? measureStepDetail(focusStep, layout, columns, view.isDryRun) : 1;
   return HEADER_ROWS + steps + gap + detail + measurePromptArea(parts, layout, promptRows) + footer;
 }
