@@ -3,6 +3,8 @@
 // finds its input missing fails with a message naming the step to run first. Live things (a check running, a helper
 // container) are services (services.ts), never facts.
 import type { CheckVerdict } from './checks.js';
+import type { BackupDiscovery } from '../discovery/select-backups.js';
+import type { BackupPlace, PulledBackup, TakenBackup, VerifyJudgement } from './backup-facts.js';
 import type { RankedContainer } from './rank-containers.js';
 
 /** The volume or bind mount that holds the database's folder. */
@@ -92,4 +94,15 @@ export interface Facts {
   quarantineDir?: string;
   quarantined?: QuarantinedFile[];
   swapped?: boolean;
+  // ---- backup, verify, scan (backup-facts.ts) ----
+  /** find-backup-target */
+  backupPlace?: BackupPlace;
+  /** find-backup-target, when it found the database by discovery: the other SQLite files on the mounts. */
+  backupsFound?: BackupDiscovery;
+  /** take-backup */
+  backupTaken?: TakenBackup;
+  /** pull-backup */
+  backupPulled?: PulledBackup;
+  /** verify-backups */
+  verifyJudgement?: VerifyJudgement;
 }

@@ -22,6 +22,7 @@ import { getStatusCode, makeUnavailableError, toRuntimeError } from './engine-er
 import { runExec } from './exec.js';
 import { removeHelperContainer, startHelperContainer } from './helper.js';
 import { toDetails, toSummary } from './map-container.js';
+import { importRootfs } from './import-image.js';
 import { headPath } from './path-stat.js';
 
 export class DockerRuntime implements ContainerRuntime {
@@ -138,6 +139,22 @@ export class DockerRuntime implements ContainerRuntime {
         return null;
       }
     });
+  }
+
+  hasImage(ref: string): Promise<boolean> {
+    return this.call(`inspect image ${ref}`, undefined, async () => {
+      try {
+        await this.docker.getImage(ref).inspect();
+        return true;
+      } catch (error) {
+        if (getStatusCode(error) === 404) return false;
+        throw error;
+      }
+    });
+  }
+
+  importImage(ref: string, rootfs: NodeJS.ReadableStream, changes: string[]): Promise<void> {
+    return this.call(`import image ${ref}`, undefined, () => importRootfs(this.docker, ref, rootfs, changes));
   }
 
   private async call<T>(context: string, idOrName: string | undefined, run: () => Promise<T>): Promise<T> {
