@@ -4,6 +4,7 @@
 // container) are services (services.ts), never facts.
 import type { CheckVerdict } from './checks.js';
 import type { BackupDiscovery } from '../discovery/select-backups.js';
+import type { ScanRow } from '../backup/scan.js';
 import type { BackupPlace, PulledBackup, TakenBackup, VerifyJudgement } from './backup-facts.js';
 import type { RankedContainer } from './rank-containers.js';
 
@@ -105,4 +106,6 @@ export interface Facts {
   backupPulled?: PulledBackup;
   /** verify-backups */
   verifyJudgement?: VerifyJudgement;
+  /** scan-engine: one row per live database on the engine. */
+  scanRows?: ScanRow[];
 }

@@ -14,11 +14,13 @@ import { findBackupTarget } from './find-backup-target.js';
 import { takeBackup } from './take-backup.js';
 import { pullBackup } from './pull-backup.js';
 import { pruneBackups } from './prune-backups.js';
+import { verifyBackups } from './verify-backups.js';
+import { scanEngine } from './scan-engine.js';
 
 export const stepKinds: ReadonlyMap<string, StepKind> = new Map(
   [
     findContainer, checkLiveDb, testBackups, chooseSource, snapshotSource, stageInContainer, stopApp, quarantineAndSwap, startApp, verify,
     // backup, verify and scan (issue 14)
-    findBackupTarget, takeBackup, pullBackup, pruneBackups,
+    findBackupTarget, takeBackup, pullBackup, pruneBackups, verifyBackups, scanEngine,
   ].map((kind) => [kind.kind, kind]),
 );

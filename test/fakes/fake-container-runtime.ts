@@ -89,6 +89,8 @@ export class FakeContainerRuntime implements ContainerRuntime {
   private readonly fdsDenied = new Set<string>();
   /** What `df -Pk` reports as available, in bytes, for every filesystem. */
   freeBytes = 10 * 1024 ** 3;
+  /** Images the engine has, by reference (importImage adds one). */
+  readonly images = new Set<string>();
 
   constructor(
     private readonly clock: FakeClock,
@@ -286,7 +288,7 @@ export class FakeContainerRuntime implements ContainerRuntime {
     if ([...this.containers.values()].some((entry) => entry.summary.name === name)) throw new RescueError(`the container name "${name}" is already in use`);
     const id = sha256Of(`container:${name}`);
     this.containers.set(id, {
-      summary: { ...target.summary, id, name, labels: { [HELPER_LABEL]: label }, state: 'running', status: statusOf('running') },
+      summary: { ...target.summary, id, name, image: spec.image ?? target.summary.image, labels: { [HELPER_LABEL]: label }, state: 'running', status: statusOf('running') },
       startedAt: new Date(this.clock.now()).toISOString(),
       health: null,
       mounts: [...target.mounts.map((mount) => ({ ...mount, rw: mount.rw && !spec.readOnlyVolumes })), ...(spec.readOnlyBinds ?? []).map((bind): Mount => ({ type: 'bind', source: bind.hostPath, destination: bind.containerPath, rw: false }))],
@@ -307,6 +309,17 @@ export class FakeContainerRuntime implements ContainerRuntime {
     if (entry.summary.labels[HELPER_LABEL] === undefined) throw new Error(`refusing to remove ${entry.summary.name}: not a helper`);
     this.containers.delete(entry.summary.id);
     this.stores.delete(`layer:${entry.summary.id}`);
+  }
+
+  async hasImage(ref: string): Promise<boolean> {
+    this.calls.push({ method: 'hasImage', args: [ref] });
+    return this.images.has(ref);
+  }
+
+  async importImage(ref: string, rootfs: NodeJS.ReadableStream, changes: string[]): Promise<void> {
+    this.calls.push({ method: 'importImage', args: [ref, changes] });
+    for await (const chunk of rootfs as AsyncIterable<Buffer>) void chunk;
+    this.images.add(ref);
   }
 
   // ---- discovery: the walk script, /proc/<pid>/fd and the archive API ----
