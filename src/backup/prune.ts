@@ -10,9 +10,17 @@ export interface OwnBackup {
   isHealthy: boolean;
 }
 
+// The second backup of a minute is `<stem>-…-HHMM-2.db`: newer than `<stem>-…-HHMM.db`, though it sorts before it.
+function rankInMinute(name: string): number {
+  const match = /-\d{4}-\d{2}-\d{2}-\d{4}(?:-(\d+))?\.db$/.exec(name);
+  return match?.[1] ? Number(match[1]) : 1;
+}
+
 function newestFirst(a: OwnBackup, b: OwnBackup): number {
   const byTime = Date.parse(b.takenAt) - Date.parse(a.takenAt);
   if (byTime !== 0) return byTime;
+  const byRank = rankInMinute(b.name) - rankInMinute(a.name);
+  if (byRank !== 0) return byRank;
   return a.name < b.name ? 1 : a.name > b.name ? -1 : 0;
 }
 
