@@ -29,14 +29,15 @@ function startsWithStem(backup: string, stem: string): boolean {
   return name.startsWith(stem) && (name.length === stem.length || /[-_.]/.test(name[stem.length]));
 }
 
-/** The backups of each live database, newest first. */
-export function backupsOf(live: readonly FoundDatabase[], backups: readonly FoundDatabase[]): Map<string, FoundDatabase[]> {
-  const byLive = new Map<string, FoundDatabase[]>(live.map((db) => [db.path, []]));
+/** The backups of each live database, newest first, and the backups that belong to none (reported on their own). */
+export function backupsOf(live: readonly FoundDatabase[], backups: readonly FoundDatabase[]): Map<string, FoundDatabase[]> & { orphans: FoundDatabase[] } {
+  const byLive = Object.assign(new Map<string, FoundDatabase[]>(live.map((db) => [db.path, []])), { orphans: [] as FoundDatabase[] });
   for (const backup of backups) {
     // The longest stem that matches: tenant-1 and tenant-10 are different databases.
     const owners = live.filter((db) => startsWithStem(backup.path, stemOf(db.path))).sort((a, b) => stemOf(b.path).length - stemOf(a.path).length);
     const owner = owners[0] ?? (live.length === 1 ? live[0] : undefined);
     if (owner) byLive.get(owner.path)?.push(backup);
+    else byLive.orphans.push(backup);
   }
   for (const list of byLive.values()) list.sort((a, b) => lastWrite(b) - lastWrite(a) || (a.path < b.path ? -1 : 1));
   return byLive;
@@ -50,6 +51,8 @@ export function healthOf(verdict: CheckVerdict | null | undefined): Health {
 }
 
 export interface ScanRow {
+  /** A backup whose database is not in this container: reported for its health only. */
+  isOrphanBackup?: boolean;
   container: string;
   role: 'production' | 'preview';
   state: string;
@@ -71,7 +74,7 @@ export interface ScanRow {
 export function problemsOf(row: Omit<ScanRow, 'problems'>, maxAgeMs: number): string[] {
   const problems: string[] = [];
   if (row.health === 'corrupt') problems.push(`corrupt: ${row.detail ?? 'quick_check failed'}${row.onCopy ? ' (seen on a copy taken while the app writes: confirm with `sqlite-rescue restore --dry-run`)' : ''}`);
-  if (row.role === 'preview') return problems;
+  if (row.role === 'preview' || row.isOrphanBackup) return problems;
   const newest = row.newestBackup;
   if (!newest) problems.push('no backup found');
   else if (newest.health !== 'ok') problems.push(`its newest backup ${newest.path} is ${newest.health}${newest.detail ? `: ${newest.detail}` : ''}`);
@@ -92,7 +95,7 @@ export function renderScanTable(rows: readonly ScanRow[]): string[] {
   const header = ['CONTAINER', 'ROLE', 'DATABASE', 'SIZE', 'MODE', 'CHECK', 'NEWEST BACKUP', 'AGE', 'ITS CHECK'];
   const cells = rows.map((row) => [
     row.container, row.role, row.path, size(row.size), row.journalMode, `${row.health}${row.onCopy ? ' (copy)' : ''}`,
-    row.newestBackup ? row.newestBackup.path : '-', row.newestBackup?.ageMs != null ? formatAge(row.newestBackup.ageMs) : '-', row.newestBackup?.health ?? '-',
+    row.newestBackup ? row.newestBackup.path : row.isOrphanBackup ? '(a backup: its database is not here)' : '-', row.newestBackup?.ageMs != null ? formatAge(row.newestBackup.ageMs) : '-', row.newestBackup?.health ?? '-',
   ]);
   const widths = header.map((title, column) => Math.max(title.length, ...cells.map((line) => line[column].length)));
   const format = (line: string[]) => line.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd();

@@ -24,7 +24,11 @@ export async function runScan(run: CommandRun): Promise<number> {
     takesLock: false,
     target: flags.host ?? 'the local Docker engine',
     runtime: run.runtime,
-    finish: (end) => end,
+    finish: (end, facts) => {
+      if (end.exitCode !== 0 || !facts.scanRows) return end;
+      const containers = new Set(facts.scanRows.map((row) => row.container)).size;
+      return { exitCode: 0, headline: `${facts.scanRows.length} databases in ${containers} containers: every one healthy, each with a healthy backup young enough` };
+    },
   });
   if (!flags.json) {
     for (const line of renderScanTable(facts.scanRows ?? [])) log(line);

@@ -56,8 +56,11 @@ function ageOf(db: FoundDatabase, nowMs: number): number | null {
 async function scanContainer(io: StepIO, deps: Deps, entry: RankedContainer, maxAgeMs: number): Promise<ScanRow[]> {
   const details = await io.perform(inspectContainer({ id: entry.container.id, name: entry.container.name }));
   const found = await discoverDatabases(deps.runtime, details, { perform: io.perform, allowHelper: false });
-  const { live, backups } = splitLiveAndBackups(found.databases);
-  const owners = backupsOf(live, backups);
+  const split = splitLiveAndBackups(found.databases);
+  const owners = backupsOf(split.live, split.backups);
+  // A backup that belongs to no database here is still a SQLite file to report: checked like a live one.
+  const live = [...split.live, ...owners.orphans];
+  const orphans = new Set(owners.orphans.map((db) => db.path));
   const newestOf = live.map((db) => owners.get(db.path)?.[0]);
   const newest = newestOf.filter((db): db is FoundDatabase => db !== undefined);
   const verdicts = await checkContainer(io, deps, details, live, newest);
@@ -80,6 +83,7 @@ async function scanContainer(io: StepIO, deps: Deps, entry: RankedContainer, max
     const backupVerdict = backup ? backupVerdicts[newest.indexOf(backup)] : undefined;
     const detailOf = (verdict: CheckVerdict | string) => (typeof verdict === 'string' ? verdict : verdict.errors[0]);
     const row: Omit<ScanRow, 'problems'> = {
+      ...(orphans.has(db.path) ? { isOrphanBackup: true } : {}),
       container: details.name,
       role: entry.role,
       state: details.state,

@@ -38,6 +38,13 @@ describe('scan: live databases and their backups', () => {
     expect(owners.get('/data/tenant-10.db')?.map((entry) => entry.path)).toEqual(['/data/backups/tenant-10-2026-11-25-0600.db']);
   });
 
+  it('a backup that belongs to none of several databases is an orphan, reported on its own', () => {
+    const owners = backupsOf([db('/data/a.db'), db('/data/b.db')], [db('/data/exports/old-report.db')]);
+    expect(owners.orphans.map((entry) => entry.path)).toEqual(['/data/exports/old-report.db']);
+    expect(owners.get('/data/a.db')).toEqual([]);
+    expect(problemsOf({ container: 'x', role: 'production', state: 'running', path: '/data/exports/old-report.db', size: 1, journalMode: 'wal', health: 'ok', onCopy: false, backupCount: 0, isOrphanBackup: true }, 1)).toEqual([]);
+  });
+
   it("with one live database, every backup of its container is its own", () => {
     const owners = backupsOf([db('/data/app.db')], [db('/data/backups/daily-1.db')]);
     expect(owners.get('/data/app.db')?.map((entry) => entry.path)).toEqual(['/data/backups/daily-1.db']);
