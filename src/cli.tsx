@@ -147,7 +147,8 @@ function addPreventionCommands(program: Command, setExitCode: (code: number) => 
       const { runBackup } = await import('./commands/backup.js');
       setExitCode((await runBackup({ flags: { ...(options as object), dryRun: options.dryRun === true } as never })).exitCode);
     });
-  targetOptions(program.command('verify').description('proves every backup healthy, restorable and fresh: exit 0, else 1 naming each problem'))
+  const verify = program.command('verify').description('proves every backup healthy, restorable and fresh: exit 0, else 1 naming each');
+  targetOptions(verify)
     .option('--backups <glob>', 'only the backups matching this glob inside the container (default: every backup found)')
     .option('--max-age <duration>', 'the newest healthy backup must be younger than this, e.g. 6h, 90m, 1d (default 6h)')
     .option('--ping <url>', 'GET <url> when healthy, <url>/fail when not (healthchecks.io style), with a 10 s timeout')

@@ -30,11 +30,16 @@ function startsWithStem(backup: string, stem: string): boolean {
 }
 
 /** The backups of each live database, newest first, and the backups that belong to none (reported on their own). */
-export function backupsOf(live: readonly FoundDatabase[], backups: readonly FoundDatabase[]): Map<string, FoundDatabase[]> & { orphans: FoundDatabase[] } {
+export function backupsOf(
+  live: readonly FoundDatabase[],
+  backups: readonly FoundDatabase[],
+): Map<string, FoundDatabase[]> & { orphans: FoundDatabase[] } {
   const byLive = Object.assign(new Map<string, FoundDatabase[]>(live.map((db) => [db.path, []])), { orphans: [] as FoundDatabase[] });
   for (const backup of backups) {
     // The longest stem that matches: tenant-1 and tenant-10 are different databases.
-    const owners = live.filter((db) => startsWithStem(backup.path, stemOf(db.path))).sort((a, b) => stemOf(b.path).length - stemOf(a.path).length);
+    const owners = live
+      .filter((db) => startsWithStem(backup.path, stemOf(db.path)))
+      .sort((a, b) => stemOf(b.path).length - stemOf(a.path).length);
     const owner = owners[0] ?? (live.length === 1 ? live[0] : undefined);
     if (owner) byLive.get(owner.path)?.push(backup);
     else byLive.orphans.push(backup);
@@ -73,13 +78,19 @@ export interface ScanRow {
 
 export function problemsOf(row: Omit<ScanRow, 'problems'>, maxAgeMs: number): string[] {
   const problems: string[] = [];
-  if (row.health === 'corrupt') problems.push(`corrupt: ${row.detail ?? 'quick_check failed'}${row.onCopy ? ' (seen on a copy taken while the app writes: confirm with `sqlite-rescue restore --dry-run`)' : ''}`);
+  if (row.health === 'corrupt')
+    problems.push(
+      `corrupt: ${row.detail ?? 'quick_check failed'}` +
+        (row.onCopy ? ' (seen on a copy taken while the app writes: confirm with `sqlite-rescue restore --dry-run`)' : ''),
+    );
   if (row.role === 'preview' || row.isOrphanBackup) return problems;
   const newest = row.newestBackup;
   if (!newest) problems.push('no backup found');
-  else if (newest.health !== 'ok') problems.push(`its newest backup ${newest.path} is ${newest.health}${newest.detail ? `: ${newest.detail}` : ''}`);
+  else if (newest.health !== 'ok')
+    problems.push(`its newest backup ${newest.path} is ${newest.health}${newest.detail ? `: ${newest.detail}` : ''}`);
   else if (newest.ageMs === null) problems.push(`the age of its newest backup ${newest.path} is unknown`);
-  else if (newest.ageMs > maxAgeMs) problems.push(`its newest backup is ${formatAge(newest.ageMs)} old, older than --max-age ${formatDuration(maxAgeMs)}`);
+  else if (newest.ageMs > maxAgeMs)
+    problems.push(`its newest backup is ${formatAge(newest.ageMs)} old, older than --max-age ${formatDuration(maxAgeMs)}`);
   return problems;
 }
 
@@ -94,11 +105,22 @@ function size(bytes: number | null): string {
 export function renderScanTable(rows: readonly ScanRow[]): string[] {
   const header = ['CONTAINER', 'ROLE', 'DATABASE', 'SIZE', 'MODE', 'CHECK', 'NEWEST BACKUP', 'AGE', 'ITS CHECK'];
   const cells = rows.map((row) => [
-    row.container, row.role, row.path, size(row.size), row.journalMode, `${row.health}${row.onCopy ? ' (copy)' : ''}`,
-    row.newestBackup ? row.newestBackup.path : row.isOrphanBackup ? '(a backup: its database is not here)' : '-', row.newestBackup?.ageMs != null ? formatAge(row.newestBackup.ageMs) : '-', row.newestBackup?.health ?? '-',
+    row.container,
+    row.role,
+    row.path,
+    size(row.size),
+    row.journalMode,
+    `${row.health}${row.onCopy ? ' (copy)' : ''}`,
+    row.newestBackup ? row.newestBackup.path : row.isOrphanBackup ? '(a backup: its database is not here)' : '-',
+    row.newestBackup?.ageMs != null ? formatAge(row.newestBackup.ageMs) : '-',
+    row.newestBackup?.health ?? '-',
   ]);
   const widths = header.map((title, column) => Math.max(title.length, ...cells.map((line) => line[column].length)));
-  const format = (line: string[]) => line.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd();
+  const format = (line: string[]) =>
+    line
+      .map((cell, column) => cell.padEnd(widths[column]))
+      .join('  ')
+      .trimEnd();
   const lines = [format(header)];
   rows.forEach((row, index) => {
     lines.push(format(cells[index]));

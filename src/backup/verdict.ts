@@ -76,11 +76,16 @@ function integrityProblems(check: BackupCheck): string[] {
   if (verdict.verdict === 'corrupt') {
     problems.push(`corrupt: ${verdict.check} found ${describeErrorCount(verdict.errorCount)}; first: ${firstError(verdict)}`);
     if (check.journalMode === 'wal') {
-      problems.push('torn: a WAL-mode file that fails integrity_check is what a file copy of a live WAL database leaves (a live-copy tear)');
+      problems.push(
+        'torn: a WAL-mode file that fails integrity_check is what a file copy of a live WAL database leaves (a live-copy tear)',
+      );
     }
   }
   if (verdict.verdict === 'ok' && check.withWal && check.withWal.verdict !== 'ok') {
-    problems.push(`torn: a -wal generation mismatch — the file is healthy alone, but the -wal beside it does not belong to it (with it: ${firstError(check.withWal)}); restore the file without that -wal`);
+    problems.push(
+      'torn: a -wal generation mismatch — the file is healthy alone, but the -wal beside it does not belong to it ' +
+        `(with it: ${firstError(check.withWal)}); restore the file without that -wal`,
+    );
   }
   return problems;
 }
@@ -99,10 +104,16 @@ function judgeOne(check: BackupCheck, options: JudgeOptions): BackupJudgement {
   const isHealthy = problems.length === 0;
   if (check.hasWal && isHealthy) notes.push('has its own -wal (checked with it): rows may live only there, so keep the two together');
   if (check.manifest && check.sha256 && check.manifest.sha256 !== check.sha256) {
-    problems.push(`changed since it was taken: sha256 ${check.sha256.slice(0, 12)}… is not the ${check.manifest.sha256.slice(0, 12)}… its manifest recorded`);
+    problems.push(
+      `changed since it was taken: sha256 ${check.sha256.slice(0, 12)}… ` +
+        `is not the ${check.manifest.sha256.slice(0, 12)}… its manifest recorded`,
+    );
   }
   if (isHealthy && check.schemaDiff && check.schemaDiff.length > 0) {
-    problems.push(`not restorable as it is: its schema differs from production's (${check.schemaDiff.slice(0, 3).join('; ')}${check.schemaDiff.length > 3 ? '; …' : ''})`);
+    problems.push(
+      "not restorable as it is: its schema differs from production's " +
+        `(${check.schemaDiff.slice(0, 3).join('; ')}${check.schemaDiff.length > 3 ? '; …' : ''})`,
+    );
   }
   if (isHealthy && check.schemaDiff === undefined) notes.push("schema not compared with production's");
   const gap = isHealthy ? behind(check, options.production) : undefined;
@@ -126,11 +137,18 @@ function identicalGroups(checks: readonly BackupCheck[]): string[][] {
 function trapsOf(checks: readonly BackupCheck[], options: JudgeOptions): string[] {
   const traps: string[] = [];
   for (const group of identicalGroups(checks)) {
-    traps.push(`${group.length} backups have identical contents (${group.join(', ')}): they are not rotating — the same data saved again under new names, so none is newer than the others`);
+    traps.push(
+      `${group.length} backups have identical contents (${group.join(', ')}): they are not rotating — ` +
+        'the same data saved again under new names, so none is newer than the others',
+    );
   }
   const byDay = checks.filter((check) => isDayStamped(check.path)).map((check) => check.path);
   if (byDay.length > 0 && options.maxAgeMs < DAY_MS) {
-    traps.push(`named by the day only (${byDay.join(', ')}): with --max-age ${formatDuration(options.maxAgeMs)} backups are taken more than once a day, and each one the same day overwrites the last — stamp the hour (sqlite-rescue backup does)`);
+    traps.push(
+      `named by the day only (${byDay.join(', ')}): with --max-age ${formatDuration(options.maxAgeMs)} ` +
+        'backups are taken more than once a day, ' +
+        'and each one the same day overwrites the last — stamp the hour (sqlite-rescue backup does)',
+    );
   }
   return traps;
 }
@@ -138,17 +156,28 @@ function trapsOf(checks: readonly BackupCheck[], options: JudgeOptions): string[
 export function judgeBackups(checks: readonly BackupCheck[], options: JudgeOptions): VerifyJudgement {
   const backups = checks.map((check) => judgeOne(check, options));
   const traps = trapsOf(checks, options);
-  const healthy = backups.filter((backup) => backup.isHealthy && backup.ageMs !== undefined).sort((a, b) => (a.ageMs as number) - (b.ageMs as number));
+  const healthy = backups
+    .filter((backup) => backup.isHealthy && backup.ageMs !== undefined)
+    .sort((a, b) => (a.ageMs as number) - (b.ageMs as number));
   const newest = healthy[0] ? { path: healthy[0].path, ageMs: healthy[0].ageMs as number } : undefined;
   const bad = backups.filter((backup) => backup.problems.length > 0);
   const reasons: string[] = [];
   if (checks.length === 0) reasons.push(`no backup of ${options.production.path} was found`);
   else if (!newest) reasons.push(`none of the ${checks.length} backups is healthy`);
-  else if (newest.ageMs > options.maxAgeMs) reasons.push(`the newest healthy backup is ${formatAge(newest.ageMs)} old, older than --max-age ${formatDuration(options.maxAgeMs)}`);
+  else if (newest.ageMs > options.maxAgeMs)
+    reasons.push(`the newest healthy backup is ${formatAge(newest.ageMs)} old, older than --max-age ${formatDuration(options.maxAgeMs)}`);
   if (bad.length > 0) reasons.push(`${bad.length} of ${checks.length} backups ${bad.length === 1 ? 'has' : 'have'} a problem`);
   if (traps.length > 0) reasons.push(`${traps.length} trap${traps.length === 1 ? '' : 's'} of the seed incident seen`);
   if (reasons.length === 0) {
-    return { backups, traps, newest, exitCode: 0, headline: `${checks.length} backup${checks.length === 1 ? '' : 's'} healthy and restorable; the newest is ${formatAge((newest as { ageMs: number }).ageMs)} old` };
+    return {
+      backups,
+      traps,
+      newest,
+      exitCode: 0,
+      headline:
+        `${checks.length} backup${checks.length === 1 ? '' : 's'} healthy and restorable; ` +
+        `the newest is ${formatAge((newest as { ageMs: number }).ageMs)} old`,
+    };
   }
   return { backups, traps, newest, exitCode: 1, headline: reasons.join('; ') };
 }

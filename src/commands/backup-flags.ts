@@ -43,12 +43,17 @@ export interface CheckedFlags {
 export function checkDbPath(db: string | undefined): void {
   if (db === undefined) return;
   if (!db.startsWith('/')) throw new UsageError(`--db ${db}: the path inside the container must be absolute`, 'e.g. --db /data/app.db');
-  if (db.endsWith('/') || db.split('/').includes('..')) throw new UsageError(`--db ${db}: must name a file, without ".." parts`, 'e.g. --db /data/app.db');
+  if (db.endsWith('/') || db.split('/').includes('..'))
+    throw new UsageError(`--db ${db}: must name a file, without ".." parts`, 'e.g. --db /data/app.db');
 }
 
 function checkKeep(keep: string | undefined): number {
   if (keep === undefined) return DEFAULT_KEEP;
-  if (!/^\d+$/.test(keep.trim()) || Number(keep) < 1) throw new UsageError(`--keep ${keep}: must be a whole number of backups, 1 or more`, `e.g. --keep ${DEFAULT_KEEP} (the default: a week of backups every 6 hours)`);
+  if (!/^\d+$/.test(keep.trim()) || Number(keep) < 1)
+    throw new UsageError(
+      `--keep ${keep}: must be a whole number of backups, 1 or more`,
+      `e.g. --keep ${DEFAULT_KEEP} (the default: a week of backups every 6 hours)`,
+    );
   return Number(keep);
 }
 
@@ -63,13 +68,15 @@ function checkTo(to: string | undefined): string | undefined {
       stat = statSync(probe);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT') throw new UsageError(`--to ${to}: cannot look at ${probe} (${code})`, 'pass a folder on this machine you can write to');
+      if (code !== 'ENOENT')
+        throw new UsageError(`--to ${to}: cannot look at ${probe} (${code})`, 'pass a folder on this machine you can write to');
       const parent = dirname(probe);
       if (parent === probe) break;
       probe = parent;
       continue;
     }
-    if (!stat.isDirectory()) throw new UsageError(`--to ${to}: ${probe} is not a folder`, 'pass a folder on this machine (it is created when missing)');
+    if (!stat.isDirectory())
+      throw new UsageError(`--to ${to}: ${probe} is not a folder`, 'pass a folder on this machine (it is created when missing)');
     try {
       accessSync(probe, constants.W_OK | constants.X_OK);
     } catch (error) {
@@ -90,20 +97,24 @@ function checkPing(ping: string | undefined): string | undefined {
   } catch {
     throw new UsageError(`--ping ${ping}: not a URL`, 'e.g. --ping https://hc-ping.com/<your check uuid>');
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--ping ${ping}: only http and https URLs are pinged`, 'e.g. --ping https://hc-ping.com/<your check uuid>');
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new UsageError(`--ping ${ping}: only http and https URLs are pinged`, 'e.g. --ping https://hc-ping.com/<your check uuid>');
   return ping.replace(/\/+$/, '');
 }
 
 function checkBackupsGlob(glob: string | undefined): void {
   if (glob === undefined) return;
-  if (!glob.startsWith('/')) throw new UsageError(`--backups ${glob}: the path inside the container must be absolute`, 'e.g. --backups "/data/backups/*.db"');
-  if (/[*?[]/.test(dirname(glob))) throw new UsageError(`--backups "${glob}": only the last part of the path may hold wildcards`, 'e.g. --backups "/data/backups/*.db"');
+  if (!glob.startsWith('/'))
+    throw new UsageError(`--backups ${glob}: the path inside the container must be absolute`, 'e.g. --backups "/data/backups/*.db"');
+  if (/[*?[]/.test(dirname(glob)))
+    throw new UsageError(`--backups "${glob}": only the last part of the path may hold wildcards`, 'e.g. --backups "/data/backups/*.db"');
 }
 
 export function checkBackupFlags(flags: BackupCommandFlags): CheckedFlags {
   checkDbPath(flags.db);
   checkBackupsGlob(flags.backups);
-  if (flags.acceptNewHostKey && !flags.host) throw new UsageError('--accept-new-host-key only makes sense with --host', 'add --host ALIAS, or drop --accept-new-host-key');
+  if (flags.acceptNewHostKey && !flags.host)
+    throw new UsageError('--accept-new-host-key only makes sense with --host', 'add --host ALIAS, or drop --accept-new-host-key');
   return {
     host: flags.host,
     container: flags.container,

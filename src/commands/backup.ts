@@ -34,7 +34,11 @@ export async function runBackup(run: CommandRun): Promise<ComposedResult & { rec
     runbookName: 'sqlite-backup',
     host: flags.host,
     acceptNewHostKey: flags.acceptNewHostKey,
-    options: { container: flags.container, db: flags.db, backup: { command: 'backup', to: flags.to, keep: flags.keep, maxAgeMs: flags.maxAgeMs, toolVersion: toolVersion() } },
+    options: {
+      container: flags.container,
+      db: flags.db,
+      backup: { command: 'backup', to: flags.to, keep: flags.keep, maxAgeMs: flags.maxAgeMs, toolVersion: toolVersion() },
+    },
     incidentId,
     recordDir,
     dryRun: flags.dryRun,
@@ -50,7 +54,10 @@ export async function runBackup(run: CommandRun): Promise<ComposedResult & { rec
       const taken = facts.backupTaken;
       if (!taken) return { exitCode: 1, headline: 'the run ended without a backup' };
       const here = facts.backupPulled ? `, and on this machine at ${facts.backupPulled.path}` : '';
-      return { exitCode: 0, headline: `backup taken: ${taken.path} (${taken.bytes} bytes, integrity_check ok, sha256 ${taken.sha256.slice(0, 12)}…)${here}` };
+      return {
+        exitCode: 0,
+        headline: `backup taken: ${taken.path} (${taken.bytes} bytes, integrity_check ok, sha256 ${taken.sha256.slice(0, 12)}…)${here}`,
+      };
     },
   });
   return { ...result, recordDir };

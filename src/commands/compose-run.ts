@@ -104,7 +104,13 @@ export interface ComposedResult {
 export async function runComposed(run: ComposedRun): Promise<ComposedResult> {
   const runbook = loadRunbook(run.runbookName);
   // Connect first: a host that cannot be reached leaves nothing behind, not even an empty record folder.
-  const hostFlags = { host: run.host, yes: true, json: run.json, dryRun: run.dryRun, acceptNewHostKey: run.acceptNewHostKey } as RestoreFlags;
+  const hostFlags = {
+    host: run.host,
+    yes: true,
+    json: run.json,
+    dryRun: run.dryRun,
+    acceptNewHostKey: run.acceptNewHostKey,
+  } as RestoreFlags;
   const connection = run.host ? await connectRemote(hostFlags, run.incidentId) : undefined;
   mkdirSync(run.recordDir, { recursive: true });
   const lock = makeTargetLock({ incidentId: run.incidentId, incidentDir: run.recordDir, breakStale: false });

@@ -27,12 +27,23 @@ export async function runScan(run: CommandRun): Promise<number> {
     finish: (end, facts) => {
       if (end.exitCode !== 0 || !facts.scanRows) return end;
       const containers = new Set(facts.scanRows.map((row) => row.container)).size;
-      return { exitCode: 0, headline: `${facts.scanRows.length} databases in ${containers} containers: every one healthy, each with a healthy backup young enough` };
+      return {
+        exitCode: 0,
+        headline:
+          `${facts.scanRows.length} databases in ${containers} containers: ` + 'every one healthy, each with a healthy backup young enough',
+      };
     },
   });
   if (!flags.json) {
     for (const line of renderScanTable(facts.scanRows ?? [])) log(line);
-    log(exitCode === 0 ? '✔ every database is healthy and has a healthy backup young enough' : exitCode === 1 && facts.scanRows ? `✘ ${facts.scanRows.filter((row) => row.problems.length > 0).length} of ${facts.scanRows.length} databases need attention (exit 1)` : `✘ the scan did not finish (exit ${exitCode})`);
+    log(
+      exitCode === 0
+        ? '✔ every database is healthy and has a healthy backup young enough'
+        : exitCode === 1 && facts.scanRows
+          ? `✘ ${facts.scanRows.filter((row) => row.problems.length > 0).length} of ${facts.scanRows.length} ` +
+            'databases need attention (exit 1)'
+          : `✘ the scan did not finish (exit ${exitCode})`,
+    );
   }
   return exitCode;
 }

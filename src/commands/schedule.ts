@@ -22,7 +22,10 @@ export function parseCommandFlags(command: 'backup' | 'verify', argv: string[]):
   const byFlag = new Map(VALUE_FLAGS[command].map((name) => [kebab(name), name]));
   const switches = new Map(SWITCHES.map((name) => [kebab(name), name]));
   for (let index = 0; index < argv.length; index += 1) {
-    const [flag, inline] = argv[index].startsWith('--') && argv[index].includes('=') ? [argv[index].slice(0, argv[index].indexOf('=')), argv[index].slice(argv[index].indexOf('=') + 1)] : [argv[index], undefined];
+    const [flag, inline] =
+      argv[index].startsWith('--') && argv[index].includes('=')
+        ? [argv[index].slice(0, argv[index].indexOf('=')), argv[index].slice(argv[index].indexOf('=') + 1)]
+        : [argv[index], undefined];
     const valueName = byFlag.get(flag);
     const switchName = switches.get(flag);
     if (switchName) {
@@ -31,10 +34,15 @@ export function parseCommandFlags(command: 'backup' | 'verify', argv: string[]):
     }
     if (!valueName) {
       const known = [...byFlag.keys(), ...switches.keys()].join(', ');
-      throw new UsageError(`schedule ${command}: ${flag === '--dry-run' ? '--dry-run on a timer changes nothing, ever' : `"${argv[index]}" is not a flag of ${command}`}`, `flags of ${command}: ${known}`);
+      throw new UsageError(
+        `schedule ${command}: ` +
+          (flag === '--dry-run' ? '--dry-run on a timer changes nothing, ever' : `"${argv[index]}" is not a flag of ${command}`),
+        `flags of ${command}: ${known}`,
+      );
     }
     const value = inline ?? argv[(index += 1)];
-    if (value === undefined || (inline === undefined && value.startsWith('--'))) throw new UsageError(`schedule ${command}: ${flag} needs a value`, `e.g. ${flag} ${flag === '--db' ? '/data/app.db' : '…'}`);
+    if (value === undefined || (inline === undefined && value.startsWith('--')))
+      throw new UsageError(`schedule ${command}: ${flag} needs a value`, `e.g. ${flag} ${flag === '--db' ? '/data/app.db' : '…'}`);
     (flags as unknown as Record<string, unknown>)[valueName] = value;
   }
   return flags;
@@ -59,15 +67,40 @@ function toArgs(command: 'backup' | 'verify', flags: ReturnType<typeof checkBack
   return args;
 }
 
-export function runSchedule(command: string, argv: string[], options: { every: string }, out: (text: string) => void, cli = fileURLToPath(new URL('../cli.js', import.meta.url))): number {
-  if (command !== 'backup' && command !== 'verify') throw new UsageError(`schedule ${command}: only backup and verify are scheduled`, 'e.g. sqlite-rescue schedule backup --container app --db /data/app.db');
+export function runSchedule(
+  command: string,
+  argv: string[],
+  options: { every: string },
+  out: (text: string) => void,
+  cli = fileURLToPath(new URL('../cli.js', import.meta.url)),
+): number {
+  if (command !== 'backup' && command !== 'verify')
+    throw new UsageError(
+      `schedule ${command}: only backup and verify are scheduled`,
+      'e.g. sqlite-rescue schedule backup --container app --db /data/app.db',
+    );
   const everyMs = parseDuration(options.every, '--every');
   const everyHours = everyMs / 3_600_000;
-  if (!DIVISORS_OF_A_DAY.includes(everyHours)) throw new UsageError(`--every ${options.every}: must be whole hours that divide a day`, `one of ${DIVISORS_OF_A_DAY.map((hours) => `${hours}h`).join(', ')}`);
+  if (!DIVISORS_OF_A_DAY.includes(everyHours))
+    throw new UsageError(
+      `--every ${options.every}: must be whole hours that divide a day`,
+      `one of ${DIVISORS_OF_A_DAY.map((hours) => `${hours}h`).join(', ')}`,
+    );
   const given = parseCommandFlags(command, argv);
   const flags = checkBackupFlags(given);
   const env: Record<string, string> = process.env.DOCKER_HOST ? { DOCKER_HOST: process.env.DOCKER_HOST } : {};
   const name = flags.container ?? (flags.db ? stemOf(flags.db) : 'default');
-  out(renderSchedule({ command, node: process.execPath, cli, args: toArgs(command, flags, given), everyHours, minute: command === 'backup' ? 0 : 30, name, env }));
+  out(
+    renderSchedule({
+      command,
+      node: process.execPath,
+      cli,
+      args: toArgs(command, flags, given),
+      everyHours,
+      minute: command === 'backup' ? 0 : 30,
+      name,
+      env,
+    }),
+  );
   return 0;
 }

@@ -41,7 +41,12 @@ export async function runVerify(run: CommandRun & { monitor?: Monitor }): Promis
       runbookName: 'sqlite-verify',
       host: flags.host,
       acceptNewHostKey: flags.acceptNewHostKey,
-      options: { container: flags.container, db: flags.db, backups: flags.backups, backup: { command: 'verify', keep: flags.keep, maxAgeMs: flags.maxAgeMs, toolVersion: toolVersion() } },
+      options: {
+        container: flags.container,
+        db: flags.db,
+        backups: flags.backups,
+        backup: { command: 'verify', keep: flags.keep, maxAgeMs: flags.maxAgeMs, toolVersion: toolVersion() },
+      },
       incidentId,
       recordDir: recordDirFor('verify', incidentId),
       dryRun: false,
@@ -50,7 +55,8 @@ export async function runVerify(run: CommandRun & { monitor?: Monitor }): Promis
       takesLock: false,
       target: `${flags.container ?? 'the production container'}:${flags.db ?? '<the database it has open>'}`,
       runtime: run.runtime,
-      finish: (end, facts) => (end.exitCode === 0 && facts.verifyJudgement ? { exitCode: 0, headline: facts.verifyJudgement.headline } : end),
+      finish: (end, facts) =>
+        end.exitCode === 0 && facts.verifyJudgement ? { exitCode: 0, headline: facts.verifyJudgement.headline } : end,
     }));
   } catch (error) {
     if (flags.ping) await ping(run.monitor ?? createMonitor(), flags.ping, false, flags.json, log);

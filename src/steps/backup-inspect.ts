@@ -29,14 +29,23 @@ function parseJsonRows<T>(text: string): T[] {
 
 /** The tables of a schema, sorted. */
 export function tablesOf(schema: SchemaRow[]): string[] {
-  return schema.filter((row) => row.type === 'table').map((row) => row.name).sort();
+  return schema
+    .filter((row) => row.type === 'table')
+    .map((row) => row.name)
+    .sort();
 }
 
 /**
  * Schema, then a marker row, then the counts of `tables`, in one sqlite3 run (-json prints each result as an array).
  * With no `tables` the database's own are counted in a second run. null when the image has no sqlite3.
  */
-export async function readSchemaAndCounts(io: StepIO, deps: Pick<Deps, 'entropy'>, ref: ContainerRef, open: string, tables?: string[]): Promise<SchemaAndCounts | null> {
+export async function readSchemaAndCounts(
+  io: StepIO,
+  deps: Pick<Deps, 'entropy'>,
+  ref: ContainerRef,
+  open: string,
+  tables?: string[],
+): Promise<SchemaAndCounts | null> {
   const mark = `mark-${deps.entropy.token(8)}`;
   const counts = tables && tables.length > 0 ? ` SELECT '${mark}' AS m; ${countSql(tables)}` : '';
   const result: ExecResult = await io.perform(execIn(ref, ['sqlite3', '-readonly', '-json', open, `${SCHEMA_SQL}${counts}`]));
@@ -55,7 +64,8 @@ export async function readSchemaAndCounts(io: StepIO, deps: Pick<Deps, 'entropy'
     return again ? { schema, counts: again.counts, ...(again.error ? { error: again.error } : {}) } : null;
   }
   if (tables.length === 0) return { schema, counts: {} };
-  if (result.exitCode !== 0 || countPart === undefined) return { schema, error: result.stderr.trim().slice(0, 300) || `sqlite3 exited ${result.exitCode}` };
+  if (result.exitCode !== 0 || countPart === undefined)
+    return { schema, error: result.stderr.trim().slice(0, 300) || `sqlite3 exited ${result.exitCode}` };
   const rows = parseJsonRows<{ name: string; n: number }>(countPart);
   return { schema, counts: Object.fromEntries(rows.map((row) => [row.name, row.n])) };
 }
@@ -71,18 +81,27 @@ export function schemaDiff(production: SchemaRow[], backup: SchemaRow[]): string
   for (const [id, row] of theirs) {
     const other = ours.get(id);
     if (!other) diff.push(`${describeRow(row)} missing`);
-    else if ((other.sql ?? '').replace(/\s+/g, ' ') !== (row.sql ?? '').replace(/\s+/g, ' ')) diff.push(`${describeRow(row)} defined differently`);
+    else if ((other.sql ?? '').replace(/\s+/g, ' ') !== (row.sql ?? '').replace(/\s+/g, ' '))
+      diff.push(`${describeRow(row)} defined differently`);
   }
   for (const [id, row] of ours) if (!theirs.has(id)) diff.push(`${describeRow(row)} not in production`);
   return diff;
 }
 
 /** sha256 of each path with one sha256sum (in argument order); null when the image has none or it failed. */
-export async function sha256Many(io: StepIO, ref: ContainerRef, paths: string[], where: 'container' | 'helper' = 'container'): Promise<Map<string, string> | null> {
+export async function sha256Many(
+  io: StepIO,
+  ref: ContainerRef,
+  paths: string[],
+  where: 'container' | 'helper' = 'container',
+): Promise<Map<string, string> | null> {
   if (paths.length === 0) return new Map();
   const result = await io.perform(execIn(ref, ['sha256sum', '--', ...paths], { where, timeoutMs: 30 * 60_000 }));
   if (isMissingBinary(result) || result.exitCode !== 0) return null;
-  const hashes = result.stdout.split('\n').filter(Boolean).map((line) => /^\\?([0-9a-f]{64}) /.exec(line)?.[1]);
+  const hashes = result.stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => /^\\?([0-9a-f]{64}) /.exec(line)?.[1]);
   if (hashes.length !== paths.length || hashes.some((hash) => !hash)) return null;
   return new Map(paths.map((path, index) => [path, hashes[index] as string]));
 }

@@ -25,7 +25,10 @@ export function backupsDir(dbPath: string): string {
 
 /** Names the helper before it exists, so every command that uses it can name it in the plan. */
 export function backupHelperName(target: Pick<Target, 'containerName'>, incidentId: string): string {
-  return `${target.containerName}-rescue-${incidentId}-backup`.replace(/[^a-zA-Z0-9_.-]+/g, '-').replace(/^[^a-zA-Z0-9]+/, '').slice(0, 120);
+  return `${target.containerName}-rescue-${incidentId}-backup`
+    .replace(/[^a-zA-Z0-9_.-]+/g, '-')
+    .replace(/^[^a-zA-Z0-9]+/, '')
+    .slice(0, 120);
 }
 
 export function wayFor(tools: readonly string[]): BackupWay {

@@ -26,16 +26,31 @@ export interface LoopTarget {
  * One verdict per target, in order; null where sqlite3 could not run (no sqlite3, or no sh in the image: then every
  * answer is null and the caller checks another way).
  */
-export async function checkInLoop(io: StepIO, deps: Pick<Deps, 'entropy'>, ref: ContainerRef, targets: LoopTarget[], check: CheckPragma, options: LoopOptions): Promise<Array<CheckVerdict | null>> {
+export async function checkInLoop(
+  io: StepIO,
+  deps: Pick<Deps, 'entropy'>,
+  ref: ContainerRef,
+  targets: LoopTarget[],
+  check: CheckPragma,
+  options: LoopOptions,
+): Promise<Array<CheckVerdict | null>> {
   if (targets.length === 0) return [];
   const groupCount = Math.min(options.concurrency, targets.length);
   const groups = Array.from({ length: groupCount }, (_, group) => targets.filter((_, index) => index % groupCount === group));
   const answers = await runLimited(groups, options.concurrency, async (group) => {
     const mark = `--rescue-${deps.entropy.token(12)}--`;
-    const result = await io.perform(execIn(ref, ['sh', '-c', CHECK_LOOP, 'sh', checkSql(check), mark, ...group.map((target) => target.open)], { timeoutMs: options.timeoutMs }));
+    const result = await io.perform(
+      execIn(ref, ['sh', '-c', CHECK_LOOP, 'sh', checkSql(check), mark, ...group.map((target) => target.open)], {
+        timeoutMs: options.timeoutMs,
+      }),
+    );
     if (isMissingBinary(result) && !result.stdout.includes(mark)) return group.map(() => null);
     // The loop's answers are read as quick_check answers; the pragma that ran is `check`.
-    return splitLoopAnswers(result, mark, group.map((target) => target.path)).map((verdict) => (verdict ? { ...verdict, check } : null));
+    return splitLoopAnswers(
+      result,
+      mark,
+      group.map((target) => target.path),
+    ).map((verdict) => (verdict ? { ...verdict, check } : null));
   });
   return targets.map((_, index) => answers[index % groupCount][Math.floor(index / groupCount)]);
 }

@@ -30,12 +30,18 @@ function describeCandidate(entry: RankedContainer): string {
 async function rankedCandidates(io: StepIO, deps: Deps): Promise<RankedContainer[]> {
   const { container: query, db } = deps.options;
   const all = (await io.perform(listContainers())).filter((container) => !(HELPER_LABEL in container.labels));
-  let matching = query ? all.filter((container) => matchesContainer(container, query)) : all.filter((container) => container.state === 'running');
+  let matching = query
+    ? all.filter((container) => matchesContainer(container, query))
+    : all.filter((container) => container.state === 'running');
   if (!query && db) {
-    const withDb = await Promise.all(matching.map(async (container) => ((await io.perform(statInContainer(refOf(container), db)).catch(() => null)) ? container : null)));
+    const withDb = await Promise.all(
+      matching.map(async (container) => ((await io.perform(statInContainer(refOf(container), db)).catch(() => null)) ? container : null)),
+    );
     matching = withDb.filter((container) => container !== null);
   }
-  const detailed = await Promise.all(matching.map(async (container) => ({ ...container, startedAt: (await io.perform(inspectContainer(refOf(container)))).startedAt })));
+  const detailed = await Promise.all(
+    matching.map(async (container) => ({ ...container, startedAt: (await io.perform(inspectContainer(refOf(container)))).startedAt })),
+  );
   return rankContainers(detailed);
 }
 
@@ -43,15 +49,27 @@ async function chooseContainer(io: StepIO, deps: Deps): Promise<ContainerDetails
   const ranked = await rankedCandidates(io, deps);
   const { container: query, db } = deps.options;
   const what = query ? `matching "${query}"` : db ? `running with a file at ${db}` : 'running';
-  if (ranked.length === 0) throw new UsageError(`no container ${what} on the ${deps.runtime.describe()}`, query ? `check --container ${query} against \`docker ps -a\`` : 'pass --container NAME');
+  if (ranked.length === 0)
+    throw new UsageError(
+      `no container ${what} on the ${deps.runtime.describe()}`,
+      query ? `check --container ${query} against \`docker ps -a\`` : 'pass --container NAME',
+    );
   const production = ranked.filter((entry) => entry.role === 'production');
   const listing = ranked.map((entry) => `  ${describeCandidate(entry)}`).join('\n');
   const auto =
     production.length === 1
       ? ({ kind: 'select', value: production[0].container.id } as const)
-      : { refuse: `${production.length === 0 ? 'no' : production.length} production-looking containers ${what}:\n${listing}`, hint: 'pass --container with the exact name of the app' };
+      : {
+          refuse: `${production.length === 0 ? 'no' : production.length} production-looking containers ${what}:\n${listing}`,
+          hint: 'pass --container with the exact name of the app',
+        };
   const answer = await io.ask(
-    { kind: 'select', message: `Which container? (${ranked.length} ${what})`, options: ranked.map((entry) => ({ value: entry.container.id, label: describeCandidate(entry) })), initialIndex: 0 },
+    {
+      kind: 'select',
+      message: `Which container? (${ranked.length} ${what})`,
+      options: ranked.map((entry) => ({ value: entry.container.id, label: describeCandidate(entry) })),
+      initialIndex: 0,
+    },
     auto,
   );
   const chosen = ranked.find((entry) => answer.kind === 'select' && entry.container.id === answer.value) ?? ranked[0];
@@ -69,9 +87,19 @@ async function discoverDb(io: StepIO, deps: Deps, details: ContainerDetails): Pr
   }
   const open = found.databases.filter((entry) => entry.openByApp === true);
   const list = found.databases.map((entry) => `  ${entry.path}${entry.openByApp ? '  (open by the app)' : ''}`).join('\n');
-  if (found.databases.length === 0) throw new UsageError(`no SQLite database on the volumes of ${details.name}`, `pass --db PATH; searched: ${found.mounts.map((mount) => mount.destination).join(', ') || 'no volume or bind mount'}`);
-  const why = open.length === 0 ? `none of them open by the app (${found.openFiles.known ? 'it has none open' : found.openFiles.reason})` : `${open.length} of them open by the app`;
-  throw new UsageError(`${found.databases.length} SQLite databases on the volumes of ${details.name}, ${why}:\n${list}`, 'pass --db with the one to back up');
+  if (found.databases.length === 0)
+    throw new UsageError(
+      `no SQLite database on the volumes of ${details.name}`,
+      `pass --db PATH; searched: ${found.mounts.map((mount) => mount.destination).join(', ') || 'no volume or bind mount'}`,
+    );
+  const why =
+    open.length === 0
+      ? `none of them open by the app (${found.openFiles.known ? 'it has none open' : found.openFiles.reason})`
+      : `${open.length} of them open by the app`;
+  throw new UsageError(
+    `${found.databases.length} SQLite databases on the volumes of ${details.name}, ${why}:\n${list}`,
+    'pass --db with the one to back up',
+  );
 }
 
 function settleTarget(details: ContainerDetails, dbPath: string, typed: string | undefined, command: string): Target {
@@ -80,33 +108,67 @@ function settleTarget(details: ContainerDetails, dbPath: string, typed: string |
     throw new RescueError(`${dirname(dbPath)} in ${details.name} is not on a volume or bind mount`, {
       kind: 'operator',
       exitCode: 2,
-      hint: 'a database in the container layer is lost on every redeploy, and its backups with it: check --db, or move the data to a volume',
+      hint:
+        'a database in the container layer is lost on every redeploy, and its backups with it: ' +
+        'check --db, or move the data to a volume',
     });
   }
   if (command === 'backup' && !mount.rw) {
-    throw new RescueError(`${mount.destination} is mounted read-only in ${details.name}: the backups folder ${backupsDir(dbPath)} cannot be written`, {
-      kind: 'operator',
-      exitCode: 2,
-      hint: 'recreate the container with that volume writable — nothing was changed',
-    });
+    throw new RescueError(
+      `${mount.destination} is mounted read-only in ${details.name}: the backups folder ${backupsDir(dbPath)} cannot be written`,
+      {
+        kind: 'operator',
+        exitCode: 2,
+        hint: 'recreate the container with that volume writable — nothing was changed',
+      },
+    );
   }
-  const dataMount: DataMount = { type: mount.type, source: mount.source, destination: mount.destination, ...(mount.name ? { name: mount.name } : {}) };
-  return { containerId: details.id, containerName: details.name, image: details.image, appName: appNameOf(details, typed), dbPath, dataMount };
+  const dataMount: DataMount = {
+    type: mount.type,
+    source: mount.source,
+    destination: mount.destination,
+    ...(mount.name ? { name: mount.name } : {}),
+  };
+  return {
+    containerId: details.id,
+    containerName: details.name,
+    image: details.image,
+    appName: appNameOf(details, typed),
+    dbPath,
+    dataMount,
+  };
 }
 
 // The file must be there, and be SQLite by its first bytes: a typo or a wrong --db is refused before anything runs.
 async function requireSqliteFile(io: StepIO, target: Target): Promise<{ bytes: number; journalMode: string }> {
   const ref = { id: target.containerId, name: target.containerName };
-  const [stat, wal] = await Promise.all([io.perform(statInContainer(ref, target.dbPath)), io.perform(statInContainer(ref, sidecars(target.dbPath).wal))]);
-  if (!stat) throw new RescueError(`${target.dbPath} does not exist in ${target.containerName}`, { kind: 'operator', exitCode: 2, hint: `check --db; list the folder with: docker exec ${target.containerName} ls -la ${dirname(target.dbPath)}` });
-  if (stat.isDirectory) throw new RescueError(`${target.dbPath} in ${target.containerName} is a directory`, { kind: 'operator', exitCode: 2, hint: 'pass --db with the path of the database file itself' });
-  const head = await io.perform(readHead(ref, target.dbPath));
-  if (!head || !hasSqliteMagic(head)) {
-    throw new RescueError(`${target.dbPath} in ${target.containerName} is not a SQLite database (${stat.size === 0 ? 'it is empty' : 'it does not start with "SQLite format 3"'})`, {
+  const [stat, wal] = await Promise.all([
+    io.perform(statInContainer(ref, target.dbPath)),
+    io.perform(statInContainer(ref, sidecars(target.dbPath).wal)),
+  ]);
+  if (!stat)
+    throw new RescueError(`${target.dbPath} does not exist in ${target.containerName}`, {
       kind: 'operator',
       exitCode: 2,
-      hint: 'check --db (run without it to list the SQLite databases the tool finds on the volumes) — nothing was changed',
+      hint: `check --db; list the folder with: docker exec ${target.containerName} ls -la ${dirname(target.dbPath)}`,
     });
+  if (stat.isDirectory)
+    throw new RescueError(`${target.dbPath} in ${target.containerName} is a directory`, {
+      kind: 'operator',
+      exitCode: 2,
+      hint: 'pass --db with the path of the database file itself',
+    });
+  const head = await io.perform(readHead(ref, target.dbPath));
+  if (!head || !hasSqliteMagic(head)) {
+    throw new RescueError(
+      `${target.dbPath} in ${target.containerName} is not a SQLite database ` +
+        `(${stat.size === 0 ? 'it is empty' : 'it does not start with "SQLite format 3"'})`,
+      {
+        kind: 'operator',
+        exitCode: 2,
+        hint: 'check --db (run without it to list the SQLite databases the tool finds on the volumes) — nothing was changed',
+      },
+    );
   }
   return { bytes: stat.size + (wal?.size ?? 0), journalMode: parseSqliteHeader(head)?.journalMode ?? 'unknown' };
 }
@@ -116,10 +178,17 @@ async function readFolder(io: StepIO, deps: Deps, target: Target, dir: string, s
   const result = await io.perform(execIn({ id: target.containerId, name: target.containerName }, listArgv(mark, dir, stem)));
   const listing = parseListing(result.stdout, mark);
   if (result.exitCode !== 0 || !listing.complete) {
-    throw new RescueError(`could not list ${dir} in ${target.containerName} (exit ${result.exitCode}): ${(result.stderr || result.stdout).trim().slice(0, 200)}`, { hint: 'retry; nothing was changed' });
+    throw new RescueError(
+      `could not list ${dir} in ${target.containerName} (exit ${result.exitCode}): ` +
+        (result.stderr || result.stdout).trim().slice(0, 200),
+      { hint: 'retry; nothing was changed' },
+    );
   }
   const own = [...listing.manifests.entries()]
-    .filter(([file, manifest]) => manifest.database === target.dbPath && `${manifest.file}.json` === file && listing.names.includes(manifest.file))
+    .filter(
+      ([file, manifest]) =>
+        manifest.database === target.dbPath && `${manifest.file}.json` === file && listing.names.includes(manifest.file),
+    )
     .map(([, manifest]) => ({ name: manifest.file, manifest }));
   return { exists: listing.exists, names: listing.names, own };
 }
@@ -133,14 +202,21 @@ export const findBackupTarget: StepKind = {
     await io.perform(pingEngine());
     if (deps.remote) {
       const { identity, transport } = deps.remote;
-      io.finding(`connected to ${identity.user}@${identity.host}:${identity.port} over SSH (host key ${identity.hostKeyFingerprint}); Docker API via ${transport}`, { identity, transport });
+      io.finding(
+        `connected to ${identity.user}@${identity.host}:${identity.port} over SSH ` +
+          `(host key ${identity.hostKeyFingerprint}); Docker API via ${transport}`,
+        { identity, transport },
+      );
     }
     const details = await chooseContainer(io, deps);
     if (details.state !== 'running') {
       throw new RescueError(`container ${details.name} is ${details.state}, not running`, {
         kind: 'operator',
         exitCode: 2,
-        hint: command === 'backup' ? `start it (docker start ${details.name}): the backup is taken from the live database` : `start it (docker start ${details.name}) to check its backups`,
+        hint:
+          command === 'backup'
+            ? `start it (docker start ${details.name}): the backup is taken from the live database`
+            : `start it (docker start ${details.name}) to check its backups`,
       });
     }
     const dbPath = deps.options.db ?? (await discoverDb(io, deps, details));
@@ -157,9 +233,18 @@ export const findBackupTarget: StepKind = {
     const folder = tools.includes('sh') ? await readFolder(io, deps, target, dir, stem) : null;
     const place: BackupPlace = { way, dir, stem, tools, folder, liveBytes: live.bytes };
     deps.facts.backupPlace = place;
-    if (!folder) io.output(`${target.containerName} has no shell: ${dir} cannot be listed, so names are probed one by one and nothing will be pruned`);
+    if (!folder)
+      io.output(`${target.containerName} has no shell: ${dir} cannot be listed, so names are probed one by one and nothing will be pruned`);
     const own = folder?.own.length ?? 0;
-    io.finding(`${target.containerName}:${dbPath} (${live.journalMode} mode, ${live.bytes} bytes with its -wal), data on ${describeMount(target.dataMount)}; backups in ${dir} through ${describeWay(way, 'the sqlite3 tool image')}; ${own} made by this command so far`, { target, place });
-    return { summary: `${target.containerName}:${dbPath} — ${describeWay(way, 'the sqlite3 tool image')}, ${own} backups of ours in ${dir}`, data: { target, place } };
+    io.finding(
+      `${target.containerName}:${dbPath} (${live.journalMode} mode, ${live.bytes} bytes with its -wal), ` +
+        `data on ${describeMount(target.dataMount)}; backups in ${dir} through ${describeWay(way, 'the sqlite3 tool image')}; ` +
+        `${own} made by this command so far`,
+      { target, place },
+    );
+    return {
+      summary: `${target.containerName}:${dbPath} — ${describeWay(way, 'the sqlite3 tool image')}, ${own} backups of ours in ${dir}`,
+      data: { target, place },
+    };
   },
 };

@@ -39,7 +39,9 @@ export const pullBackup: StepKind = {
     const to = known.options.backup ? known.options.backup.to : '<DIR>';
     if (!to) return [];
     const taken = known.facts.backupTaken;
-    return actionsFor(known, knownRef(known), to, taken?.path ?? '<backups>/<name>.db', taken?.name ?? '<name>.db').actions.map((action) => action.decl);
+    return actionsFor(known, knownRef(known), to, taken?.path ?? '<backups>/<name>.db', taken?.name ?? '<name>.db').actions.map(
+      (action) => action.decl,
+    );
   },
   async plan(io, deps): Promise<PullPlan> {
     const to = deps.options.backup?.to;
@@ -53,10 +55,22 @@ export const pullBackup: StepKind = {
     }
     for (const suffix of SUFFIXES) {
       const final = join(to, `${taken.name}${suffix}`);
-      if (await io.perform(statLocal(final))) throw new RescueError(`${final} already exists on this machine`, { kind: 'operator', hint: `the backup is safe in the container at ${taken.path}; pick another --to, or move that file away and copy it by hand — nothing here was replaced` });
+      if (await io.perform(statLocal(final)))
+        throw new RescueError(`${final} already exists on this machine`, {
+          kind: 'operator',
+          hint:
+            `the backup is safe in the container at ${taken.path}; pick another --to, ` +
+            'or move that file away and copy it by hand — nothing here was replaced',
+        });
     }
     const { actions, copies, cleanup, scratch } = actionsFor(deps, targetRef(target), to, taken.path, taken.name);
-    return { summary: `copy ${taken.path} to ${to}, check its sha256, then name it ${join(to, taken.name)}`, actions, copies, cleanup, scratchDb: join(scratch, taken.name) };
+    return {
+      summary: `copy ${taken.path} to ${to}, check its sha256, then name it ${join(to, taken.name)}`,
+      actions,
+      copies,
+      cleanup,
+      scratchDb: join(scratch, taken.name),
+    };
   },
   async apply(io, deps, plan) {
     const pull = plan as PullPlan;
@@ -70,11 +84,14 @@ export const pullBackup: StepKind = {
         if (action !== lastCopy) continue;
         const sha256 = await io.perform(hashLocal(pull.scratchDb as string), 'verify');
         if (sha256 !== taken.sha256) {
-          throw new RescueError(`the copy on this machine does not match the backup (sha256 ${sha256} ≠ ${taken.sha256})`, { hint: `the backup in the container is fine (${taken.path}); run the backup again to copy a new one` });
+          throw new RescueError(`the copy on this machine does not match the backup (sha256 ${sha256} ≠ ${taken.sha256})`, {
+            hint: `the backup in the container is fine (${taken.path}); run the backup again to copy a new one`,
+          });
         }
       }
     } catch (error) {
-      for (const undo of pull.cleanup ?? []) await io.perform(undo, 'cleanup').catch((failure: unknown) => io.output(`could not clean up: ${describeError(failure).message}`));
+      for (const undo of pull.cleanup ?? [])
+        await io.perform(undo, 'cleanup').catch((failure: unknown) => io.output(`could not clean up: ${describeError(failure).message}`));
       throw error;
     }
     const path = join(to, taken.name);

@@ -31,20 +31,47 @@ interface Verdicts {
   backups: Array<CheckVerdict | null>;
 }
 
-async function checkOnCopy(io: StepIO, deps: Deps, ref: { id: string; name: string }, db: FoundDatabase, mode: 'quick' | 'full'): Promise<CheckVerdict | string> {
-  if ((db.size ?? 0) + (db.wal?.size ?? 0) > COPY_CHECK_LIMIT) return `not checked: no sqlite3 to run in ${ref.name}, and ${db.path} is too large to copy for a scan`;
+async function checkOnCopy(
+  io: StepIO,
+  deps: Deps,
+  ref: { id: string; name: string },
+  db: FoundDatabase,
+  mode: 'quick' | 'full',
+): Promise<CheckVerdict | string> {
+  if ((db.size ?? 0) + (db.wal?.size ?? 0) > COPY_CHECK_LIMIT)
+    return `not checked: no sqlite3 to run in ${ref.name}, and ${db.path} is too large to copy for a scan`;
   const folder = await deps.incidentFiles.makeScratchDir('scan-');
   const local = await io.perform(copyOut(ref, db.path, folder));
   if (db.wal) await io.perform(copyOut(ref, sidecars(db.path).wal, folder));
   return fromInspector(await io.perform(checkLocal(local, mode)), true);
 }
 
-async function checkContainer(io: StepIO, deps: Deps, details: ContainerDetails, live: FoundDatabase[], newest: FoundDatabase[]): Promise<Verdicts> {
+async function checkContainer(
+  io: StepIO,
+  deps: Deps,
+  details: ContainerDetails,
+  live: FoundDatabase[],
+  newest: FoundDatabase[],
+): Promise<Verdicts> {
   const ref = { id: details.id, name: details.name };
   if (details.state !== 'running') return { live: live.map(() => null), backups: newest.map(() => null) };
   const options = { concurrency: CHECKS_AT_ONCE, timeoutMs: 30 * 60_000 };
-  const liveVerdicts = await checkInLoop(io, deps, ref, live.map((db) => ({ path: db.path, open: db.wal ? db.path : immutableUri(db.path) })), 'quick_check', options);
-  const backupVerdicts = await checkInLoop(io, deps, ref, newest.map((db) => ({ path: db.path, open: immutableUri(db.path) })), 'integrity_check', options);
+  const liveVerdicts = await checkInLoop(
+    io,
+    deps,
+    ref,
+    live.map((db) => ({ path: db.path, open: db.wal ? db.path : immutableUri(db.path) })),
+    'quick_check',
+    options,
+  );
+  const backupVerdicts = await checkInLoop(
+    io,
+    deps,
+    ref,
+    newest.map((db) => ({ path: db.path, open: immutableUri(db.path) })),
+    'integrity_check',
+    options,
+  );
   return { live: liveVerdicts, backups: backupVerdicts };
 }
 
@@ -95,7 +122,14 @@ async function scanContainer(io: StepIO, deps: Deps, entry: RankedContainer, max
       onCopy: typeof live !== 'string' && live.onCopy,
       backupCount: owners.get(db.path)?.length ?? 0,
       ...(backup && backupVerdict !== undefined
-        ? { newestBackup: { path: backup.path, ageMs: ageOf(backup, nowMs), health: typeof backupVerdict === 'string' ? 'not checked' : healthOf(backupVerdict), ...(detailOf(backupVerdict) ? { detail: detailOf(backupVerdict) } : {}) } }
+        ? {
+            newestBackup: {
+              path: backup.path,
+              ageMs: ageOf(backup, nowMs),
+              health: typeof backupVerdict === 'string' ? 'not checked' : healthOf(backupVerdict),
+              ...(detailOf(backupVerdict) ? { detail: detailOf(backupVerdict) } : {}),
+            },
+          }
         : {}),
     };
     return { ...row, problems: problemsOf(row, maxAgeMs) };
@@ -107,8 +141,17 @@ export const scanEngine: StepKind = {
   mutates: false,
   declare: () => [
     listContainers().decl,
-    { kind: 'argv', where: 'container', container: '<each running container>', argv: ['sh', '-c', '<the discovery walk>', 'sh', '<mark>', '<mounts>…'], mutates: false },
-    checkInContainer({ id: '{id}', name: '<each running container>' }, '<each database>', 'quick_check', { immutable: false, when: 'a few databases per exec' }).decl,
+    {
+      kind: 'argv',
+      where: 'container',
+      container: '<each running container>',
+      argv: ['sh', '-c', '<the discovery walk>', 'sh', '<mark>', '<mounts>…'],
+      mutates: false,
+    },
+    checkInContainer({ id: '{id}', name: '<each running container>' }, '<each database>', 'quick_check', {
+      immutable: false,
+      when: 'a few databases per exec',
+    }).decl,
   ],
   async run(io, deps) {
     const maxAgeMs = deps.options.backup?.maxAgeMs ?? 6 * 3_600_000;
@@ -128,11 +171,17 @@ export const scanEngine: StepKind = {
     });
     const rows = perContainer.flat();
     deps.facts.scanRows = rows;
-    for (const row of rows) io.finding(`${row.container}:${row.path} ${row.health}${row.problems.length > 0 ? ` — ${row.problems.join('; ')}` : ''}`, row);
+    for (const row of rows)
+      io.finding(`${row.container}:${row.path} ${row.health}${row.problems.length > 0 ? ` — ${row.problems.join('; ')}` : ''}`, row);
     const bad = rows.filter((row) => row.problems.length > 0);
     const corrupt = rows.filter((row) => row.health === 'corrupt').length;
-    const headline = `${rows.length} databases in ${ranked.length} containers: ${corrupt} corrupt, ${bad.length} with a problem (--max-age ${formatDuration(maxAgeMs)})`;
-    const verdict = { tone: bad.length === 0 ? 'good' : corrupt > 0 ? 'bad' : 'warn', label: `${bad.length} of ${rows.length} with a problem` } as const;
+    const headline =
+      `${rows.length} databases in ${ranked.length} containers: ${corrupt} corrupt, ` +
+      `${bad.length} with a problem (--max-age ${formatDuration(maxAgeMs)})`;
+    const verdict = {
+      tone: bad.length === 0 ? 'good' : corrupt > 0 ? 'bad' : 'warn',
+      label: `${bad.length} of ${rows.length} with a problem`,
+    } as const;
     if (bad.length > 0) return { summary: headline, verdict, data: { rows }, end: { exitCode: 1, headline } };
     return { summary: headline, verdict, data: { rows } };
   },

@@ -18,7 +18,16 @@ import { dirname, join } from './container-paths.js';
 import type { Deps, Known } from './deps.js';
 import type { Target } from './facts.js';
 import { knownRef, knownTarget } from './known-target.js';
-import { copyIn, execIn, importToolImage, inspectImage, removeHelper, startHelperFromImage, statInContainer, toolImageReference } from './port-actions.js';
+import {
+  copyIn,
+  execIn,
+  importToolImage,
+  inspectImage,
+  removeHelper,
+  startHelperFromImage,
+  statInContainer,
+  toolImageReference,
+} from './port-actions.js';
 import { requireFact } from './require-fact.js';
 import { countRowsInContainer, runCheckInContainer, sha256InContainer } from './sqlite-cli.js';
 import type { StepKind } from './step-kind.js';
@@ -57,7 +66,11 @@ function pathsOf(dir: string, name: string): Paths {
 function vacuumAction(runner: Runner, dbPath: string, partial: string, liveBytes: number) {
   const bound = vacuumBoundSec(liveBytes);
   const limit = hasBackupTool(runner, 'timeout') ? ['timeout', '-s', 'KILL', String(bound)] : [];
-  return execIn(runner.ref, [...limit, 'sqlite3', '-readonly', dbPath, vacuumSql(partial)], { where: runner.where, mutates: true, timeoutMs: (bound + 30) * 1000 });
+  return execIn(runner.ref, [...limit, 'sqlite3', '-readonly', dbPath, vacuumSql(partial)], {
+    where: runner.where,
+    mutates: true,
+    timeoutMs: (bound + 30) * 1000,
+  });
 }
 
 interface BackupActions {
@@ -67,7 +80,14 @@ interface BackupActions {
   commit: Array<Planned<Deps, ExecResult>>;
 }
 
-function backupActions(runner: Runner, target: Pick<Target, 'containerId' | 'containerName' | 'dbPath'>, dir: string, paths: Paths, liveBytes: number, local: { sha256: string; json: string }): BackupActions {
+function backupActions(
+  runner: Runner,
+  target: Pick<Target, 'containerId' | 'containerName' | 'dbPath'>,
+  dir: string,
+  paths: Paths,
+  liveBytes: number,
+  local: { sha256: string; json: string },
+): BackupActions {
   const ref = { id: target.containerId, name: target.containerName };
   const opts = { where: runner.where, mutates: true };
   return {
@@ -85,7 +105,11 @@ function backupActions(runner: Runner, target: Pick<Target, 'containerId' | 'con
 }
 
 function cleanupOf(runner: Runner, paths: Paths): Planned<Deps, ExecResult> {
-  return execIn(runner.ref, ['rm', '-f', '--', paths.partial, `${paths.partial}-journal`, `${paths.sha256}.partial`, `${paths.json}.partial`], { where: runner.where, mutates: true });
+  return execIn(
+    runner.ref,
+    ['rm', '-f', '--', paths.partial, `${paths.partial}-journal`, `${paths.sha256}.partial`, `${paths.json}.partial`],
+    { where: runner.where, mutates: true },
+  );
 }
 
 interface TakePlan extends Plan<Deps> {
@@ -109,18 +133,24 @@ async function takenNames(io: StepIO, target: Target, place: BackupPlace, stem: 
 }
 
 function spaceHint(dir: string): string {
-  return `free space in the filesystem of ${dir} (the backup needs about the size of the database), then run it again — nothing was changed`;
+  return (
+    `free space in the filesystem of ${dir} (the backup needs about as much as the database), then run it again — nothing was changed`
+  );
 }
 
 async function requireSpace(io: StepIO, deps: Deps, target: Target, place: BackupPlace): Promise<void> {
   const dir = place.folder?.exists === false || !place.folder ? dirname(target.dbPath) : place.dir;
   const free = await probeFreeBytes(io, deps, targetRef(target), dir);
   if (free === undefined) {
-    io.output(`the free space in ${dir} cannot be read (no df in the image): a full disk would stop VACUUM INTO, and its partial file is removed`);
+    io.output(
+      `the free space in ${dir} cannot be read (no df in the image): a full disk would stop VACUUM INTO, and its partial file is removed`,
+    );
     return;
   }
   if (free >= place.liveBytes) return;
-  const what = `not enough space for the backup in ${dir} in ${target.containerName}: ${free} bytes free, the database and its -wal are ${place.liveBytes} bytes`;
+  const what =
+    `not enough space for the backup in ${dir} in ${target.containerName}: ${free} bytes free, ` +
+    `the database and its -wal are ${place.liveBytes} bytes`;
   if (io.isDryRun) {
     io.finding(`BACKUP WOULD FAIL: ${what}`);
     return;
@@ -131,20 +161,44 @@ async function requireSpace(io: StepIO, deps: Deps, target: Target, place: Backu
 // What sqlite3 said when VACUUM INTO failed, as the operator needs it.
 function vacuumFailure(result: ExecResult, target: Target, dir: string, bound: number): RescueError {
   const said = (result.stderr || result.stdout).trim();
-  if (result.exitCode === 137) return new RescueError(`VACUUM INTO did not finish within ${bound} s and was killed`, { hint: 'the live database is untouched; retry when the server is less busy, or check the disk with `iostat`' });
-  if (/disk is full|SQLITE_FULL|\(13\)/i.test(said)) return new RescueError(`the disk holding ${dir} in ${target.containerName} filled up while the backup was written: ${said}`, { kind: 'operator', hint: spaceHint(dir) });
-  if (/near "INTO"/.test(said)) return new RescueError(`sqlite3 in ${target.containerName} is too old for VACUUM INTO (it came in SQLite 3.27): ${said}`, { hint: 'upgrade sqlite3 in the image; nothing was changed' });
-  if (/readonly|read-only|permission|unable to open/i.test(said)) return new RescueError(`VACUUM INTO could not write ${dir} in ${target.containerName}: ${said}`, { kind: 'operator', hint: `make ${dir} writable for the container's user — nothing was changed` });
-  return new RescueError(`VACUUM INTO failed (exit ${result.exitCode}): ${said}`, { hint: 'the live database is untouched; the partial file was removed' });
+  if (result.exitCode === 137)
+    return new RescueError(`VACUUM INTO did not finish within ${bound} s and was killed`, {
+      hint: 'the live database is untouched; retry when the server is less busy, or check the disk with `iostat`',
+    });
+  if (/disk is full|SQLITE_FULL|\(13\)/i.test(said))
+    return new RescueError(`the disk holding ${dir} in ${target.containerName} filled up while the backup was written: ${said}`, {
+      kind: 'operator',
+      hint: spaceHint(dir),
+    });
+  if (/near "INTO"/.test(said))
+    return new RescueError(`sqlite3 in ${target.containerName} is too old for VACUUM INTO (it came in SQLite 3.27): ${said}`, {
+      hint: 'upgrade sqlite3 in the image; nothing was changed',
+    });
+  if (/readonly|read-only|permission|unable to open/i.test(said))
+    return new RescueError(`VACUUM INTO could not write ${dir} in ${target.containerName}: ${said}`, {
+      kind: 'operator',
+      hint: `make ${dir} writable for the container's user — nothing was changed`,
+    });
+  return new RescueError(`VACUUM INTO failed (exit ${result.exitCode}): ${said}`, {
+    hint: 'the live database is untouched; the partial file was removed',
+  });
 }
 
 function failedArgv(action: Planned<Deps, unknown>, result: ExecResult): RescueError {
   const argv = action.decl.kind === 'argv' ? action.decl.argv.join(' ') : action.decl.call;
-  return new RescueError(`${argv} failed (exit ${result.exitCode}): ${(result.stderr || result.stdout).trim()}`, { hint: 'the live database is untouched; retry the backup' });
+  return new RescueError(`${argv} failed (exit ${result.exitCode}): ${(result.stderr || result.stdout).trim()}`, {
+    hint: 'the live database is untouched; retry the backup',
+  });
 }
 
 // Between the snapshot and its final name: the partial proven whole and counted, its sidecars written here.
-async function provePartial(io: StepIO, deps: Deps, plan: TakePlan, startedAt: number, durationMs: number): Promise<{ manifest: BackupManifest; taken: TakenBackup }> {
+async function provePartial(
+  io: StepIO,
+  deps: Deps,
+  plan: TakePlan,
+  startedAt: number,
+  durationMs: number,
+): Promise<{ manifest: BackupManifest; taken: TakenBackup }> {
   const target = requireFact(deps.facts.target, 'the target', 'find-backup-target');
   const place = requireFact(deps.facts.backupPlace, 'where backups go', 'find-backup-target');
   const { runner, paths } = plan;
@@ -155,32 +209,76 @@ async function provePartial(io: StepIO, deps: Deps, plan: TakePlan, startedAt: n
     sha256InContainer(look, runner.ref, paths.partial, runner.where),
   ]);
   if (!check || check.verdict !== 'ok') {
-    throw new RescueError(`the snapshot of ${target.dbPath} fails integrity_check: ${check?.errors[0] ?? 'sqlite3 could not run'} — the live database itself is damaged`, {
-      hint: `nothing was kept; the live database needs a restore: sqlite-rescue restore --dry-run --container ${target.containerName} --db ${target.dbPath}`,
-    });
+    throw new RescueError(
+      `the snapshot of ${target.dbPath} fails integrity_check: ${check?.errors[0] ?? 'sqlite3 could not run'} — ` +
+        'the live database itself is damaged',
+      {
+        hint:
+          'nothing was kept; the live database needs a restore: ' +
+          `sqlite-rescue restore --dry-run --container ${target.containerName} --db ${target.dbPath}`,
+      },
+    );
   }
   const tables = (await countRowsInContainer(look, runner.ref, paths.partial, { immutable: true, where: runner.where })) ?? {};
   const bytes = (await look.perform(statInContainer(targetRef(target), paths.partial)))?.size ?? 0;
   const takenAt = new Date(startedAt).toISOString();
   const manifest: BackupManifest = {
-    tool: 'sqlite-rescue', manifestVersion: 1, kind: 'backup', database: target.dbPath, container: target.containerName, image: target.image,
-    file: paths.name, takenAt, takenBy: `VACUUM INTO by ${describeWay(place.way, plan.helperRef ?? '')}`, durationMs, bytes, sha256,
-    journalMode: 'delete', integrityCheck: 'ok', tables,
+    tool: 'sqlite-rescue',
+    manifestVersion: 1,
+    kind: 'backup',
+    database: target.dbPath,
+    container: target.containerName,
+    image: target.image,
+    file: paths.name,
+    takenAt,
+    takenBy: `VACUUM INTO by ${describeWay(place.way, plan.helperRef ?? '')}`,
+    durationMs,
+    bytes,
+    sha256,
+    journalMode: 'delete',
+    integrityCheck: 'ok',
+    tables,
   };
   await deps.incidentFiles.writeText(`${paths.name}.sha256`, sha256Text(sha256, paths.name));
   await deps.incidentFiles.writeText(`${paths.name}.json`, manifestText(manifest));
-  io.output(`integrity_check ok (${describeVerdictSource(check)}), ${Object.values(tables).reduce((sum, rows) => sum + rows, 0)} rows, sha256 ${sha256}`);
+  io.output(
+    `integrity_check ok (${describeVerdictSource(check)}), ` +
+      `${Object.values(tables).reduce((sum, rows) => sum + rows, 0)} rows, sha256 ${sha256}`,
+  );
   return { manifest, taken: { name: paths.name, path: paths.final, sha256, bytes, takenAt, tables, durationMs } };
 }
 
 function declareTake(known: Known) {
   const target = knownTarget(known);
-  const place = known.facts.backupPlace ?? { way: 'container' as const, dir: backupsDir(target.dbPath), tools: ['timeout', 'sqlite3', 'sh', 'ln', 'rm', 'mkdir'], liveBytes: 0 };
+  const place = known.facts.backupPlace ?? {
+    way: 'container' as const,
+    dir: backupsDir(target.dbPath),
+    tools: ['timeout', 'sqlite3', 'sh', 'ln', 'rm', 'mkdir'],
+    liveBytes: 0,
+  };
   const runner = runnerFor(place, target, known.incident.id);
   const paths = pathsOf(place.dir, '<stem>-YYYY-MM-DD-HHMM.db');
-  const parts = backupActions(runner, target, place.dir, paths, place.liveBytes, { sha256: '<record>/<name>.sha256', json: '<record>/<name>.json' });
-  const helper = place.way === 'helper' ? [startHelperFromImage(knownRef(known), '<sqlite3 tool image>', { name: backupHelperName(target, known.incident.id), label: known.incident.id, user: '0:0' }).decl] : [];
-  return [...helper, parts.vacuum.decl, parts.journal.decl, ...parts.sidecars.map((action) => action.decl), ...parts.commit.map((action) => action.decl)];
+  const parts = backupActions(runner, target, place.dir, paths, place.liveBytes, {
+    sha256: '<record>/<name>.sha256',
+    json: '<record>/<name>.json',
+  });
+  const helper =
+    place.way === 'helper'
+      ? [
+          startHelperFromImage(knownRef(known), '<sqlite3 tool image>', {
+            name: backupHelperName(target, known.incident.id),
+            label: known.incident.id,
+            user: '0:0',
+          }).decl,
+        ]
+      : [];
+  return [
+    ...helper,
+    parts.vacuum.decl,
+    parts.journal.decl,
+    ...parts.sidecars.map((action) => action.decl),
+    ...parts.commit.map((action) => action.decl),
+  ];
 }
 
 export const takeBackup: StepKind = {
@@ -213,7 +311,16 @@ export const takeBackup: StepKind = {
     if (hasBackupTool(runner, 'sync')) after.unshift(execIn(runner.ref, ['sync', '-f', place.dir], { where: runner.where }));
     const actions = [...before, parts.vacuum, parts.journal, ...parts.sidecars, ...parts.commit, ...after] as Array<Planned<Deps>>;
     const how = describeWay(place.way, helperRef ?? '');
-    return { summary: `VACUUM INTO ${paths.final} through ${how}, checked, then named ${name}`, actions, cleanup, paths, runner, parts, local, helperRef };
+    return {
+      summary: `VACUUM INTO ${paths.final} through ${how}, checked, then named ${name}`,
+      actions,
+      cleanup,
+      paths,
+      runner,
+      parts,
+      local,
+      helperRef,
+    };
   },
   async apply(io, deps, plan) {
     const take = plan as TakePlan;
@@ -234,21 +341,39 @@ export const takeBackup: StepKind = {
         if (action.decl.kind !== 'argv') continue;
         const exec = result as ExecResult;
         if (action === parts.vacuum && exec.exitCode !== 0) throw vacuumFailure(exec, target, place.dir, vacuumBoundSec(place.liveBytes));
-        if (action === parts.journal && (exec.exitCode !== 0 || exec.stdout.trim() !== 'delete')) throw new RescueError(`could not put ${paths.partial} in rollback-journal mode: ${(exec.stderr || exec.stdout).trim()}`, { hint: 'the live database is untouched; retry the backup' });
+        if (action === parts.journal && (exec.exitCode !== 0 || exec.stdout.trim() !== 'delete'))
+          throw new RescueError(`could not put ${paths.partial} in rollback-journal mode: ${(exec.stderr || exec.stdout).trim()}`, {
+            hint: 'the live database is untouched; retry the backup',
+          });
         if (action === parts.journal) proven = await provePartial(io, deps, take, startedAt, vacuumMs);
-        if (action.decl.argv[0] === 'sync' && exec.exitCode !== 0) io.output(`sync -f ${place.dir} failed (${(exec.stderr || exec.stdout).trim()}): SQLite has already synced the backup's data, the folder entry may not be`);
+        if (action.decl.argv[0] === 'sync' && exec.exitCode !== 0)
+          io.output(
+            `sync -f ${place.dir} failed (${(exec.stderr || exec.stdout).trim()}): ` +
+              "SQLite has already synced the backup's data, the folder entry may not be",
+          );
         else if (exec.exitCode !== 0) throw failedArgv(action, exec);
       }
     } catch (error) {
       if (canClean) {
-        for (const action of take.cleanup ?? []) await io.perform(action, 'cleanup').catch((failure: unknown) => io.output(`could not clean up: ${describeError(failure).message}`));
+        for (const action of take.cleanup ?? [])
+          await io
+            .perform(action, 'cleanup')
+            .catch((failure: unknown) => io.output(`could not clean up: ${describeError(failure).message}`));
         io.output(`removed what this run had written under temporary names (${paths.partial} and its sidecars); nothing else was touched`);
       }
       throw error;
     }
     const taken = (proven as { taken: TakenBackup }).taken;
     deps.facts.backupTaken = taken;
-    io.finding(`backup ${taken.path}: ${taken.bytes} bytes, integrity_check ok, sha256 ${taken.sha256}, taken ${taken.takenAt} in ${(taken.durationMs / 1000).toFixed(1)} s`, taken);
-    return { summary: `${taken.path} (${taken.bytes} bytes, integrity ok, ${(taken.durationMs / 1000).toFixed(1)} s)`, verdict: { tone: 'good', label: 'backup taken' }, data: taken };
+    io.finding(
+      `backup ${taken.path}: ${taken.bytes} bytes, integrity_check ok, sha256 ${taken.sha256}, ` +
+        `taken ${taken.takenAt} in ${(taken.durationMs / 1000).toFixed(1)} s`,
+      taken,
+    );
+    return {
+      summary: `${taken.path} (${taken.bytes} bytes, integrity ok, ${(taken.durationMs / 1000).toFixed(1)} s)`,
+      verdict: { tone: 'good', label: 'backup taken' },
+      data: taken,
+    };
   },
 };

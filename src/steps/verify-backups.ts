@@ -29,11 +29,14 @@ function matchesGlob(glob: string | undefined, path: string): boolean {
 }
 
 async function candidatesOf(io: StepIO, deps: Deps, target: Target): Promise<BackupCandidate[]> {
-  const found = deps.facts.backupsFound ?? selectBackups(await discoverDatabases(deps.runtime, target.containerId, { perform: io.perform, allowHelper: false }), target.dbPath);
+  const found =
+    deps.facts.backupsFound ??
+    selectBackups(await discoverDatabases(deps.runtime, target.containerId, { perform: io.perform, allowHelper: false }), target.dbPath);
   for (const note of found.notes) io.output(`discovery: ${note}`);
   for (const stop of found.stoppedEarly) io.output(`discovery stopped early: ${stop.detail}`);
   const leftovers = found.backups.filter((backup) => backup.path.endsWith('.partial'));
-  for (const leftover of leftovers) io.output(`${leftover.path} is what an interrupted backup left under its temporary name: not a backup (safe to remove)`);
+  for (const leftover of leftovers)
+    io.output(`${leftover.path} is what an interrupted backup left under its temporary name: not a backup (safe to remove)`);
   return found.backups.filter((backup) => !backup.path.endsWith('.partial') && matchesGlob(deps.options.backups, backup.path));
 }
 
@@ -43,7 +46,12 @@ function ownManifests(deps: Deps): Map<string, BackupManifest> {
 }
 
 // On a copy here: the file alone, and with its -wal beside it when it has one (in a folder of its own each).
-async function checkOnCopies(io: StepIO, deps: Deps, target: Target, backup: BackupCandidate): Promise<{ alone: CheckVerdict; withWal?: CheckVerdict; tables?: Record<string, number>; sha256: string }> {
+async function checkOnCopies(
+  io: StepIO,
+  deps: Deps,
+  target: Target,
+  backup: BackupCandidate,
+): Promise<{ alone: CheckVerdict; withWal?: CheckVerdict; tables?: Record<string, number>; sha256: string }> {
   const ref = targetRef(target);
   const alone = await io.perform(copyOut(ref, backup.path, await deps.incidentFiles.makeScratchDir('verify-')));
   const verdict = fromInspector(await io.perform(checkLocal(alone, 'full')), true);
@@ -64,7 +72,14 @@ interface Inside {
 
 async function checkInside(io: StepIO, deps: Deps, target: Target, backups: BackupCandidate[]): Promise<Inside> {
   const ref = targetRef(target);
-  const verdicts = await checkInLoop(io, deps, ref, backups.map((backup) => ({ path: backup.path, open: immutableUri(backup.path) })), 'integrity_check', { concurrency: BACKUP_CHECKS_AT_ONCE, timeoutMs: 60 * 60_000 });
+  const verdicts = await checkInLoop(
+    io,
+    deps,
+    ref,
+    backups.map((backup) => ({ path: backup.path, open: immutableUri(backup.path) })),
+    'integrity_check',
+    { concurrency: BACKUP_CHECKS_AT_ONCE, timeoutMs: 60 * 60_000 },
+  );
   const withWal = new Map<string, CheckVerdict>();
   // A -wal beside a backup is read only on a copy: opening it in place would write a -shm beside the backup.
   for (const backup of backups.filter((entry, index) => entry.wal && verdicts[index])) {
@@ -112,18 +127,34 @@ export const verifyBackups: StepKind = {
     const ref = targetRef(target);
 
     const production: SchemaAndCounts | null = hasSqlite ? await readSchemaAndCounts(io, deps, ref, target.dbPath) : null;
-    if (!production) io.output(`no sqlite3 in ${target.containerName}: each backup is checked on a copy here, and schemas are not compared`);
-    const inside = hasSqlite ? await checkInside(io, deps, target, backups) : { verdicts: backups.map(() => null), withWal: new Map<string, CheckVerdict>() };
+    if (!production)
+      io.output(`no sqlite3 in ${target.containerName}: each backup is checked on a copy here, and schemas are not compared`);
+    const inside = hasSqlite
+      ? await checkInside(io, deps, target, backups)
+      : { verdicts: backups.map(() => null), withWal: new Map<string, CheckVerdict>() };
     const hashes = await hashesOf(io, target, backups, tools.includes('sha256sum'));
 
     const checks: BackupCheck[] = [];
     for (const [index, backup] of backups.entries()) {
       const manifest = manifests.get(backup.path);
-      const check: BackupCheck = { path: backup.path, size: backup.size, ...ageOf(backup, manifest), journalMode: backup.journalMode, hasWal: backup.wal !== null, verdict: inside.verdicts[index] ?? null, ...(manifest ? { manifest } : {}) };
+      const check: BackupCheck = {
+        path: backup.path,
+        size: backup.size,
+        ...ageOf(backup, manifest),
+        journalMode: backup.journalMode,
+        hasWal: backup.wal !== null,
+        verdict: inside.verdicts[index] ?? null,
+        ...(manifest ? { manifest } : {}),
+      };
       try {
         if (!check.verdict) {
           const copied = await checkOnCopies(io, deps, target, backup);
-          Object.assign(check, { verdict: copied.alone, sha256: copied.sha256, ...(copied.withWal ? { withWal: copied.withWal } : {}), ...(copied.tables ? { tables: copied.tables } : {}) });
+          Object.assign(check, {
+            verdict: copied.alone,
+            sha256: copied.sha256,
+            ...(copied.withWal ? { withWal: copied.withWal } : {}),
+            ...(copied.tables ? { tables: copied.tables } : {}),
+          });
         } else {
           const withWal = inside.withWal.get(backup.path);
           if (withWal) check.withWal = withWal;
@@ -144,7 +175,11 @@ export const verifyBackups: StepKind = {
       checks.push(check);
     }
 
-    const judgement = judgeBackups(checks, { nowMs: deps.clock.now(), maxAgeMs, production: { path: target.dbPath, ...(production?.counts ? { tables: production.counts } : {}) } });
+    const judgement = judgeBackups(checks, {
+      nowMs: deps.clock.now(),
+      maxAgeMs,
+      production: { path: target.dbPath, ...(production?.counts ? { tables: production.counts } : {}) },
+    });
     deps.facts.verifyJudgement = judgement;
     for (const backup of judgement.backups) {
       io.output(describeLine(backup.path, backup.problems, backup.notes));
@@ -154,7 +189,13 @@ export const verifyBackups: StepKind = {
     const healthy = judgement.backups.filter((backup) => backup.isHealthy).length;
     const label = `${healthy} of ${judgement.backups.length} healthy`;
     const data = { judgement, maxAge: formatDuration(maxAgeMs) };
-    if (judgement.exitCode !== 0) return { summary: judgement.headline, verdict: { tone: healthy === 0 ? 'bad' : 'warn', label }, data, end: { exitCode: 1, headline: judgement.headline } };
+    if (judgement.exitCode !== 0)
+      return {
+        summary: judgement.headline,
+        verdict: { tone: healthy === 0 ? 'bad' : 'warn', label },
+        data,
+        end: { exitCode: 1, headline: judgement.headline },
+      };
     return { summary: judgement.headline, verdict: { tone: 'good', label }, data };
   },
 };

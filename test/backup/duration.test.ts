@@ -14,18 +14,21 @@ describe('durations', () => {
     expect(parseDuration(text, '--max-age')).toBe(ms);
   });
 
-  it.each(['6', 'six hours', '6hours', '-6h', '0h', '6h6h', '', '1.5h', 'h'])('"%s" is refused with the flag, the value and examples', (text) => {
-    let error: unknown;
-    try {
-      parseDuration(text, '--max-age');
-    } catch (caught) {
-      error = caught;
-    }
-    expect(error).toBeInstanceOf(UsageError);
-    expect((error as UsageError).message).toContain(`--max-age "${text}"`);
-    expect((error as UsageError).hint).toContain('--max-age 6h');
-    expect((error as UsageError).exitCode).toBe(2);
-  });
+  it.each(['6', 'six hours', '6hours', '-6h', '0h', '6h6h', '', '1.5h', 'h'])(
+    '"%s" is refused with the flag, the value and examples',
+    (text) => {
+      let error: unknown;
+      try {
+        parseDuration(text, '--max-age');
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error).toBeInstanceOf(UsageError);
+      expect((error as UsageError).message).toContain(`--max-age "${text}"`);
+      expect((error as UsageError).hint).toContain('--max-age 6h');
+      expect((error as UsageError).exitCode).toBe(2);
+    },
+  );
 
   it.each([
     [5_000, '5s'],

@@ -10,9 +10,21 @@ const work = mkdtempSync(join(tmpdir(), 'list-script-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 const manifest: BackupManifest = {
-  tool: 'sqlite-rescue', manifestVersion: 1, kind: 'backup', database: '/data/app.db', container: 'app', image: 'app:1', file: 'app-2026-11-25-0600.db',
-  takenAt: '2026-11-25T06:00:01.000Z', takenBy: 'VACUUM INTO by sqlite3 in the container', durationMs: 10, bytes: 4096, sha256: 'e'.repeat(64),
-  journalMode: 'delete', integrityCheck: 'ok', tables: { events: 3 },
+  tool: 'sqlite-rescue',
+  manifestVersion: 1,
+  kind: 'backup',
+  database: '/data/app.db',
+  container: 'app',
+  image: 'app:1',
+  file: 'app-2026-11-25-0600.db',
+  takenAt: '2026-11-25T06:00:01.000Z',
+  takenBy: 'VACUUM INTO by sqlite3 in the container',
+  durationMs: 10,
+  bytes: 4096,
+  sha256: 'e'.repeat(64),
+  journalMode: 'delete',
+  integrityCheck: 'ok',
+  tables: { events: 3 },
 };
 
 // The real shells the images carry: dash (Debian's sh) and busybox's ash.
@@ -40,7 +52,18 @@ describe.each(shells)('the backups folder listing in %s', (...shell) => {
     const listing = list(shell, dir);
     expect(listing.complete).toBe(true);
     expect(listing.exists).toBe(true);
-    expect(listing.names.sort()).toEqual(['.app-hidden', 'MK F forged', 'app-2026-11-25-0600.db', 'app-2026-11-25-0600.db.json', 'app-2026-11-25-0700.db.json', 'app-2026-11-25-0800.db.json', 'app-2026-11-25-0900.db.json', 'with space.db'].sort());
+    expect(listing.names.sort()).toEqual(
+      [
+        '.app-hidden',
+        'MK F forged',
+        'app-2026-11-25-0600.db',
+        'app-2026-11-25-0600.db.json',
+        'app-2026-11-25-0700.db.json',
+        'app-2026-11-25-0800.db.json',
+        'app-2026-11-25-0900.db.json',
+        'with space.db',
+      ].sort(),
+    );
   });
 
   it('reads back the manifests of ours (a last line without a newline too), never one that is not, never through a link', () => {

@@ -25,12 +25,22 @@ describe('backup names', () => {
     expect(chooseFreeName('app', AT, new Set(['app-2026-11-25-0605.db']))).toBe('app-2026-11-25-0605-2.db');
     expect(chooseFreeName('app', AT, new Set(['app-2026-11-25-0605.db.partial']))).toBe('app-2026-11-25-0605-2.db');
     expect(chooseFreeName('app', AT, new Set(['app-2026-11-25-0605.db.json']))).toBe('app-2026-11-25-0605-2.db');
-    expect(chooseFreeName('app', AT, new Set(['app-2026-11-25-0605.db', 'app-2026-11-25-0605-2.db.sha256.partial']))).toBe('app-2026-11-25-0605-3.db');
+    expect(chooseFreeName('app', AT, new Set(['app-2026-11-25-0605.db', 'app-2026-11-25-0605-2.db.sha256.partial']))).toBe(
+      'app-2026-11-25-0605-3.db',
+    );
     expect(chooseFreeName('app', AT, new Set(['app-2026-11-25-0604.db', 'other-2026-11-25-0605.db']))).toBe('app-2026-11-25-0605.db');
   });
 
   it('lists every name one backup uses', () => {
-    expect(namesOf('x.db')).toEqual(['x.db', 'x.db.sha256', 'x.db.json', 'x.db.partial', 'x.db.partial-journal', 'x.db.sha256.partial', 'x.db.json.partial']);
+    expect(namesOf('x.db')).toEqual([
+      'x.db',
+      'x.db.sha256',
+      'x.db.json',
+      'x.db.partial',
+      'x.db.partial-journal',
+      'x.db.sha256.partial',
+      'x.db.json.partial',
+    ]);
   });
 
   it('reads back only names of its own shape for the same stem', () => {

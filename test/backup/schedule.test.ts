@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { cronLine, onCalendar, renderSchedule, serviceUnit, systemdWord, timerUnit, unitName, type ScheduleRequest } from '../../src/backup/schedule.js';
+import {
+  cronLine,
+  onCalendar,
+  renderSchedule,
+  serviceUnit,
+  systemdWord,
+  timerUnit,
+  unitName,
+  type ScheduleRequest,
+} from '../../src/backup/schedule.js';
 
 const request: ScheduleRequest = {
   command: 'backup',
@@ -14,7 +23,9 @@ const request: ScheduleRequest = {
 
 describe('schedule', () => {
   it('a crontab line with absolute paths, shell-quoted, every 6 hours at minute 0', () => {
-    expect(cronLine(request)).toBe("0 */6 * * * /usr/bin/node /opt/sqlite-rescue/dist/cli.js backup --container app --db /data/app.db --to '/srv/backups of app'");
+    expect(cronLine(request)).toBe(
+      "0 */6 * * * /usr/bin/node /opt/sqlite-rescue/dist/cli.js backup --container app --db /data/app.db --to '/srv/backups of app'",
+    );
   });
 
   it('escapes % for cron, which would end the command there', () => {
@@ -44,15 +55,17 @@ describe('schedule', () => {
   it('a oneshot service and a persistent timer, named after the app', () => {
     expect(unitName(request)).toBe('sqlite-rescue-backup-app');
     expect(unitName({ command: 'verify', name: 'my app/prod' })).toBe('sqlite-rescue-verify-my-app-prod');
-    expect(serviceUnit(request)).toBe([
-      '[Unit]',
-      'Description=sqlite-rescue backup (app)',
-      '',
-      '[Service]',
-      'Type=oneshot',
-      'ExecStart=/usr/bin/node /opt/sqlite-rescue/dist/cli.js backup --container app --db /data/app.db --to "/srv/backups of app"',
-      '',
-    ].join('\n'));
+    expect(serviceUnit(request)).toBe(
+      [
+        '[Unit]',
+        'Description=sqlite-rescue backup (app)',
+        '',
+        '[Service]',
+        'Type=oneshot',
+        'ExecStart=/usr/bin/node /opt/sqlite-rescue/dist/cli.js backup --container app --db /data/app.db --to "/srv/backups of app"',
+        '',
+      ].join('\n'),
+    );
     expect(onCalendar({ everyHours: 6, minute: 30 })).toBe('*-*-* 00/6:30:00');
     expect(timerUnit(request)).toContain('OnCalendar=*-*-* 00/6:00:00\nPersistent=true\n');
     expect(timerUnit(request)).toContain('WantedBy=timers.target');

@@ -5,18 +5,39 @@ import type { CheckVerdict } from '../../src/steps/checks.js';
 
 const NOW = Date.UTC(2026, 10, 25, 12, 0);
 const HOUR = 3_600_000;
-const ok: CheckVerdict = { verdict: 'ok', check: 'integrity_check', errors: [], errorCount: 0, ranBy: 'sqlite3 in the container', onCopy: false };
+const ok: CheckVerdict = {
+  verdict: 'ok',
+  check: 'integrity_check',
+  errors: [],
+  errorCount: 0,
+  ranBy: 'sqlite3 in the container',
+  onCopy: false,
+};
 const corrupt = (error: string): CheckVerdict => ({ ...ok, verdict: 'corrupt', errors: [error], errorCount: 1 });
 
 function check(path: string, over: Partial<BackupCheck> = {}): BackupCheck {
-  return { path, size: 4096, takenAt: new Date(NOW - HOUR).toISOString(), ageFrom: 'mtime', journalMode: 'rollback', hasWal: false, verdict: ok, schemaDiff: [], tables: { events: 90 }, ...over };
+  return {
+    path,
+    size: 4096,
+    takenAt: new Date(NOW - HOUR).toISOString(),
+    ageFrom: 'mtime',
+    journalMode: 'rollback',
+    hasWal: false,
+    verdict: ok,
+    schemaDiff: [],
+    tables: { events: 90 },
+    ...over,
+  };
 }
 
 const options = { nowMs: NOW, maxAgeMs: 6 * HOUR, production: { path: '/data/app.db', tables: { events: 100 } } };
 
 describe('judgeBackups', () => {
   it('exit 0: every backup healthy and restorable, the newest younger than --max-age', () => {
-    const judged = judgeBackups([check('/data/backups/a.db'), check('/data/backups/b.db', { takenAt: new Date(NOW - 5 * HOUR).toISOString() })], options);
+    const judged = judgeBackups(
+      [check('/data/backups/a.db'), check('/data/backups/b.db', { takenAt: new Date(NOW - 5 * HOUR).toISOString() })],
+      options,
+    );
     expect(judged.exitCode).toBe(0);
     expect(judged.newest).toEqual({ path: '/data/backups/a.db', ageMs: HOUR });
     expect(judged.headline).toBe('2 backups healthy and restorable; the newest is 1h00m old');
@@ -30,7 +51,10 @@ describe('judgeBackups', () => {
   });
 
   it('a corrupt backup beside good ones is still exit 1, and it is named', () => {
-    const judged = judgeBackups([check('/data/backups/good.db'), check('/data/backups/bad.db', { verdict: corrupt('row 5 missing from index events_at') })], options);
+    const judged = judgeBackups(
+      [check('/data/backups/good.db'), check('/data/backups/bad.db', { verdict: corrupt('row 5 missing from index events_at') })],
+      options,
+    );
     expect(judged.exitCode).toBe(1);
     const bad = judged.backups.find((backup) => backup.path === '/data/backups/bad.db');
     expect(bad?.isHealthy).toBe(false);
@@ -39,13 +63,19 @@ describe('judgeBackups', () => {
   });
 
   it('a WAL-mode file that fails integrity_check is named a live-copy tear', () => {
-    const judged = judgeBackups([check('/data/backups/daily.db', { journalMode: 'wal', verdict: corrupt('Tree 2 page 56 cell 42: Rowid 5267 out of order') })], options);
+    const judged = judgeBackups(
+      [check('/data/backups/daily.db', { journalMode: 'wal', verdict: corrupt('Tree 2 page 56 cell 42: Rowid 5267 out of order') })],
+      options,
+    );
     expect(judged.backups[0].problems.join(' ')).toMatch(/torn: .*live-copy tear/);
     expect(judged.headline).toContain('none of the 1 backups is healthy');
   });
 
   it('a backup healthy alone but not with its -wal is a -wal generation mismatch', () => {
-    const judged = judgeBackups([check('/data/backups/x.db', { hasWal: true, withWal: corrupt('database disk image is malformed') })], options);
+    const judged = judgeBackups(
+      [check('/data/backups/x.db', { hasWal: true, withWal: corrupt('database disk image is malformed') })],
+      options,
+    );
     expect(judged.exitCode).toBe(1);
     expect(judged.backups[0].problems[0]).toContain('-wal generation mismatch');
   });
@@ -65,8 +95,17 @@ describe('judgeBackups', () => {
 
   it('names identical contents: backups that are not rotating', () => {
     const sha256 = 'a'.repeat(64);
-    const judged = judgeBackups([check('/data/backups/mon.db', { sha256 }), check('/data/backups/tue.db', { sha256 }), check('/data/backups/wed.db', { sha256: 'b'.repeat(64) })], options);
-    expect(judged.traps).toEqual([expect.stringContaining('2 backups have identical contents (/data/backups/mon.db, /data/backups/tue.db)')]);
+    const judged = judgeBackups(
+      [
+        check('/data/backups/mon.db', { sha256 }),
+        check('/data/backups/tue.db', { sha256 }),
+        check('/data/backups/wed.db', { sha256: 'b'.repeat(64) }),
+      ],
+      options,
+    );
+    expect(judged.traps).toEqual([
+      expect.stringContaining('2 backups have identical contents (/data/backups/mon.db, /data/backups/tue.db)'),
+    ]);
     expect(judged.exitCode).toBe(1);
   });
 
@@ -78,7 +117,10 @@ describe('judgeBackups', () => {
 
   it('a backup whose sha256 differs from its manifest changed since it was taken', () => {
     const manifest = { sha256: 'c'.repeat(64) } as BackupManifest;
-    const judged = judgeBackups([check('/data/backups/app-2026-11-25-0600.db', { manifest, sha256: 'd'.repeat(64), ageFrom: 'manifest' })], options);
+    const judged = judgeBackups(
+      [check('/data/backups/app-2026-11-25-0600.db', { manifest, sha256: 'd'.repeat(64), ageFrom: 'manifest' })],
+      options,
+    );
     expect(judged.backups[0].problems[0]).toContain('changed since it was taken');
   });
 

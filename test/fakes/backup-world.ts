@@ -12,7 +12,11 @@ export const DB = '/data/app.db';
 export const TOOL_REF = 'sqlite-rescue/sqlite3:0123456789abcdef';
 
 export function fakeToolImage(): ToolImage {
-  return { reference: async () => TOOL_REF, rootfs: () => Readable.from([Buffer.from('rootfs')]), changes: () => ['LABEL sqlite-rescue.tool=sqlite3'] };
+  return {
+    reference: async () => TOOL_REF,
+    rootfs: () => Readable.from([Buffer.from('rootfs')]),
+    changes: () => ['LABEL sqlite-rescue.tool=sqlite3'],
+  };
 }
 
 export type BackupWorld = Omit<TestWorld, 'runtime'> & { runtime: FakeBackupRuntime };
@@ -22,7 +26,12 @@ export function backupWorld(backup: Partial<BackupOptions> = {}, options: Restor
   const runtime = new FakeBackupRuntime(world.clock, world.files);
   world.deps.runtime = runtime;
   world.deps.toolImage = fakeToolImage();
-  runtime.addContainer({ name: 'app', image: 'ghcr.io/acme/app:3f2c1a', labels: { 'coolify.pullRequestId': '0' }, mounts: [{ destination: '/data', volume: 'app-data' }] });
+  runtime.addContainer({
+    name: 'app',
+    image: 'ghcr.io/acme/app:3f2c1a',
+    labels: { 'coolify.pullRequestId': '0' },
+    mounts: [{ destination: '/data', volume: 'app-data' }],
+  });
   runtime.putFile('app', DB, fakeDb({ tables: { events: 120, users: 4 } }));
   runtime.putFile('app', `${DB}-wal`, 'wal frames');
   runtime.putFile('app', `${DB}-shm`, 'shm');

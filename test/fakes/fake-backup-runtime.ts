@@ -47,7 +47,9 @@ export class FakeBackupRuntime extends FakeContainerRuntime {
   async walkArchive(id: string, path: string, limits: ArchiveWalkLimits): Promise<ArchiveWalk | null> {
     const walk = await super.walkArchive(id, path, limits);
     if (!walk) return walk;
-    const entries = walk.entries.map((entry) => (entry.head.toString('utf8').startsWith('fake-sqlite:') ? { ...entry, head: sqliteHead().subarray(0, limits.headBytes) } : entry));
+    const entries = walk.entries.map((entry) =>
+      entry.head.toString('utf8').startsWith('fake-sqlite:') ? { ...entry, head: sqliteHead().subarray(0, limits.headBytes) } : entry,
+    );
     return { ...walk, entries };
   }
 
@@ -60,7 +62,8 @@ export class FakeBackupRuntime extends FakeContainerRuntime {
       this.calls.push({ method: 'exec', args: [id, [...argv]] });
       return { argv, durationMs: 5, ...result };
     };
-    if (!inTool && this.appLacks.has(binary)) return answer(fail(127, `OCI runtime exec failed: exec: "${binary}": executable file not found in $PATH\r\n`));
+    if (!inTool && this.appLacks.has(binary))
+      return answer(fail(127, `OCI runtime exec failed: exec: "${binary}": executable file not found in $PATH\r\n`));
     if (binary === 'sh' && args[1] === PROBE_SCRIPT) {
       const tools = args.slice(3).filter((tool) => !this.lacks(tool) && (inTool || !this.appLacks.has(tool)));
       return answer(ok(tools.map((tool) => `${tool}\n`).join('')));
@@ -74,7 +77,8 @@ export class FakeBackupRuntime extends FakeContainerRuntime {
       const folder = await this.statPath(id, posix.dirname(into));
       return answer(this.vacuumInto(id, args[1], into, folder?.isDirectory === true));
     }
-    if (binary === 'sqlite3' && args.length === 2 && args[1] === JOURNAL_SQL) return answer(this.fileAt(id, args[0]) ? ok('delete\n') : fail(1, `Error: unable to open database "${args[0]}"\n`));
+    if (binary === 'sqlite3' && args.length === 2 && args[1] === JOURNAL_SQL)
+      return answer(this.fileAt(id, args[0]) ? ok('delete\n') : fail(1, `Error: unable to open database "${args[0]}"\n`));
     if (binary === 'ln' && args.length === 2) return answer(this.link(id, args[0], args[1]));
     if (binary === 'rm' && args[0] === '-f' && args[1] === '--') {
       for (const path of args.slice(2)) if (this.fileAt(id, path)) this.deleteFile(id, path);

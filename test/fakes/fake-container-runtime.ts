@@ -288,7 +288,15 @@ export class FakeContainerRuntime implements ContainerRuntime {
     if ([...this.containers.values()].some((entry) => entry.summary.name === name)) throw new RescueError(`the container name "${name}" is already in use`);
     const id = sha256Of(`container:${name}`);
     this.containers.set(id, {
-      summary: { ...target.summary, id, name, image: spec.image ?? target.summary.image, labels: { [HELPER_LABEL]: label }, state: 'running', status: statusOf('running') },
+      summary: {
+        ...target.summary,
+        id,
+        name,
+        image: spec.image ?? target.summary.image,
+        labels: { [HELPER_LABEL]: label },
+        state: 'running',
+        status: statusOf('running'),
+      },
       startedAt: new Date(this.clock.now()).toISOString(),
       health: null,
       mounts: [...target.mounts.map((mount) => ({ ...mount, rw: mount.rw && !spec.readOnlyVolumes })), ...(spec.readOnlyBinds ?? []).map((bind): Mount => ({ type: 'bind', source: bind.hostPath, destination: bind.containerPath, rw: false }))],

@@ -74,7 +74,8 @@ export class FakeLocalFiles implements LocalFiles {
   }
 
   async removeEmptyDir(path: string): Promise<void> {
-    if ([...this.files.keys()].some((file) => file.startsWith(`${path}/`))) throw Object.assign(new Error(`ENOTEMPTY (fake local disk): ${path}`), { code: 'ENOTEMPTY' });
+    const isEmpty = ![...this.files.keys()].some((file) => file.startsWith(`${path}/`));
+    if (!isEmpty) throw Object.assign(new Error(`ENOTEMPTY (fake local disk): ${path}`), { code: 'ENOTEMPTY' });
     this.dirs.delete(path);
   }
 }

@@ -37,7 +37,10 @@ describe.each([
 
   beforeAll(async () => {
     app = await startWritingApp({ name: `${prefix}${label}-app`, image, rows: 20_000 });
-    await waitFor('rows only in the -wal', () => existsSync(join(app.data, 'app.db-wal')) && maxEventId(app) > maxEventIdInMainFile(app) + 5);
+    await waitFor(
+      'rows only in the -wal',
+      () => existsSync(join(app.data, 'app.db-wal')) && maxEventId(app) > maxEventIdInMainFile(app) + 5,
+    );
   }, 120_000);
 
   it('takes a sound backup through the SSH tunnel and pulls it here, sha256 checked', async () => {
@@ -45,13 +48,17 @@ describe.each([
     const inMainFile = maxEventIdInMainFile(app);
     const to = join(work, `pulled-${label}`);
     const started = Date.now();
-    const run = await runCli(['backup', '--json', '--host', TEST_ALIAS, '--container', app.name, '--db', '/data/app.db', '--to', to], { env: { HOME: sshd.home, SSH_AUTH_SOCK: '', XDG_STATE_HOME: join(work, 'state') } });
+    const run = await runCli(['backup', '--json', '--host', TEST_ALIAS, '--container', app.name, '--db', '/data/app.db', '--to', to], {
+      env: { HOME: sshd.home, SSH_AUTH_SOCK: '', XDG_STATE_HOME: join(work, 'state') },
+    });
     const ms = Date.now() - started;
     expect(run.exitCode, run.stderr).toBe(0);
     expect(ms).toBeLessThan(90_000);
     const connected = run.events.find((event) => event.type === 'finding' && event.text.startsWith('connected to root@127.0.0.1'));
     expect(connected).toBeDefined();
-    const name = (run.events.find((event) => event.type === 'step-succeeded' && event.stepId === 'take-backup') as { data: { name: string } }).data.name;
+    const name = (
+      run.events.find((event) => event.type === 'step-succeeded' && event.stepId === 'take-backup') as { data: { name: string } }
+    ).data.name;
     const file = join(app.data, 'backups', name);
     expect(hostSql(file, 'PRAGMA integrity_check;')).toBe('ok');
     expect([...readFileSync(file).subarray(18, 20)]).toEqual([1, 1]);

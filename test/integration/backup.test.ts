@@ -24,7 +24,8 @@ let toolImagesBefore: string[] = [];
 
 const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 const ourBackups = (app: WritingApp) => (existsSync(join(app.data, 'backups')) ? readdirSync(join(app.data, 'backups')).sort() : []);
-const toolImages = async () => (await docker(['images', '--format', '{{.Repository}}:{{.Tag}}', 'sqlite-rescue/sqlite3'])).split('\n').filter(Boolean);
+const toolImages = async () =>
+  (await docker(['images', '--format', '{{.Repository}}:{{.Tag}}', 'sqlite-rescue/sqlite3'])).split('\n').filter(Boolean);
 
 async function mountTmpfs(dir: string, options: string): Promise<void> {
   mkdirSync(dir, { recursive: true });
@@ -39,7 +40,8 @@ async function backup(args: string[]) {
 }
 
 function finished(run: Awaited<ReturnType<typeof backup>>) {
-  return run.events.find((event) => event.type === 'run-finished') as Extract<(typeof run.events)[number], { type: 'run-finished' }> | undefined;
+  return run.events.find((event) => event.type === 'run-finished') as
+    Extract<(typeof run.events)[number], { type: 'run-finished' }> | undefined;
 }
 
 beforeAll(async () => {
@@ -70,7 +72,13 @@ function expectSoundBackup(app: WritingApp, name: string, committedBefore: numbe
   expect(maxInBackup).toBeGreaterThanOrEqual(committedBefore);
   expect(maxInBackup).toBeGreaterThan(onlyInWalAbove);
   const manifest = parseManifest(readFileSync(`${file}.json`, 'utf8'));
-  expect(manifest).toMatchObject({ database: '/data/app.db', file: name, sha256: sha256(file), integrityCheck: 'ok', journalMode: 'delete' });
+  expect(manifest).toMatchObject({
+    database: '/data/app.db',
+    file: name,
+    sha256: sha256(file),
+    integrityCheck: 'ok',
+    journalMode: 'delete',
+  });
   expect(manifest?.tables.events).toBe(Number(hostSql(file, 'SELECT count(*) FROM events;')));
   expect(readFileSync(`${file}.sha256`, 'utf8')).toBe(`${sha256(file)}  ${name}\n`);
 }
@@ -84,7 +92,10 @@ describe.each([
 
   beforeAll(async () => {
     app = await startWritingApp({ name: `${prefix}${label}-app`, image, rows: 30_000, labels: { 'coolify.pullRequestId': '0' } });
-    await waitFor('rows that live only in the -wal', () => existsSync(join(app.data, 'app.db-wal')) && maxEventId(app) > maxEventIdInMainFile(app) + 5);
+    await waitFor(
+      'rows that live only in the -wal',
+      () => existsSync(join(app.data, 'app.db-wal')) && maxEventId(app) > maxEventIdInMainFile(app) + 5,
+    );
     mkdirSync(join(app.data, 'backups'), { recursive: true });
     writeFileSync(join(app.data, 'backups', 'notes.txt'), 'not a backup: never touched\n');
     writeFileSync(join(app.data, 'backups', 'app-2020-01-01-0000.db'), 'named like ours, without a manifest: never touched\n');
@@ -107,15 +118,27 @@ describe.each([
     expect(readdirSync(to).sort()).toEqual([name, `${name}.json`, `${name}.sha256`]);
     expect(sha256(join(to, name))).toBe(sha256(join(app.data, 'backups', name)));
     const firstHash = sha256(join(app.data, 'backups', name));
-    const vacuum = first.events.find((event) => event.type === 'command' && event.command.action.kind === 'argv' && event.command.action.argv.some((arg) => arg.includes('VACUUM INTO')));
-    expect(vacuum?.type === 'command' && vacuum.command.action.kind === 'argv' ? { where: vacuum.command.action.where, argv: vacuum.command.action.argv.slice(0, 4) } : undefined)
-      .toEqual({ where, argv: ['timeout', '-s', 'KILL', expect.stringMatching(/^\d+$/)] });
-    console.log(`[backup ${where}] whole run ${first.ms} ms; VACUUM INTO ${vacuum?.type === 'command' ? vacuum.command.durationMs : '?'} ms`);
+    const vacuum = first.events.find(
+      (event) =>
+        event.type === 'command' &&
+        event.command.action.kind === 'argv' &&
+        event.command.action.argv.some((arg) => arg.includes('VACUUM INTO')),
+    );
+    expect(
+      vacuum?.type === 'command' && vacuum.command.action.kind === 'argv'
+        ? { where: vacuum.command.action.where, argv: vacuum.command.action.argv.slice(0, 4) }
+        : undefined,
+    ).toEqual({ where, argv: ['timeout', '-s', 'KILL', expect.stringMatching(/^\d+$/)] });
+    console.log(
+      `[backup ${where}] whole run ${first.ms} ms; VACUUM INTO ${vacuum?.type === 'command' ? vacuum.command.durationMs : '?'} ms`,
+    );
 
     const committedAgain = maxEventId(app);
     const second = await backup(['--container', app.name, '--db', '/data/app.db']);
     expect(second.exitCode, second.stderr).toBe(0);
-    const secondName = ((second.events.find((event) => event.type === 'step-succeeded' && event.stepId === 'take-backup') as { data: { name: string } }).data.name);
+    const secondName = (
+      second.events.find((event) => event.type === 'step-succeeded' && event.stepId === 'take-backup') as { data: { name: string } }
+    ).data.name;
     expect(secondName).not.toBe(name);
     expect(secondName.slice(0, 'app-YYYY-MM-DD-HH'.length)).toBe(name.slice(0, 'app-YYYY-MM-DD-HH'.length));
     expect(sha256(join(app.data, 'backups', name))).toBe(firstHash);
@@ -126,14 +149,19 @@ describe.each([
   }, 180_000);
 
   it('--keep 3 leaves exactly the three newest it made, and touches nothing else', async () => {
-    const made = (list: string[]) => list.filter((file) => /^app-\d{4}-\d\d-\d\d-\d{4}(-\d+)?\.db$/.test(file) && existsSync(join(app.data, 'backups', `${file}.json`)));
+    const made = (list: string[]) =>
+      list.filter((file) => /^app-\d{4}-\d\d-\d\d-\d{4}(-\d+)?\.db$/.test(file) && existsSync(join(app.data, 'backups', `${file}.json`)));
     const before = ourBackups(app);
     const takenAt = new Map<string, string>();
-    const remember = (names: string[]) => names.forEach((file) => takenAt.set(file, parseManifest(readFileSync(join(app.data, 'backups', `${file}.json`), 'utf8'))?.takenAt ?? ''));
+    const remember = (names: string[]) =>
+      names.forEach((file) =>
+        takenAt.set(file, parseManifest(readFileSync(join(app.data, 'backups', `${file}.json`), 'utf8'))?.takenAt ?? ''),
+      );
     const madeBefore = made(before);
     remember(madeBefore);
     expect(madeBefore).toHaveLength(2);
-    for (let run = 0; run < 2; run += 1) expect((await backup(['--container', app.name, '--db', '/data/app.db', '--keep', '3'])).exitCode).toBe(0);
+    for (let run = 0; run < 2; run += 1)
+      expect((await backup(['--container', app.name, '--db', '/data/app.db', '--keep', '3'])).exitCode).toBe(0);
     const after = ourBackups(app);
     const kept = made(after);
     remember(kept);
@@ -180,7 +208,9 @@ describe('backup refuses or fails cleanly, leaving nothing under a final name', 
   it('a full disk, seen by df first: exit 1 naming the folder and the sizes; nothing written', async () => {
     const run = await backup(['--container', app.name, '--db', '/data/app.db']);
     expect(run.exitCode).toBe(1);
-    expect(finished(run)?.headline).toMatch(/not enough space for the backup in \/data\/backups in .*bad-app: \d+ bytes free, the database and its -wal are \d+ bytes/);
+    expect(finished(run)?.headline).toMatch(
+      /not enough space for the backup in \/data\/backups in .*bad-app: \d+ bytes free, the database and its -wal are \d+ bytes/,
+    );
     expect(readdirSync(fullA)).toEqual([]);
   });
 

@@ -26,8 +26,10 @@ const HOUR = 3_600_000;
 let engine: PrivateEngine;
 const sharedDockerHost = process.env.DOCKER_HOST;
 
-const rowsOf = (events: RunEvent[]) => events.flatMap((event) => (event.type === 'finding' && (event.data as ScanRow | undefined)?.path ? [event.data as ScanRow] : []));
-const row = (rows: ScanRow[], container: string, path: string) => rows.find((entry) => entry.container === container && entry.path === path);
+const rowsOf = (events: RunEvent[]) =>
+  events.flatMap((event) => (event.type === 'finding' && (event.data as ScanRow | undefined)?.path ? [event.data as ScanRow] : []));
+const row = (rows: ScanRow[], container: string, path: string) =>
+  rows.find((entry) => entry.container === container && entry.path === path);
 
 function tenantDb(file: string, index: number): void {
   const db = new Database(file);
@@ -74,10 +76,19 @@ describe('scan', () => {
   it('exit 0 when every database is healthy and has a healthy backup young enough (a preview needs none)', async () => {
     const run = await scan();
     expect(run.exitCode, run.stderr).toBe(0);
-    expect((run.events.at(-1) as { headline: string }).headline).toBe('2 databases in 2 containers: every one healthy, each with a healthy backup young enough');
+    expect((run.events.at(-1) as { headline: string }).headline).toBe(
+      '2 databases in 2 containers: every one healthy, each with a healthy backup young enough',
+    );
     const rows = rowsOf(run.events);
     expect(rows.map((entry) => `${entry.container}:${entry.path}`).sort()).toEqual(['shop-pr-12:/data/app.db', 'shop:/data/app.db']);
-    expect(row(rows, 'shop', '/data/app.db')).toMatchObject({ role: 'production', health: 'ok', journalMode: 'wal', backupCount: 1, newestBackup: { health: 'ok' }, problems: [] });
+    expect(row(rows, 'shop', '/data/app.db')).toMatchObject({
+      role: 'production',
+      health: 'ok',
+      journalMode: 'wal',
+      backupCount: 1,
+      newestBackup: { health: 'ok' },
+      problems: [],
+    });
     expect(row(rows, 'shop', '/data/app.db')?.newestBackup?.path).toMatch(/^\/data\/backups\/app-\d{4}-\d\d-\d\d-\d{4}\.db$/);
     expect(row(rows, 'shop-pr-12', '/data/app.db')).toMatchObject({ role: 'preview', health: 'ok', problems: [] });
   }, 120_000);
@@ -105,7 +116,8 @@ describe('scan', () => {
       // tenants: the app's own database and 200 small tenant databases.
       const tenants = await startWritingApp({ name: 'tenants', image: APP_IMAGE, rows: 100 });
       mkdirSync(join(tenants.data, 'tenants'));
-      for (let index = 1; index <= TENANTS; index += 1) tenantDb(join(tenants.data, 'tenants', `t${String(index).padStart(3, '0')}.db`), index);
+      for (let index = 1; index <= TENANTS; index += 1)
+        tenantDb(join(tenants.data, 'tenants', `t${String(index).padStart(3, '0')}.db`), index);
       // A copy by its name that belongs to none of the 201 databases there.
       mkdirSync(join(tenants.data, 'exports'));
       makeAppDb(join(tenants.data, 'exports', 'old-report.db'), { rows: 10, seed: 6 });
@@ -118,31 +130,57 @@ describe('scan', () => {
       const rows = rowsOf(run.events);
       expect(rows).toHaveLength(2 + 1 + 1 + 1 + 1 + TENANTS + 1);
       expect(row(rows, 'shop', '/data/app.db')?.problems).toEqual([]);
-      expect(row(rows, 'ledger', '/data/ledger.db')).toMatchObject({ health: 'corrupt', onCopy: false, newestBackup: { path: '/data/backups/ledger-2026-11-25-0600.db', health: 'ok' } });
+      expect(row(rows, 'ledger', '/data/ledger.db')).toMatchObject({
+        health: 'corrupt',
+        onCopy: false,
+        newestBackup: { path: '/data/backups/ledger-2026-11-25-0600.db', health: 'ok' },
+      });
       expect(row(rows, 'ledger', '/data/ledger.db')?.problems[0]).toMatch(/^corrupt: /);
       expect(row(rows, 'nosql', '/data/app.db')).toMatchObject({ health: 'ok', onCopy: true, newestBackup: { health: 'ok' } });
       expect(row(rows, 'nosql', '/data/app.db')?.problems).toEqual(['its newest backup is 8h00m old, older than --max-age 6h']);
-      expect(row(rows, 'archived', '/data/inventory.db')).toMatchObject({ state: 'created', health: 'ok', onCopy: true, problems: ['no backup found'] });
+      expect(row(rows, 'archived', '/data/inventory.db')).toMatchObject({
+        state: 'created',
+        health: 'ok',
+        onCopy: true,
+        problems: ['no backup found'],
+      });
       // It looks like a copy by its name, yet belongs to no database there: reported on its own, for its health.
       expect(row(rows, 'tenants', '/data/exports/old-report.db')).toMatchObject({ isOrphanBackup: true, health: 'ok', problems: [] });
       const tenantRows = rows.filter((entry) => entry.container === 'tenants' && entry.path.startsWith('/data/tenants/'));
       expect(row(rows, 'tenants', '/data/app.db')).toMatchObject({ health: 'ok', problems: ['no backup found'] });
       expect(tenantRows).toHaveLength(TENANTS);
-      expect(tenantRows.every((entry) => entry.health === 'ok' && entry.onCopy === false && entry.problems[0] === 'no backup found')).toBe(true);
+      expect(tenantRows.every((entry) => entry.health === 'ok' && entry.onCopy === false && entry.problems[0] === 'no backup found')).toBe(
+        true,
+      );
 
       // Few execs in the tenants container, however many databases: one walk, then a handful of check loops.
-      const execsInTenants = run.events.filter((event) => event.type === 'command' && event.command.action.kind === 'argv' && event.command.action.container === 'tenants').length;
+      const execsInTenants = run.events.filter(
+        (event) => event.type === 'command' && event.command.action.kind === 'argv' && event.command.action.container === 'tenants',
+      ).length;
       expect(execsInTenants).toBeLessThanOrEqual(6);
 
       const started = Date.now();
       for (let index = 1; index <= TENANTS; index += 1) {
-        await execa('docker', ['-H', engine.host, 'exec', 'tenants', 'sqlite3', '-readonly', `/data/tenants/t${String(index).padStart(3, '0')}.db`, 'PRAGMA quick_check;']);
+        await execa('docker', [
+          '-H',
+          engine.host,
+          'exec',
+          'tenants',
+          'sqlite3',
+          '-readonly',
+          `/data/tenants/t${String(index).padStart(3, '0')}.db`,
+          'PRAGMA quick_check;',
+        ]);
       }
       const perExecMs = Date.now() - started;
       const total = rows.length;
       const stepMs = (run.events.find((event) => event.type === 'step-succeeded') as { durationMs: number }).durationMs;
-      console.log(`[scan] ${total} databases in 6 containers: ${run.ms} ms for the whole command, the scan itself ${stepMs} ms (${(stepMs / total).toFixed(1)} ms a database), ${execsInTenants} execs in the tenants container; ` +
-        `${TENANTS} × docker exec sqlite3 quick_check: ${perExecMs} ms (${(perExecMs / TENANTS).toFixed(1)} ms each)`);
+      console.log(
+        `[scan] ${total} databases in 6 containers: ${run.ms} ms for the whole command, ` +
+          `the scan itself ${stepMs} ms (${(stepMs / total).toFixed(1)} ms a database), ` +
+          `${execsInTenants} execs in the tenants container; ` +
+          `${TENANTS} × docker exec sqlite3 quick_check: ${perExecMs} ms (${(perExecMs / TENANTS).toFixed(1)} ms each)`,
+      );
       expect(run.ms).toBeLessThan(perExecMs);
     }, 300_000);
 

@@ -29,7 +29,8 @@ async function verify(args: string[]) {
 }
 
 const findings = (events: RunEvent[]) => events.flatMap((event) => (event.type === 'finding' ? [event.text] : []));
-const headline = (events: RunEvent[]) => (events.find((event) => event.type === 'run-finished') as { headline: string } | undefined)?.headline;
+const headline = (events: RunEvent[]) =>
+  (events.find((event) => event.type === 'run-finished') as { headline: string } | undefined)?.headline;
 
 function backupsDir(app: WritingApp): string {
   const dir = join(app.data, 'backups');
@@ -67,7 +68,9 @@ describe('verify', () => {
   const tornNames = Array.from({ length: 7 }, (_, index) => `daily-${index + 1}.db`);
 
   beforeAll(async () => {
-    [torn, fresh, old, traps] = await Promise.all(['torn', 'fresh', 'old', 'traps'].map((label) => startWritingApp({ name: `${prefix}${label}`, image: APP_IMAGE, rows: 3000 })));
+    [torn, fresh, old, traps] = await Promise.all(
+      ['torn', 'fresh', 'old', 'traps'].map((label) => startWritingApp({ name: `${prefix}${label}`, image: APP_IMAGE, rows: 3000 })),
+    );
     await waitFor('the apps writing', () => [torn, fresh, old, traps].every((app) => existsSync(join(app.data, 'app.db-wal'))));
     // The incident's backups: plain copies of a live WAL database, torn by a checkpoint halfway.
     for (const [index, name] of tornNames.entries()) {
@@ -99,7 +102,9 @@ describe('verify', () => {
   it('--backups narrows what is checked', async () => {
     const run = await verify(['--container', torn.name, '--db', '/data/app.db', '--backups', '/data/backups/daily-3.db']);
     expect(run.exitCode).toBe(1);
-    expect(findings(run.events).filter((text) => text.startsWith('/data/backups/'))).toEqual([expect.stringMatching(/^\/data\/backups\/daily-3\.db: corrupt/)]);
+    expect(findings(run.events).filter((text) => text.startsWith('/data/backups/'))).toEqual([
+      expect.stringMatching(/^\/data\/backups\/daily-3\.db: corrupt/),
+    ]);
   });
 
   it('a fresh backup made by backup: exit 0, restorable, and how far behind production it is', async () => {
@@ -107,7 +112,9 @@ describe('verify', () => {
     expect(run.exitCode, run.stderr).toBe(0);
     expect(headline(run.events)).toMatch(/^1 backup healthy and restorable; the newest is \d+s old$/);
     const lines = run.events.flatMap((event) => (event.type === 'step-output' ? [event.line] : []));
-    expect(lines.find((line) => line.startsWith('ok       /data/backups/app-'))).toMatch(/rows fewer than production: events \d+|holds as many rows as production/);
+    expect(lines.find((line) => line.startsWith('ok       /data/backups/app-'))).toMatch(
+      /rows fewer than production: events \d+|holds as many rows as production/,
+    );
   });
 
   it('a healthy backup 8 hours old: exit 1 with --max-age 6h, exit 0 with --max-age 9h', async () => {
@@ -122,7 +129,11 @@ describe('verify', () => {
     const run = await verify(['--container', traps.name, '--db', '/data/app.db']);
     expect(run.exitCode).toBe(1);
     const said = findings(run.events);
-    expect(said).toContainEqual(expect.stringMatching(/^TRAP: 2 backups have identical contents \(\/data\/backups\/app-2026-11-2[45]\.db, \/data\/backups\/app-2026-11-2[45]\.db\)/));
+    expect(said).toContainEqual(
+      expect.stringMatching(
+        /^TRAP: 2 backups have identical contents \(\/data\/backups\/app-2026-11-2[45]\.db, \/data\/backups\/app-2026-11-2[45]\.db\)/,
+      ),
+    );
     expect(said).toContainEqual(expect.stringMatching(/^TRAP: named by the day only .*--max-age 6h/));
     expect(said).toContainEqual(expect.stringMatching(/^\/data\/backups\/restored\.db: torn: a -wal generation mismatch/));
   });
@@ -136,7 +147,10 @@ describe('verify', () => {
     const unreachable = await verify(['--container', fresh.name, '--db', '/data/app.db', '--ping', closed]);
     expect(unreachable.exitCode).toBe(0);
     expect(unreachable.stderr).toContain(`could not ping ${closed}: ECONNREFUSED — the exit code stands`);
-    const pinged = unreachable.stdout.split('\n').filter((line) => line.includes('"monitor-pinged"')).map((line) => JSON.parse(line));
+    const pinged = unreachable.stdout
+      .split('\n')
+      .filter((line) => line.includes('"monitor-pinged"'))
+      .map((line) => JSON.parse(line));
     expect(pinged).toEqual([expect.objectContaining({ type: 'monitor-pinged', url: closed, ok: false, error: 'ECONNREFUSED' })]);
   });
 

@@ -19,8 +19,21 @@ const backups = (world: BackupWorld) => world.runtime.listFiles('app', '/data/ba
 
 function manifestFor(name: string, takenAt: string, database = DB): BackupManifest {
   return {
-    tool: 'sqlite-rescue', manifestVersion: 1, kind: 'backup', database, container: 'app', image: 'x', file: name, takenAt,
-    takenBy: 'VACUUM INTO by sqlite3 in the container', durationMs: 1, bytes: 1, sha256: 'f'.repeat(64), journalMode: 'delete', integrityCheck: 'ok', tables: {},
+    tool: 'sqlite-rescue',
+    manifestVersion: 1,
+    kind: 'backup',
+    database,
+    container: 'app',
+    image: 'x',
+    file: name,
+    takenAt,
+    takenBy: 'VACUUM INTO by sqlite3 in the container',
+    durationMs: 1,
+    bytes: 1,
+    sha256: 'f'.repeat(64),
+    journalMode: 'delete',
+    integrityCheck: 'ok',
+    tables: {},
   };
 }
 
@@ -45,8 +58,20 @@ describe('backup in the app container', () => {
       ['sqlite3', partial, 'PRAGMA journal_mode=DELETE;'],
       ['sqlite3', '-readonly', `file:${partial}?immutable=1`, 'PRAGMA mmap_size=2147418112; PRAGMA integrity_check;'],
       ['sha256sum', partial],
-      ['sqlite3', '-readonly', '-json', `file:${partial}?immutable=1`, "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name;"],
-      ['sqlite3', '-readonly', '-json', `file:${partial}?immutable=1`, `SELECT 'events' AS name, count(*) AS n FROM "events" UNION ALL SELECT 'users' AS name, count(*) AS n FROM "users";`],
+      [
+        'sqlite3',
+        '-readonly',
+        '-json',
+        `file:${partial}?immutable=1`,
+        "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name;",
+      ],
+      [
+        'sqlite3',
+        '-readonly',
+        '-json',
+        `file:${partial}?immutable=1`,
+        `SELECT 'events' AS name, count(*) AS n FROM "events" UNION ALL SELECT 'users' AS name, count(*) AS n FROM "users";`,
+      ],
       ['ln', partial, FINAL],
       ['mv', `${FINAL}.sha256.partial`, `${FINAL}.sha256`],
       ['mv', `${FINAL}.json.partial`, `${FINAL}.json`],
@@ -57,7 +82,15 @@ describe('backup in the app container', () => {
     const content = world.runtime.fileAt('app', FINAL)?.content as Buffer;
     expect(world.runtime.fileAt('app', `${FINAL}.sha256`)?.content.toString()).toBe(`${sha256Of(content)}  ${NAME}\n`);
     const manifest = parseManifest(world.runtime.fileAt('app', `${FINAL}.json`)?.content.toString() ?? '');
-    expect(manifest).toMatchObject({ database: DB, file: NAME, sha256: sha256Of(content), tables: { events: 120, users: 4 }, journalMode: 'delete', integrityCheck: 'ok', takenAt: '2025-01-01T02:00:00.000Z' });
+    expect(manifest).toMatchObject({
+      database: DB,
+      file: NAME,
+      sha256: sha256Of(content),
+      tables: { events: 120, users: 4 },
+      journalMode: 'delete',
+      integrityCheck: 'ok',
+      takenAt: '2025-01-01T02:00:00.000Z',
+    });
     // The live database and its sidecars are as they were.
     expect(world.runtime.fileAt('app', `${DB}-wal`)?.content.toString()).toBe('wal frames');
     expect(run.commands.filter((command) => command.action.mutates).every((command) => command.phase === 'action')).toBe(true);
@@ -73,7 +106,9 @@ describe('backup in the app container', () => {
     expect(second.exitCode).toBe(0);
     expect(world.runtime.fileAt('app', FINAL)?.content.equals(first)).toBe(true);
     expect(backups(world)).toContain('/data/backups/app-2025-01-01-0200-2.db');
-    expect(parseManifest(world.runtime.fileAt('app', '/data/backups/app-2025-01-01-0200-2.db.json')?.content.toString() ?? '')?.tables.events).toBe(121);
+    expect(
+      parseManifest(world.runtime.fileAt('app', '/data/backups/app-2025-01-01-0200-2.db.json')?.content.toString() ?? '')?.tables.events,
+    ).toBe(121);
   });
 
   it('--to: copied here into a folder of its own, sha256 checked, then named in DIR', async () => {
@@ -112,11 +147,27 @@ describe('backup in the app container', () => {
     expect(run.exitCode).toBe(0);
     const removals = execArgvs(run).filter((argv) => argv[0] === 'rm' && argv.length > 4);
     expect(removals).toEqual([
-      ['rm', '-f', '--', '/data/backups/app-2024-12-31-0000.db', '/data/backups/app-2024-12-31-0000.db.sha256', '/data/backups/app-2024-12-31-0000.db.json'],
-      ['rm', '-f', '--', '/data/backups/app-2024-12-31-0600.db', '/data/backups/app-2024-12-31-0600.db.sha256', '/data/backups/app-2024-12-31-0600.db.json'],
+      [
+        'rm',
+        '-f',
+        '--',
+        '/data/backups/app-2024-12-31-0000.db',
+        '/data/backups/app-2024-12-31-0000.db.sha256',
+        '/data/backups/app-2024-12-31-0000.db.json',
+      ],
+      [
+        'rm',
+        '-f',
+        '--',
+        '/data/backups/app-2024-12-31-0600.db',
+        '/data/backups/app-2024-12-31-0600.db.sha256',
+        '/data/backups/app-2024-12-31-0600.db.json',
+      ],
     ]);
     const removed = removals.flatMap((argv) => argv.slice(3));
-    expect(backups(world).sort()).toEqual([...before.filter((path) => !removed.includes(path)), FINAL, `${FINAL}.json`, `${FINAL}.sha256`].sort());
+    expect(backups(world).sort()).toEqual(
+      [...before.filter((path) => !removed.includes(path)), FINAL, `${FINAL}.json`, `${FINAL}.sha256`].sort(),
+    );
     expect(run.planned.get('prune-backups')?.map((action) => action.mutates)).toEqual([true, true]);
   });
 
@@ -130,7 +181,10 @@ describe('backup in the app container', () => {
     expect(run.commands.some((command) => command.action.mutates)).toBe(false);
     const printed = run.events.flatMap((event) => (event.type === 'step-not-performed' ? event.commands : []));
     expect(printed.some((line) => line.includes(`VACUUM INTO '\\''${FINAL}.partial'\\''`))).toBe(true);
-    expect(printed).toContain('docker exec app rm -f -- /data/backups/app-2024-12-31-0000.db /data/backups/app-2024-12-31-0000.db.sha256 /data/backups/app-2024-12-31-0000.db.json');
+    expect(printed).toContain(
+      'docker exec app rm -f -- /data/backups/app-2024-12-31-0000.db /data/backups/app-2024-12-31-0000.db.sha256 ' +
+        '/data/backups/app-2024-12-31-0000.db.json',
+    );
   });
 });
 
@@ -144,7 +198,10 @@ describe('backup when the image has no sqlite3', () => {
     expect(calls.filter((method) => method === 'importImage')).toHaveLength(1);
     const helper = world.runtime.calls.find((call) => call.method === 'startHelper')?.args[1];
     expect(helper).toMatchObject({ image: TOOL_REF, user: '0:0', label: world.deps.incident.id });
-    const vacuum = run.commands.find((command) => command.action.kind === 'argv' && command.action.argv.includes('-readonly') && command.action.argv.at(-1)?.includes('VACUUM INTO'));
+    const vacuum = run.commands.find(
+      (command) =>
+        command.action.kind === 'argv' && command.action.argv.includes('-readonly') && command.action.argv.at(-1)?.includes('VACUUM INTO'),
+    );
     expect(vacuum?.action).toMatchObject({ where: 'helper', container: `app-rescue-${world.deps.incident.id}-backup` });
     expect(calls.at(-1)).toBe('removeHelper');
     expect(backups(world)).toEqual([FINAL, `${FINAL}.json`, `${FINAL}.sha256`]);
@@ -175,8 +232,12 @@ describe('backup refuses or fails cleanly', () => {
     expect(run.exitCode).toBe(1);
     expect(run.failed?.message).toContain('the disk holding /data/backups in app filled up');
     expect(run.failed?.hint).toContain('free space');
-    const cleanup = run.commands.filter((command) => command.phase === 'cleanup').map((command) => (command.action.kind === 'argv' ? command.action.argv : []));
-    expect(cleanup).toEqual([['rm', '-f', '--', `${FINAL}.partial`, `${FINAL}.partial-journal`, `${FINAL}.sha256.partial`, `${FINAL}.json.partial`]]);
+    const cleanup = run.commands
+      .filter((command) => command.phase === 'cleanup')
+      .map((command) => (command.action.kind === 'argv' ? command.action.argv : []));
+    expect(cleanup).toEqual([
+      ['rm', '-f', '--', `${FINAL}.partial`, `${FINAL}.partial-journal`, `${FINAL}.sha256.partial`, `${FINAL}.json.partial`],
+    ]);
     expect(backups(world)).toEqual([]);
   });
 
@@ -185,8 +246,11 @@ describe('backup refuses or fails cleanly', () => {
     world.runtime.freeBytes = 10;
     const run = await runSteps(STEPS, world.deps);
     expect(run.exitCode).toBe(1);
-    const liveBytes = (world.runtime.fileAt('app', DB)?.content.length ?? 0) + (world.runtime.fileAt('app', `${DB}-wal`)?.content.length ?? 0);
-    expect(run.failed?.message).toBe(`not enough space for the backup in /data in app: 0 bytes free, the database and its -wal are ${liveBytes} bytes`);
+    const liveBytes =
+      (world.runtime.fileAt('app', DB)?.content.length ?? 0) + (world.runtime.fileAt('app', `${DB}-wal`)?.content.length ?? 0);
+    expect(run.failed?.message).toBe(
+      `not enough space for the backup in /data in app: 0 bytes free, the database and its -wal are ${liveBytes} bytes`,
+    );
     expect(run.commands.some((command) => command.action.mutates)).toBe(false);
   });
 

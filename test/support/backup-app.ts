@@ -43,7 +43,22 @@ export async function startWritingApp(start: AppStart): Promise<WritingApp> {
     rmSync(seedDir, { recursive: true, force: true });
   }
   const labels = Object.entries(start.labels ?? {}).flatMap(([key, value]) => ['--label', `${key}=${value}`]);
-  await docker(['run', '--detach', '--name', start.name, '--network', 'none', ...labels, '-v', `${volume}:/data`, ...(start.args ?? []), start.image, '/bin/sh', '-c', APP_SCRIPT_100MS]);
+  await docker([
+    'run',
+    '--detach',
+    '--name',
+    start.name,
+    '--network',
+    'none',
+    ...labels,
+    '-v',
+    `${volume}:/data`,
+    ...(start.args ?? []),
+    start.image,
+    '/bin/sh',
+    '-c',
+    APP_SCRIPT_100MS,
+  ]);
   return { name: start.name, volume, data };
 }
 

@@ -47,7 +47,8 @@ export async function startHelperContainer(docker: Dockerode, targetId: string, 
   if (!state.Running) {
     await helper.remove({ force: true }).catch(() => undefined);
     throw new HelperUnavailableError(
-      `helper container from ${spec.image ?? target.Config.Image} exited at once (exit ${state.ExitCode}${state.Error ? `: ${state.Error}` : ''})`,
+      `helper container from ${spec.image ?? target.Config.Image} exited at once ` +
+        `(exit ${state.ExitCode}${state.Error ? `: ${state.Error}` : ''})`,
       hint,
     );
   }

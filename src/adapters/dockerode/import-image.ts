@@ -5,7 +5,10 @@ import type Dockerode from 'dockerode';
 async function drainImport(stream: NodeJS.ReadableStream): Promise<void> {
   let text = '';
   for await (const chunk of stream as AsyncIterable<Buffer>) text += chunk.toString();
-  const messages = text.split('\n').map((line) => line.trim()).filter(Boolean);
+  const messages = text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
   const failed = messages.map((line) => JSON.parse(line) as { error?: string }).find((message) => message.error);
   if (failed) throw new Error(`docker import: ${failed.error}`);
 }

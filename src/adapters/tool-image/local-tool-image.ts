@@ -41,7 +41,9 @@ export function createLocalToolImage(): ToolImage {
       throw new RescueError(`the app's image has no sqlite3, and this machine has no ${missing} to build the helper image from`, {
         kind: 'operator',
         exitCode: 2,
-        hint: 'install them here (Debian: apt-get install busybox-static sqlite3) and run the backup again, or add sqlite3 to the app image — nothing was changed',
+        hint:
+          'install them here (Debian: apt-get install busybox-static sqlite3) and run the backup again, ' +
+          'or add sqlite3 to the app image — nothing was changed',
       });
     }
     const applets = (await execa(busybox, ['--list-full'])).stdout.split('\n').filter((line) => line !== '' && line !== 'bin/busybox');

@@ -18,10 +18,23 @@ export async function startPrivateEngine(dir: string, images: string[]): Promise
   const socket = join(dir, 'docker.sock');
   const host = `unix://${socket}`;
   const log = openSync(join(dir, 'dockerd.log'), 'a');
-  const child: ChildProcess = spawn('dockerd', [
-    '--data-root', join(dir, 'root'), '--exec-root', join(dir, 'exec'), '--pidfile', join(dir, 'dockerd.pid'),
-    '-H', host, '--bridge=none', '--iptables=false', '--ip-masq=false',
-  ], { stdio: ['ignore', log, log], detached: false });
+  const child: ChildProcess = spawn(
+    'dockerd',
+    [
+      '--data-root',
+      join(dir, 'root'),
+      '--exec-root',
+      join(dir, 'exec'),
+      '--pidfile',
+      join(dir, 'dockerd.pid'),
+      '-H',
+      host,
+      '--bridge=none',
+      '--iptables=false',
+      '--ip-masq=false',
+    ],
+    { stdio: ['ignore', log, log], detached: false },
+  );
   closeSync(log);
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
@@ -29,7 +42,8 @@ export async function startPrivateEngine(dir: string, images: string[]): Promise
   for (;;) {
     const info = await execa('docker', ['-H', host, 'info', '--format', '{{.ServerVersion}}'], { reject: false });
     if (info.exitCode === 0) break;
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`the private dockerd in ${dir} did not start (see ${join(dir, 'dockerd.log')})`);
+    if (child.exitCode !== null || Date.now() > deadline)
+      throw new Error(`the private dockerd in ${dir} did not start (see ${join(dir, 'dockerd.log')})`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   for (const image of images) await execa('sh', ['-c', 'docker save "$1" | docker -H "$2" load', 'sh', image, host]);
