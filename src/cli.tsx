@@ -174,7 +174,6 @@ function addPreventionCommands(program: Command, setExitCode: (code: number) => 
     .argument('[flags...]', 'the flags of that command, e.g. --container app --db /data/app.db')
     .option('--every <hours>', 'how often: 1h, 2h, 3h, 4h, 6h, 8h, 12h or 24h (default 6h)', '6h')
     .allowUnknownOption(true)
-    .helpOption(false)
     .action(async (command: string, flags: string[], options: { every: string }) => {
       const { runSchedule } = await import('./commands/schedule.js');
       setExitCode(runSchedule(command, flags, options, (text) => process.stdout.write(text)));

@@ -312,7 +312,7 @@ export const takeBackup: StepKind = {
     const actions = [...before, parts.vacuum, parts.journal, ...parts.sidecars, ...parts.commit, ...after] as Array<Planned<Deps>>;
     const how = describeWay(place.way, helperRef ?? '');
     return {
-      summary: `VACUUM INTO ${paths.final} through ${how}, checked, then named ${name}`,
+      summary: `VACUUM INTO ${paths.partial} through ${how}, checked, then named ${name}`,
       actions,
       cleanup,
       paths,
