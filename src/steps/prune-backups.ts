@@ -72,7 +72,8 @@ export const pruneBackups: StepKind = {
       : { name: '<the new backup>', takenAt: new Date(deps.clock.now()).toISOString(), isHealthy: true };
     const prunes = choosePrunes(ownOf(place), newest, keep);
     const total = place.folder.own.length + 1;
-    if (prunes.length === 0) return { summary: `nothing to prune: ${total} backup${total === 1 ? '' : 's'} of ours, --keep ${keep}`, actions: [] };
+    if (prunes.length === 0)
+      return { summary: `nothing to prune: ${total} backup${total === 1 ? '' : 's'} of ours, --keep ${keep}`, actions: [] };
     const runner = runnerFor(place, target, deps.incident.id);
     const removals = prunes.map((backup) => removalOf(runner, place.dir, backup.name));
     const names = prunes.map((backup) => backup.name).join(', ');
