@@ -133,7 +133,7 @@ async function takenNames(io: StepIO, target: Target, place: BackupPlace, stem: 
 }
 
 function spaceHint(dir: string): string {
-  return `free space in the filesystem of ${dir} (the backup needs about as much as the database), then run it again — nothing was changed`;
+  return `free space in the filesystem of ${dir} (the backup needs about as much as the database), then run it again`;
 }
 
 async function requireSpace(io: StepIO, deps: Deps, target: Target, place: BackupPlace): Promise<void> {
