@@ -4,7 +4,8 @@
 # missing and starts dockerd in the background; elsewhere it says what to do and fails.
 set -euo pipefail
 packages=(docker.io busybox-static sqlite3)
-[ "${1:-}" = "--for-tests" ] && packages+=(openssh-server openssh-client tmux)
+# iproute2: the scan tests give their private engine a bridge of its own (`ip link add`).
+[ "${1:-}" = "--for-tests" ] && packages+=(openssh-server openssh-client tmux iproute2)
 
 missing=()
 for package in "${packages[@]}"; do

@@ -122,6 +122,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
       const { runCheck } = await import('./commands/check.js');
       setExitCode(await runCheck(files, options, (line) => process.stdout.write(`${line}\n`)));
     });
+  addPreventionCommands(program, setExitCode);
   const runbook = program.command('runbook').description('runbooks shipped with the tool');
   runbook
     .command('print')
@@ -133,6 +134,59 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
       setExitCode(0);
     });
   return program;
+}
+
+// ---- backup, verify, scan, schedule (issue 14): the next incident never happens ----
+
+function targetOptions(command: Command): Command {
+  return command
+    .option('--host <host>', 'the server over SSH: an ~/.ssh/config alias or user@host[:port] (default: the local Docker engine)')
+    .option('--container <name>', 'container name, id or substring (default: the one production container)')
+    .option('--db <path>', 'database path inside the container (default: the one database the app has open)')
+    .option('--json', 'NDJSON events on stdout, human text on stderr', false)
+    .addOption(new Option('--accept-new-host-key', 'with --host: accept and record an unknown SSH host key').default(false));
+}
+
+function addPreventionCommands(program: Command, setExitCode: (code: number) => void): void {
+  targetOptions(program.command('backup').description('a consistent, hour-stamped, checked backup of the live database (never overwrites)'))
+    .option('--to <dir>', 'copy it to this folder on this machine as well (sha256 checked)')
+    .option('--keep <n>', 'backups of ours to keep for this database, the new one counted (default 28)')
+    .option('--dry-run', 'find the database and print the commands, change nothing', false)
+    .action(async (options: Record<string, unknown>) => {
+      const { runBackup } = await import('./commands/backup.js');
+      setExitCode((await runBackup({ flags: { ...(options as object), dryRun: options.dryRun === true } as never })).exitCode);
+    });
+  const verify = program.command('verify').description('proves every backup healthy, restorable and fresh: exit 0, else 1 naming each');
+  targetOptions(verify)
+    .option('--backups <glob>', 'only the backups matching this glob inside the container (default: every backup found)')
+    .option('--max-age <duration>', 'the newest healthy backup must be younger than this, e.g. 6h, 90m, 1d (default 6h)')
+    .option('--ping <url>', 'GET <url> when healthy, <url>/fail when not (healthchecks.io style), with a 10 s timeout')
+    .action(async (options: Record<string, unknown>) => {
+      const { runVerify } = await import('./commands/verify.js');
+      setExitCode(await runVerify({ flags: { ...(options as object), dryRun: false } as never }));
+    });
+  program
+    .command('scan')
+    .description('every SQLite database in every container: health, newest backup, its health and age')
+    .option('--host <host>', 'the server over SSH (default: the local Docker engine)')
+    .option('--max-age <duration>', 'a database needs a healthy backup younger than this (default 6h)')
+    .option('--json', 'NDJSON events on stdout (one finding per database), human text on stderr', false)
+    .addOption(new Option('--accept-new-host-key', 'with --host: accept and record an unknown SSH host key').default(false))
+    .action(async (options: Record<string, unknown>) => {
+      const { runScan } = await import('./commands/scan.js');
+      setExitCode(await runScan({ flags: { ...(options as object), dryRun: false } as never }));
+    });
+  program
+    .command('schedule')
+    .description('prints the crontab line and systemd units that run backup (or verify) every few hours; installs nothing')
+    .argument('<command>', 'backup or verify')
+    .argument('[flags...]', 'the flags of that command, e.g. --container app --db /data/app.db')
+    .option('--every <hours>', 'how often: 1h, 2h, 3h, 4h, 6h, 8h, 12h or 24h (default 6h)', '6h')
+    .allowUnknownOption(true)
+    .action(async (command: string, flags: string[], options: { every: string }) => {
+      const { runSchedule } = await import('./commands/schedule.js');
+      setExitCode(runSchedule(command, flags, options, (text) => process.stdout.write(text)));
+    });
 }
 
 async function main(argv: string[]): Promise<number> {

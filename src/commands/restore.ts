@@ -3,9 +3,6 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createLocalRuntime } from '../adapters/dockerode/index.js';
 import { createSqliteInspector } from '../adapters/better-sqlite3/index.js';
-import { createLocalFiles } from '../adapters/node-fs/local-files.js';
-import { createIncidentFiles } from '../adapters/node-fs/incident-files.js';
-import { systemEntropy } from '../adapters/node-crypto/entropy.js';
 import type { ContainerRuntime } from '../ports/container-runtime.js';
 import { systemClock } from '../ports/clock.js';
 import { displayLine } from '../runbook/actions.js';
@@ -16,10 +13,9 @@ import { openIncidentRecord } from '../report/incident-record.js';
 import { formatEventLine } from '../report/event-lines.js';
 import type { Deps } from '../steps/deps.js';
 import { decideRunEnd } from '../steps/dry-run-verdict.js';
-import type { Facts } from '../steps/facts.js';
 import { stepKinds } from '../steps/index.js';
 import { readRunState } from '../steps/run-state.js';
-import { createRunServices } from '../steps/services.js';
+import { createRunDeps } from './compose-run.js';
 import { connectRemote } from './connect-remote.js';
 import { offerToSaveAnswers } from './save-answers.js';
 import { openTuiSession, type TuiSession } from './tui-session.js';
@@ -119,21 +115,15 @@ async function runOnSession(
   const lock = makeTargetLock({ incidentId, incidentDir, breakStale: flags.breakStaleLock === true });
   const runtime = run.runtime ?? connection?.runtime ?? createLocalRuntime();
   const sqlite = createSqliteInspector();
-  const facts: Facts = {};
-  const deps: Deps = {
+  const deps = createRunDeps({
     runtime,
     remote: connection?.remote,
     sqlite,
-    files: createLocalFiles(),
-    incidentFiles: createIncidentFiles(incidentDir),
-    clock: systemClock,
-    entropy: systemEntropy,
     options: { container: flags.container, db: flags.db, backups: flags.backups, local: flags.local ? resolve(flags.local) : undefined, cwd: process.cwd(), source: flags.source },
     incident: { id: incidentId, dir: incidentDir },
-    facts,
-    services: createRunServices(sqlite, systemClock),
     lockTarget: flags.dryRun ? undefined : (key, name) => lock.acquire(key, name),
-  };
+  });
+  const facts = deps.facts;
   const engine = createEngine<Deps>({
     runbook,
     impls: stepKinds,

@@ -20,7 +20,7 @@ export interface AppImageOptions {
   hasSqliteCli: boolean;
 }
 
-async function which(name: string): Promise<string | undefined> {
+export async function which(name: string): Promise<string | undefined> {
   for (const dir of ['/usr/bin', '/bin', '/usr/sbin', '/sbin', '/usr/local/bin']) {
     const path = `${dir}/${name}`;
     if (await stat(path).then((info) => info.isFile(), () => false)) return path;
@@ -29,7 +29,7 @@ async function which(name: string): Promise<string | undefined> {
 }
 
 /** The shared objects a binary loads, as ldd resolves them (none for a static binary). */
-async function librariesOf(binary: string): Promise<string[]> {
+export async function librariesOf(binary: string): Promise<string[]> {
   const result = await execa('ldd', [binary], { reject: false });
   return result.stdout
     .split('\n')
@@ -37,7 +37,7 @@ async function librariesOf(binary: string): Promise<string[]> {
     .filter((path): path is string => path !== undefined);
 }
 
-async function addFile(tar: Pack, name: string, source: string, mode: number): Promise<void> {
+export async function addFile(tar: Pack, name: string, source: string, mode: number): Promise<void> {
   const real = await realpath(source);
   const info = await stat(real);
   const entry = tar.entry({ name, type: 'file', size: info.size, mode });

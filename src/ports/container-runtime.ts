@@ -153,6 +153,10 @@ export interface HelperSpec {
   readOnlyBinds?: Array<{ hostPath: string; containerPath: string }>;
   /** The target's volumes mounted read-only (`--volumes-from ID:ro`): a helper that only reads cannot change them. */
   readOnlyVolumes?: boolean;
+  /** Another image than the target's (the sqlite3 tool image, for an app image without sqlite3). */
+  image?: string;
+  /** `uid:gid` to run as instead of the target's own user (a tool image knows no user names of the app's). */
+  user?: string;
 }
 
 /** Bytes moved so far out of a known total. */
@@ -274,6 +278,17 @@ export interface ContainerRuntime {
    * null when the path does not exist; throws ContainerNotFoundError for an unknown container.
    */
   walkArchive(id: string, path: string, limits: ArchiveWalkLimits): Promise<ArchiveWalk | null>;
+
+  // ---- images (backup's sqlite3 tool image) ----
+
+  /** Whether the engine has an image by this reference. */
+  hasImage(ref: string): Promise<boolean>;
+
+  /**
+   * `docker import` of a root filesystem tar stream as `ref`, with Dockerfile-style changes (CMD, ENV, LABEL).
+   * Rejects with the engine's message when the import fails.
+   */
+  importImage(ref: string, rootfs: NodeJS.ReadableStream, changes: string[]): Promise<void>;
 }
 
 // ---- discovery (walkArchive) ----

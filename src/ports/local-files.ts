@@ -43,4 +43,16 @@ export interface LocalFiles {
    * locks or changes anything. Rejects when the file is missing or unreadable.
    */
   readBytes(path: string, offset: number, length: number): Promise<Buffer>;
+
+  // ---- backup --to: files written into a folder of the operator's ----
+
+  /**
+   * Gives `from` the name `to` in the same folder tree and filesystem, never replacing anything: a hard link that fails
+   * with EEXIST when `to` exists, the folder fsynced, then `from` unlinked. Rejects, changing nothing, when `to` exists.
+   */
+  renameNoReplace(from: string, to: string): Promise<void>;
+  /** Removes one file; resolves when it is already gone. */
+  removeFile(path: string): Promise<void>;
+  /** Removes an empty folder; rejects when it holds anything; resolves when it is already gone. */
+  removeEmptyDir(path: string): Promise<void>;
 }

@@ -7,6 +7,8 @@ import type { IncidentFiles } from '../ports/incident-files.js';
 import type { LocalFiles } from '../ports/local-files.js';
 import type { HostIdentity, RemoteHost } from '../ports/remote-host.js';
 import type { SqliteInspector } from '../ports/sqlite-inspector.js';
+import type { ToolImage } from '../ports/tool-image.js';
+import type { BackupOptions } from './backup-facts.js';
 import type { Facts } from './facts.js';
 import type { RunServices } from './services.js';
 
@@ -23,6 +25,8 @@ export interface RestoreOptions {
   cwd?: string;
   /** --source: which candidate to restore without asking (local, backup:PATH, repaired, salvaged, merged). */
   source?: string;
+  /** backup, verify and scan: what their flags say. */
+  backup?: BackupOptions;
 }
 
 export interface Incident {
@@ -59,6 +63,8 @@ export interface Deps {
    * holds it. Absent in dry-runs, which change nothing.
    */
   lockTarget?: (key: string, containerName: string) => Promise<void>;
+  /** backup: the sqlite3 image a helper runs when the app's image has no sqlite3. */
+  toolImage?: ToolImage;
 }
 
 /** What declaring a step's actions may read: the facts so far and the answers given. No port, no I/O. */

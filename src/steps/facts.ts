@@ -4,6 +4,9 @@
 // container) are services (services.ts), never facts.
 import type { DatabaseDiscovery } from '../discovery/types.js';
 import type { CheckVerdict } from './checks.js';
+import type { BackupDiscovery } from '../discovery/select-backups.js';
+import type { ScanRow } from '../backup/scan.js';
+import type { BackupPlace, PulledBackup, TakenBackup, VerifyJudgement } from './backup-facts.js';
 import type { RankedContainer } from './rank-containers.js';
 
 /** The volume or bind mount that holds the database's folder. */
@@ -114,4 +117,17 @@ export interface Facts {
   quarantineDir?: string;
   quarantined?: QuarantinedFile[];
   swapped?: boolean;
+  // ---- backup, verify, scan (backup-facts.ts) ----
+  /** find-backup-target */
+  backupPlace?: BackupPlace;
+  /** find-backup-target, when it found the database by discovery: the other SQLite files on the mounts. */
+  backupsFound?: BackupDiscovery;
+  /** take-backup */
+  backupTaken?: TakenBackup;
+  /** pull-backup */
+  backupPulled?: PulledBackup;
+  /** verify-backups */
+  verifyJudgement?: VerifyJudgement;
+  /** scan-engine: one row per live database on the engine. */
+  scanRows?: ScanRow[];
 }

@@ -10,7 +10,17 @@ import type { StepKind } from './step-kind.js';
 import { stopApp } from './stop-app.js';
 import { testBackups } from './test-backups.js';
 import { verify } from './verify.js';
+import { findBackupTarget } from './find-backup-target.js';
+import { takeBackup } from './take-backup.js';
+import { pullBackup } from './pull-backup.js';
+import { pruneBackups } from './prune-backups.js';
+import { verifyBackups } from './verify-backups.js';
+import { scanEngine } from './scan-engine.js';
 
 export const stepKinds: ReadonlyMap<string, StepKind> = new Map(
-  [findContainer, checkLiveDb, testBackups, chooseSource, snapshotSource, stageInContainer, stopApp, quarantineAndSwap, startApp, verify].map((kind) => [kind.kind, kind]),
+  [
+    findContainer, checkLiveDb, testBackups, chooseSource, snapshotSource, stageInContainer, stopApp, quarantineAndSwap, startApp, verify,
+    // backup, verify and scan (issue 14)
+    findBackupTarget, takeBackup, pullBackup, pruneBackups, verifyBackups, scanEngine,
+  ].map((kind) => [kind.kind, kind]),
 );

@@ -205,3 +205,143 @@ export function lossWindowLocal(candidate: string, reference: string): Action<Lo
     perform: (deps) => deps.sqlite.lossWindow(candidate, reference),
   };
 }
+
+// ---- backup: the sqlite3 tool image, its helper, and the files `--to` writes on this machine ----
+
+export function inspectImage(ref: string): Action<boolean> {
+  return {
+    decl: { kind: 'call', where: 'engine', call: `GET /images/${ref}/json`, cli: ['docker', 'image', 'inspect', ref], mutates: false },
+    perform: (deps) => deps.runtime.hasImage(ref),
+  };
+}
+
+/** The sqlite3 tool image (ports/tool-image.ts) imported into the engine under `ref`. */
+export function importToolImage(ref: string): Action<void> {
+  const [repo, tag] = ref.split(/:(?=[^/:]+$)/);
+  return {
+    decl: {
+      kind: 'call',
+      where: 'engine',
+      call: `POST /images/create?fromSrc=-&repo=${repo}&tag=${tag ?? 'latest'}, this machine's busybox and sqlite3 as its root`,
+      cli: ['docker', 'import', '-', ref],
+      mutates: true,
+    },
+    perform: async (deps) => {
+      if (!deps.toolImage) throw new Error('the sqlite3 tool image was imported without a ToolImage');
+      await deps.runtime.importImage(ref, deps.toolImage.rootfs(), deps.toolImage.changes());
+    },
+  };
+}
+
+/** A helper from another image than the target's (the tool image) on the target's volumes, as `user`. */
+export function startHelperFromImage(
+  target: ContainerRef,
+  image: string,
+  spec: Omit<HelperSpec, 'image'> & { user: string },
+): Action<string> {
+  const volumes = spec.readOnlyVolumes ? `${target.name}:ro` : target.name;
+  const cli = [
+    'docker',
+    'run',
+    '-d',
+    '--name',
+    spec.name,
+    '--label',
+    `${HELPER_LABEL}=${spec.label}`,
+    '--volumes-from',
+    volumes,
+    '--network',
+    'none',
+    '--user',
+    spec.user,
+    '--entrypoint',
+    'sleep',
+    image,
+    '86400',
+  ];
+  return {
+    decl: {
+      kind: 'call',
+      where: 'engine',
+      call: `POST /containers/create?name=${spec.name} (image ${image}), POST /containers/${spec.name}/start`,
+      cli,
+      mutates: true,
+    },
+    perform: (deps) => deps.runtime.startHelper(target.id, { ...spec, image }),
+  };
+}
+
+export function makeLocalDir(path: string): Action<void> {
+  return {
+    decl: { kind: 'call', where: 'local', call: `mkdir -p ${path}`, cli: ['mkdir', '-p', path], mutates: true },
+    perform: (deps) => deps.files.ensureDir(path),
+  };
+}
+
+/** A new name for a local file that never replaces one: link, fsync the folder, unlink (LocalFiles.renameNoReplace). */
+export function renameLocalNoReplace(from: string, to: string): Action<void> {
+  return {
+    decl: {
+      kind: 'call',
+      where: 'local',
+      call: `link ${from} → ${to} (fails if it exists), then unlink ${from}`,
+      cli: ['mv', '-n', from, to],
+      mutates: true,
+    },
+    perform: (deps) => deps.files.renameNoReplace(from, to),
+  };
+}
+
+export function removeLocalFile(path: string): Action<void> {
+  return {
+    decl: { kind: 'call', where: 'local', call: `unlink ${path}`, cli: ['rm', '-f', path], mutates: true },
+    perform: (deps) => deps.files.removeFile(path),
+  };
+}
+
+export function removeLocalDir(path: string): Action<void> {
+  return {
+    decl: { kind: 'call', where: 'local', call: `rmdir ${path}`, cli: ['rmdir', path], mutates: true },
+    perform: (deps) => deps.files.removeEmptyDir(path),
+  };
+}
+
+/** The first bytes of one file through the archive API, the rest of it never read (works in any image, any state). */
+export function readHead(ref: ContainerRef, path: string, bytes = 100): Action<Buffer | null> {
+  return {
+    decl: {
+      kind: 'call',
+      where: 'engine',
+      call: `GET /containers/${ref.id}/archive?path=${path}, first ${bytes} bytes kept, the rest not read`,
+      cli: ['docker', 'cp', `${ref.name}:${path}`, '-'],
+      mutates: false,
+    },
+    perform: async (deps) => {
+      const walk = await deps.runtime.walkArchive(ref.id, path, {
+        headBytes: bytes,
+        maxBytes: 256 * 1024,
+        maxEntries: 1,
+        timeoutMs: 15_000,
+      });
+      const entry = walk?.entries[0];
+      return entry && entry.type === 'file' ? entry.head : null;
+    },
+  };
+}
+
+/** The sqlite3 tool image's reference: a hash of this machine's busybox, sqlite3 and their libraries (ports/tool-image.ts). */
+export function toolImageReference(): Action<string> {
+  return {
+    decl: {
+      kind: 'call',
+      where: 'local',
+      call: "sha256 of this machine's busybox, sqlite3 and their libraries: the tool image's tag",
+      cli: ['sha256sum', '/bin/busybox', '/usr/bin/sqlite3'],
+      mutates: false,
+    },
+    perform: async (deps) => {
+      if (!deps.toolImage) throw new Error('no ToolImage in this run');
+      return deps.toolImage.reference();
+    },
+  };
+}

@@ -122,6 +122,8 @@ export class FakeContainerRuntime implements ContainerRuntime {
     now: () => this.clock.now(),
     onAdvance: (listener) => this.clock.onAdvance(listener),
   });
+  /** Images the engine has, by reference (importImage adds one). */
+  readonly images = new Set<string>();
 
   constructor(
     private readonly clock: FakeClock,
@@ -378,7 +380,15 @@ export class FakeContainerRuntime implements ContainerRuntime {
     if ([...this.containers.values()].some((entry) => entry.summary.name === name)) throw new RescueError(`the container name "${name}" is already in use`);
     const id = sha256Of(`container:${name}`);
     this.containers.set(id, {
-      summary: { ...target.summary, id, name, labels: { [HELPER_LABEL]: label }, state: 'running', status: statusOf('running') },
+      summary: {
+        ...target.summary,
+        id,
+        name,
+        image: spec.image ?? target.summary.image,
+        labels: { [HELPER_LABEL]: label },
+        state: 'running',
+        status: statusOf('running'),
+      },
       startedAt: new Date(this.clock.now()).toISOString(),
       health: null,
       mounts: [...target.mounts.map((mount) => ({ ...mount, rw: mount.rw && !spec.readOnlyVolumes })), ...(spec.readOnlyBinds ?? []).map((bind): Mount => ({ type: 'bind', source: bind.hostPath, destination: bind.containerPath, rw: false }))],
@@ -459,6 +469,17 @@ export class FakeContainerRuntime implements ContainerRuntime {
     if (entry.summary.labels[HELPER_LABEL] === undefined) throw new Error(`refusing to remove ${entry.summary.name}: not a helper`);
     this.containers.delete(entry.summary.id);
     this.stores.delete(`layer:${entry.summary.id}`);
+  }
+
+  async hasImage(ref: string): Promise<boolean> {
+    this.calls.push({ method: 'hasImage', args: [ref] });
+    return this.images.has(ref);
+  }
+
+  async importImage(ref: string, rootfs: NodeJS.ReadableStream, changes: string[]): Promise<void> {
+    this.calls.push({ method: 'importImage', args: [ref, changes] });
+    for await (const chunk of rootfs as AsyncIterable<Buffer>) void chunk;
+    this.images.add(ref);
   }
 
   // ---- discovery: the walk script, /proc/<pid>/fd and the archive API ----

@@ -60,6 +60,24 @@ export class FakeLocalFiles implements LocalFiles {
   async readBytes(path: string, offset: number, length: number): Promise<Buffer> {
     return Buffer.from(this.read(path).subarray(offset, offset + length));
   }
+
+  async renameNoReplace(from: string, to: string): Promise<void> {
+    const entry = this.files.get(from);
+    if (!entry) throw Object.assign(new Error(`ENOENT: no such file (fake local disk): ${from}`), { code: 'ENOENT' });
+    if (this.files.has(to)) throw Object.assign(new Error(`EEXIST: file already exists (fake local disk): ${to}`), { code: 'EEXIST' });
+    this.files.set(to, entry);
+    this.files.delete(from);
+  }
+
+  async removeFile(path: string): Promise<void> {
+    this.files.delete(path);
+  }
+
+  async removeEmptyDir(path: string): Promise<void> {
+    const isEmpty = ![...this.files.keys()].some((file) => file.startsWith(`${path}/`));
+    if (!isEmpty) throw Object.assign(new Error(`ENOTEMPTY (fake local disk): ${path}`), { code: 'ENOTEMPTY' });
+    this.dirs.delete(path);
+  }
 }
 
 function folder(name: string): LocalDirEntry {

@@ -55,6 +55,6 @@ describe('runbook print', () => {
     const run = await runCli(['runbook', 'print', 'nope']);
     expect(run.exitCode).toBe(2);
     expect(run.stderr).toContain('no runbook named "nope"');
-    expect(run.stderr).toContain('what to do: known runbooks: sqlite-wal-restore');
+    expect(run.stderr).toContain('what to do: known runbooks: sqlite-backup, sqlite-scan, sqlite-verify, sqlite-wal-restore');
   });
 });

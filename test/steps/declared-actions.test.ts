@@ -2,13 +2,19 @@
 // the fakes, once as a dry-run and once for real, locally and over --host; every mutating step's printed plan must
 // equal the actions the real run performed, command for command, and every read-only step before the first change
 // must run the same commands in both.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { recordLine, type ActionDecl } from '../../src/runbook/actions.js';
+import { parseRunbook } from '../../src/runbook/loader.js';
 import type { RunEvent } from '../../src/runbook/events.js';
 import { stepKinds } from '../../src/steps/index.js';
 import { outage, restore } from '../fakes/run-runbook.js';
 
-const MUTATING = [...stepKinds.values()].filter((kind) => kind.mutates).map((kind) => kind.kind);
+// The restore runbook's mutating steps (the registry also holds backup's, which this runbook does not use).
+const RESTORE_RUNBOOK = new URL('../../runbooks/sqlite-wal-restore.yaml', import.meta.url);
+const MUTATING = parseRunbook(readFileSync(RESTORE_RUNBOOK, 'utf8'), 'sqlite-wal-restore.yaml', [...stepKinds.keys()])
+  .steps.filter((step) => stepKinds.get(step.uses)?.mutates)
+  .map((step) => step.uses);
 const READ_ONLY_BEFORE_CHANGES = ['find-container', 'check-live-db', 'test-backups', 'choose-source', 'snapshot-source'];
 
 function printedPlans(events: readonly RunEvent[]): Map<string, string[]> {

@@ -5,23 +5,14 @@ import { once } from 'node:events';
 import { posix } from 'node:path';
 import type Dockerode from 'dockerode';
 import { pack } from 'tar-stream';
+import { importRootfs } from './import-image.js';
 import { DRILL_LABEL, type Lab, type LabContainerSpec, type LabFile, type LabInventory } from '../../ports/lab.js';
-
-// The engine answers an import with a JSON progress stream; an error arrives inside it, not as a status code.
-async function drainImport(stream: NodeJS.ReadableStream): Promise<void> {
-  let text = '';
-  for await (const chunk of stream as AsyncIterable<Buffer>) text += chunk.toString();
-  const failed = text.split('\n').map((line) => line.trim()).filter(Boolean).map((line) => JSON.parse(line) as { error?: string }).find((message) => message.error);
-  if (failed) throw new Error(`docker import: ${failed.error}`);
-}
 
 export class DockerLab implements Lab {
   constructor(private readonly docker: Dockerode) {}
 
   async importImage(ref: string, rootfs: NodeJS.ReadableStream, changes: string[]): Promise<void> {
-    const [repo, tag] = ref.split(/:(?=[^/:]+$)/);
-    const stream = (await this.docker.importImage(rootfs, { repo, tag: tag ?? 'latest', changes } as unknown as object)) as NodeJS.ReadableStream;
-    await drainImport(stream);
+    await importRootfs(this.docker, ref, rootfs, changes);
   }
 
   async hasImage(ref: string): Promise<boolean> {

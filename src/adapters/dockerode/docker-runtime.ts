@@ -26,6 +26,7 @@ import { walkArchiveOf } from './archive-walk.js';
 import { getStatusCode, makeUnavailableError, toRuntimeError } from './engine-errors.js';
 import { runExec } from './exec.js';
 import { removeHelperContainer, startHelperContainer } from './helper.js';
+import { importRootfs } from './import-image.js';
 import { toDetails, toSummary } from './map-container.js';
 import { headPath } from './path-stat.js';
 import { readPid1Signals, type EngineHostFiles } from './pid1-signals.js';
@@ -195,6 +196,22 @@ export class DockerRuntime implements ContainerRuntime {
     return this.call(`wait for service ${serviceIdOrName}`, undefined, () =>
       waitForSwarmService(this.docker, serviceIdOrName, goal, timeoutMs),
     );
+  }
+
+  hasImage(ref: string): Promise<boolean> {
+    return this.call(`inspect image ${ref}`, undefined, async () => {
+      try {
+        await this.docker.getImage(ref).inspect();
+        return true;
+      } catch (error) {
+        if (getStatusCode(error) === 404) return false;
+        throw error;
+      }
+    });
+  }
+
+  importImage(ref: string, rootfs: NodeJS.ReadableStream, changes: string[]): Promise<void> {
+    return this.call(`import image ${ref}`, undefined, () => importRootfs(this.docker, ref, rootfs, changes));
   }
 
   private async call<T>(context: string, idOrName: string | undefined, run: () => Promise<T>): Promise<T> {

@@ -18,8 +18,8 @@ export async function startHelperContainer(docker: Dockerode, targetId: string, 
     'with `docker exec`, or rename them on the volume host path shown by `docker volume inspect`';
   const helper = await docker.createContainer({
     name: spec.name,
-    Image: target.Image,
-    User: target.Config.User ?? '',
+    Image: spec.image ?? target.Image,
+    User: spec.user ?? target.Config.User ?? '',
     Entrypoint: ['sleep'],
     Cmd: [HELPER_LIFETIME_SEC],
     Labels: { [HELPER_LABEL]: label },
@@ -37,7 +37,7 @@ export async function startHelperContainer(docker: Dockerode, targetId: string, 
   } catch (error) {
     await helper.remove({ force: true }).catch(() => undefined);
     throw new HelperUnavailableError(
-      `helper container from ${target.Config.Image} did not start: ${getEngineMessage(error)}`,
+      `helper container from ${spec.image ?? target.Config.Image} did not start: ${getEngineMessage(error)}`,
       hint,
       error,
     );
@@ -47,7 +47,8 @@ export async function startHelperContainer(docker: Dockerode, targetId: string, 
   if (!state.Running) {
     await helper.remove({ force: true }).catch(() => undefined);
     throw new HelperUnavailableError(
-      `helper container from ${target.Config.Image} exited at once (exit ${state.ExitCode}${state.Error ? `: ${state.Error}` : ''})`,
+      `helper container from ${spec.image ?? target.Config.Image} exited at once ` +
+        `(exit ${state.ExitCode}${state.Error ? `: ${state.Error}` : ''})`,
       hint,
     );
   }

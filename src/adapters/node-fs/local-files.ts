@@ -1,12 +1,12 @@
 // LocalFiles over node:fs: stat, streamed sha256, mkdir -p, folder listings and byte reads for discovery.
 import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
-import { lstat, mkdir, open, opendir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { link, lstat, mkdir, open, opendir, rmdir, stat, unlink } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import type { LocalDirEntry, LocalDirListing, LocalFiles, LocalFileStat } from '../../ports/local-files.js';
 
 export function createLocalFiles(): LocalFiles {
-  return { stat: statOrNull, sha256: hashFile, ensureDir, list: listDir, readBytes };
+  return { stat: statOrNull, sha256: hashFile, ensureDir, list: listDir, readBytes, renameNoReplace, removeFile, removeEmptyDir };
 }
 
 async function statOrNull(path: string): Promise<LocalFileStat | null> {
@@ -103,5 +103,38 @@ async function readBytes(path: string, offset: number, length: number): Promise<
     return buffer.subarray(0, filled);
   } finally {
     await file.close();
+  }
+}
+
+async function fsyncDir(path: string): Promise<void> {
+  const dir = await open(path, 'r');
+  try {
+    await dir.sync();
+  } finally {
+    await dir.close();
+  }
+}
+
+// link(2) fails with EEXIST instead of replacing, which rename(2) would do: the new name is durable before the old goes.
+async function renameNoReplace(from: string, to: string): Promise<void> {
+  await link(from, to);
+  await fsyncDir(dirname(to));
+  await unlink(from);
+  await fsyncDir(dirname(from));
+}
+
+async function removeFile(path: string): Promise<void> {
+  try {
+    await unlink(path);
+  } catch (error) {
+    if (!isCode(error, 'ENOENT')) throw error;
+  }
+}
+
+async function removeEmptyDir(path: string): Promise<void> {
+  try {
+    await rmdir(path);
+  } catch (error) {
+    if (!isCode(error, 'ENOENT')) throw error;
   }
 }
