@@ -59,6 +59,8 @@ export interface SourceCandidate {
   localPath?: string;
   /** How a rescue candidate was made, in words. */
   origin?: string;
+  /** repaired: the diagnosis found damage in indexes alone, every table intact (the repair is lossless by construction). */
+  isIndexOnlyRepair?: boolean;
   loss?: CandidateLoss;
   /** merged: which healthy copy it started from, and rows per table from each. */
   mergedFrom?: { base: string; perTable: Record<string, { fromHealthy: number; fromSalvage: number }> };
