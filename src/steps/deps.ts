@@ -23,6 +23,8 @@ export interface RestoreOptions {
   cwd?: string;
   /** --source: which candidate to restore without asking (local, backup:PATH, repaired, salvaged, merged). */
   source?: string;
+  /** --stop-timeout N: seconds each writer gets to exit on SIGTERM (default: its own stop timeout, else docker's 10). */
+  stopTimeout?: number;
 }
 
 export interface Incident {
