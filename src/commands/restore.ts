@@ -108,7 +108,7 @@ export async function runRestore(run: RestoreRun): Promise<RestoreResult> {
     incidentFiles: createIncidentFiles(incidentDir),
     clock: systemClock,
     entropy: systemEntropy,
-    options: { container: flags.container, db: flags.db, backups: flags.backups, local: flags.local ? resolve(flags.local) : undefined, cwd: process.cwd(), source: flags.source },
+    options: { container: flags.container, db: flags.db, backups: flags.backups, local: flags.local ? resolve(flags.local) : undefined, cwd: process.cwd(), source: flags.source, stopTimeout: flags.stopTimeout === undefined ? undefined : Number(flags.stopTimeout) },
     incident: { id: incidentId, dir: incidentDir },
     facts,
     services: createRunServices(sqlite, systemClock),
