@@ -59,7 +59,8 @@ function isUnder(path: string, folder: string): boolean {
 /** A writable mount that reaches the database's volume: the same named volume, or host paths one inside the other. */
 export function sharesVolume(container: Pick<ContainerSummary, 'mounts'>, dataMount: DataMount): boolean {
   return (container.mounts ?? []).some((mount) => {
-    if (!mount.rw) return false;
+    // A tmpfs (no source) lives in the container's memory: it cannot reach another container's files.
+    if (!mount.rw || (mount.type !== 'volume' && mount.type !== 'bind') || mount.source === '') return false;
     if (dataMount.name && mount.type === 'volume' && mount.name === dataMount.name) return true;
     return isUnder(mount.source, dataMount.source) || isUnder(dataMount.source, mount.source);
   });
