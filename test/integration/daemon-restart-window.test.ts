@@ -6,7 +6,7 @@
 // The engine restarted is the test's own (test/support/docker/private-engine.ts: dockerd in a network namespace of
 // its own), never the shared one: other tests run against that one meanwhile.
 import { execa } from 'execa';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -41,6 +41,7 @@ afterAll(async () => {
     await removeTestResources(prefix).catch(() => undefined);
     await engine.stop();
   }
+  if (volume) rmSync(volume.workDir, { recursive: true, force: true });
   delete process.env.DOCKER_HOST;
 }, 120_000);
 

@@ -2,7 +2,7 @@
 // app that crash-loops on its corrupt database under `--restart unless-stopped`, apps whose PID 1 ignores SIGTERM or
 // traps it and takes 3 s, a one-replica Swarm service, a global one, Compose-labelled replicas, and a stranger on the
 // volume. Every resource is prefixed and removed.
-import { copyFileSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,7 +22,7 @@ import {
   runningTaskContainers,
   type SwarmLease,
 } from '../support/docker/index.js';
-import { appState, corruptVolume, exitCodesSince, runApp, type CorruptVolume } from '../support/real-app-outage.js';
+import { appState, corruptVolume as makeCorruptVolume, exitCodesSince, runApp, type CorruptVolume } from '../support/real-app-outage.js';
 import { sha256File } from '../support/sqlite-fixtures.js';
 import { waitUntil } from '../support/wait-until.js';
 
@@ -40,10 +40,18 @@ const STEPS = [
   'verify',
 ];
 const prefix = makeTestPrefix('realapps');
+const workDirs: string[] = [];
+
+async function corruptVolume(volumePrefix: string): Promise<CorruptVolume> {
+  const volume = await makeCorruptVolume(volumePrefix);
+  workDirs.push(volume.workDir);
+  return volume;
+}
 
 afterAll(async () => {
   await removeTestServices(prefix);
   await removeTestResources(prefix);
+  for (const dir of workDirs) rmSync(dir, { recursive: true, force: true });
 });
 
 const restore = (container: string, volume: CorruptVolume, extra: string[] = []) =>
@@ -121,6 +129,10 @@ describe('an app that crash-loops on its corrupt database under --restart unless
 
   it('restore --yes --json exits 0, every step succeeded', () => {
     expectSucceeded(run);
+    const stopped = run.events.find((event) => event.type === 'step-succeeded' && event.stepId === 'stop-app') as { durationMs: number };
+    console.log(
+      `[figures] crash loop: stop-app ${stopped.durationMs} ms; downtime ${(run.events.at(-1) as { downtimeMs?: number }).downtimeMs} ms`,
+    );
   });
 
   it('nothing was run inside the app while it looped: its reads and the staging went through helpers', () => {
