@@ -7,7 +7,9 @@ import type { CheckVerdict } from './checks.js';
 import type { BackupDiscovery } from '../discovery/select-backups.js';
 import type { ScanRow } from '../backup/scan.js';
 import type { BackupPlace, PulledBackup, TakenBackup, VerifyJudgement } from './backup-facts.js';
+import type { DowntimeRecord } from './downtime-record.js';
 import type { RankedContainer } from './rank-containers.js';
+import type { WriterPlan } from './writers.js';
 
 /** The volume or bind mount that holds the database's folder. */
 export interface DataMount {
@@ -96,6 +98,12 @@ export interface Facts {
   target?: Target;
   /** find-container, when it found the database itself (no --db): every SQLite database on the target's mounts. */
   discovery?: DatabaseDiscovery;
+  /** find-container: who writes to the database and how they are stopped (writers.ts); stop-app checks it again. */
+  writers?: WriterPlan;
+  /** find-container: the app was not running steadily when the run began (a crash loop, or exited). */
+  appWasDown?: { state: string; restartCount: number };
+  /** stop-app: what was changed to keep the writers down for the window, and whether start-app put it back. */
+  downtime?: DowntimeRecord;
   /** find-container: which binaries the runbook may run are in the app's image (image-tools.ts). */
   imageTools?: string[];
   live?: CheckVerdict;
