@@ -66,18 +66,20 @@ export async function measureFirstFrame(cliPath: string, workDir: string, runs: 
     // A fresh HOME and working directory each run: a killed run leaves an incident record (and a lock) that the next
     // one would offer to resume before drawing anything.
     const home = fs.mkdtempSync(path.join(workDir, 'tui-home-'));
-    const cwd = fs.mkdtempSync(path.join(workDir, 'tui-cwd-'));
+    const cwds = [1, 2, 3].map(() => fs.mkdtempSync(path.join(workDir, 'tui-cwd-')));
     const env: NodeJS.ProcessEnv = { ...process.env, HOME: home, TERM: 'xterm-256color' };
     delete env.CI;
+    delete env.NODE_ENV;
     try {
       // Interleaved, so a noisy moment on this shared machine hits both alike.
-      result.nodeFloor.push(await timeToText(['node', '-e', 'process.stdout.write("sqlite-wal-restore\\n"); setTimeout(() => {}, 5000)'], 'sqlite-wal-restore', cwd, env));
+      result.nodeFloor.push(await timeToText(['node', '-e', 'process.stdout.write("sqlite-wal-restore\\n"); setTimeout(() => {}, 5000)'], 'sqlite-wal-restore', cwds[0], env));
       const argv = ['node', cliPath, 'restore', '--container', 'x', '--db', '/data/app.db'];
-      result.tool.push(await timeToText(argv, 'Start with a dry-run', cwd, env));
-      result.afterAnswer.push(await timeToText(argv, 'sqlite-wal-restore', cwd, env, 10_000, { after: 'Start with a dry-run', keys: 'no\r' }));
+      result.tool.push(await timeToText(argv, 'Start with a dry-run', cwds[1], env));
+      // "n" answers the y/N question at once (no Enter: an Enter would then run the first step).
+      result.afterAnswer.push(await timeToText(argv, 'sqlite-wal-restore', cwds[2], env, 10_000, { after: 'Start with a dry-run', keys: 'n' }));
     } finally {
       fs.rmSync(home, { recursive: true, force: true });
-      fs.rmSync(cwd, { recursive: true, force: true });
+      for (const cwd of cwds) fs.rmSync(cwd, { recursive: true, force: true });
     }
   }
   return result;
