@@ -134,8 +134,8 @@ async function benchBackups(): Promise<void> {
 
 async function benchScan(): Promise<void> {
   log('\n== scan: N small tenant databases in one container (an engine of its own) ==');
-  engine = await startPrivateEngine(path.join(BENCH, 'engine'), [APP_IMAGE]);
-  const host = ['-H', engine.host];
+  engine = await startPrivateEngine(`srt-bench-scan-${process.pid}`, { images: [APP_IMAGE] });
+  const host = ['-H', engine.dockerHost];
   const rows: string[][] = [];
   for (const count of tenantCounts) {
     const name = `tenants-${count}`;
@@ -160,7 +160,7 @@ async function benchScan(): Promise<void> {
     ]);
     for (let tries = 0; !fs.existsSync(path.join(data, 'app.db-wal')) && tries < 100; tries += 1)
       await new Promise((resolve) => setTimeout(resolve, 100));
-    const run = await cli(['scan'], { DOCKER_HOST: engine.host });
+    const run = await cli(['scan'], { DOCKER_HOST: engine.dockerHost });
     const scanned = run.events.filter((event) => event.type === 'finding').length;
     const execs = run.events.filter((event) => event.type === 'command' && event.command.action.kind === 'argv').length;
     const started = performance.now();

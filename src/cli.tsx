@@ -18,6 +18,7 @@ function restoreOptions(command: Command): Command {
     .option('--backups <glob>', 'backup files inside the container (default: <db dir>/backups/*.db)')
     .option('--local <path>', 'your healthy local copy (its -wal, if any, is part of it)')
     .option('--source <candidate>', 'what to restore without asking: local, backup:PATH, repaired, salvaged or merged')
+    .option('--stop-timeout <seconds>', "seconds the app gets to exit on SIGTERM (default: the container's own, else docker's 10)")
     .option('--dry-run', 'run every read-only step for real; print, never perform, every mutating step', false)
     .option('--yes', 'no questions: take the top-ranked answer where it is unambiguous, exit 2 where it is not', false)
     .option('--json', 'NDJSON events on stdout, human text on stderr (needs --yes)', false)

@@ -2,7 +2,7 @@
 // against known_hosts; an unknown key is asked about on the terminal (as ssh does), refused under --yes unless
 // --accept-new-host-key; a changed key is always refused.
 import { DockerRuntime } from '../adapters/dockerode/index.js';
-import { connectHost, createRemoteDockerode, type SshRemoteHost } from '../adapters/ssh2/index.js';
+import { connectHost, createRemoteDockerode, remoteEngineHostFiles, type SshRemoteHost } from '../adapters/ssh2/index.js';
 import { AbortedError } from '../runbook/errors.js';
 import type { Remote } from '../steps/deps.js';
 import type { RestoreFlags } from './restore-flags.js';
@@ -32,7 +32,8 @@ export async function connectRemote(flags: RestoreFlags, incidentId: string, ses
     const identity = host.identity();
     const where = `${identity.user}@${identity.host}:${identity.port}`;
     return {
-      runtime: new DockerRuntime(docker, `Docker engine on ${where} (${transport})`),
+      // The engine runs on the server: its /proc tells PID 1's signals when the image has no cat.
+      runtime: new DockerRuntime(docker, `Docker engine on ${where} (${transport})`, { engineHost: remoteEngineHostFiles(host) }),
       remote: { host, identity, transport, stagingDir: `/tmp/sqlite-rescue/${incidentId}` },
       close: () => host.close(),
     };

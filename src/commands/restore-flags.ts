@@ -19,6 +19,8 @@ export interface RestoreFlags {
   breakStaleLock?: boolean;
   /** Which candidate to restore without asking: local, backup:PATH, repaired, salvaged or merged. */
   source?: string;
+  /** Seconds each writer gets to exit on SIGTERM; the command line gives it as text, checkFlags makes it a number. */
+  stopTimeout?: number | string;
 }
 
 const CONFIG_FIELDS = ['host', 'container', 'db', 'backups', 'local', 'incidentDir'] as const;
@@ -73,6 +75,19 @@ export function checkFlags(flags: RestoreFlags, hasTerminal: boolean): void {
   if (flags.db !== undefined && (flags.db.endsWith('/') || flags.db.split('/').includes('..'))) throw new UsageError(`--db ${flags.db}: must name a file, without ".." parts`, 'e.g. --db /data/app.db');
   if (flags.local !== undefined) checkLocalCopy(flags.local);
   if (flags.source !== undefined) checkSource(flags);
+  if (flags.stopTimeout !== undefined) flags.stopTimeout = parseStopTimeout(flags.stopTimeout);
+}
+
+/** Whole seconds, 0 to an hour: what `docker stop -t` takes. */
+export function parseStopTimeout(value: number | string): number {
+  const seconds = typeof value === 'number' ? value : /^\d+$/.test(value.trim()) ? Number(value.trim()) : Number.NaN;
+  if (!Number.isInteger(seconds) || seconds < 0 || seconds > 3600) {
+    throw new UsageError(
+      `--stop-timeout ${value}: not a whole number of seconds from 0 to 3600`,
+      "e.g. --stop-timeout 30 (leave it out to use the container's own stop timeout, else docker's 10 s)",
+    );
+  }
+  return seconds;
 }
 
 const SOURCES = ['local', 'repaired', 'salvaged', 'merged'];

@@ -71,7 +71,7 @@ export interface RunManifest {
   version: 1;
   incidentId: string;
   startedAt: string;
-  flags: Pick<RestoreFlags, 'host' | 'container' | 'db' | 'backups' | 'local' | 'acceptNewHostKey'>;
+  flags: Pick<RestoreFlags, 'host' | 'container' | 'db' | 'backups' | 'local' | 'acceptNewHostKey' | 'source' | 'stopTimeout'>;
 }
 
 export async function runRestore(run: RestoreRun): Promise<RestoreResult> {
@@ -108,7 +108,8 @@ async function runOnSession(
       version: 1,
       incidentId,
       startedAt: new Date(started).toISOString(),
-      flags: { host: flags.host, container: flags.container, db: flags.db, backups: flags.backups, local: flags.local ? resolve(flags.local) : undefined, acceptNewHostKey: flags.acceptNewHostKey },
+      // What the operator decided stands on resume: the source chosen by --source, the stop grace given.
+      flags: { host: flags.host, container: flags.container, db: flags.db, backups: flags.backups, local: flags.local ? resolve(flags.local) : undefined, acceptNewHostKey: flags.acceptNewHostKey, source: flags.source, stopTimeout: flags.stopTimeout },
     };
     writeFileSync(join(incidentDir, 'run.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   }
@@ -119,7 +120,7 @@ async function runOnSession(
     runtime,
     remote: connection?.remote,
     sqlite,
-    options: { container: flags.container, db: flags.db, backups: flags.backups, local: flags.local ? resolve(flags.local) : undefined, cwd: process.cwd(), source: flags.source },
+    options: { container: flags.container, db: flags.db, backups: flags.backups, local: flags.local ? resolve(flags.local) : undefined, cwd: process.cwd(), source: flags.source, stopTimeout: flags.stopTimeout === undefined ? undefined : Number(flags.stopTimeout) },
     incident: { id: incidentId, dir: incidentDir },
     lockTarget: flags.dryRun ? undefined : (key, name) => lock.acquire(key, name),
   });

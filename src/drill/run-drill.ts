@@ -157,6 +157,7 @@ export async function runDrill(flags: DrillFlags, parts: DrillParts): Promise<nu
       downtimeMs: finished?.downtimeMs,
       rowsLost,
       rowsLostAgainst: plan.truth ? 'production before the damage' : 'the healthy source',
+      rowsLostAllowed: plan.truth?.lossAllowed ?? 0,
       healthyRows: plan.truth ? Object.values(plan.truth.counts).reduce((sum, count) => sum + count, 0) : plan.local && 'events' in plan.local ? plan.local.events : undefined,
       retries: countRetries(result.events),
       isProductionRunning: after.state === 'running',

@@ -19,6 +19,8 @@ export interface ContainerSummary {
   status: string;
   /** ISO 8601. */
   createdAt: string;
+  /** The mounts as the listing shows them (so a caller can see who shares a volume without inspecting each). */
+  mounts?: Mount[];
 }
 
 export interface Mount {

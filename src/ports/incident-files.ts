@@ -10,4 +10,6 @@ export interface IncidentFiles {
   makeScratchDir(prefix: string): Promise<string>;
   /** Writes `name` in the folder whole: a temporary file, fsynced, then renamed, so a crash leaves the old or the new. */
   writeText(name: string, text: string): Promise<void>;
+  /** What `name` in the folder holds; null when it is absent (a resumed run reads back what a step wrote). */
+  readText(name: string): Promise<string | null>;
 }

@@ -47,8 +47,11 @@ export function orderByLoss(candidates: SourceCandidate[]): SourceCandidate[] {
 
 // --yes without --source: the repair when it loses nothing, else the healthy copy (the local one first); never a
 // salvage or a merge, which may hold rows the app had deleted.
+// --yes takes a repair only when the damage was in indexes alone, every table intact: lossless by construction. A repair
+// of table damage whose b-trees still read without an error is offered, and preselected when it loses least, but a
+// person decides it: a wrong child pointer can leave a subtree out of the walk without any error.
 function automaticChoice(candidates: SourceCandidate[]): SourceCandidate | undefined {
-  return candidates.find((candidate) => candidate.kind === 'repaired') ?? candidates.find((candidate) => candidate.kind === 'local') ?? candidates.find((candidate) => candidate.kind === 'backup');
+  return candidates.find((candidate) => candidate.kind === 'repaired' && candidate.isIndexOnlyRepair === true) ?? candidates.find((candidate) => candidate.kind === 'local') ?? candidates.find((candidate) => candidate.kind === 'backup');
 }
 
 // SQLite could not even open the copy read-only. A hot -journal (a writer died mid-transaction in rollback-journal

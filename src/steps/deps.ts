@@ -27,6 +27,8 @@ export interface RestoreOptions {
   source?: string;
   /** backup, verify and scan: what their flags say. */
   backup?: BackupOptions;
+  /** --stop-timeout N: seconds each writer gets to exit on SIGTERM (default: its own stop timeout, else docker's 10). */
+  stopTimeout?: number;
 }
 
 export interface Incident {

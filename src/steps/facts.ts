@@ -7,7 +7,9 @@ import type { CheckVerdict } from './checks.js';
 import type { BackupDiscovery } from '../discovery/select-backups.js';
 import type { ScanRow } from '../backup/scan.js';
 import type { BackupPlace, PulledBackup, TakenBackup, VerifyJudgement } from './backup-facts.js';
+import type { DowntimeRecord } from './downtime-record.js';
 import type { RankedContainer } from './rank-containers.js';
+import type { WriterPlan } from './writers.js';
 
 /** The volume or bind mount that holds the database's folder. */
 export interface DataMount {
@@ -59,6 +61,8 @@ export interface SourceCandidate {
   localPath?: string;
   /** How a rescue candidate was made, in words. */
   origin?: string;
+  /** repaired: the diagnosis found damage in indexes alone, every table intact (the repair is lossless by construction). */
+  isIndexOnlyRepair?: boolean;
   loss?: CandidateLoss;
   /** merged: which healthy copy it started from, and rows per table from each. */
   mergedFrom?: { base: string; perTable: Record<string, { fromHealthy: number; fromSalvage: number }> };
@@ -94,6 +98,12 @@ export interface Facts {
   target?: Target;
   /** find-container, when it found the database itself (no --db): every SQLite database on the target's mounts. */
   discovery?: DatabaseDiscovery;
+  /** find-container: who writes to the database and how they are stopped (writers.ts); stop-app checks it again. */
+  writers?: WriterPlan;
+  /** find-container: the app was not running steadily when the run began (a crash loop, or exited). */
+  appWasDown?: { state: string; restartCount: number };
+  /** stop-app: what was changed to keep the writers down for the window, and whether start-app put it back. */
+  downtime?: DowntimeRecord;
   /** find-container: which binaries the runbook may run are in the app's image (image-tools.ts). */
   imageTools?: string[];
   live?: CheckVerdict;

@@ -5,16 +5,20 @@
 import { discoverDatabases, listContainersForPicker, type DatabaseDiscovery, type FoundDatabase } from '../discovery/index.js';
 import { HELPER_LABEL, type ContainerDetails, type ContainerSummary, type Mount } from '../ports/container-runtime.js';
 import type { StepIO } from '../runbook/engine.js';
-import { RescueError, UsageError } from '../runbook/errors.js';
+import { ContainerNotFoundError, RescueError, UsageError } from '../runbook/errors.js';
+import { describeUnsteady, isSteady } from './app-state.js';
 import { dirname } from './container-paths.js';
 import type { Deps } from './deps.js';
-import type { DataMount, Target } from './facts.js';
+import type { DataMount, Facts, Target } from './facts.js';
 import { probeImageTools } from './image-tools.js';
 import { knownRef } from './known-target.js';
 import { appNameOf } from './platform-labels.js';
-import { inspectContainer, listContainers, pingEngine, statInContainer } from './port-actions.js';
+import { inspectContainer, inspectService, listContainers, pingEngine, readSwarmNodeId, statInContainer } from './port-actions.js';
 import { matchesContainer, rankContainers, type RankedContainer } from './rank-containers.js';
+import { withReadHelper } from './read-helper.js';
+import { settleWriters } from './settle-writers.js';
 import type { StepKind } from './step-kind.js';
+import type { WriterPlan } from './writers.js';
 
 function describeCandidate(entry: RankedContainer, databases?: number): string {
   const started = entry.startedAt ? `started ${entry.startedAt}` : 'never started';
@@ -38,11 +42,15 @@ export function describeMount(mount: DataMount): string {
   return `${mount.type} ${mount.name ?? mount.source} at ${mount.destination}`;
 }
 
-function notRunningHint(details: ContainerDetails): string {
-  if (details.state === 'paused') return `unpause it first: docker unpause ${details.name}`;
-  // A restart loop: `docker start` is not the answer, the app exits again at once.
-  if (details.state === 'restarting') return `it keeps exiting and Docker restarts it: see why with \`docker logs --tail 50 ${details.name}\`; the tool needs it running to check and stage — if it crashes on the corrupt database itself, follow \`sqlite-rescue runbook print\` by hand`;
-  return `start it first (docker start ${details.name}) so its database can be checked, or pick the running one`;
+/** States the recovery works in: a crash-looping (restarting), exited or never-started app is what it exists for. */
+const RECOVERABLE_STATES = new Set(['running', 'restarting', 'exited', 'created']);
+
+function unusableHint(details: ContainerDetails): string {
+  // A paused writer is frozen mid-write: it would resume on the old inode the moment it is unpaused.
+  if (details.state === 'paused')
+    return `unpause it first (docker unpause ${details.name}), then run the restore again — nothing was changed`;
+  return `a ${details.state} container cannot be started again: recreate the app's container on the same volume, then run the restore ` +
+    `again — nothing was changed`;
 }
 
 // A tmpfs vanishes when the container stops (the swap stops it), and a read-only mount cannot take the staged copy:
@@ -168,6 +176,54 @@ function targetOf(details: ContainerDetails, mount: Mount, dbPath: string, typed
   return { containerId: details.id, containerName: details.name, image: details.image, appName: appNameOf(details, typed), dbPath, dataMount };
 }
 
+async function probeTools(io: StepIO, deps: Deps, details: ContainerDetails, target: Target, isDown: boolean): Promise<string[]> {
+  if (!isDown) return probeImageTools(io, refOf(details));
+  io.output(`the tools of ${details.image} are probed in a read-only helper: nothing can run in ${details.name} now`);
+  const tools = await withReadHelper(io, deps, target, (helper) => probeImageTools(io, helper, 'helper'));
+  if (tools) return tools;
+  io.finding(`no helper can run from ${details.image} (it needs sleep): the checks read copies through the archive API, and the swap, ` +
+    `which needs a helper, will be refused before the stop`);
+  return [];
+}
+
+function describeWriters(plan: WriterPlan): string {
+  if (plan.kind === 'swarm') return `a task of Swarm service ${plan.service.name} (${plan.service.replicas} ` +
+    `replica${plan.service.replicas === 1 ? '' : 's'}): stopped by scaling it to 0, and back`;
+  if (plan.containers.length === 1) return 'no other container writes there';
+  return `stopped and started together with its replicas ${plan.containers.slice(1).map((container) => container.name).join(', ')}`;
+}
+
+interface RecordedTarget {
+  target: Target;
+  imageTools?: string[];
+  discovery?: DatabaseDiscovery;
+  writers?: WriterPlan;
+  appWasDown?: Facts['appWasDown'];
+}
+
+// The container find-container settled, by id. A Swarm task's container is replaced when its service is scaled back
+// up: then the service's running task on this node is the target. Scaled to 0, there is none to check through.
+async function currentContainer(io: StepIO, recorded: RecordedTarget): Promise<ContainerDetails> {
+  const { target, writers } = recorded;
+  try {
+    return await io.perform(inspectContainer({ id: target.containerId, name: target.containerName }));
+  } catch (error) {
+    if (!(error instanceof ContainerNotFoundError) || writers?.kind !== 'swarm') throw error;
+    const [service, nodeId] = await Promise.all([io.perform(inspectService(writers.service.name)), io.perform(readSwarmNodeId())]);
+    const isHere = (task: (typeof service.tasks)[number]) => task.nodeId === nodeId && task.containerId !== null;
+    const isRunning = (task: (typeof service.tasks)[number]) => task.state === 'running' && task.desiredState === 'running';
+    const task = service.tasks.find((candidate) => isRunning(candidate) && isHere(candidate));
+    if (task?.containerId) return io.perform(inspectContainer({ id: task.containerId, name: task.containerId.slice(0, 12) }));
+    throw new RescueError(`the task container ${target.containerName} of Swarm service ${service.name} is gone and the service runs no ` +
+      `task here (scaled to ${service.replicas ?? 0})`, {
+      hint: `the staged copy and any quarantined files are on ${describeMount(target.dataMount)}; finish by hand (\`sqlite-rescue ` +
+        `runbook print\`, in a helper: docker run --rm -v ` +
+          `${target.dataMount.name ?? target.dataMount.source}:${target.dataMount.destination} --entrypoint sh ${target.image}), then ` +
+            `\`docker service scale ${service.name}=${writers.service.replicas}\``,
+    });
+  }
+}
+
 export const findContainer: StepKind = {
   kind: 'find-container',
   mutates: false,
@@ -179,8 +235,14 @@ export const findContainer: StepKind = {
       io.finding(`connected to ${identity.user}@${identity.host}:${identity.port} over SSH (host key ${identity.hostKeyFingerprint}, ${identity.hostKeyStatus === 'known' ? 'known' : 'newly accepted'}); Docker API via ${transport}`, { identity, transport });
     }
     const details = await chooseContainer(io, deps);
-    if (details.state !== 'running') {
-      throw new RescueError(`container ${details.name} is ${details.state}, not running`, { kind: 'operator', exitCode: 2, hint: notRunningHint(details) });
+    if (!RECOVERABLE_STATES.has(details.state)) {
+      throw new RescueError(`container ${details.name} is ` +
+        `${details.state}`, { kind: 'operator', exitCode: 2, hint: unusableHint(details) });
+    }
+    const isDown = !isSteady(details, deps.clock.now());
+    if (isDown) {
+      io.finding(`${details.name} is ${describeUnsteady(details)}: nothing is run inside it; its reads go through a read-only helper ` +
+        `from its image or the archive API`, { state: details.state, restartCount: details.restartCount });
     }
     const chosen = deps.options.db ? { path: deps.options.db, discovery: undefined } : await chooseDatabase(io, deps, details);
     const dbPath = chosen.path;
@@ -194,25 +256,35 @@ export const findContainer: StepKind = {
     }
     refuseUnsafeMount(io, deps, details, mount, dbPath);
     const target = targetOf(details, mount, dbPath, deps.options.container);
+    // Before anything changes: who else writes there, and how each writer is stopped so nothing revives it.
+    const writers = await settleWriters(io, details, target.dataMount);
+    for (const risk of writers.risks) io.finding(`RISK: ${risk}`);
     deps.facts.target = target;
+    deps.facts.writers = writers.plan;
+    deps.facts.appWasDown = isDown ? { state: details.state, restartCount: details.restartCount } : undefined;
     deps.facts.discovery = chosen.discovery;
-    deps.facts.imageTools = await probeImageTools(io, refOf(details));
+    deps.facts.imageTools = await probeTools(io, deps, details, target, isDown);
     await deps.lockTarget?.(`${deps.runtime.describe()}|${details.id}|${dbPath}`, details.name);
-    io.finding(`production container: ${details.name} (${details.image}), database ${dbPath} on ${describeMount(target.dataMount)}`);
-    return { summary: `${details.name} (${details.image}, ${details.state}), ${dbPath}`, data: { target, imageTools: deps.facts.imageTools, discovery: chosen.discovery } };
+    io.finding(`production container: ${details.name} (${details.image}), database ${dbPath} on ${describeMount(target.dataMount)}; ` +
+      `${describeWriters(writers.plan)}`);
+    const { imageTools, appWasDown } = deps.facts;
+    const data = { target, imageTools, discovery: chosen.discovery, writers: writers.plan, appWasDown };
+    return { summary: `${details.name} (${details.image}, ${details.state}), ${dbPath}`, data };
   },
   // The same container, by id, whatever state the interruption left it in; its mount must still hold the database.
   // The tools are the image's, and a container's image never changes: what was found stands.
   async reverify(io, deps, past) {
-    const recorded = past.data as { target: Target; imageTools?: string[]; discovery?: DatabaseDiscovery } | undefined;
+    const recorded = past.data as RecordedTarget | undefined;
     if (!recorded?.target) return undefined;
-    const details = await io.perform(inspectContainer({ id: recorded.target.containerId, name: recorded.target.containerName }));
+    const details = await currentContainer(io, recorded);
     const mount = findDataMount(details, recorded.target.dbPath);
     if (!mount) return undefined;
     await deps.lockTarget?.(`${deps.runtime.describe()}|${details.id}|${recorded.target.dbPath}`, details.name);
     deps.facts.target = targetOf(details, mount, recorded.target.dbPath, deps.options.container);
     deps.facts.imageTools = recorded.imageTools;
     deps.facts.discovery = recorded.discovery;
+    deps.facts.writers = recorded.writers;
+    deps.facts.appWasDown = recorded.appWasDown;
     return { summary: `${details.name} (${details.image}, now ${details.state})`, data: { ...recorded, target: deps.facts.target } };
   },
 };

@@ -2,11 +2,22 @@
 // show and the call the run makes come from the same constructor, so they cannot disagree. An API call is named as
 // the call, with the CLI equivalent an operator could type beside it.
 import type { Planned } from '../runbook/engine.js';
-import type { ExecResult, FileOwner, HelperSpec, PathStat, ProgressFn } from '../ports/container-runtime.js';
+import type {
+  ExecResult,
+  FileOwner,
+  HelperSpec,
+  PathStat,
+  Pid1SignalsReading,
+  ProgressFn,
+  RestartPolicy,
+  ServiceGoal,
+  SwarmService,
+} from '../ports/container-runtime.js';
 import type { LocalFileStat } from '../ports/local-files.js';
 import type { UploadResult } from '../ports/remote-host.js';
 import type { CheckMode, DbStats, Diagnosis, IntegrityResult, LossWindow, MergeResult, RepairResult, SalvageOptions, SalvageResult, SnapshotResult } from '../ports/sqlite-inspector.js';
 import { HELPER_LABEL } from '../ports/container-runtime.js';
+import { ContainerNotFoundError } from '../runbook/errors.js';
 import type { Deps } from './deps.js';
 
 type Action<T> = Planned<Deps, T>;
@@ -343,5 +354,161 @@ export function toolImageReference(): Action<string> {
       if (!deps.toolImage) throw new Error('no ToolImage in this run');
       return deps.toolImage.reference();
     },
+  };
+}
+
+// ---- real apps (issue 12): restart policies, PID 1's signals, Swarm services, read-only helpers ----
+
+/** `docker update --restart` as the CLI spells the policy (`on-failure:5` carries its retry limit). */
+export function restartFlag(policy: RestartPolicy): string {
+  return policy.name === 'on-failure' && policy.maximumRetryCount > 0 ? `on-failure:${policy.maximumRetryCount}` : policy.name;
+}
+
+export function setRestartPolicy(ref: ContainerRef, policy: RestartPolicy): Action<void> {
+  const body = `{"RestartPolicy":{"Name":"${policy.name}","MaximumRetryCount":${policy.maximumRetryCount}}}`;
+  return {
+    decl: {
+      kind: 'call',
+      where: 'engine',
+      call: `POST /containers/${ref.id}/update ${body}`,
+      cli: ['docker', 'update', '--restart', restartFlag(policy), ref.name],
+      mutates: true,
+    },
+    perform: (deps) => deps.runtime.setRestartPolicy(ref.id, policy),
+  };
+}
+
+/** Whether PID 1 catches SIGTERM: `cat /proc/1/status` in the container, else the engine host's /proc (never a change). */
+export function readPid1Signals(ref: ContainerRef): Action<Pid1SignalsReading> {
+  return {
+    decl: {
+      kind: 'call',
+      where: 'engine',
+      call: `read SigCgt of PID 1 in ${ref.name} (exec cat /proc/1/status, else /proc/<State.Pid>/status on the engine's host)`,
+      cli: ['docker', 'exec', ref.name, 'cat', '/proc/1/status'],
+      mutates: false,
+    },
+    perform: (deps) => deps.runtime.readPid1Signals(ref.id),
+  };
+}
+
+/** Resolves false when there was nothing to signal: the container had stopped, or Swarm had already removed it. */
+export function killContainer(ref: ContainerRef, signal: string, opts: { when?: string } = {}): Action<boolean> {
+  return {
+    decl: {
+      kind: 'call',
+      where: 'engine',
+      call: `POST /containers/${ref.id}/kill?signal=${signal}`,
+      cli: ['docker', 'kill', '--signal', signal, ref.name],
+      mutates: true,
+      ...(opts.when ? { when: opts.when } : {}),
+    },
+    perform: (deps) =>
+      deps.runtime.kill(ref.id, signal).catch((error: unknown) => {
+        if (error instanceof ContainerNotFoundError) return false;
+        throw error;
+      }),
+  };
+}
+
+export function readSwarmNodeId(): Action<string | null> {
+  return {
+    decl: {
+      kind: 'call',
+      where: 'engine',
+      call: 'GET /info (Swarm.NodeID)',
+      cli: ['docker', 'info', '--format', '{{.Swarm.NodeID}}'],
+      mutates: false,
+    },
+    perform: (deps) => deps.runtime.swarmNodeId(),
+  };
+}
+
+export function inspectService(service: string): Action<SwarmService> {
+  return {
+    decl: {
+      kind: 'call',
+      where: 'engine',
+      call: `GET /services/${service}, GET /tasks?filters={"service":["${service}"]}`,
+      cli: ['docker', 'service', 'ps', service],
+      mutates: false,
+    },
+    perform: (deps) => deps.runtime.inspectService(service),
+  };
+}
+
+/** The service update carries the version just read: a service changed meanwhile is refused, never overwritten. */
+export function scaleService(service: string, replicas: number): Action<void> {
+  return {
+    decl: {
+      kind: 'call',
+      where: 'engine',
+      call: `POST /services/${service}/update (Mode.Replicated.Replicas=${replicas})`,
+      cli: ['docker', 'service', 'scale', `${service}=${replicas}`],
+      mutates: true,
+    },
+    perform: (deps) => deps.runtime.scaleService(service, replicas),
+  };
+}
+
+export function waitForService(service: string, goal: ServiceGoal, timeoutMs: number): Action<SwarmService> {
+  const what = goal.kind === 'no-tasks' ? 'no task left and no container of it running here' : `${goal.count} task(s) running`;
+  return {
+    decl: {
+      kind: 'call',
+      where: 'engine',
+      call: `GET /tasks?filters={"service":["${service}"]} until ${what} (at most ${Math.round(timeoutMs / 1000)} s)`,
+      cli: ['docker', 'service', 'ps', service],
+      mutates: false,
+    },
+    perform: (deps) => deps.runtime.waitForService(service, goal, timeoutMs),
+  };
+}
+
+/**
+ * A helper that only reads: the target's volumes mounted read-only, no network, removed by removeReadHelper once its
+ * reads are done. It cannot change what it looks at, so it may run where nothing may change (a read-only step, a plan).
+ */
+export function startReadHelper(target: ContainerRef & { image: string }, name: string, label: string): Action<string> {
+  const cli = [
+    'docker',
+    'run',
+    '-d',
+    '--name',
+    name,
+    '--label',
+    `${HELPER_LABEL}=${label}`,
+    '--volumes-from',
+    `${target.name}:ro`,
+    '--network',
+    'none',
+    '--entrypoint',
+    'sleep',
+    target.image,
+    '86400',
+  ];
+  return {
+    decl: {
+      kind: 'call',
+      where: 'engine',
+      call: `POST /containers/create?name=${name} (VolumesFrom ${target.name}:ro), POST /containers/${name}/start`,
+      cli,
+      mutates: false,
+    },
+    perform: (deps) => deps.runtime.startHelper(target.id, { name, label, readOnlyVolumes: true }),
+  };
+}
+
+/** Removes a read-only helper (idempotent: none of that name resolves); the adapter refuses anything it did not make. */
+export function removeReadHelper(name: string): Action<void> {
+  return {
+    decl: {
+      kind: 'call',
+      where: 'engine',
+      call: `DELETE /containers/${name}?force=1 (a read-only helper)`,
+      cli: ['docker', 'rm', '-f', name],
+      mutates: false,
+    },
+    perform: (deps) => deps.runtime.removeHelper(name),
   };
 }

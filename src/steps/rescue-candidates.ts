@@ -63,7 +63,7 @@ async function buildRepaired(io: StepIO, deps: Deps, damage: DamageReport, notes
     return undefined;
   }
   const how = repair.method === 'reindex' ? 'REINDEX of a copy' : 'a rebuild from the table b-trees';
-  return { id: 'repaired', kind: 'repaired', path: dest, localPath: dest, ok: true, mtime: damage.takenAt, size: 0, tables: repair.tables, errors: [], origin: `repaired by ${how}: every row of every table kept` };
+  return { id: 'repaired', kind: 'repaired', path: dest, localPath: dest, ok: true, mtime: damage.takenAt, size: 0, tables: repair.tables, errors: [], origin: `repaired by ${how}: every row of every table kept`, isIndexOnlyRepair: damage.diagnosis.isIndexOnly };
 }
 
 async function buildSalvaged(io: StepIO, deps: Deps, damage: DamageReport, notes: string[]): Promise<SourceCandidate | undefined> {

@@ -11,7 +11,20 @@ import type { Deps, Known, Remote } from './deps.js';
 import type { SnapshotInfo, Target } from './facts.js';
 import { helperName, helperRef, listIncidentHelpers, removalsOf, startHelperFor } from './helpers.js';
 import { makeProgressMeter } from './progress-meter.js';
-import { copyIn, execIn, execOnHost, freeBytesOnHost, hashThroughArchive, removeHelper, statInContainer, uploadToHost, type ContainerRef } from './port-actions.js';
+import {
+  copyIn,
+  execIn,
+  execOnHost,
+  freeBytesOnHost,
+  hashThroughArchive,
+  inspectContainer,
+  removeHelper,
+  statInContainer,
+  uploadToHost,
+  type ContainerRef,
+} from './port-actions.js';
+import { isSteady } from './app-state.js';
+import { withReadHelper } from './read-helper.js';
 import { requireFact } from './require-fact.js';
 import { requireSnapshotIntegrity } from './snapshot-source.js';
 import { readSha256sum } from './sqlite-cli.js';
@@ -30,17 +43,29 @@ interface StagePlan extends Plan<Deps> {
 }
 
 // The staged file gets the live database's owner and mode, so the app can write it after the swap.
-async function probeLiveOwner(io: StepIO, deps: Deps, ref: ContainerRef, dbPath: string): Promise<FileOwner | undefined> {
+async function probeLiveOwner(
+  io: StepIO,
+  deps: Deps,
+  ref: ContainerRef,
+  dbPath: string,
+  where: 'container' | 'helper' = 'container',
+): Promise<FileOwner | undefined> {
   if (!hasTool(deps, 'stat')) return undefined;
-  const result = await io.perform(execIn(ref, ['stat', '-c', '%u %g %a', dbPath]));
+  const result = await io.perform(execIn(ref, ['stat', '-c', '%u %g %a', dbPath], { where }));
   const match = /^(\d+) (\d+) ([0-7]+)$/.exec(result.stdout.trim());
   return result.exitCode === 0 && match ? { uid: Number(match[1]), gid: Number(match[2]), mode: Number.parseInt(match[3], 8) } : undefined;
 }
 
 /** Bytes free in the filesystem holding `dir` in the container (df -Pk); undefined when df is missing or unparsable. */
-export async function probeFreeBytes(io: StepIO, deps: Deps, ref: ContainerRef, dir: string): Promise<number | undefined> {
+export async function probeFreeBytes(
+  io: StepIO,
+  deps: Deps,
+  ref: ContainerRef,
+  dir: string,
+  where: 'container' | 'helper' = 'container',
+): Promise<number | undefined> {
   if (!hasTool(deps, 'df')) return undefined;
-  const result = await io.perform(execIn(ref, ['df', '-Pk', dir]));
+  const result = await io.perform(execIn(ref, ['df', '-Pk', dir], { where }));
   const fields = result.exitCode === 0 ? result.stdout.trim().split('\n').at(-1)?.trim().split(/\s+/) : undefined;
   const availableKb = fields ? Number(fields[3]) : Number.NaN;
   return Number.isFinite(availableKb) ? availableKb * 1024 : undefined;
@@ -101,6 +126,41 @@ function throughEngine(io: StepIO, deps: Deps, target: Target, snapshot: Snapsho
   return { actions: [copy, hash], hash, cleanup: [] };
 }
 
+// The app does not run steadily (a crash loop, or exited): a stage helper from its image, on its volumes, takes the copy
+// through the archive API and hashes it. Nothing of it depends on the app's own container running.
+function throughHelper(io: StepIO, deps: Deps, target: Target, snapshot: SnapshotInfo, staged: string, owner: FileOwner | undefined) {
+  const helper = helperRef(helperName(target, deps.incident.id, 'stage'));
+  const hash = hashAction(deps, helper, staged, 'helper');
+  const copy = copyIn(helper, snapshot.path, dirname(staged), basename(staged), {
+    ...(owner ? { owner } : {}),
+    onProgress: makeProgressMeter(deps.clock.now, io.progress),
+  });
+  const actions: Array<Planned<Deps>> = [
+    startHelperFor(target, deps.incident.id, 'stage'),
+    copy as Planned<Deps>,
+    hash,
+    removeHelper(helper.name),
+  ];
+  return { actions, hash, cleanup: [removeHelper(helper.name)] };
+}
+
+interface Probed {
+  free: number | undefined;
+  owner: FileOwner | undefined;
+}
+
+// df and stat run where a process can: in the app when it runs steadily, else in a read-only helper from its image.
+async function probeVolume(io: StepIO, deps: Deps, target: Target, isDown: boolean, withOwner: boolean): Promise<Probed> {
+  const dir = dirname(stagedPath(target.dbPath, deps.incident.id));
+  const probe = async (ref: ContainerRef, where: 'container' | 'helper'): Promise<Probed> => ({
+    free: await probeFreeBytes(io, deps, ref, dir, where),
+    owner: withOwner ? await probeLiveOwner(io, deps, ref, target.dbPath, where) : undefined,
+  });
+  if (!isDown) return probe(targetRef(target), 'container');
+  io.output(`${target.containerName} does not run steadily: free space and the live file's owner are read in a read-only helper`);
+  return (await withReadHelper(io, deps, target, (helper) => probe(helper, 'helper'))) ?? { free: undefined, owner: undefined };
+}
+
 // The staged copy of a snapshot that failed its check is this run's own file under a name nobody reads: it goes, so
 // that a source known to be bad is not left looking ready beside the live database.
 async function removeStaged(io: StepIO, deps: Deps, target: Target, staged: string): Promise<void> {
@@ -134,7 +194,9 @@ export const stageInContainer: StepKind = {
     const staged = stagedPath(target.dbPath, deps.incident.id);
     const ref = targetRef(target);
     const onVolume = 'free space on that volume (nothing was changed), then retry this step';
-    requireSpace(io, deps, `beside ${target.dbPath} in ${target.containerName}`, await probeFreeBytes(io, deps, ref, dirname(staged)), snapshot.bytes, onVolume);
+    const isDown = !isSteady(await io.perform(inspectContainer(ref)), deps.clock.now());
+    const probed = await probeVolume(io, deps, target, isDown, !deps.remote);
+    requireSpace(io, deps, `beside ${target.dbPath} in ${target.containerName}`, probed.free, snapshot.bytes, onVolume);
     if (deps.remote) {
       const root = `/${deps.remote.stagingDir.split('/')[1] ?? ''}`;
       requireSpace(io, deps, `on the server in ${root}`, await io.perform(freeBytesOnHost(root)), snapshot.bytes, `free space in ${root} on the server (nothing was changed), then retry this step`);
@@ -144,8 +206,19 @@ export const stageInContainer: StepKind = {
       if (io.isDryRun) cannotTell(io, 'whether the upload, the copy into the volume and its sha256 check succeed (nothing was copied)');
       return { summary: `upload ${snapshot.path} (${snapshot.bytes} bytes) to ${deps.remote.identity.spec}, copy it to ${target.containerName}:${staged} and check its sha256`, actions: [...stale, ...route.actions], cleanup: route.cleanup, staged, hash: route.hash, upload: route.upload };
     }
-    const owner = await probeLiveOwner(io, deps, ref, target.dbPath);
+    const { owner } = probed;
     if (!owner) io.output("could not read the live file's owner (no stat in the image): the staged file keeps the archive defaults");
+    if (isDown) {
+      // A stage helper an interrupted run left behind holds the name this run's helper needs.
+      const stale = removalsOf(
+        (await listIncidentHelpers(io, deps.incident.id)).filter((helper) => helper.name === helperName(target, deps.incident.id, 'stage')),
+      );
+      const route = throughHelper(io, deps, target, snapshot, staged, owner);
+      if (io.isDryRun) cannotTell(io, 'whether the copy into the volume and its sha256 check succeed (nothing was copied)');
+      const summary = `copy ${snapshot.path} (${snapshot.bytes} bytes) through a helper onto the volume of ${target.containerName} as ` +
+        `${staged} and check its sha256`;
+      return { summary, actions: [...stale, ...route.actions], cleanup: route.cleanup, staged, hash: route.hash };
+    }
     const route = throughEngine(io, deps, target, snapshot, staged, owner);
     if (io.isDryRun) cannotTell(io, 'whether the copy into the container and its sha256 check succeed (nothing was copied)');
     return { summary: `copy ${snapshot.path} (${snapshot.bytes} bytes) to ${target.containerName}:${staged} and check its sha256`, actions: route.actions, cleanup: route.cleanup, staged, hash: route.hash };

@@ -52,17 +52,61 @@ async function writeFingerprint(io: StepIO, target: Target): Promise<string> {
   return fingerprint(await Promise.all([target.dbPath, sidecars(target.dbPath).wal].map((path) => io.perform(statInContainer(targetRef(target), path)))));
 }
 
+/** How long an app that crash-looped before the restore must stay up, its restart count unchanged, to count as up. */
+export const STABLE_MS = 5_000;
+const POLL_MS = 500;
+
 // Writes show as a change of size or mtime of the .db or its -wal since `before` (taken when verify began, so a
-// write made while the checks ran counts); a passing health check also counts.
+// write made while the checks ran counts); a passing health check also counts. An app that crash-looped before the
+// restore must also stay up STABLE_MS with its restart count unchanged, pass its health check where it has one, and
+// write: a loop that merely paused would otherwise read as a success.
 async function waitForWrites(io: StepIO, deps: Deps, target: Target, before: string): Promise<string> {
-  const deadline = deps.clock.now() + WRITE_WAIT_MS;
-  for (;;) {
-    const details = await io.perform(inspectContainer(targetRef(target)));
-    if (details.state !== 'running') throw new RescueError(`the app stopped again: ${details.name} is ${details.state}`, { hint: `read docker logs ${details.name}` });
-    if (details.health === 'healthy') return "the container's health check passes";
-    if ((await writeFingerprint(io, target)) !== before) return 'the app wrote to the database';
-    if (deps.clock.now() >= deadline) break;
-    await deps.clock.sleep(500);
+  const started = deps.clock.now();
+  const deadline = started + WRITE_WAIT_MS;
+  const wasDown = deps.facts.appWasDown !== undefined;
+  const stableMs = wasDown ? STABLE_MS : 0;
+  if (wasDown)
+    io.waiting(
+      `${target.containerName} crash-looped before the restore: it must stay up ${STABLE_MS / 1000} s, restart count unchanged, and write`,
+      started + stableMs,
+    );
+  let first: { restartCount: number; startedAt: string | null } | undefined;
+  let wrote = false;
+  try {
+    for (;;) {
+      const details = await io.perform(inspectContainer(targetRef(target)));
+      if (details.state !== 'running')
+        throw new RescueError(`the app stopped again: ${details.name} is ${details.state}`, { hint: `read docker logs ${details.name}` });
+      first ??= { restartCount: details.restartCount, startedAt: details.startedAt };
+      if (details.restartCount !== first.restartCount || details.startedAt !== first.startedAt) {
+        throw new RescueError(
+          `${details.name} restarted while it was watched (restart count ${first.restartCount} → ${details.restartCount}): it does not ` +
+            `stay up`,
+          {
+            hint: `read docker logs ${details.name}; the restored database is in place and the old files are in quarantine`,
+          },
+        );
+      }
+      wrote ||= (await writeFingerprint(io, target)) !== before;
+      const isStable = deps.clock.now() - started >= stableMs;
+      const isHealthy = details.health === 'healthy';
+      if (!wasDown && isHealthy) return "the container's health check passes";
+      if (!wasDown && wrote) return 'the app wrote to the database';
+      if (wasDown && isStable && wrote && (details.health === null || isHealthy)) {
+        const health = isHealthy ? ", its health check passes" : '';
+        return `the app stayed up ${((deps.clock.now() - started) / 1000).toFixed(1)} s (restart count ${details.restartCount}, ` +
+          `unchanged)${health} and wrote to the database`;
+      }
+      if (deps.clock.now() >= deadline) {
+        if (wasDown && !wrote) break;
+        if (wasDown) throw new RescueError(`${details.name} writes but its health check is ${details.health ?? 'missing'} after ` +
+          `${WRITE_WAIT_MS / 1000} s`, { hint: `read docker inspect --format '{{json .State.Health}}' ${details.name}` });
+        break;
+      }
+      await deps.clock.sleep(POLL_MS);
+    }
+  } finally {
+    if (wasDown) io.waiting();
   }
   throw new RescueError(`the app has not written to ${target.dbPath} within ${WRITE_WAIT_MS / 1000} s`, {
     hint: 'the restored database is in place and passes integrity_check; check that the app is serving and writing (docker logs), it may just be idle',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkInteraction } from '../../src/commands/restore-flags.js';
+import { checkFlags, checkInteraction, parseStopTimeout } from '../../src/commands/restore-flags.js';
 import { UsageError } from '../../src/runbook/errors.js';
 
 describe('checkInteraction', () => {
@@ -36,5 +36,31 @@ describe('checkInteraction', () => {
   it('--json without --yes, and no terminal without --yes, are refused first', () => {
     expect(() => checkInteraction({ yes: false, json: true }, true, {})).toThrow('--json needs --yes');
     expect(() => checkInteraction({ yes: false, json: false }, false, {})).toThrow('no terminal to ask questions in');
+  });
+});
+
+describe('--stop-timeout', () => {
+  it.each([
+    ['30', 30],
+    [' 0 ', 0],
+    [12, 12],
+  ])('%j is %d seconds', (value, seconds) => {
+    expect(parseStopTimeout(value)).toBe(seconds);
+  });
+
+  it.each(['-1', '1.5', '10s', '', '3601'])('%j is refused with what to type, exit 2', (value) => {
+    expect(() => parseStopTimeout(value)).toThrow(
+      expect.objectContaining({
+        exitCode: 2,
+        message: `--stop-timeout ${value}: not a whole number of seconds from 0 to 3600`,
+        hint: expect.stringContaining('e.g. --stop-timeout 30'),
+      }),
+    );
+  });
+
+  it('checkFlags turns the text commander gives into the number the steps use', () => {
+    const flags = { dryRun: false, yes: true, json: true, acceptNewHostKey: false, stopTimeout: '7' };
+    checkFlags(flags, false);
+    expect(flags.stopTimeout).toBe(7);
   });
 });

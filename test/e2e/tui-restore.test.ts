@@ -4,7 +4,8 @@
 // what the tool found and preselected, plus the local copy's path typed at its prompt and the app's name typed once
 // before the downtime window. The downtime the record measures is then compared with a `--yes` run's on the same
 // outage built again.
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -192,4 +193,58 @@ describe('the TUI recovers production knowing only the server alias', () => {
     console.log(`downtime: TUI ${tuiRun.downtimeMs} ms, --yes ${yesRun.downtimeMs} ms`);
     expect(Math.abs(tuiRun.downtimeMs - yesRun.downtimeMs)).toBeLessThanOrEqual(500);
   }, 420_000);
+
+  it('Esc at the first question backs out: exit 3, a message, nothing connected and nothing written', async () => {
+    const prefix = makeTestPrefix('e2e-esc');
+    const cwd = mkdtempSync(join(tmpdir(), prefix));
+    workDirs.push(cwd);
+    const exitFile = join(cwd, 'exit-code');
+    session = await startSession({
+      name: `${prefix}tui`.replace(/[^\w-]/g, '-'),
+      cwd,
+      argv: ['sh', '-c', 'node "$@" 2>"$0.err"; echo $? > "$0"', exitFile, CLI_PATH, 'restore', '--host', TEST_ALIAS],
+      env: { CI: undefined, CONTINUOUS_INTEGRATION: undefined, NODE_ENV: undefined, HOME: sshd.home, SSH_AUTH_SOCK: '' },
+    });
+    await waitForScreen(session, 'Start with a dry-run', { timeoutMs: STEP_TIMEOUT_MS });
+    await sendKeys(session, 'Escape');
+    expect(await readExitFile(exitFile, 15_000)).toBe('3');
+    expect(readFileSync(`${exitFile}.err`, 'utf8')).toMatch(/question not answered: Start with a dry-run/);
+    expect(readdirSync(cwd).sort()).toEqual(['exit-code', 'exit-code.err']);
+    await kill(session);
+    session = undefined;
+  }, 120_000);
+
+  it("an encrypted key's passphrase is asked on the screen, masked, and is nowhere afterwards", async () => {
+    const passphrase = 'correct horse battery staple';
+    const locked = await startSshd({ clientKeyPassphrase: passphrase });
+    const prefix = makeTestPrefix('e2e-pass');
+    const cwd = mkdtempSync(join(tmpdir(), prefix));
+    workDirs.push(cwd);
+    const exitFile = join(cwd, 'exit-code');
+    const incidentDir = join(cwd, 'incident');
+    try {
+      session = await startSession({
+        name: `${prefix}tui`.replace(/[^\w-]/g, '-'),
+        cwd,
+        argv: ['sh', '-c', 'node "$@"; echo $? > "$0"', exitFile, CLI_PATH, 'restore', '--host', TEST_ALIAS, '--dry-run', '--incident-dir', incidentDir],
+        env: { CI: undefined, CONTINUOUS_INTEGRATION: undefined, NODE_ENV: undefined, HOME: locked.home, SSH_AUTH_SOCK: '' },
+      });
+      const tui = session;
+      await waitForScreen(tui, `Passphrase of ${locked.clientKeyPath}:`, { timeoutMs: STEP_TIMEOUT_MS });
+      await typeText(tui, passphrase);
+      const masked = await capture(tui);
+      expect(masked).not.toContain(passphrase);
+      await sendKeys(tui, 'Enter');
+      // Connected: the run's first step waits for Enter; q ends it there (exit 3), nothing done.
+      await waitForScreen(tui, 'Next: Find the production container', { timeoutMs: STEP_TIMEOUT_MS });
+      await sendKeys(tui, 'q');
+      expect(await readExitFile(exitFile, 15_000)).toBe('3');
+      expect(await capture(tui, { history: true })).not.toContain(passphrase);
+      for (const name of readdirSync(incidentDir)) expect(readFileSync(join(incidentDir, name), 'utf8'), name).not.toContain(passphrase);
+    } finally {
+      if (session) await kill(session);
+      session = undefined;
+      await locked.stop();
+    }
+  }, 120_000);
 });

@@ -53,6 +53,13 @@ export interface ContainerSpec {
   mounts?: Array<{ destination: string; volume?: string; bind?: string }>;
   /** The app exits right after `start` (a crash on boot). */
   exitsOnStart?: boolean;
+  /**
+   * The app checks this database at start and exits when it is not healthy (a fake db with error rows, or no database
+   * at all): with a restart policy it crash-loops until the file is replaced by a healthy one.
+   */
+  exitsWhileCorrupt?: string;
+  /** PID 1 catches SIGTERM and takes this long to exit (a flush, a drain); default at once. */
+  sigtermExitMs?: number;
   /** Default `no`. */
   restartPolicy?: RestartPolicy;
   restartCount?: number;
@@ -71,6 +78,8 @@ interface FakeContainer {
   health: ContainerDetails['health'];
   mounts: Mount[];
   exitsOnStart: boolean;
+  exitsWhileCorrupt?: string;
+  sigtermExitMs: number;
   restartPolicy: RestartPolicy;
   restartCount: number;
   stopTimeout: number | null;
@@ -113,7 +122,8 @@ export class FakeContainerRuntime implements ContainerRuntime {
   freeBytes = 10 * 1024 ** 3;
   /** Swarm services whose tasks are containers here (addService); swarm.nodeId is this engine's node. */
   readonly swarm = new FakeSwarm({
-    addTaskContainer: (spec) => this.addContainer({ ...spec, restartPolicy: { name: 'no', maximumRetryCount: 0 } }),
+    addTaskContainer: (spec) =>
+      this.addContainer({ ...spec, restartPolicy: { name: 'no', maximumRetryCount: 0 }, startedAt: new Date(this.clock.now()).toISOString() }),
     removeTaskContainer: (id) => {
       this.containers.delete(id);
       this.stores.delete(`layer:${id}`);
@@ -147,6 +157,8 @@ export class FakeContainerRuntime implements ContainerRuntime {
       health: spec.health ?? null,
       mounts,
       exitsOnStart: spec.exitsOnStart ?? false,
+      ...(spec.exitsWhileCorrupt ? { exitsWhileCorrupt: spec.exitsWhileCorrupt } : {}),
+      sigtermExitMs: spec.sigtermExitMs ?? 0,
       restartPolicy: spec.restartPolicy ?? { name: 'no', maximumRetryCount: 0 },
       restartCount: spec.restartCount ?? 0,
       stopTimeout: spec.stopTimeout ?? null,
@@ -179,11 +191,24 @@ export class FakeContainerRuntime implements ContainerRuntime {
         (policy === 'on-failure' && entry.summary.state === 'restarting');
       if (revives) {
         entry.startedAt = new Date(this.clock.now()).toISOString();
-        this.setState(entry, entry.exitsOnStart ? 'restarting' : 'running');
+        this.setState(entry, this.crashesOnStart(entry) ? 'restarting' : 'running');
       } else if (wasRunning) {
         this.setState(entry, 'exited');
       }
     }
+  }
+
+  /** The app crashes and its restart policy starts it again at once: running, a new start time, one more restart. */
+  crashAndRestart(container: string): void {
+    const entry = this.find(container);
+    entry.restartCount += 1;
+    entry.startedAt = new Date(this.clock.now()).toISOString();
+    this.setState(entry, 'running');
+  }
+
+  /** The health check's verdict from now on. */
+  setHealth(container: string, health: ContainerDetails['health']): void {
+    this.find(container).health = health;
   }
 
   restartPolicyOf(container: string): RestartPolicy {
@@ -285,7 +310,7 @@ export class FakeContainerRuntime implements ContainerRuntime {
 
   async listContainers(): Promise<ContainerSummary[]> {
     this.calls.push({ method: 'listContainers', args: [] });
-    return [...this.containers.values()].map((entry) => ({ ...entry.summary }));
+    return [...this.containers.values()].map((entry) => ({ ...entry.summary, mounts: entry.mounts.map((mount) => ({ ...mount })) }));
   }
 
   async inspect(idOrName: string): Promise<ContainerDetails> {
@@ -358,8 +383,11 @@ export class FakeContainerRuntime implements ContainerRuntime {
   async stop(id: string, timeoutSec: number): Promise<void> {
     this.calls.push({ method: 'stop', args: [id, timeoutSec] });
     const entry = this.find(id);
-    // docker stop waits out the whole timeout for a PID 1 that does not catch SIGTERM, then kills it.
-    if (entry.summary.state === 'running' && entry.pid1.known && !entry.pid1.signals.catchesSigterm) this.clock.advance(timeoutSec * 1000);
+    // docker stop waits out the whole timeout for a PID 1 that does not catch SIGTERM, then kills it; one that catches
+    // it takes its own time, at most the timeout.
+    const isDeaf = entry.pid1.known && !entry.pid1.signals.catchesSigterm;
+    const waitMs = isDeaf ? timeoutSec * 1000 : Math.min(entry.sigtermExitMs, timeoutSec * 1000);
+    if (entry.summary.state === 'running' && waitMs > 0) this.clock.advance(waitMs);
     this.stopByHand(entry);
   }
 
@@ -369,7 +397,9 @@ export class FakeContainerRuntime implements ContainerRuntime {
     if (entry.summary.state === 'running') return;
     entry.startedAt = new Date(this.clock.now()).toISOString();
     entry.stoppedByHand = false;
-    this.setState(entry, entry.exitsOnStart ? 'exited' : 'running');
+    // A start by hand resets the engine's restart count (measured on dockerd 20.10: 6 → 0).
+    entry.restartCount = 0;
+    this.setState(entry, this.crashesOnStart(entry) ? 'exited' : 'running');
   }
 
   async startHelper(targetId: string, spec: HelperSpec): Promise<string> {
@@ -393,6 +423,7 @@ export class FakeContainerRuntime implements ContainerRuntime {
       health: null,
       mounts: [...target.mounts.map((mount) => ({ ...mount, rw: mount.rw && !spec.readOnlyVolumes })), ...(spec.readOnlyBinds ?? []).map((bind): Mount => ({ type: 'bind', source: bind.hostPath, destination: bind.containerPath, rw: false }))],
       exitsOnStart: false,
+      sigtermExitMs: 0,
       restartPolicy: { name: 'no', maximumRetryCount: 0 },
       restartCount: 0,
       stopTimeout: null,
@@ -420,7 +451,7 @@ export class FakeContainerRuntime implements ContainerRuntime {
         if (!pending || entry.summary.state !== 'restarting') return;
         pending = false;
         entry.startedAt = new Date(this.clock.now()).toISOString();
-        this.setState(entry, entry.exitsOnStart ? 'exited' : 'running');
+        this.setState(entry, this.crashesOnStart(entry) ? 'exited' : 'running');
       });
     }
   }
@@ -615,6 +646,14 @@ export class FakeContainerRuntime implements ContainerRuntime {
       ?? [...this.containers.values()].find((candidate) => idOrName.length >= 4 && candidate.summary.id.startsWith(idOrName));
     if (!entry) throw new ContainerNotFoundError(idOrName);
     return entry;
+  }
+
+  private crashesOnStart(entry: FakeContainer): boolean {
+    if (entry.exitsOnStart) return true;
+    if (entry.exitsWhileCorrupt === undefined) return false;
+    const file = this.fileIn(entry, entry.exitsWhileCorrupt);
+    const db = file ? readFakeDb(file.content) : null;
+    return db === null || db.fatal !== undefined || checkRows(db, 'quick_check').length > 0;
   }
 
   private setState(entry: FakeContainer, state: ContainerStateName): void {

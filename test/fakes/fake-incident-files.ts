@@ -27,6 +27,10 @@ export class FakeIncidentFiles implements IncidentFiles {
     this.disk.put(this.path(name), text);
   }
 
+  async readText(name: string): Promise<string | null> {
+    return this.disk.files.has(this.path(name)) ? this.disk.read(this.path(name)).toString('utf8') : null;
+  }
+
   /** What a step wrote under `name`; throws when it wrote nothing there. */
   read(name: string): string {
     return this.disk.read(this.path(name)).toString('utf8');

@@ -2,7 +2,7 @@
 // that runtime, named and labelled as Swarm names them. A task container stopped by hand is replaced by a new task on
 // the same volumes once the service's restart delay (5 s) has passed on the clock, so only scaling stops a service;
 // scaling down removes the tasks and their containers (desired state `remove`). Scaling converges at once.
-import type { ServiceGoal, SwarmService, SwarmServiceMode, SwarmTask } from '../../src/ports/container-runtime.js';
+import type { Pid1SignalsReading, ServiceGoal, SwarmService, SwarmServiceMode, SwarmTask } from '../../src/ports/container-runtime.js';
 import { RescueError } from '../../src/runbook/errors.js';
 
 export interface ServiceSpec {
@@ -14,11 +14,19 @@ export interface ServiceSpec {
   mounts?: Array<{ destination: string; volume?: string; bind?: string }>;
   /** The node its tasks run on; default this engine's node. A task elsewhere has no container on this engine. */
   nodeId?: string;
+  /** What readPid1Signals answers for its task containers (see ContainerSpec.pid1). */
+  pid1?: Pid1SignalsReading;
 }
 
 /** What the swarm needs from the runtime that holds its task containers. */
 export interface SwarmHost {
-  addTaskContainer(spec: { name: string; image?: string; labels: Record<string, string>; mounts?: ServiceSpec['mounts'] }): string;
+  addTaskContainer(spec: {
+    name: string;
+    image?: string;
+    labels: Record<string, string>;
+    mounts?: ServiceSpec['mounts'];
+    pid1?: Pid1SignalsReading;
+  }): string;
   /** Stops and removes the container, as Swarm does to a task scaled away. */
   removeTaskContainer(containerId: string): void;
   isRunning(containerId: string): boolean;
@@ -117,7 +125,15 @@ export class FakeSwarm {
     const onThisNode = nodeId === this.nodeId;
     const name = service.spec.mode === 'global' ? `${service.spec.name}.${nodeId}.${taskId}` : `${service.spec.name}.${slot}.${taskId}`;
     const labels = { 'com.docker.swarm.service.id': service.id, 'com.docker.swarm.service.name': service.spec.name, 'com.docker.swarm.task.id': taskId, 'com.docker.swarm.node.id': nodeId };
-    const containerId = onThisNode ? this.host.addTaskContainer({ name, image: service.spec.image, labels, mounts: service.spec.mounts }) : null;
+    const containerId = onThisNode
+      ? this.host.addTaskContainer({
+          name,
+          image: service.spec.image,
+          labels,
+          mounts: service.spec.mounts,
+          ...(service.spec.pid1 ? { pid1: service.spec.pid1 } : {}),
+        })
+      : null;
     const task: SwarmTask = { id: taskId, containerId, nodeId, state: 'running', desiredState: 'running', slot: service.spec.mode === 'global' ? null : slot };
     service.tasks.push(task);
     return task;

@@ -78,7 +78,8 @@ describe('restore --dry-run', () => {
     expect(run.events.find((event) => event.type === 'step-succeeded' && event.stepId === 'verify')).toMatchObject({ summary: 'nothing to verify: nothing was restored' });
 
     const finished = run.events.at(-1);
-    expect(finished?.type === 'run-finished' && finished.headline).toMatch(/CORRUPT.*restore from .*local\.db would be possible/);
+    // The damage is in one index, every table intact: --yes takes the lossless repair (issue 13), not the older copy.
+    expect(finished?.type === 'run-finished' && finished.headline).toMatch(/CORRUPT; a restore from .*repaired\.db would be possible; nothing was changed/);
     const report = readFileSync(join(incidentDir, 'report.md'), 'utf8');
     expect(report).toContain('## What this dry-run could not tell');
     expect(report).toContain('not performed (dry-run)');

@@ -42,14 +42,14 @@ function tenantDb(file: string, index: number): void {
 
 async function scan(args: string[] = []) {
   const started = Date.now();
-  const run = await runCli(['scan', '--json', ...args], { env: { ...env, DOCKER_HOST: engine.host } });
+  const run = await runCli(['scan', '--json', ...args], { env: { ...env, DOCKER_HOST: engine.dockerHost } });
   return { ...run, ms: Date.now() - started };
 }
 
 beforeAll(async () => {
   await ensureDiscoveryImages();
-  engine = await startPrivateEngine(join(work, 'engine'), [APP_IMAGE, DISC_NOFIND_IMAGE]);
-  process.env.DOCKER_HOST = engine.host;
+  engine = await startPrivateEngine(`srt-scan-${process.pid}`, { images: [APP_IMAGE, DISC_NOFIND_IMAGE] });
+  process.env.DOCKER_HOST = engine.dockerHost;
 }, 240_000);
 
 afterAll(async () => {
@@ -68,7 +68,7 @@ describe('scan', () => {
       startWritingApp({ name: 'shop-pr-12', image: APP_IMAGE, rows: 200, labels: { 'coolify.pullRequestId': '12' } }),
     ]);
     await waitFor('the apps writing', () => hostSql(join(shop.data, 'app.db'), 'SELECT count(*) FROM events;') !== '0');
-    const made = await runCli(['backup', '--container', 'shop', '--db', '/data/app.db'], { env: { ...env, DOCKER_HOST: engine.host } });
+    const made = await runCli(['backup', '--container', 'shop', '--db', '/data/app.db'], { env: { ...env, DOCKER_HOST: engine.dockerHost } });
     expect(made.exitCode, made.stderr).toBe(0);
   }, 120_000);
 
@@ -162,7 +162,7 @@ describe('scan', () => {
       for (let index = 1; index <= TENANTS; index += 1) {
         await execa('docker', [
           '-H',
-          engine.host,
+          engine.dockerHost,
           'exec',
           'tenants',
           'sqlite3',
@@ -184,7 +184,7 @@ describe('scan', () => {
     }, 300_000);
 
     it('a table for people without --json', async () => {
-      const run = await runCli(['scan'], { env: { ...env, DOCKER_HOST: engine.host } });
+      const run = await runCli(['scan'], { env: { ...env, DOCKER_HOST: engine.dockerHost } });
       expect(run.exitCode).toBe(1);
       const lines = run.stdout.split('\n');
       expect(lines[0]).toMatch(/^CONTAINER\s+ROLE\s+DATABASE\s+SIZE\s+MODE\s+CHECK\s+NEWEST BACKUP\s+AGE\s+ITS CHECK$/);
@@ -194,7 +194,7 @@ describe('scan', () => {
   });
 
   it('a --max-age that does not parse: exit 2, nothing scanned', async () => {
-    const run = await runCli(['scan', '--max-age', '6 hours'], { env: { ...env, DOCKER_HOST: engine.host } });
+    const run = await runCli(['scan', '--max-age', '6 hours'], { env: { ...env, DOCKER_HOST: engine.dockerHost } });
     expect(run.exitCode).toBe(2);
     expect(run.stderr).toContain('--max-age "6 hours": not a duration');
   });

@@ -95,4 +95,40 @@ describe('choose-source', () => {
     expect(run.exitCode).toBe(2);
     expect(run.failed?.message).toBe(message);
   });
+
+  it('no --local at the terminal: asks for a path; a missing file and a file that is not SQLite are said and asked again', async () => {
+    const world = makeDeps({ cwd: '/home/op' });
+    world.files.put('/home/op/notes.txt', 'hello, not a database');
+    world.files.put(LOCAL, fakeDb({ tables: LOCAL_TABLES }));
+    world.facts.backups = [];
+    const typed = ['nope.db', 'notes.txt', LOCAL];
+    const messages: string[] = [];
+    const run = await runStep(chooseSource, world.deps, {
+      answer: (prompt) => {
+        if (prompt.kind === 'select') return { kind: 'select', value: 'local' };
+        messages.push(prompt.message);
+        return { kind: 'path', value: typed.shift() as string };
+      },
+    });
+    expect(run.exitCode).toBe(0);
+    expect(messages.slice(1)).toEqual([
+      '/home/op/nope.db: no such file. Type another path, or leave it empty for none',
+      '/home/op/notes.txt: not a SQLite database (its first bytes are not "SQLite format 3"). Type another path, or leave it empty for none',
+    ]);
+    expect(world.facts.source).toMatchObject({ id: 'local', path: LOCAL });
+  });
+
+  it('Esc at the path question or at the choice: the run is aborted there, nothing chosen', async () => {
+    for (const escapeAt of ['path', 'select'] as const) {
+      const world = makeDeps({ cwd: '/home/op' });
+      world.files.put(LOCAL, fakeDb({ tables: LOCAL_TABLES }));
+      world.facts.backups = [];
+      const run = await runStep(chooseSource, world.deps, {
+        answer: (prompt) => (prompt.kind === escapeAt ? { kind: 'cancel' } : prompt.kind === 'path' ? { kind: 'path', value: LOCAL } : { kind: 'select', value: 'local' }),
+      });
+      expect(run.exitCode, escapeAt).toBe(3);
+      expect(run.failed?.message, escapeAt).toMatch(/^question not answered: (Is there a healthy copy|Restore from which copy)/);
+      expect(world.facts.source, escapeAt).toBeUndefined();
+    }
+  });
 });

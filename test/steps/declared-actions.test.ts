@@ -8,6 +8,9 @@ import { recordLine, type ActionDecl } from '../../src/runbook/actions.js';
 import { parseRunbook } from '../../src/runbook/loader.js';
 import type { RunEvent } from '../../src/runbook/events.js';
 import { stepKinds } from '../../src/steps/index.js';
+import type { TestWorld } from '../fakes/make-deps.js';
+import { DB } from '../fakes/outage.js';
+import { ALWAYS, composeReplicas, crashLooping, DEAF_PID1, realApp, serviceWrites, swarmApp } from '../fakes/real-apps.js';
 import { outage, restore } from '../fakes/run-runbook.js';
 
 // The restore runbook's mutating steps (the registry also holds backup's, which this runbook does not use).
@@ -67,5 +70,38 @@ describe.each([
     }
     const upload = actions.find((action) => action.kind === 'call' && action.call.startsWith('SFTP'));
     expect(upload !== undefined).toBe(overSsh);
+  });
+});
+
+// Issue 12's paths: an app between two crashes, a PID 1 deaf to SIGTERM under `always`, a Swarm service, Compose
+// replicas. The restart policy changes, the short grace, the scale to 0 and back are declared like every other action.
+function writing(world: TestWorld, container: string): TestWorld {
+  world.runtime.appWritesTo(container, `${DB}-wal`);
+  return world;
+}
+
+describe.each<[string, () => TestWorld]>([
+  ['a crash-looping app', () => writing(crashLooping(), 'app')],
+  ['a PID 1 that ignores SIGTERM, restart policy always', () => writing(realApp({ pid1: DEAF_PID1, restartPolicy: ALWAYS }), 'app')],
+  ['a one-replica Swarm service', () => {
+    const world = swarmApp();
+    serviceWrites(world, 'app', `${DB}-wal`);
+    return world;
+  }],
+  ['Compose replicas on one database', () => writing(composeReplicas(), 'shop-web-1')],
+])('dry-run and run of %s', (_name, build) => {
+  it('every mutating step performs exactly the plan the dry-run printed', async () => {
+    const dry = await restore(build(), true);
+    const real = await restore(build(), false);
+    expect(real.events.find((event) => event.type === 'step-failed')).toBeUndefined();
+    expect(real.exitCode).toBe(0);
+    expect(dry.exitCode).toBe(4);
+    const printed = printedPlans(dry.events);
+    const done = performed(real.events, 'action');
+    expect([...printed.keys()]).toEqual(MUTATING);
+    for (const step of MUTATING) expect({ step, commands: done.get(step) }).toEqual({ step, commands: printed.get(step) });
+    // A change to a restart policy or a replica count is declared in the plan of the step that makes it.
+    const changes = [...done.values()].flat().filter((line) => /\/update|\/kill\?/.test(line));
+    expect(changes.length).toBeGreaterThan(0);
   });
 });

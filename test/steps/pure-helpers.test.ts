@@ -5,7 +5,7 @@ import { missingRows } from '../../src/steps/verify.js';
 import { describeRunState } from '../../src/steps/run-state.js';
 import { makeProgressMeter } from '../../src/steps/progress-meter.js';
 import type { ProgressInfo } from '../../src/runbook/events.js';
-import type { Target } from '../../src/steps/facts.js';
+import type { Facts, Target } from '../../src/steps/facts.js';
 
 function source(id: string, extra: Partial<SourceCandidate>): SourceCandidate {
   return { id, kind: 'backup', path: `/data/backups/${id}.db`, ok: true, mtime: '2025-01-01T00:00:00.000Z', size: 4096, tables: {}, errors: [], ...extra };
@@ -65,10 +65,21 @@ describe('describeRunState', () => {
     ['stopped, not started', { target, stoppedAt: 1, stagedPath: '/data/.x' }, 'the app is STOPPED: start it with `docker start app`; the live database is unchanged; a verified copy waits at /data/.x'],
     [
       'half moved',
-      { target, stoppedAt: 1, quarantineDir: '/data/q', quarantined: [{ from: '/data/app.db', to: '/data/q/app.db', size: 1, sha256: '' }] },
-      'the app is STOPPED: start it with `docker start app`; /data/app.db moved to /data/q but the staged copy is not in place yet',
+      {
+        target,
+        stoppedAt: 1,
+        quarantineDir: '/data/q',
+        quarantined: [{ from: '/data/app.db', to: '/data/q/app.db', size: 1, sha256: '' }],
+      },
+      // Started now, the app would create an empty database under the live name.
+      'the app is STOPPED: do not start it before the swap is finished (`sqlite-rescue resume`); /data/app.db moved to /data/q but the ' +
+        'staged copy is not in place yet',
     ],
-    ['swapped and started', { target, stoppedAt: 1, startedAt: 2, swapped: true, quarantineDir: '/data/q' }, 'the restored database is in place; the old files are in /data/q'],
+    [
+      'swapped and started',
+      { target, stoppedAt: 1, startedAt: 2, swapped: true, quarantineDir: '/data/q' },
+      'the restored database is in place; the old files are in /data/q',
+    ],
   ])('%s', (_name, facts, expected) => {
     expect(describeRunState(facts)).toBe(expected);
   });
@@ -80,6 +91,52 @@ describe('describeRunState', () => {
     ['engine silent', {}, 'unknown: the engine does not answer', "the app's state is unknown: the engine does not answer: check it with `docker ps -a`; nothing was changed"],
   ])('with the engine\'s view: %s', (_name, facts, actual, expected) => {
     expect(describeRunState({ target, ...facts }, actual)).toBe(expected);
+  });
+
+  const policies = [{ id: 'c1', name: 'app', policy: { name: 'always' as const, maximumRetryCount: 0 } }];
+  it.each<[string, Partial<Facts>, string]>([
+    [
+      'stopped, its policy set to no: says what it was and how to put it back',
+      { stoppedAt: 1, stagedPath: '/data/.x', downtime: { policies } },
+      'the app is STOPPED: start it with `docker start app`; restart policy set to no for the downtime window (it was app: always): ' +
+        '`sqlite-rescue resume` puts it back, or by hand: docker update --restart always app; the live database is unchanged; a verified ' +
+        'copy waits at /data/.x',
+    ],
+    [
+      'half swapped: the policy goes back only once the restore is finished',
+      {
+        stoppedAt: 1,
+        downtime: { policies },
+        quarantineDir: '/data/q',
+        quarantined: [{ from: '/data/app.db', to: '/data/q/app.db', size: 1, sha256: '' }],
+      },
+      'the app is STOPPED: do not start it before the swap is finished (`sqlite-rescue resume`); restart policy set to no for the ' +
+        'downtime window (it was app: always): `sqlite-rescue resume` finishes the restore and puts it back; by hand only once the swap ' +
+        'is finished: docker update --restart always app; /data/app.db moved to /data/q but the staged copy is not in place yet',
+    ],
+    [
+      'put back already: nothing more to say about it',
+      { stoppedAt: 1, startedAt: 2, swapped: true, quarantineDir: '/data/q', downtime: { policies, restoredAt: 'x' } },
+      'the restored database is in place; the old files are in /data/q',
+    ],
+    [
+      'a Swarm service scaled to 0',
+      {
+        stoppedAt: 1,
+        stagedPath: '/data/.x',
+        writers: { kind: 'swarm', service: { id: 's', name: 'shop_web', replicas: 2 } },
+        downtime: { policies: [], service: { id: 's', name: 'shop_web', replicas: 2 } },
+      },
+      'the app is STOPPED: Swarm service shop_web runs no task; Swarm service shop_web is scaled to 0 (it had 2): `sqlite-rescue resume` ' +
+        'scales it back, or by hand: docker service scale shop_web=2; the live database is unchanged; a verified copy waits at /data/.x',
+    ],
+    [
+      'an app that was down when the run began is not news',
+      { appWasDown: { state: 'restarting', restartCount: 3 } },
+      'the app is ' + 'restarting, as it was when the run began; nothing was changed',
+    ],
+  ])('what this run changed: %s', (_name, facts, expected) => {
+    expect(describeRunState({ target, ...facts }, facts.appWasDown ? 'restarting' : undefined)).toBe(expected);
   });
 });
 

@@ -5,7 +5,12 @@ import { fakeDb } from '../fakes/fake-db.js';
 import { sha256Of } from '../fakes/fake-local-files.js';
 import { INCIDENT_ID, makeDeps, type TestWorld } from '../fakes/make-deps.js';
 import { DB, LOCAL_TABLES, settleTarget, setUpOutage } from '../fakes/outage.js';
-import { runStep } from '../fakes/run-step.js';
+import { runStep, runSteps } from '../fakes/run-step.js';
+import { DOWNTIME_RECORD } from '../../src/steps/downtime-record.js';
+import { findContainer } from '../../src/steps/find-container.js';
+import { describeRunState } from '../../src/steps/run-state.js';
+import { stopApp } from '../../src/steps/stop-app.js';
+import { ALWAYS, realApp, swarmApp, UNLESS_STOPPED } from '../fakes/real-apps.js';
 
 const STAGED = `/data/.app.db.rescue-${INCIDENT_ID}.incoming`;
 const QUARANTINE = `/data/rescue-quarantine/${INCIDENT_ID}`;
@@ -157,5 +162,110 @@ describe('quarantine-and-swap', () => {
       `docker exec '<swap-helper>' mv '<db-dir>/.<db-name>.rescue-${INCIDENT_ID}.incoming' '<db-dir>/<db-name>'`,
       "docker rm -f '<swap-helper>'",
     ]);
+  });
+});
+
+describe('quarantine-and-swap: real apps (issue 12)', () => {
+  // find-container and stop-app as the run makes them, the snapshot staged: the window is open.
+  async function stopped(world: TestWorld): Promise<TestWorld> {
+    world.runtime.putFile('app', STAGED, SNAPSHOT);
+    const run = await runSteps([findContainer, stopApp], world.deps);
+    expect(run.failed?.message).toBeUndefined();
+    world.facts.stagedPath = STAGED;
+    world.facts.snapshot = { path: '/inc/snapshot.db', sha256: sha256Of(SNAPSHOT), bytes: SNAPSHOT.length, tables: LOCAL_TABLES };
+    world.runtime.calls.length = 0;
+    return world;
+  }
+  const stagedWorld = async (world: TestWorld) => {
+    world.facts.stagedPath = STAGED;
+    return stopped(world);
+  };
+
+  it('a writer that runs again is refused before anything moves', async () => {
+    const world = await stagedWorld(realApp({ restartPolicy: ALWAYS }));
+    await world.runtime.start('app');
+    const run = await runStep(quarantineAndSwap, world.deps);
+    expect(run.exitCode).toBe(1);
+    expect(run.failed?.message).toBe('app is running: the swap needs every writer stopped');
+    expect(run.failed?.hint).toMatch(
+      /^something started it since the stop .*: stop it \(docker stop app\) and retry this step; nothing was moved by this attempt$/,
+    );
+    expect(world.runtime.execArgvs()).toEqual([]);
+    expect(world.runtime.fileAt('app', DB)?.content).not.toEqual(SNAPSHOT);
+  });
+
+  it('a daemon restart stopped the helper: it is replaced, the policy kept the app down', async () => {
+    const world = await stagedWorld(realApp({ restartPolicy: ALWAYS }));
+    world.runtime.restartDaemon();
+    expect(world.runtime.state('app')).toBe('exited');
+    expect(world.runtime.state(HELPER)).toBe('exited');
+    const run = await runStep(quarantineAndSwap, world.deps);
+    expect(run.exitCode).toBe(0);
+    expect(
+      run.planned
+        .get('quarantine-and-swap')
+        ?.slice(0, 2)
+        .map((action) => (action.kind === 'call' ? action.cli.slice(0, 4).join(' ') : '')),
+    ).toEqual([`docker rm -f ${HELPER}`, `docker run -d --name`]);
+    expect(world.runtime.fileAt('app', DB)?.content).toEqual(SNAPSHOT);
+  });
+
+  it('fails before anything moved: the restart policy is put back (the app may start as it was)', async () => {
+    const world = await stagedWorld(realApp({ restartPolicy: UNLESS_STOPPED }));
+    world.runtime.failExec((argv) => argv[0] === 'mkdir', { exitCode: 1, stdout: '', stderr: 'mkdir: Read-only file system\n' });
+    const run = await runStep(quarantineAndSwap, world.deps);
+    expect(run.exitCode).toBe(1);
+    expect(world.runtime.restartPolicyOf('app')).toEqual(UNLESS_STOPPED);
+    expect(run.findings).toContain('nothing was moved: restart policy put back (app: unless-stopped)');
+    expect(JSON.parse(world.incidentFiles.read(DOWNTIME_RECORD)).restoredAt).toBeDefined();
+  });
+
+  it('fails after a file moved: the policy stays no, so nothing starts the app on a half-swapped volume', async () => {
+    const world = await stagedWorld(realApp({ restartPolicy: ALWAYS }));
+    world.runtime.failExec((argv) => argv[0] === 'mv' && argv[1] === `${DB}-wal`, {
+      exitCode: 1,
+      stdout: '',
+      stderr: 'mv: Permission denied\n',
+    });
+    const run = await runStep(quarantineAndSwap, world.deps);
+    expect(run.exitCode).toBe(1);
+    expect(world.runtime.restartPolicyOf('app')).toEqual({ name: 'no', maximumRetryCount: 0 });
+    world.runtime.restartDaemon();
+    expect(world.runtime.state('app')).toBe('exited');
+    expect(describeRunState(world.facts)).toContain(
+      'restart policy set to no for the downtime window (it was app: always): `sqlite-rescue resume` finishes the restore and puts it ' +
+        'back; by hand only once the swap is finished',
+    );
+  });
+
+  it('a retry after the policy was put back sets it to no again before anything moves', async () => {
+    const world = await stagedWorld(realApp({ restartPolicy: UNLESS_STOPPED }));
+    let mkdirs = 0;
+    world.runtime.failExec((argv) => argv[0] === 'mkdir' && (mkdirs += 1) === 1, { exitCode: 1, stdout: '', stderr: 'mkdir: busy\n' });
+    expect((await runStep(quarantineAndSwap, world.deps)).exitCode).toBe(1);
+    expect(world.runtime.restartPolicyOf('app')).toEqual(UNLESS_STOPPED);
+    world.runtime.calls.length = 0;
+    const retry = await runStep(quarantineAndSwap, world.deps);
+    expect(retry.exitCode).toBe(0);
+    expect(retry.planned.get('quarantine-and-swap')?.[0]).toMatchObject({
+      kind: 'call',
+      cli: ['docker', 'update', '--restart', 'no', 'app'],
+    });
+    expect(JSON.parse(world.incidentFiles.read(DOWNTIME_RECORD)).restoredAt).toBeUndefined();
+  });
+
+  it('a Swarm service scaled to 0: its task container is gone, the volume is read through the swap helper', async () => {
+    const world = swarmApp();
+    world.runtime.putFile(world.task, STAGED, SNAPSHOT);
+    await runSteps([findContainer, stopApp], { ...world.deps, facts: Object.assign(world.facts, { stagedPath: STAGED }) });
+    world.facts.snapshot = { path: '/inc/snapshot.db', sha256: sha256Of(SNAPSHOT), bytes: SNAPSHOT.length, tables: LOCAL_TABLES };
+    const helper = `${world.facts.target?.containerName}-rescue-${INCIDENT_ID}-swap`;
+    await expect(world.runtime.inspect(world.task)).rejects.toThrow(/no container/);
+    const run = await runStep(quarantineAndSwap, world.deps);
+    expect(run.exitCode).toBe(0);
+    expect(new Set(world.runtime.calls.filter((call) => call.method === 'statPath').map((call) => call.args[0]))).toEqual(
+      new Set([helper]),
+    );
+    expect(run.findings.at(-1)).toMatch(/\/data\/app\.db is now the snapshot/);
   });
 });

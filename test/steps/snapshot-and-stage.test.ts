@@ -5,6 +5,7 @@ import { fakeDb, readFakeDb } from '../fakes/fake-db.js';
 import { sha256Of } from '../fakes/fake-local-files.js';
 import { INCIDENT_ID, makeDeps, type TestWorld } from '../fakes/make-deps.js';
 import { DB, LOCAL, LOCAL_TABLES, settleTarget, setUpOutage } from '../fakes/outage.js';
+import { crashLooping } from '../fakes/real-apps.js';
 import { execArgvs, runStep } from '../fakes/run-step.js';
 
 const STAGED = `/data/.app.db.rescue-${INCIDENT_ID}.incoming`;
@@ -173,8 +174,8 @@ describe('stage-in-container', () => {
     expect(run.events.find((event) => event.type === 'step-not-performed')).toMatchObject({
       commands: [`docker cp ${world.facts.snapshot?.path} app:${STAGED}`, `docker exec app sha256sum ${STAGED}`],
     });
-    // Only the read-only probes ran: the free space and the live file's owner.
-    expect(world.runtime.calls.map((call) => call.method)).toEqual(['exec', 'exec']);
+    // Only the read-only probes ran: whether the app runs steadily, the free space and the live file's owner.
+    expect(world.runtime.calls.map((call) => call.method)).toEqual(['inspect', 'exec', 'exec']);
     expect(execArgvs(run)).toEqual([['df', '-Pk', '/data'], ['stat', '-c', '%u %g %a', DB]]);
     expect(world.runtime.fileAt('app', STAGED)).toBeUndefined();
     expect(run.findings).toEqual([
@@ -187,7 +188,80 @@ describe('stage-in-container', () => {
     const world = await withSnapshot();
     world.runtime.freeBytes = 0;
     const run = await runStep(stageInContainer, world.deps, { isDryRun: true });
-    expect(run.findings[0]).toBe(`NOT ENOUGH SPACE: not enough space beside ${DB} in app: 0 bytes free, the snapshot needs ${world.facts.snapshot?.bytes}`);
-    expect(world.facts.dryRunBlockers).toEqual([`not enough space beside ${DB} in app: 0 bytes free, the snapshot needs ${world.facts.snapshot?.bytes}`]);
+    expect(run.findings[0]).toBe(`NOT ENOUGH SPACE: not enough space beside ${DB} in app: 0 bytes free, the snapshot needs ` +
+      `${world.facts.snapshot?.bytes}`);
+    expect(world.facts.dryRunBlockers).toEqual([`not enough space beside ${DB} in app: 0 bytes free, the snapshot needs ` +
+      `${world.facts.snapshot?.bytes}`]);
+  });
+});
+
+describe('stage-in-container: an app that does not run steadily', () => {
+  async function crashLoopWithSnapshot(opts: { overSsh?: boolean } = {}): Promise<TestWorld> {
+    const world = crashLooping(undefined, opts);
+    await settleTarget(world);
+    const path = `${world.deps.incident.dir}/snapshot.db`;
+    const content = fakeDb({ tables: LOCAL_TABLES, note: 'snapshot' });
+    world.files.put(path, content);
+    world.facts.snapshot = { path, sha256: sha256Of(content), bytes: content.length, tables: LOCAL_TABLES };
+    world.runtime.calls.length = 0;
+    return world;
+  }
+
+  it('a crash-looping app: probes in a read-only helper, the copy and its hash through a stage helper, nothing in the app', async () => {
+    const world = await crashLoopWithSnapshot();
+    const run = await runStep(stageInContainer, world.deps);
+    expect(run.failed?.message).toBeUndefined();
+    const appId = world.facts.target?.containerId;
+    expect(
+      world.runtime.calls.filter((call) => call.method === 'exec').every((call) => call.args[0] !== appId && call.args[0] !== 'app'),
+    ).toBe(true);
+    const read = `app-rescue-${INCIDENT_ID}-read`;
+    const stage = `app-rescue-${INCIDENT_ID}-stage`;
+    expect(
+      run.commands
+        .filter((command) => command.phase === 'probe' && command.action.kind === 'argv')
+        .map((command) => command.action.kind === 'argv' && [command.action.container, ...command.action.argv]),
+    ).toEqual([
+      [read, 'df', '-Pk', '/data'],
+      [read, 'stat', '-c', '%u %g %a', DB],
+    ]);
+    expect(
+      run.planned.get('stage-in-container')?.map((action) => (action.kind === 'call' ? action.cli : [action.container, ...action.argv])),
+    ).toEqual([
+      [
+        'docker',
+        'run',
+        '-d',
+        '--name',
+        stage,
+        '--label',
+        `sqlite-rescue.helper=${INCIDENT_ID}`,
+        '--volumes-from',
+        'app',
+        '--network',
+        'none',
+        '--entrypoint',
+        'sleep',
+        'ghcr.io/acme/app:3f2c1a',
+        '86400',
+      ],
+      ['docker', 'cp', world.facts.snapshot?.path, `${stage}:${STAGED}`],
+      [stage, 'sha256sum', STAGED],
+      ['docker', 'rm', '-f', stage],
+    ]);
+    // On the app's volume, with the live file's owner, and both helpers are gone.
+    expect(world.runtime.fileAt('app', STAGED)).toMatchObject({ uid: 1001, gid: 1001, mode: 0o640 });
+    expect((await world.runtime.listContainers()).map((container) => container.name)).toEqual(['app']);
+  });
+
+  it('over --host the same: the free space is read in a read-only helper, the copy goes through the stage helper', async () => {
+    const world = await crashLoopWithSnapshot({ overSsh: true });
+    const run = await runStep(stageInContainer, world.deps);
+    expect(run.failed?.message).toBeUndefined();
+    const appId = world.facts.target?.containerId;
+    expect(
+      world.runtime.calls.filter((call) => call.method === 'exec').every((call) => call.args[0] !== appId && call.args[0] !== 'app'),
+    ).toBe(true);
+    expect(world.runtime.fileAt('app', STAGED)?.content).toEqual(world.files.read(world.facts.snapshot?.path as string));
   });
 });

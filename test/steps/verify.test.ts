@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { verify, WRITE_WAIT_MS } from '../../src/steps/verify.js';
+import { STABLE_MS, verify, WRITE_WAIT_MS } from '../../src/steps/verify.js';
 import { fakeDb } from '../fakes/fake-db.js';
 import { sha256Of } from '../fakes/fake-local-files.js';
 import { INCIDENT_ID, makeDeps, type TestWorld } from '../fakes/make-deps.js';
@@ -10,7 +10,7 @@ const QUARANTINE = `/data/rescue-quarantine/${INCIDENT_ID}`;
 const SNAPSHOT = fakeDb({ tables: LOCAL_TABLES, note: 'snapshot' });
 
 // After the swap and the start: the snapshot is live, the old files in quarantine.
-async function restored(live: Buffer = SNAPSHOT, health: 'healthy' | null = null): Promise<TestWorld> {
+async function restored(live: Buffer = SNAPSHOT, health: 'healthy' | 'starting' | null = null): Promise<TestWorld> {
   const world = makeDeps({ container: 'app', db: DB });
   world.runtime.addContainer({ name: 'app', health, mounts: [{ destination: '/data', volume: 'app-data' }] });
   world.runtime.putFile('app', DB, live);
@@ -95,5 +95,59 @@ describe('verify', () => {
     const run = await runStep(verify, world.deps);
     expect(run.failed?.message).toBe('the restored database fails integrity_check: Page 9: never used');
     expect(run.failed?.hint).toContain(QUARANTINE);
+  });
+});
+
+describe('verify: an app that crash-looped before the restore', () => {
+  async function wasLooping(health: 'healthy' | 'starting' | null = null): Promise<TestWorld> {
+    const world = await restored(SNAPSHOT, health);
+    world.facts.appWasDown = { state: 'restarting', restartCount: 7 };
+    world.runtime.appWritesTo('app', `${DB}-wal`);
+    return world;
+  }
+
+  it('must stay up a few seconds, its restart count unchanged, and write: a write alone is not enough', async () => {
+    const world = await wasLooping();
+    const before = world.clock.now();
+    const run = await runStep(verify, world.deps);
+    expect(run.exitCode).toBe(0);
+    expect(world.clock.now() - before).toBe(STABLE_MS);
+    expect(run.findings.at(-1)).toBe(
+      'verified: integrity ok, every snapshot row present, the app stayed up 5.0 s (restart count 0, unchanged) and wrote to the database',
+    );
+    expect(run.events.filter((event) => event.type === 'step-waiting')).toMatchObject([
+      { what: 'app crash-looped before the restore: it must stay up 5 s, restart count unchanged, and write', untilMs: before + STABLE_MS },
+      { stepId: 'verify' },
+    ]);
+  });
+
+  it('restarted by its policy while watched: it does not stay up, and the step says so', async () => {
+    const world = await wasLooping();
+    let ticks = 0;
+    world.clock.onAdvance(() => {
+      if ((ticks += 1) === 3) world.runtime.crashAndRestart('app');
+    });
+    const run = await runStep(verify, world.deps);
+    expect(run.exitCode).toBe(1);
+    expect(run.failed?.message).toBe('app restarted while it was watched (restart count 0 → 1): it does not stay up');
+  });
+
+  it('with a health check, it must pass too', async () => {
+    const world = await wasLooping('starting');
+    world.clock.onAdvance((now) => {
+      if (now - Date.parse('2025-01-01T02:00:00.000Z') >= 8000) world.runtime.setHealth('app', 'healthy');
+    });
+    const run = await runStep(verify, world.deps);
+    expect(run.exitCode).toBe(0);
+    expect(run.findings.at(-1)).toMatch(
+      /the app stayed up 8\.0 s \(restart count 0, unchanged\), its health check passes and wrote to the database$/,
+    );
+  });
+
+  it('a health check that never passes fails the step, though the app writes', async () => {
+    const world = await wasLooping('starting');
+    const run = await runStep(verify, world.deps);
+    expect(run.exitCode).toBe(1);
+    expect(run.failed?.message).toBe('app writes but its health check is starting after 20 s');
   });
 });

@@ -33,6 +33,13 @@ export function toSummary(info: Dockerode.ContainerInfo): ContainerSummary {
     state: info.State as ContainerStateName,
     status: info.Status,
     createdAt: new Date(info.Created * 1000).toISOString(),
+    mounts: (info.Mounts ?? []).map((mount) => ({
+      type: mount.Type,
+      source: mount.Source,
+      destination: mount.Destination,
+      ...(mount.Name ? { name: mount.Name } : {}),
+      rw: mount.RW,
+    })),
   };
 }
 

@@ -1,5 +1,5 @@
 // IncidentFiles over node:fs.
-import { mkdir, mkdtemp, open, rename } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { IncidentFiles } from '../../ports/incident-files.js';
 
@@ -22,6 +22,14 @@ export function createIncidentFiles(dir: string): IncidentFiles {
         await file.close();
       }
       await rename(temp, final);
+    },
+    async readText(name) {
+      try {
+        return await readFile(join(dir, name), 'utf8');
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+        throw error;
+      }
     },
   };
 }

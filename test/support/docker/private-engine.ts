@@ -1,74 +1,89 @@
-// A Docker engine of the test's own (its own data root, exec root, socket, containerd and bridge, no iptables),
-// for tests whose result depends on everything on the engine — `scan` looks at every container, and the shared
-// engine holds other people's. Images come from the shared engine by `docker save | docker load` (no registry).
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, openSync, closeSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+// A Docker engine of the test's own, for what must not happen to the shared one (restarting it), and for tests whose
+// result depends on everything on the engine (`scan` looks at every container; the shared one holds others'). dockerd runs in a
+// network namespace of its own (its bridge and routes never touch the host's docker0), with its own data root, exec
+// root, pid file and socket under one folder. Needs root, iproute2 and nsenter. Stopped and removed by stop().
+import { spawn } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { execa } from 'execa';
+import { waitUntil } from '../wait-until.js';
 
 export interface PrivateEngine {
-  /** For DOCKER_HOST. */
-  host: string;
-  dir: string;
+  /** `unix:///tmp/<name>/docker.sock`: what DOCKER_HOST must say to reach it. */
+  dockerHost: string;
+  /** Stops dockerd (SIGTERM, as a package upgrade or `systemctl restart docker` does) and starts it again. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
-export async function startPrivateEngine(dir: string, images: string[]): Promise<PrivateEngine> {
-  mkdirSync(dir, { recursive: true });
-  const socket = join(dir, 'docker.sock');
-  const host = `unix://${socket}`;
-  const log = openSync(join(dir, 'dockerd.log'), 'a');
-  // A bridge of its own: with --bridge=none dockerd deletes the default docker0 at start, and the shared engine's
-  // containers then fail to start ("could not find bridge docker0"). Names are at most 15 characters.
-  const bridge = `srtp${process.pid % 100_000}`;
-  const subnet = 100 + (process.pid % 100);
-  await execa('ip', ['link', 'del', bridge], { reject: false });
-  await execa('ip', ['link', 'add', bridge, 'type', 'bridge']);
-  await execa('ip', ['addr', 'add', `10.251.${subnet}.1/24`, 'dev', bridge]);
-  await execa('ip', ['link', 'set', bridge, 'up']);
-  const child: ChildProcess = spawn(
-    'dockerd',
-    [
-      '--data-root',
-      join(dir, 'root'),
-      '--exec-root',
-      join(dir, 'exec'),
-      '--pidfile',
-      join(dir, 'dockerd.pid'),
-      '-H',
-      host,
-      `--bridge=${bridge}`,
-      '--iptables=false',
-      '--ip-masq=false',
-    ],
-    { stdio: ['ignore', log, log], detached: false },
-  );
-  closeSync(log);
-  const killOnExit = () => child.kill('SIGKILL');
-  process.once('exit', killOnExit);
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const info = await execa('docker', ['-H', host, 'info', '--format', '{{.ServerVersion}}'], { reject: false });
-    if (info.exitCode === 0) break;
-    if (child.exitCode !== null || Date.now() > deadline)
-      throw new Error(`the private dockerd in ${dir} did not start (see ${join(dir, 'dockerd.log')})`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
+async function answers(dockerHost: string): Promise<boolean> {
+  const result = await execa('docker', ['info', '--format', '{{.ServerVersion}}'], {
+    reject: false,
+    timeout: 10_000,
+    env: { DOCKER_HOST: dockerHost },
+  });
+  return result.exitCode === 0;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
   }
-  for (const image of images) await execa('sh', ['-c', 'docker save "$1" | docker -H "$2" load', 'sh', image, host]);
+}
+
+/** `images`: copied from the shared engine by `docker save | docker load` (there is no registry). */
+export async function startPrivateEngine(name: string, opts: { images?: string[] } = {}): Promise<PrivateEngine> {
+  if (process.getuid?.() !== 0) throw new Error('a private dockerd needs root (its own network namespace, data root and mounts)');
+  const dir = `/tmp/${name}`;
+  const dockerHost = `unix://${dir}/docker.sock`;
+  const pidFile = `${dir}/dockerd.pid`;
+  mkdirSync(dir, { recursive: true });
+  await execa('ip', ['netns', 'add', name]);
+  await execa('ip', ['netns', 'exec', name, 'ip', 'link', 'set', 'lo', 'up']);
+  // nsenter enters the network namespace only: `ip netns exec` would remount /sys and hide the cgroups from dockerd.
+  const args = [
+    '--net=/var/run/netns/' + name,
+    'dockerd',
+    '--data-root',
+    `${dir}/data`,
+    '--exec-root',
+    `${dir}/x`,
+    '--pidfile',
+    pidFile,
+    '-H',
+    dockerHost,
+    '--iptables=false',
+    '--ip6tables=false',
+  ];
+  const launch = async () => {
+    const log = openSync(`${dir}/dockerd.log`, 'a');
+    spawn('nsenter', args, { detached: true, stdio: ['ignore', log, log] }).unref();
+    closeSync(log);
+    await waitUntil(`the private dockerd ${name} answers (see ${dir}/dockerd.log)`, () => answers(dockerHost), {
+      timeoutMs: 60_000,
+      intervalMs: 250,
+    });
+  };
+  const halt = async () => {
+    if (!existsSync(pidFile)) return;
+    const pid = Number(readFileSync(pidFile, 'utf8').trim());
+    process.kill(pid, 'SIGTERM');
+    await waitUntil(`the private dockerd ${name} (pid ${pid}) has exited`, () => !isAlive(pid), { timeoutMs: 60_000, intervalMs: 100 });
+  };
+  await launch();
+  for (const image of opts.images ?? []) await execa('sh', ['-c', 'docker save "$1" | DOCKER_HOST="$2" docker load', 'sh', image, dockerHost], { env: { DOCKER_HOST: '' } });
   return {
-    host,
-    dir,
-    async stop() {
-      process.removeListener('exit', killOnExit);
-      const ids = (await execa('docker', ['-H', host, 'ps', '-aq'], { reject: false })).stdout.split('\n').filter(Boolean);
-      if (ids.length > 0) await execa('docker', ['-H', host, 'rm', '-f', '-v', ...ids], { reject: false });
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-      await exited;
-      clearTimeout(timer);
+    dockerHost,
+    restart: async () => {
+      await halt();
+      await launch();
+    },
+    stop: async () => {
+      await halt();
+      await execa('ip', ['netns', 'del', name], { reject: false });
       rmSync(dir, { recursive: true, force: true });
-      await execa('ip', ['link', 'del', bridge], { reject: false });
     },
   };
 }
