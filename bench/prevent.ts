@@ -25,7 +25,7 @@ import { volumePath } from '../test/support/outage.js';
 import { generateAppDb } from './db.js';
 import { MB } from './files.js';
 import { millis, seconds, table } from './measure.js';
-import { tenantDb } from './scan.js';
+import { tenantDb } from '../test/support/sqlite-fixtures.js';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 const BENCH = path.join(REPO, '.bench', `prevent-${process.pid}`);

@@ -4,10 +4,10 @@
 // data root, socket and bridge: test/support/docker/private-engine.ts), holding only this container.
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { execa } from 'execa';
 import type { RunEvent } from '../src/runbook/events.js';
 import { APP_IMAGE } from '../test/support/docker/index.js';
+import { tenantDb } from '../test/support/sqlite-fixtures.js';
 import { startPrivateEngine } from '../test/support/docker/private-engine.js';
 import { readEvents } from './tool.js';
 
@@ -25,20 +25,11 @@ export interface ScanFigures {
   exitCode: number;
 }
 
-/** A tenant's database: WAL mode, one table with an index, 20 rows. */
-export function tenantDb(file: string, index: number): void {
-  const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  db.exec('CREATE TABLE items(id INTEGER PRIMARY KEY, name TEXT); CREATE INDEX items_name ON items(name);');
-  const insert = db.prepare('INSERT INTO items(name) VALUES (?)');
-  for (let i = 0; i < 20; i += 1) insert.run(`tenant ${index} item ${i}`);
-  db.close();
-}
 
 export async function measureScan(cliPath: string, dir: string, tenants: number, env: Record<string, string>): Promise<ScanFigures> {
-  const engine = await startPrivateEngine(path.join(dir, 'engine'), [APP_IMAGE]);
+  const engine = await startPrivateEngine(`srt-bench-tenants-${process.pid}`, { images: [APP_IMAGE] });
   try {
-    const host = ['-H', engine.host];
+    const host = ['-H', engine.dockerHost];
     const name = 'tenants';
     await execa('docker', [...host, 'volume', 'create', `${name}-data`]);
     const data = (await execa('docker', [...host, 'volume', 'inspect', '-f', '{{.Mountpoint}}', `${name}-data`])).stdout;
@@ -48,7 +39,7 @@ export async function measureScan(cliPath: string, dir: string, tenants: number,
     for (let tries = 0; !fs.existsSync(path.join(data, 'app.db-wal')) && tries < 300; tries += 1) await new Promise((resolve) => setTimeout(resolve, 100));
 
     const started = performance.now();
-    const run = await execa('node', [cliPath, 'scan', '--json'], { env: { ...env, DOCKER_HOST: engine.host }, reject: false, timeout: 600_000 });
+    const run = await execa('node', [cliPath, 'scan', '--json'], { env: { ...env, DOCKER_HOST: engine.dockerHost }, reject: false, timeout: 600_000 });
     const commandMs = performance.now() - started;
     const events: RunEvent[] = readEvents(String(run.stdout));
     const step = events.find((event) => event.type === 'step-succeeded' && event.stepId === 'scan-engine') as { durationMs: number } | undefined;
