@@ -7,7 +7,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Database from 'better-sqlite3';
 import { execa } from 'execa';
 import type { RunEvent } from '../src/runbook/events.js';
 import { CLI_PATH } from '../test/support/cli.js';
@@ -26,6 +25,7 @@ import { volumePath } from '../test/support/outage.js';
 import { generateAppDb } from './db.js';
 import { MB } from './files.js';
 import { millis, seconds, table } from './measure.js';
+import { tenantDb } from '../test/support/sqlite-fixtures.js';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 const BENCH = path.join(REPO, '.bench', `prevent-${process.pid}`);
@@ -130,15 +130,6 @@ async function benchBackups(): Promise<void> {
     rows,
     log,
   );
-}
-
-function tenantDb(file: string, index: number): void {
-  const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  db.exec('CREATE TABLE items(id INTEGER PRIMARY KEY, name TEXT); CREATE INDEX items_name ON items(name);');
-  const insert = db.prepare('INSERT INTO items(name) VALUES (?)');
-  for (let i = 0; i < 20; i += 1) insert.run(`tenant ${index} item ${i}`);
-  db.close();
 }
 
 async function benchScan(): Promise<void> {

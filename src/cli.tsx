@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import type { RestoreFlags } from './commands/restore-flags.js';
+import type { CompletePath } from './ui/PathPrompt.js';
 import { describeError, RescueError } from './runbook/errors.js';
 
 const hasTerminal = () => Boolean(process.stdin.isTTY && process.stdout.isTTY);
@@ -29,23 +30,20 @@ function restoreOptions(command: Command): Command {
 async function restoreAction(options: Record<string, unknown>): Promise<number> {
   const [{ checkFlags, readConfigFile }, { findUnfinished, runResume }] = await Promise.all([import('./commands/restore-flags.js'), import('./commands/resume.js')]);
   const interactive = options.yes !== true && hasTerminal();
-  // While the screen draws its first question, the rest loads: the step list then appears right after the answer.
-  const restoreModule = import('./commands/restore.js');
   const config = readConfigFile(process.cwd());
   const flags: RestoreFlags = {
     ...config,
     ...Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)),
   } as RestoreFlags;
   checkFlags(flags, hasTerminal());
-  if (!interactive) return (await (await restoreModule).runRestore({ flags })).exitCode;
+  if (!interactive) return (await (await import('./commands/restore.js')).runRestore({ flags })).exitCode;
 
   // One screen from the first question to the last: the questions before the run are asked on the run's screen.
-  const [{ openTuiSession, askYesNo }, { completeLocalPath }, { describeTarget, runRestore }] = await Promise.all([
-    import('./commands/tui-session.js'),
-    import('./commands/complete-path.js'),
-    restoreModule,
-  ]);
-  const session = await openTuiSession({ target: describeTarget(flags), completePath: completeLocalPath });
+  const { openTuiSession, askYesNo } = await import('./commands/tui-session.js');
+  const session = await openTuiSession({ target: describeTarget(flags), completePath: completeLocalPathLater });
+  // The run's modules (Docker, SSH, SQLite, the steps: a second of CPU on a busy machine) load while the operator reads
+  // the first question, not before it is drawn: module loading runs on the thread that draws.
+  const restoreModule = afterFirstFrame(() => import('./commands/restore.js'));
   try {
     // An operator back after a crash gets the interrupted run offered first: starting over would stage a second copy.
     const unfinished = flags.dryRun ? undefined : findUnfinished(undefined, flags);
@@ -54,11 +52,32 @@ async function restoreAction(options: Record<string, unknown>): Promise<number> 
     }
     // At the terminal the operator may rehearse first: the same runbook, every read-only step for real, nothing changed.
     const isDryRun = flags.dryRun || (await askYesNo(session, 'Start with a dry-run (every check runs for real, nothing is changed)?', false));
+    const { runRestore } = await restoreModule;
     return (await runRestore({ flags: { ...flags, dryRun: isDryRun }, session, offerToSave: true })).exitCode;
   } finally {
     // runRestore closes the screen it was handed too; closing is idempotent, and a question that backed out ends here.
     await session.close();
   }
+}
+
+// The header before the engine names the target: the same text as describeTarget in commands/restore.ts, which cannot
+// be imported from there without loading the whole run before the first frame.
+function describeTarget(flags: Pick<RestoreFlags, 'host' | 'container' | 'db'>): string {
+  const engine = flags.host ? `the Docker engine on ${flags.host}` : 'the local Docker engine';
+  return `${flags.container ?? 'a container'}:${flags.db ?? '<db>'} on ${engine}`;
+}
+
+// Tab at the path prompt: the completion (and the discovery code behind it) loads on the first Tab.
+const completeLocalPathLater: CompletePath = async (typed) => (await import('./commands/complete-path.js')).completeLocalPath(typed);
+
+// Ink draws at most 10 frames a second (tui-session.ts): the first question is on the screen within one frame.
+const FIRST_FRAME_MS = 100;
+
+function afterFirstFrame<T>(load: () => Promise<T>): Promise<T> {
+  const loading = new Promise<T>((resolve, reject) => setTimeout(() => load().then(resolve, reject), FIRST_FRAME_MS).unref());
+  // Awaited later, or never when the operator backs out: a failure then surfaces where it is awaited.
+  loading.catch(() => undefined);
+  return loading;
 }
 
 // package.json sits one folder up from both src/ (tsx) and dist/ (the built CLI).

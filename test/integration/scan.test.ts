@@ -5,7 +5,6 @@
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScanRow } from '../../src/backup/scan.js';
@@ -16,7 +15,7 @@ import { docker } from '../support/docker/docker-cli.js';
 import { DISC_NOFIND_IMAGE, ensureDiscoveryImages } from '../support/docker/discovery-images.js';
 import { startPrivateEngine, type PrivateEngine } from '../support/docker/private-engine.js';
 import { volumePath } from '../support/outage.js';
-import { corruptBtreePage, makeAppDb } from '../support/sqlite-fixtures.js';
+import { corruptBtreePage, makeAppDb, tenantDb } from '../support/sqlite-fixtures.js';
 import { hostSql, startWritingApp, waitFor, type WritingApp } from '../support/backup-app.js';
 
 const work = mkdtempSync(join(tmpdir(), 'scan-it-'));
@@ -31,14 +30,6 @@ const rowsOf = (events: RunEvent[]) =>
 const row = (rows: ScanRow[], container: string, path: string) =>
   rows.find((entry) => entry.container === container && entry.path === path);
 
-function tenantDb(file: string, index: number): void {
-  const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  db.exec('CREATE TABLE items(id INTEGER PRIMARY KEY, name TEXT); CREATE INDEX items_name ON items(name);');
-  const insert = db.prepare('INSERT INTO items(name) VALUES (?)');
-  for (let i = 0; i < 20; i += 1) insert.run(`tenant ${index} item ${i}`);
-  db.close();
-}
 
 async function scan(args: string[] = []) {
   const started = Date.now();

@@ -5,6 +5,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 
 const CLI = '/usr/bin/sqlite3';
 
@@ -39,4 +40,14 @@ export function sidecarHashes(file: string): Record<string, string> {
 
 export function sha256File(file: string): string {
   return crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+}
+
+/** A small tenant's database, as multi-tenant apps keep one per customer: WAL mode, one table with an index, 20 rows. */
+export function tenantDb(file: string, index: number): void {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.exec('CREATE TABLE items(id INTEGER PRIMARY KEY, name TEXT); CREATE INDEX items_name ON items(name);');
+  const insert = db.prepare('INSERT INTO items(name) VALUES (?)');
+  for (let i = 0; i < 20; i += 1) insert.run(`tenant ${index} item ${i}`);
+  db.close();
 }
