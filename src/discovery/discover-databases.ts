@@ -2,6 +2,7 @@
 // holds: one exec in the running app (which also lists its open files); a short-lived helper from its image when it
 // is not running; the archive API when neither can run a shell. Every call is recorded in the result.
 import type { ContainerDetails, ContainerRuntime, Mount } from '../ports/container-runtime.js';
+import { isSteady } from './app-state.js';
 import { classifyFiles } from './classify-files.js';
 import { CommandLog, messageOf } from './command-log.js';
 import type { WalkedFile, WalkOutput } from './parse-walk-output.js';
@@ -200,7 +201,10 @@ function asError(error: unknown): Error {
 
 async function gather(run: Run): Promise<Gathered> {
   const { details } = run;
-  if (details.state !== 'running') return readStopped(run, `${details.name} is ${details.state}`);
+  // A crash-looper is `running` for the instants between two crashes: an exec aimed at one fails half-way.
+  if (!isSteady(details, (run.options.now ?? Date.now)())) {
+    return readStopped(run, `${details.name} is ${details.state === 'running' ? 'crash-looping' : details.state}`);
+  }
   let walked: Gathered | 'no-shell';
   try {
     walked = await readByExec(run, { id: details.id, label: details.name, where: 'container' }, true);

@@ -128,4 +128,6 @@ export interface DiscoverOptions {
   perform?: Perform;
   /** Unpredictable tokens (the Entropy port); default: node's crypto. */
   token?: (bytes: number) => string;
+  /** The time now in ms (the Clock port), to tell a steady container from a crash-looper between two crashes; default Date.now. */
+  now?: () => number;
 }

@@ -3,6 +3,7 @@ import { describeErrorCount } from '../ports/sqlite-inspector.js';
 import type { StepIO } from '../runbook/engine.js';
 import { RescueError } from '../runbook/errors.js';
 import { describeVerdictSource, fromInspector, triage, type CheckPragma, type CheckVerdict } from './checks.js';
+import { isSteady } from '../discovery/app-state.js';
 import { basename, join, quarantineDir, sidecars } from './container-paths.js';
 import type { Deps } from './deps.js';
 import type { Target } from './facts.js';
@@ -41,9 +42,13 @@ async function checkOnCopy(io: StepIO, deps: Deps, target: Target, hasWal: boole
   return { verdict: (depth === 'triage' ? await triage(run) : await run('integrity_check')) as CheckVerdict, copy: local };
 }
 
-/** Whether commands can run in the app's container now (exec needs it running). */
-export async function canExec(io: StepIO, target: Target): Promise<boolean> {
-  return (await io.perform(inspectContainer(targetRef(target)))).state === 'running';
+/**
+ * Whether commands can run in the app's container now and a moment from now: running, and not restarted by the engine
+ * within the back-off window (a crash-looper is `running` for the instants between two crashes, and an exec aimed at
+ * one fails half-way).
+ */
+export async function canExec(io: StepIO, deps: Deps, target: Target): Promise<boolean> {
+  return isSteady(await io.perform(inspectContainer(targetRef(target))), deps.clock.now());
 }
 
 export async function checkLiveDatabase(io: StepIO, deps: Deps, target: Target, depth: LiveCheckDepth): Promise<CheckVerdict> {
@@ -54,14 +59,14 @@ export async function checkLiveDatabase(io: StepIO, deps: Deps, target: Target, 
 async function checkLive(io: StepIO, deps: Deps, target: Target, depth: LiveCheckDepth): Promise<{ verdict: CheckVerdict; copy?: string; hasWal: boolean }> {
   // With no -wal beside it, nobody has the database open in WAL mode: an immutable read sees all of it and, unlike a
   // plain read-only open, creates no -wal/-shm. With a -wal, only a normal read-only open sees its frames.
-  const [wal, running] = await Promise.all([io.perform(statInContainer(targetRef(target), sidecars(target.dbPath).wal)), canExec(io, target)]);
+  const [wal, running] = await Promise.all([io.perform(statInContainer(targetRef(target), sidecars(target.dbPath).wal)), canExec(io, deps, target)]);
   const hasWal = wal !== null;
   const opts = { immutable: !hasWal };
   const run = (check: CheckPragma) => runCheckInContainer(io, targetRef(target), target.dbPath, check, opts);
   const inside = !hasTool(deps, 'sqlite3') || !running ? null : depth === 'triage' ? await triage(run) : await run('integrity_check');
   if (inside) return { verdict: inside, hasWal };
   // The archive API reads a stopped container's files too: no exec, no helper, nothing started.
-  io.output(running ? 'no sqlite3 in the image: checking a copy of the database on this machine' : `${target.containerName} is not running: checking a copy of the database on this machine`);
+  io.output(running ? 'no sqlite3 in the image: checking a copy of the database on this machine' : `${target.containerName} is not running steadily (stopped, restarting or crash-looping): checking a copy of the database on this machine`);
   return { ...(await checkOnCopy(io, deps, target, hasWal, depth)), hasWal };
 }
 
@@ -85,7 +90,7 @@ function declareCheck(known: Parameters<StepKind['declare']>[0]) {
 // The table names, so that local copies with the same schema can be offered; a schema too damaged to read says nothing.
 // Opened as the check opens it: immutable when no -wal is beside it, so that reading creates no -wal/-shm.
 async function readLiveTables(io: StepIO, deps: Deps, target: Target, hasWal: boolean): Promise<string[] | undefined> {
-  if (!hasTool(deps, 'sqlite3') || !(await canExec(io, target))) return undefined;
+  if (!hasTool(deps, 'sqlite3') || !(await canExec(io, deps, target))) return undefined;
   const result = await io.perform(execIn(targetRef(target), ['sqlite3', '-readonly', '-json', hasWal ? target.dbPath : immutableUri(target.dbPath), LIST_TABLES_SQL]));
   if (result.exitCode !== 0) return undefined;
   try {

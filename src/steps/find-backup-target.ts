@@ -79,7 +79,7 @@ async function chooseContainer(io: StepIO, deps: Deps): Promise<ContainerDetails
 
 // With no --db: the one database the app has open; several, or none open, is the operator's to settle.
 async function discoverDb(io: StepIO, deps: Deps, details: ContainerDetails): Promise<string> {
-  const found = await discoverDatabases(deps.runtime, details, { perform: io.perform, allowHelper: false });
+  const found = await discoverDatabases(deps.runtime, details, { perform: io.perform, allowHelper: false, now: () => deps.clock.now() });
   for (const entry of found.databases) io.output(`found ${entry.path} (${entry.reasons.join('; ')})`);
   if (found.unambiguous) {
     deps.facts.backupsFound = selectBackups(found, found.unambiguous.path);

@@ -6,7 +6,7 @@ import { discoverDatabases, listContainersForPicker, type DatabaseDiscovery, typ
 import { HELPER_LABEL, type ContainerDetails, type ContainerSummary, type Mount } from '../ports/container-runtime.js';
 import type { StepIO } from '../runbook/engine.js';
 import { ContainerNotFoundError, RescueError, UsageError } from '../runbook/errors.js';
-import { describeUnsteady, isSteady } from './app-state.js';
+import { describeUnsteady, isSteady } from '../discovery/app-state.js';
 import { dirname } from './container-paths.js';
 import type { Deps } from './deps.js';
 import type { DataMount, Facts, Target } from './facts.js';
@@ -145,7 +145,7 @@ function describeDatabase(found: FoundDatabase): string {
 
 // The databases on the container's mounts, found by header; the one the app has open preselected.
 async function chooseDatabase(io: StepIO, deps: Deps, details: ContainerDetails): Promise<{ path: string; discovery: DatabaseDiscovery }> {
-  const discovery = await discoverDatabases(deps.runtime, details, { perform: io.perform, token: deps.entropy.token, helperLabel: deps.incident.id });
+  const discovery = await discoverDatabases(deps.runtime, details, { perform: io.perform, token: deps.entropy.token, helperLabel: deps.incident.id, now: () => deps.clock.now() });
   for (const note of discovery.notes) io.output(note);
   for (const stop of discovery.stoppedEarly) io.finding(`the search for databases stopped early (${stop.reason}): ${stop.detail}`);
   if (discovery.databases.length === 0) {

@@ -82,7 +82,7 @@ function ageOf(db: FoundDatabase, nowMs: number): number | null {
 
 async function scanContainer(io: StepIO, deps: Deps, entry: RankedContainer, maxAgeMs: number): Promise<ScanRow[]> {
   const details = await io.perform(inspectContainer({ id: entry.container.id, name: entry.container.name }));
-  const found = await discoverDatabases(deps.runtime, details, { perform: io.perform, allowHelper: false });
+  const found = await discoverDatabases(deps.runtime, details, { perform: io.perform, allowHelper: false, now: () => deps.clock.now() });
   const split = splitLiveAndBackups(found.databases);
   const owners = backupsOf(split.live, split.backups);
   // A backup that belongs to no database here is still a SQLite file to report: checked like a live one.

@@ -23,7 +23,7 @@ import {
   uploadToHost,
   type ContainerRef,
 } from './port-actions.js';
-import { isSteady } from './app-state.js';
+import { isSteady } from '../discovery/app-state.js';
 import { withReadHelper } from './read-helper.js';
 import { requireFact } from './require-fact.js';
 import { requireSnapshotIntegrity } from './snapshot-source.js';

@@ -30,7 +30,7 @@ export function backupsGlob(known: Known): string | undefined {
 async function discoveredBackups(io: StepIO, deps: Deps, target: Target): Promise<string[]> {
   const found = deps.facts.discovery
     ? selectBackups(deps.facts.discovery, target.dbPath)
-    : await discoverBackups(deps.runtime, target.containerId, target.dbPath, { perform: io.perform, token: deps.entropy.token, helperLabel: deps.incident.id });
+    : await discoverBackups(deps.runtime, target.containerId, target.dbPath, { perform: io.perform, token: deps.entropy.token, helperLabel: deps.incident.id, now: () => deps.clock.now() });
   for (const stop of found.stoppedEarly) io.finding(`the search for backups stopped early (${stop.reason}): ${stop.detail}`);
   for (const other of found.otherLive) io.output(`not a backup: ${other.path} (the app has it open: another live database)`);
   for (const backup of found.backups) io.output(`found ${backup.path} (${backup.size ?? '?'} bytes, ${backup.mtime ?? 'time unknown'}) in ${backup.folder}${backup.sameMountAsLive ? '' : `, on another mount (${backup.mount.destination})`}`);
@@ -115,7 +115,7 @@ async function checkAll(io: StepIO, deps: Deps, target: Target, paths: string[])
   const ref = targetRef(target);
   let done = 0;
   io.progress({ done, total: paths.length, unit: 'files' });
-  const [stats, running] = await Promise.all([Promise.all(paths.map((path) => io.perform(statInContainer(ref, path)))), canExec(io, target)]);
+  const [stats, running] = await Promise.all([Promise.all(paths.map((path) => io.perform(statInContainer(ref, path)))), canExec(io, deps, target)]);
   const inside = hasTool(deps, 'sqlite3') && running ? await quickCheckInContainer(io, deps, ref, paths) : paths.map(() => null);
   return runLimited(paths, BACKUP_CHECKS_AT_ONCE, async (path, index) => {
     // Passing quick_check is not enough: a copy taken while the -wal was live often has indexes that disagree with
@@ -150,8 +150,8 @@ export const testBackups: StepKind = {
   async run(io, deps) {
     const target = requireFact(deps.facts.target, 'the target', 'find-container');
     const glob = backupsGlob(deps);
-    if (glob && !(await canExec(io, target))) {
-      throw new RescueError(`${target.containerName} is not running, so the backups matching ${glob} cannot be listed in it`, {
+    if (glob && !(await canExec(io, deps, target))) {
+      throw new RescueError(`${target.containerName} is not running steadily (stopped, restarting or crash-looping), so the backups matching ${glob} cannot be listed in it`, {
         kind: 'operator',
         hint: 'skip this step (s) to go on without them, or leave out --backups: every SQLite file on the volumes is found without running anything in the app',
       });
