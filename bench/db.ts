@@ -26,13 +26,33 @@ CREATE INDEX users_plan ON users(plan, created_at);`;
 
 // h(n): a 31-bit integer hash of the row number (Knuth's multiplicative hash, then an xorshift), the same on every run.
 const hash = (expr: string, salt: number) => `((((${expr}) + ${salt}) * 2654435761) % 2147483647)`;
-const WORDS = ['disk', 'page', 'wal', 'index', 'backup', 'row', 'commit', 'lock', 'node', 'order', 'user', 'queue', 'invoice', 'refund', 'login', 'export'];
+const WORDS = [
+  'disk',
+  'page',
+  'wal',
+  'index',
+  'backup',
+  'row',
+  'commit',
+  'lock',
+  'node',
+  'order',
+  'user',
+  'queue',
+  'invoice',
+  'refund',
+  'login',
+  'export',
+];
 const wordAt = (h: string) => `json_extract('${JSON.stringify(WORDS)}', '$[' || (${h} % ${WORDS.length}) || ']')`;
 const KINDS = ['click', 'view', 'purchase', 'signup', 'error', 'refund', 'login', 'logout'];
 
 /** Inserts rows [from, to) of events and one user per 20 events: values depend only on the row number. */
 function insertEvents(db: Database.Database, from: number, to: number): void {
-  const h1 = hash('n', 1), h2 = hash('n', 2), h3 = hash('n', 3), h4 = hash('n', 4);
+  const h1 = hash('n', 1),
+    h2 = hash('n', 2),
+    h3 = hash('n', 3),
+    h4 = hash('n', 4);
   db.exec(`
     INSERT INTO events(id, at, note, user_id, kind, amount, payload)
     WITH RECURSIVE c(n) AS (SELECT ${from} UNION ALL SELECT n + 1 FROM c WHERE n + 1 < ${to})
@@ -119,7 +139,11 @@ export function appendRows(file: string, fromRow: number, rows: number): void {
  * process that kills itself once the transaction is committed (the frames are in the -wal file by then).
  */
 export function appendRowsKeepingWal(file: string, fromRow: number, rows: number): void {
-  const child = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), 'append-keep-wal', file, String(fromRow), String(rows)], { encoding: 'utf8' });
+  const child = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', fileURLToPath(import.meta.url), 'append-keep-wal', file, String(fromRow), String(rows)],
+    { encoding: 'utf8' },
+  );
   if (child.signal !== 'SIGKILL') throw new Error(`the -wal writer ended with ${child.status ?? child.signal}: ${child.stderr}`);
   fs.rmSync(`${file}-shm`, { force: true });
   if (!fs.existsSync(`${file}-wal`) || fs.statSync(`${file}-wal`).size <= 32) throw new Error(`no -wal frames beside ${file}`);

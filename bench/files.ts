@@ -31,10 +31,19 @@ export interface SizeFiles {
 export function ensureSizeFiles(cacheDir: string, sizeMb: number): SizeFiles {
   const dir = path.join(cacheDir, `${sizeMb}mb`);
   const metaPath = path.join(dir, 'meta.json');
-  const files = { base: path.join(dir, 'base.db'), later: path.join(dir, 'later.db'), live: path.join(dir, 'live.db'), local: path.join(dir, 'local.db') };
+  const files = {
+    base: path.join(dir, 'base.db'),
+    later: path.join(dir, 'later.db'),
+    live: path.join(dir, 'live.db'),
+    local: path.join(dir, 'local.db'),
+  };
   if (fs.existsSync(metaPath)) {
     const meta = JSON.parse(fs.readFileSync(metaPath, 'utf8')) as { version: string; rows: number; bytes: number };
-    if (meta.version === CACHE_VERSION && Object.values(files).every((file) => fs.existsSync(file)) && fs.existsSync(`${files.local}-wal`)) {
+    if (
+      meta.version === CACHE_VERSION &&
+      Object.values(files).every((file) => fs.existsSync(file)) &&
+      fs.existsSync(`${files.local}-wal`)
+    ) {
       return { sizeMb, dir, ...files, rows: meta.rows, bytes: meta.bytes, generateMs: 0, fromCache: true };
     }
   }
@@ -87,7 +96,10 @@ export async function tornCopy(base: string, later: string, dest: string, fracti
   const size = fs.statSync(later).size;
   const split = Math.floor((size * fraction) / PAGE_SIZE) * PAGE_SIZE;
   const out = fs.createWriteStream(dest, { highWaterMark: 4 * MB });
-  for (const [file, start, end] of [[base, 0, split - 1], [later, split, size - 1]] as const) {
+  for (const [file, start, end] of [
+    [base, 0, split - 1],
+    [later, split, size - 1],
+  ] as const) {
     for await (const chunk of fs.createReadStream(file, { start, end, highWaterMark: 4 * MB })) {
       if (!out.write(chunk)) await once(out, 'drain');
     }

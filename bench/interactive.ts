@@ -19,7 +19,12 @@ export interface InteractiveRun extends Omit<ToolRun, 'peakRssMb'> {
 
 const POLL_MS = 40;
 
-export async function runInteractiveRestore(sshd: Sshd, outage: BenchOutage, cliPath: string, timeoutMs = 15 * 60_000): Promise<InteractiveRun> {
+export async function runInteractiveRestore(
+  sshd: Sshd,
+  outage: BenchOutage,
+  cliPath: string,
+  timeoutMs = 15 * 60_000,
+): Promise<InteractiveRun> {
   const incidentDir = path.join(outage.workDir, 'incident-tui');
   const cwd = fs.mkdtempSync(path.join(outage.workDir, 'operator-'));
   const exitFile = path.join(outage.workDir, 'tui-exit-code');
@@ -56,10 +61,13 @@ export async function runInteractiveRestore(sshd: Sshd, outage: BenchOutage, cli
   }
   const wallMs = performance.now() - started;
   const exitText = fs.existsSync(exitFile) ? fs.readFileSync(exitFile, 'utf8').trim() : '';
-  const events: RunEvent[] = fs.existsSync(path.join(incidentDir, 'events.ndjson')) ? readEvents(fs.readFileSync(path.join(incidentDir, 'events.ndjson'), 'utf8')) : [];
+  const events: RunEvent[] = fs.existsSync(path.join(incidentDir, 'events.ndjson'))
+    ? readEvents(fs.readFileSync(path.join(incidentDir, 'events.ndjson'), 'utf8'))
+    : [];
   const summary = summarizeEvents(events);
   if (summary.incidentId) fs.rmSync(`/tmp/sqlite-rescue/${summary.incidentId}`, { recursive: true, force: true });
-  const chosen = events.find((event) => event.type === 'step-succeeded' && event.stepId === 'choose-source') as { data?: { id?: string } } | undefined;
+  const chosen = events.find((event) => event.type === 'step-succeeded' && event.stepId === 'choose-source') as
+    { data?: { id?: string } } | undefined;
   const exitCode = exitText === '' ? -1 : Number(exitText);
   const failure = exitCode === 0 ? undefined : `exit ${exitText || '(none)'} after ${answers.join(', ')}`;
   return { exitCode, failure, wallMs, events, answers, chosenSource: chosen?.data?.id, ...summary };

@@ -45,7 +45,11 @@ export function sampleRss(pid: number, everyMs = 20): { stop(): { peakMb: number
 /** Prints rows as an aligned table (first column left-aligned, the rest right-aligned). */
 export function table(head: string[], rows: string[][], log: (line: string) => void): void {
   const widths = head.map((cell, i) => Math.max(cell.length, ...rows.map((row) => (row[i] ?? '').length)));
-  const line = (row: string[]) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ').trimEnd();
+  const line = (row: string[]) =>
+    row
+      .map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i])))
+      .join('  ')
+      .trimEnd();
   log(line(head));
   log(widths.map((w) => '─'.repeat(w)).join('  '));
   for (const row of rows) log(line(row));

@@ -55,15 +55,21 @@ export async function measureMicro(ctx: MicroContext): Promise<Micro> {
   const { log, reps, big } = ctx;
   const runs = (values: number[]) => `${values.map(seconds).join(', ')}   median ${seconds(median(values))}`;
 
-  ctx.section(`(b) upload of a ${ctx.label(big.sizeMb)} database to the server vs scp (${reps}× each, interleaved; ssh2 negotiates aes128-gcm)`);
+  ctx.section(
+    `(b) upload of a ${ctx.label(big.sizeMb)} database to the server vs scp (${reps}× each, interleaved; ssh2 negotiates aes128-gcm)`,
+  );
   const u = { ...(await measureUpload(ctx.sshd, big.later, reps)), sizeMb: big.sizeMb };
   micro.upload = u;
   log(`SshRemoteHost.upload as the restore runs it (fastPut + rename): ${runs(u.tool)}  ${mbps(u.bytes, median(u.tool))}`);
   log(`  of which the SFTP transfer:                                   ${runs(u.transferOnly)}  ${mbps(u.bytes, median(u.transferOnly))}`);
-  log(`upload + sha256sum on the server (hash: true, not what restore runs): ${u.withHash.map(seconds).join(', ')}  ${mbps(u.bytes, median(u.withHash))}`);
+  log(
+    `upload + sha256sum on the server (hash: true, not what restore runs): ${u.withHash.map(seconds).join(', ')}  ${mbps(u.bytes, median(u.withHash))}`,
+  );
   log(`scp, default cipher (chacha20-poly1305):                         ${runs(u.scp)}  ${mbps(u.bytes, median(u.scp))}`);
   log(`scp -c aes128-gcm@openssh.com:                                   ${runs(u.scpGcm)}  ${mbps(u.bytes, median(u.scpGcm))}`);
-  log(`throughput tool/scp: ${(median(u.scp) / median(u.tool)).toFixed(2)}  tool/scp-gcm: ${(median(u.scpGcm) / median(u.tool)).toFixed(2)}`);
+  log(
+    `throughput tool/scp: ${(median(u.scp) / median(u.tool)).toFixed(2)}  tool/scp-gcm: ${(median(u.scpGcm) / median(u.tool)).toFixed(2)}`,
+  );
 
   ctx.section(`(c) copy of a ${ctx.label(big.sizeMb)} file into a running container: DockerRuntime.copyIn (archive API) vs docker cp`);
   const container = await startAppContainer({ name: `${ctx.prefix}micro`, volumeName: `${ctx.prefix}micro-data` });
@@ -86,7 +92,9 @@ export async function measureMicro(ctx: MicroContext): Promise<Micro> {
   }
 
   const checkFiles = ctx.check;
-  ctx.section(`(d) integrity_check of one ${ctx.label(checkFiles.sizeMb)} database: the tool's inspector (better-sqlite3, worker thread) vs sqlite3 CLI`);
+  ctx.section(
+    `(d) integrity_check of one ${ctx.label(checkFiles.sizeMb)} database: the tool's inspector (better-sqlite3, worker thread) vs sqlite3 CLI`,
+  );
   const check = { tool: [] as number[], cli: [] as number[], bytes: checkFiles.bytes, sizeMb: checkFiles.sizeMb };
   micro.check = check;
   for (let i = 0; i < reps; i++) {
@@ -108,13 +116,16 @@ export async function measureMicro(ctx: MicroContext): Promise<Micro> {
   // and integrity_check only where quick_check passed. Measured against the loop an expert types, on the outage's torn
   // backups and on seven healthy ones.
   const backupFiles = ctx.backups;
-  const loop = 'for f in "$@"; do r=$(sqlite3 -readonly "file:$f?immutable=1" "PRAGMA integrity_check;" 2>&1); [ "$r" = ok ] && echo "ok $f" || echo "CORRUPT $f"; done';
+  const loop =
+    'for f in "$@"; do r=$(sqlite3 -readonly "file:$f?immutable=1" "PRAGMA integrity_check;" 2>&1); [ "$r" = ok ] && echo "ok $f" || echo "CORRUPT $f"; done';
   const measureBackups = async (kind: 'torn' | 'healthy', files: string[]): Promise<BackupFigures> => {
     const figures: BackupFigures = { triage: [], full: [], cli: [], bytes: files.length * backupFiles.bytes, sizeMb: backupFiles.sizeMb };
     const expectOk = kind === 'healthy';
     for (let i = 0; i < reps; i++) {
       const cli = await timed(() => execa('sh', ['-c', loop, 'sh', ...files]));
-      const verdicts = String(cli.value.stdout).split('\n').filter((line) => line.startsWith(expectOk ? 'ok ' : 'CORRUPT '));
+      const verdicts = String(cli.value.stdout)
+        .split('\n')
+        .filter((line) => line.startsWith(expectOk ? 'ok ' : 'CORRUPT '));
       if (verdicts.length !== files.length) throw new Error(`expected ${files.length} ${kind} backups: ${cli.value.stdout}`);
       figures.cli.push(cli.ms);
       for (const mode of ['triage', 'full'] as const) {
@@ -125,19 +136,24 @@ export async function measureMicro(ctx: MicroContext): Promise<Micro> {
         };
         const tool = await timed(() => Promise.all(files.map(checkOne)));
         await inspector.close();
-        if (tool.value.some((result) => result.ok !== expectOk)) throw new Error(`the inspector's ${mode} check disagrees with the CLI on a ${kind} backup`);
+        if (tool.value.some((result) => result.ok !== expectOk))
+          throw new Error(`the inspector's ${mode} check disagrees with the CLI on a ${kind} backup`);
         figures[mode].push(tool.ms);
       }
     }
     log(`inspector, triage of all 7 at once (${os.availableParallelism()} worker threads): ${runs(figures.triage)}`);
     log(`inspector, integrity_check of all 7 at once:                ${runs(figures.full)}`);
     log(`sequential loop of sqlite3 integrity_check:                 ${runs(figures.cli)}`);
-    log(`ratio triage / loop: ${ratio(median(figures.triage), median(figures.cli))}   full / loop: ${ratio(median(figures.full), median(figures.cli))}`);
+    log(
+      `ratio triage / loop: ${ratio(median(figures.triage), median(figures.cli))}   full / loop: ${ratio(median(figures.full), median(figures.cli))}`,
+    );
     return figures;
   };
   const folder = path.join(ctx.workDir, 'micro-backups');
   try {
-    ctx.section(`(e) 7 torn backups of ${ctx.label(backupFiles.sizeMb)} (the outage's): the inspector, all at once vs a sequential loop of sqlite3`);
+    ctx.section(
+      `(e) 7 torn backups of ${ctx.label(backupFiles.sizeMb)} (the outage's): the inspector, all at once vs a sequential loop of sqlite3`,
+    );
     const torn = await writeBackups(backupFiles, folder);
     await execa('sync');
     micro.backups = await measureBackups('torn', torn);

@@ -23,7 +23,12 @@ export interface BenchOutage {
   workDir: string;
 }
 
-export async function buildBenchOutage(prefix: string, files: SizeFiles, workRoot: string, variant: AppVariant = VARIANTS.instant): Promise<BenchOutage> {
+export async function buildBenchOutage(
+  prefix: string,
+  files: SizeFiles,
+  workRoot: string,
+  variant: AppVariant = VARIANTS.instant,
+): Promise<BenchOutage> {
   const workDir = fs.mkdtempSync(path.join(workRoot, `${prefix}work-`));
   const volume = `${prefix}data`;
   await docker(['volume', 'create', volume]);
@@ -37,15 +42,36 @@ export async function buildBenchOutage(prefix: string, files: SizeFiles, workRoo
   await execa('sync');
 
   const name = `${prefix}app`;
-  const id = await docker(['run', '--detach', '--name', name, '--label', 'coolify.pullRequestId=0', '--restart', 'unless-stopped', '--volume', `${volume}:/data`, variant.image]);
+  const id = await docker([
+    'run',
+    '--detach',
+    '--name',
+    name,
+    '--label',
+    'coolify.pullRequestId=0',
+    '--restart',
+    'unless-stopped',
+    '--volume',
+    `${volume}:/data`,
+    variant.image,
+  ]);
   const production = { id, name, volumeName: volume };
-  const preview = await startAppContainer({ name: `${prefix}app-pr-7`, volumeName: `${prefix}pr7-data`, labels: { 'coolify.pullRequestId': '7' } });
+  const preview = await startAppContainer({
+    name: `${prefix}app-pr-7`,
+    volumeName: `${prefix}pr7-data`,
+    labels: { 'coolify.pullRequestId': '7' },
+  });
   if (variant.crashLoops) {
     // It has failed its start-up check and docker is restarting it: the state an operator finds it in.
-    await waitUntil(`${name} to crash-loop`, async () => Number(await docker(['inspect', '--format', '{{.RestartCount}}', name])) >= 2, { timeoutMs: 120_000, intervalMs: 200 });
+    await waitUntil(`${name} to crash-loop`, async () => Number(await docker(['inspect', '--format', '{{.RestartCount}}', name])) >= 2, {
+      timeoutMs: 120_000,
+      intervalMs: 200,
+    });
   } else {
     // The app has opened its (corrupt) database in WAL mode once its -wal exists.
-    await waitUntil(`the app in ${name} to open its database`, () => fs.existsSync(path.join(dataDir, 'app.db-wal')), { timeoutMs: 60_000 });
+    await waitUntil(`the app in ${name} to open its database`, () => fs.existsSync(path.join(dataDir, 'app.db-wal')), {
+      timeoutMs: 60_000,
+    });
   }
   return { prefix, variant, production, preview, dataDir, local, workDir };
 }

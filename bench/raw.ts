@@ -12,8 +12,20 @@ import type { BenchOutage } from './outage.js';
 
 /** OpenSSH reads the passwd home, not $HOME: point it at the sshd's client files explicitly. */
 export function opensshArgs(sshd: Sshd): string[] {
-  return ['-F', path.join(sshd.home, '.ssh', 'config'), '-i', sshd.clientKeyPath, '-o', `UserKnownHostsFile=${path.join(sshd.home, '.ssh', 'known_hosts')}`,
-    '-o', 'StrictHostKeyChecking=yes', '-o', 'BatchMode=yes', '-o', 'IdentitiesOnly=yes'];
+  return [
+    '-F',
+    path.join(sshd.home, '.ssh', 'config'),
+    '-i',
+    sshd.clientKeyPath,
+    '-o',
+    `UserKnownHostsFile=${path.join(sshd.home, '.ssh', 'known_hosts')}`,
+    '-o',
+    'StrictHostKeyChecking=yes',
+    '-o',
+    'BatchMode=yes',
+    '-o',
+    'IdentitiesOnly=yes',
+  ];
 }
 
 export interface RawStep {
@@ -42,7 +54,9 @@ export async function runRawRecovery(sshd: Sshd, outage: BenchOutage, db = '/dat
   const upload = rawUploadPath(sshd, outage);
   const staged = `${path.posix.dirname(db)}/.app.db.new`;
   const inContainer = (argv: string) =>
-    outage.variant.crashLoops ? `docker run --rm --volumes-from ${container} --entrypoint sh ${image} -c ${shellQuote(argv)}` : `docker exec ${container} sh -c ${shellQuote(argv)}`;
+    outage.variant.crashLoops
+      ? `docker run --rm --volumes-from ${container} --entrypoint sh ${image} -c ${shellQuote(argv)}`
+      : `docker exec ${container} sh -c ${shellQuote(argv)}`;
   const integrity = `sqlite3 -readonly ${db} 'PRAGMA integrity_check;'`;
   const loop = `for f in ${path.posix.dirname(db)}/backups/*.db; do r=$(sqlite3 -readonly "file:$f?immutable=1" 'PRAGMA integrity_check;' 2>&1); if [ "$r" = ok ]; then echo "ok $f"; else echo "CORRUPT $f"; fi; done`;
   const rename = `mkdir -p /data/quarantine && for f in ${db} ${db}-wal ${db}-shm; do if [ -e "$f" ]; then mv "$f" /data/quarantine/ || exit 1; fi; done && mv ${staged} ${db}`;
@@ -54,21 +68,36 @@ export async function runRawRecovery(sshd: Sshd, outage: BenchOutage, db = '/dat
     steps.push({ name, ms: performance.now() - started });
     const stdout = String(result.stdout).trim();
     const exitCode = (result as { exitCode?: number }).exitCode;
-    if (!expect && exitCode !== 0) throw new Error(`raw recovery, ${name}: exit ${exitCode}: ${String((result as { stderr?: unknown }).stderr)}`);
+    if (!expect && exitCode !== 0)
+      throw new Error(`raw recovery, ${name}: exit ${exitCode}: ${String((result as { stderr?: unknown }).stderr)}`);
     if (expect && !expect(stdout)) throw new Error(`raw recovery, ${name}: unexpected output ${JSON.stringify(stdout.slice(0, 300))}`);
     return { started, ended: performance.now() };
   };
 
   const how = outage.variant.crashLoops ? 'helper --volumes-from' : 'docker exec';
   const started = performance.now();
-  await step(`ssh ${how} sqlite3 integrity_check (live)`, () => ssh(inContainer(integrity)), (out) => out !== 'ok');
-  await step(`ssh ${how} loop of integrity_check over 7 backups`, () => ssh(inContainer(loop)), (out) => out.split('\n').length === 7 && !out.includes('ok /'));
+  await step(
+    `ssh ${how} sqlite3 integrity_check (live)`,
+    () => ssh(inContainer(integrity)),
+    (out) => out !== 'ok',
+  );
+  await step(
+    `ssh ${how} loop of integrity_check over 7 backups`,
+    () => ssh(inContainer(loop)),
+    (out) => out.split('\n').length === 7 && !out.includes('ok /'),
+  );
   await step('sqlite3 -readonly local.db .backup', () => execa('sqlite3', ['-readonly', outage.local, `.backup ${snapshot}`]));
   await step('scp (default cipher)', () => execa('scp', ['-q', ...opensshArgs(sshd), snapshot, `${TEST_ALIAS}:${upload}`]));
   await step('ssh docker cp', () => ssh(`docker cp ${upload} ${container}:${staged}`));
   const stop = await step('ssh docker stop (default timeout)', () => ssh(`docker stop ${container}`));
-  await step('ssh docker run --volumes-from … mv (rename)', () => ssh(`docker run --rm --volumes-from ${container} --entrypoint sh ${image} -c ${shellQuote(rename)}`));
+  await step('ssh docker run --volumes-from … mv (rename)', () =>
+    ssh(`docker run --rm --volumes-from ${container} --entrypoint sh ${image} -c ${shellQuote(rename)}`),
+  );
   const start = await step('ssh docker start', () => ssh(`docker start ${container}`));
-  await step('ssh docker exec sqlite3 integrity_check (restored)', () => ssh(`docker exec ${container} ${integrity}`), (out) => out === 'ok');
+  await step(
+    'ssh docker exec sqlite3 integrity_check (restored)',
+    () => ssh(`docker exec ${container} ${integrity}`),
+    (out) => out === 'ok',
+  );
   return { totalMs: performance.now() - started, steps, downtimeMs: start.ended - stop.ended, windowMs: start.ended - stop.started };
 }

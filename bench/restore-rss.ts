@@ -28,7 +28,11 @@ const prefix = makeTestPrefix('rss');
 const peaks: number[] = [];
 const stages: number[] = [];
 try {
-  console.log(`${sizeMb} MB database, ${runs} restores; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(
+    `${sizeMb} MB database, ${runs} restores; load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   for (let i = 0; i < runs; i++) {
     const outage = await buildBenchOutage(`${prefix}${i}-`, files, workDir);
     try {

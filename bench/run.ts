@@ -50,7 +50,11 @@ if (flag('--help')) {
 }
 const quick = flag('--quick');
 const keepCache = flag('--keep-cache');
-const sizes = (option('--sizes') ?? '10,100,1000').split(',').map(Number).filter((n) => n > 0).sort((a, b) => a - b);
+const sizes = (option('--sizes') ?? '10,100,1000')
+  .split(',')
+  .map(Number)
+  .filter((n) => n > 0)
+  .sort((a, b) => a - b);
 let variants: AppVariant[];
 try {
   variants = parseVariants(option('--variants') ?? 'ignores,traps,crashloop');
@@ -74,7 +78,9 @@ const smallest = sizes[0];
 const BACKUP_MB = 100;
 const label = (mb: number) => (mb >= 1000 && mb % 1000 === 0 ? `${mb / 1000} GB` : `${mb} MB`);
 /** Which (size, app) pairs are restored, in order: smallest size first, every app at each size. */
-const combos = sizes.flatMap((mb) => variants.filter((variant, i) => !quick || mb === smallest || i === 0).map((variant) => ({ mb, variant })));
+const combos = sizes.flatMap((mb) =>
+  variants.filter((variant, i) => !quick || mb === smallest || i === 0).map((variant) => ({ mb, variant })),
+);
 
 const log = (line = '') => console.log(line);
 const section = (title: string) => log(`\n== ${title} ${'='.repeat(Math.max(0, 100 - title.length))}`);
@@ -118,8 +124,11 @@ async function snapshotDist(into: string): Promise<void> {
   cliPath = path.join(into, 'dist', 'cli.js');
   const url = (module: string) => pathToFileURL(path.join(into, 'dist', module)).href;
   adapters = {
-    createSqliteInspector: ((await import(url('adapters/better-sqlite3/index.js'))) as typeof import('../src/adapters/better-sqlite3/index.js')).createSqliteInspector,
-    createLocalRuntime: ((await import(url('adapters/dockerode/index.js'))) as typeof import('../src/adapters/dockerode/index.js')).createLocalRuntime,
+    createSqliteInspector: (
+      (await import(url('adapters/better-sqlite3/index.js'))) as typeof import('../src/adapters/better-sqlite3/index.js')
+    ).createSqliteInspector,
+    createLocalRuntime: ((await import(url('adapters/dockerode/index.js'))) as typeof import('../src/adapters/dockerode/index.js'))
+      .createLocalRuntime,
   };
 }
 
@@ -130,7 +139,11 @@ function sh(command: string): string {
     return '?';
   }
 }
-const loadAverage = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
+const loadAverage = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
 const loadSamples: number[] = [];
 const loadSampler = setInterval(() => loadSamples.push(os.loadavg()[0]), 30_000);
 loadSampler.unref();
@@ -138,11 +151,15 @@ loadSampler.unref();
 function checkDisk(): void {
   // The cache (four files a size), one outage at a time (live, seven backups, the local copy, the copies the restore
   // makes), the part measures' copies.
-  const needMb = 4.2 * sizes.reduce((sum, mb) => sum + mb, 0) + 14 * largest + 7 * BACKUP_MB + (sizes.includes(BACKUP_MB) ? 0 : 4.2 * BACKUP_MB) + 2048;
+  const needMb =
+    4.2 * sizes.reduce((sum, mb) => sum + mb, 0) + 14 * largest + 7 * BACKUP_MB + (sizes.includes(BACKUP_MB) ? 0 : 4.2 * BACKUP_MB) + 2048;
   for (const dir of [BENCH_DIR, '/var/lib/docker', '/tmp']) {
     const at = fs.existsSync(dir) ? dir : path.dirname(dir);
     const freeMb = (fs.statfsSync(at).bavail * fs.statfsSync(at).bsize) / MB;
-    if (freeMb < needMb) throw new Error(`not enough disk at ${dir}: ${freeMb.toFixed(0)} MiB free, this run needs about ${needMb.toFixed(0)} MiB (try --sizes 10,100)`);
+    if (freeMb < needMb)
+      throw new Error(
+        `not enough disk at ${dir}: ${freeMb.toFixed(0)} MiB free, this run needs about ${needMb.toFixed(0)} MiB (try --sizes 10,100)`,
+      );
   }
   log(`disk: about ${(needMb / 1024).toFixed(1)} GiB needed at the peak; df -h /tmp /work:\n${sh('df -h /tmp /work')}`);
 }
@@ -153,18 +170,26 @@ async function main(): Promise<void> {
   section('machine');
   log(`date: ${new Date().toISOString()}   nproc: ${os.availableParallelism()}   node ${process.version}   load average: ${loadAverage()}`);
   log(sh('free -h'));
-  log(`sqlite3 CLI ${sh('sqlite3 --version').split(' ')[0]}; ${sh('ssh -V 2>&1')}; docker engine ${sh("docker version --format '{{.Server.Version}}'")}`);
+  log(
+    `sqlite3 CLI ${sh('sqlite3 --version').split(' ')[0]}; ${sh('ssh -V 2>&1')}; docker engine ${sh("docker version --format '{{.Server.Version}}'")}`,
+  );
   log(`command: npm run bench -- ${argv.join(' ')}`);
   log(`sizes: ${sizes.map(label).join(', ')}; apps: ${variants.map((v) => `${v.id} (${v.label})`).join(', ')}`);
-  log(`${quick ? '--quick: 1 repetition of each part measure' : `${REPS} repetitions of each part measure (median)`}; restores: ${combos.map((c) => `${label(c.mb)} ${c.variant.id}`).join(', ')}`);
+  log(
+    `${quick ? '--quick: 1 repetition of each part measure' : `${REPS} repetitions of each part measure (median)`}; restores: ${combos.map((c) => `${label(c.mb)} ${c.variant.id}`).join(', ')}`,
+  );
   if (skipped.size > 0) log(`skipped: ${[...skipped].join(', ')}`);
   checkDisk();
   const builtCli = path.join(distDir, 'cli.js');
   if (!fs.existsSync(builtCli)) throw new Error(`${builtCli} is missing: run \`npm run build\` first`);
   const distAge = fs.statSync(builtCli).mtimeMs;
   const newer = sh(`find ${path.join(distDir, '..', 'src')} -type f -newer ${builtCli} | head -5`);
-  if (newer && newer !== '?') log(`WARNING: src/ has files newer than dist/cli.js (built ${new Date(distAge).toISOString()}); the CLI measured is the built one:\n${newer}`);
-  if (!fs.existsSync(path.join(distDir, 'vendor'))) log('NOTE: this build has no dist/vendor/ (esbuild missing at build time): start-up is measured unbundled');
+  if (newer && newer !== '?')
+    log(
+      `WARNING: src/ has files newer than dist/cli.js (built ${new Date(distAge).toISOString()}); the CLI measured is the built one:\n${newer}`,
+    );
+  if (!fs.existsSync(path.join(distDir, 'vendor')))
+    log('NOTE: this build has no dist/vendor/ (esbuild missing at build time): start-up is measured unbundled');
 
   section('setup');
   log(`docker engine: ${await ensureDockerEngine()}; test images: ${JSON.stringify(await ensureTestImages())}`);
@@ -179,7 +204,9 @@ async function main(): Promise<void> {
   for (const mb of needed) {
     const files = ensureSizeFiles(CACHE_DIR, mb);
     figures.files.set(mb, files);
-    const made = files.fromCache ? 'from the cache' : `generated in ${seconds(files.generateMs)}: ${mbps(files.bytes, files.generateMs)} of database`;
+    const made = files.fromCache
+      ? 'from the cache'
+      : `generated in ${seconds(files.generateMs)}: ${mbps(files.bytes, files.generateMs)} of database`;
     log(`${label(mb).padEnd(7)} ${(files.bytes / MB).toFixed(0)} MiB, ${files.rows} events rows, 3 tables, 6 indexes; ${made}`);
   }
 
@@ -195,7 +222,8 @@ async function measureTui(): Promise<void> {
   section(`${elapsed()} start to first frame (${TUI_RUNS} runs, in a pseudo-terminal, interleaved with node -e)`);
   const f = await measureFirstFrame(cliPath, workDir, TUI_RUNS);
   figures.firstFrame = f;
-  const line = (name: string, values: number[]) => log(`${name.padEnd(58)} ${values.map(millis).join(', ')}   median ${millis(median(values))}`);
+  const line = (name: string, values: number[]) =>
+    log(`${name.padEnd(58)} ${values.map(millis).join(', ')}   median ${millis(median(values))}`);
   line('sqlite-rescue restore --container x --db …: first frame', f.firstFrame);
   line('  … the first question (dry-run?) on the screen', f.question);
   line('answer n → the TUI step list', f.afterAnswer);
@@ -203,7 +231,10 @@ async function measureTui(): Promise<void> {
   // Where it goes: what importing each heavy module costs in a fresh node, as built.
   const imports: string[] = [];
   const built = path.dirname(cliPath);
-  for (const [name, file] of [['ink (as built)', 'commands/tui-loader.js'], ['restore.js (the run)', 'commands/restore.js']] as const) {
+  for (const [name, file] of [
+    ['ink (as built)', 'commands/tui-loader.js'],
+    ['restore.js (the run)', 'commands/restore.js'],
+  ] as const) {
     const code = `const t = performance.now(); import(${JSON.stringify(pathToFileURL(path.join(built, file)).href)}).then((m) => m.loadTui ? m.loadTui() : m).then(() => process.stdout.write(String(Math.round(performance.now() - t))))`;
     const { stdout } = await execa('node', ['-e', code], { cwd: REPO, env: { NODE_ENV: 'production' } });
     imports.push(`${name} ${stdout} ms`);
@@ -233,7 +264,9 @@ async function measureScanSection(): Promise<void> {
   section(`${elapsed()} scan of ${tenants} small tenant databases in one container (an engine of the bench's own) vs one docker exec each`);
   const s = await measureScan(cliPath, path.join(workDir, 'scan'), tenants, { XDG_STATE_HOME: path.join(workDir, 'scan-state') });
   figures.scan = s;
-  log(`sqlite-rescue scan --json: ${seconds(s.commandMs)} (process), scan-engine step ${seconds(s.stepMs)}, exit ${s.exitCode}; ${s.databases} databases reported, ${s.execs} execs`);
+  log(
+    `sqlite-rescue scan --json: ${seconds(s.commandMs)} (process), scan-engine step ${seconds(s.stepMs)}, exit ${s.exitCode}; ${s.databases} databases reported, ${s.execs} execs`,
+  );
   log(`one docker exec sqlite3 quick_check per tenant database: ${seconds(s.loopMs)} (${millis(s.loopMs / s.tenants)} each)`);
   log(`per database: scan ${millis(s.stepMs / Math.max(1, s.databases))}, one exec ${millis(s.loopMs / s.tenants)}`);
 }
@@ -253,16 +286,23 @@ function printToolRun(run: ToolRun, detailed: boolean): void {
   const perStep = commandsPerStep(run);
   for (const [stepId, ms] of run.steps) {
     const commands = perStep.get(stepId);
-    log(`  ${stepId.padEnd(52)} ${seconds(ms).padStart(8)}   ${commands ? `${commands.count} commands, ${seconds(commands.commandMs)} in them` : ''}`);
+    log(
+      `  ${stepId.padEnd(52)} ${seconds(ms).padStart(8)}   ${commands ? `${commands.count} commands, ${seconds(commands.commandMs)} in them` : ''}`,
+    );
   }
   const outcome = run.exitCode === 0 ? '' : `   EXIT ${run.exitCode}`;
-  log(`  ${'total (process start → exit)'.padEnd(52)} ${seconds(run.wallMs).padStart(8)}   downtime ${seconds(run.downtimeMs)}, stop → started ${seconds(run.windowMs)}, peak RSS ${run.peakRssMb.toFixed(0)} MB${outcome}`);
+  log(
+    `  ${'total (process start → exit)'.padEnd(52)} ${seconds(run.wallMs).padStart(8)}   downtime ${seconds(run.downtimeMs)}, stop → started ${seconds(run.windowMs)}, peak RSS ${run.peakRssMb.toFixed(0)} MB${outcome}`,
+  );
   if (run.failure) log(`  the end of its stderr:\n    ${run.failure.split('\n').join('\n    ')}`);
-  const findings = run.events.filter((event) => event.type === 'step-succeeded' && ['check-live-db', 'test-backups', 'choose-source'].includes(event.stepId));
+  const findings = run.events.filter(
+    (event) => event.type === 'step-succeeded' && ['check-live-db', 'test-backups', 'choose-source'].includes(event.stepId),
+  );
   log(`  found: ${findings.map((event) => (event.type === 'step-succeeded' ? event.summary : '')).join(' | ')}`);
   if (!detailed) return;
   log('  slowest commands of the run (≥ 1 s):');
-  for (const command of slowestCommands(run, 1000).slice(0, 14)) log(`    ${seconds(command.ms).padStart(7)}  ${command.stepId.padEnd(20)} ${command.line}`);
+  for (const command of slowestCommands(run, 1000).slice(0, 14))
+    log(`    ${seconds(command.ms).padStart(7)}  ${command.stepId.padEnd(20)} ${command.line}`);
   log('  timeline of the downtime, stop-app → start-app (ms since the previous event):');
   for (const line of timeline(run, 'stop-app', 'start-app')) log(`    ${line}`);
 }
@@ -276,7 +316,9 @@ async function measureRestores(): Promise<void> {
     try {
       combo.raw = await withOutage('raw', mb, variant, (outage) => runRawRecovery(sshd!, outage));
       for (const step of combo.raw.steps) log(`  ${step.name.padEnd(60)} ${seconds(step.ms).padStart(8)}`);
-      log(`  ${'total'.padEnd(60)} ${seconds(combo.raw.totalMs).padStart(8)}   downtime ${seconds(combo.raw.downtimeMs)}, stop typed → started ${seconds(combo.raw.windowMs)}`);
+      log(
+        `  ${'total'.padEnd(60)} ${seconds(combo.raw.totalMs).padStart(8)}   downtime ${seconds(combo.raw.downtimeMs)}, stop typed → started ${seconds(combo.raw.windowMs)}`,
+      );
     } catch (error) {
       combo.rawError = (error as Error).message;
       log(`  the raw recovery failed: ${combo.rawError}`);
@@ -292,13 +334,18 @@ async function measureInteractive(): Promise<void> {
   const variant = variants[0];
   section(`${elapsed()} interactive restore in tmux, answering at once, vs --yes: ${label(smallest)}, ${variant.label}`);
   const tui = await withOutage('tui', smallest, variant, (outage) => runInteractiveRestore(sshd!, outage, cliPath));
-  log(`  TUI: exit ${tui.exitCode}, ${seconds(tui.wallMs)}, downtime ${seconds(tui.downtimeMs)}, stop → started ${seconds(tui.windowMs)}; source ${tui.chosenSource ?? '?'}`);
+  log(
+    `  TUI: exit ${tui.exitCode}, ${seconds(tui.wallMs)}, downtime ${seconds(tui.downtimeMs)}, stop → started ${seconds(tui.windowMs)}; source ${tui.chosenSource ?? '?'}`,
+  );
   log(`  answered: ${tui.answers.join(' → ')}`);
   if (tui.failure) log(`  ${tui.failure}`);
   for (const [stepId, ms] of tui.steps) log(`    ${stepId.padEnd(50)} ${seconds(ms).padStart(8)}`);
   const yes = await withOutage('yes', smallest, variant, (outage) => runToolRestore(sshd!, outage, cliPath));
-  const chosen = yes.events.find((event) => event.type === 'step-succeeded' && event.stepId === 'choose-source') as { data?: { id?: string } } | undefined;
-  log(`  --yes: exit ${yes.exitCode}, ${seconds(yes.wallMs)}, downtime ${seconds(yes.downtimeMs)}, stop → started ${seconds(yes.windowMs)}; source ${chosen?.data?.id ?? '?'}`);
+  const chosen = yes.events.find((event) => event.type === 'step-succeeded' && event.stepId === 'choose-source') as
+    { data?: { id?: string } } | undefined;
+  log(
+    `  --yes: exit ${yes.exitCode}, ${seconds(yes.wallMs)}, downtime ${seconds(yes.downtimeMs)}, stop → started ${seconds(yes.windowMs)}; source ${chosen?.data?.id ?? '?'}`,
+  );
   if (chosen?.data?.id !== tui.chosenSource) log('  NOTE: the two runs restored different candidates: their totals are not like for like');
   figures.interactive = { sizeMb: smallest, variant, tui, yes };
 }
@@ -318,7 +365,10 @@ function summary(): void {
     log('\nother figures:');
     table(['measure', 'tool', 'baseline', 'ratio', 'earlier goal'], other, log);
   }
-  const loads = loadSamples.length > 0 ? `${Math.min(...loadSamples).toFixed(2)}–${Math.max(...loadSamples).toFixed(2)} (1-minute, sampled every 30 s)` : loadAverage();
+  const loads =
+    loadSamples.length > 0
+      ? `${Math.min(...loadSamples).toFixed(2)}–${Math.max(...loadSamples).toFixed(2)} (1-minute, sampled every 30 s)`
+      : loadAverage();
   log(`\nload average during the run: ${loads}; at the end ${loadAverage()}; whole benchmark ${elapsed()}`);
 }
 

@@ -25,7 +25,6 @@ export interface ScanFigures {
   exitCode: number;
 }
 
-
 export async function measureScan(cliPath: string, dir: string, tenants: number, env: Record<string, string>): Promise<ScanFigures> {
   const engine = await startPrivateEngine(`srt-bench-tenants-${process.pid}`, { images: [APP_IMAGE] });
   try {
@@ -36,19 +35,33 @@ export async function measureScan(cliPath: string, dir: string, tenants: number,
     fs.mkdirSync(path.join(data, 'tenants'));
     for (let index = 1; index <= tenants; index += 1) tenantDb(path.join(data, 'tenants', `t${index}.db`), index);
     await execa('docker', [...host, 'run', '-d', '--name', name, '--network', 'none', '-v', `${name}-data:/data`, APP_IMAGE]);
-    for (let tries = 0; !fs.existsSync(path.join(data, 'app.db-wal')) && tries < 300; tries += 1) await new Promise((resolve) => setTimeout(resolve, 100));
+    for (let tries = 0; !fs.existsSync(path.join(data, 'app.db-wal')) && tries < 300; tries += 1)
+      await new Promise((resolve) => setTimeout(resolve, 100));
 
     const started = performance.now();
-    const run = await execa('node', [cliPath, 'scan', '--json'], { env: { ...env, DOCKER_HOST: engine.dockerHost }, reject: false, timeout: 600_000 });
+    const run = await execa('node', [cliPath, 'scan', '--json'], {
+      env: { ...env, DOCKER_HOST: engine.dockerHost },
+      reject: false,
+      timeout: 600_000,
+    });
     const commandMs = performance.now() - started;
     const events: RunEvent[] = readEvents(String(run.stdout));
-    const step = events.find((event) => event.type === 'step-succeeded' && event.stepId === 'scan-engine') as { durationMs: number } | undefined;
+    const step = events.find((event) => event.type === 'step-succeeded' && event.stepId === 'scan-engine') as
+      { durationMs: number } | undefined;
     const databases = events.filter((event) => event.type === 'finding').length;
     const execs = events.filter((event) => event.type === 'command' && event.command.action.kind === 'argv').length;
 
     const loopStarted = performance.now();
     for (let index = 1; index <= tenants; index += 1) {
-      const check = await execa('docker', [...host, 'exec', name, 'sqlite3', '-readonly', `/data/tenants/t${index}.db`, 'PRAGMA quick_check;']);
+      const check = await execa('docker', [
+        ...host,
+        'exec',
+        name,
+        'sqlite3',
+        '-readonly',
+        `/data/tenants/t${index}.db`,
+        'PRAGMA quick_check;',
+      ]);
       if (check.stdout.trim() !== 'ok') throw new Error(`quick_check of tenant ${index}: ${check.stdout}`);
     }
     const loopMs = performance.now() - loopStarted;

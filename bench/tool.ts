@@ -34,7 +34,10 @@ export function restoreArgs(outage: BenchOutage, incidentDir: string, db = '/dat
 }
 
 export function readEvents(text: string): RunEvent[] {
-  return text.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as RunEvent);
+  return text
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as RunEvent);
 }
 
 /** Step durations, downtime and the stop → start window, from a run's events. */
@@ -42,14 +45,18 @@ export function summarizeEvents(events: RunEvent[]): Pick<ToolRun, 'steps' | 'do
   const steps = new Map<string, number>();
   for (const event of events) if (event.type === 'step-succeeded') steps.set(event.stepId, event.durationMs);
   const finished = events.find((event): event is Extract<RunEvent, { type: 'run-finished' }> => event.type === 'run-finished');
-  const incidentId = events.find((event): event is Extract<RunEvent, { type: 'run-started' }> => event.type === 'run-started')?.incidentId ?? '';
+  const incidentId =
+    events.find((event): event is Extract<RunEvent, { type: 'run-started' }> => event.type === 'run-started')?.incidentId ?? '';
   const commands = events.filter((event): event is CommandEvent => event.type === 'command');
   // A command event is written when it ends: its start is its time minus its duration.
-  const stopCommand = commands.find((event) => event.stepId === 'stop-app' && event.command.phase === 'action' && /stop|kill|scale/i.test(recordLine(event.command.action)));
+  const stopCommand = commands.find(
+    (event) => event.stepId === 'stop-app' && event.command.phase === 'action' && /stop|kill|scale/i.test(recordLine(event.command.action)),
+  );
   const startEnded = [...events].reverse().find((event) => event.type === 'step-succeeded' && event.stepId === 'start-app');
   const startCommand = commands.filter((event) => event.stepId === 'start-app' && event.command.phase === 'action').pop();
   const windowEnd = startCommand ? Date.parse(startCommand.at) : startEnded ? Date.parse(startEnded.at) : undefined;
-  const windowMs = stopCommand && windowEnd !== undefined ? windowEnd - (Date.parse(stopCommand.at) - stopCommand.command.durationMs) : undefined;
+  const windowMs =
+    stopCommand && windowEnd !== undefined ? windowEnd - (Date.parse(stopCommand.at) - stopCommand.command.durationMs) : undefined;
   return { steps, downtimeMs: finished?.downtimeMs, windowMs, incidentId };
 }
 

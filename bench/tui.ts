@@ -18,7 +18,14 @@ export interface Answer {
  * Milliseconds from spawn until each of `marks` shows on the terminal, in order; the program is then killed. With
  * `answer`, the times are counted from typing `answer.keys` once `answer.after` shows.
  */
-export function timeToMarks(argv: string[], marks: string[], cwd: string, env: NodeJS.ProcessEnv, timeoutMs = 10_000, answer?: Answer): Promise<number[]> {
+export function timeToMarks(
+  argv: string[],
+  marks: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  timeoutMs = 10_000,
+  answer?: Answer,
+): Promise<number[]> {
   return new Promise((resolve, reject) => {
     const command = `stty cols 160 rows 50; exec ${argv.map(shellQuote).join(' ')}`;
     let started = performance.now();
@@ -41,7 +48,10 @@ export function timeToMarks(argv: string[], marks: string[], cwd: string, env: N
       else child.once('close', settle);
     };
     const waitingFor = () => (isAnswered ? marks[times.length] : answer?.after);
-    const timer = setTimeout(() => finish(new Error(`no "${waitingFor()}" on the terminal within ${timeoutMs} ms; got: ${screen.slice(-500)}`)), timeoutMs);
+    const timer = setTimeout(
+      () => finish(new Error(`no "${waitingFor()}" on the terminal within ${timeoutMs} ms; got: ${screen.slice(-500)}`)),
+      timeoutMs,
+    );
     child.stdout.on('data', (chunk: Buffer) => {
       screen += chunk.toString('utf8').replace(ANSI, '');
       if (!isAnswered && answer && screen.includes(answer.after)) {

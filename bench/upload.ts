@@ -13,7 +13,12 @@ import { opensshArgs } from './raw.js';
 import { writeRandomFile } from '../test/support/random-file.js';
 
 // As built (dist/) when it is there, as the CLI runs it; the sources otherwise.
-const connectModule = new URL(existsSync(new URL('../dist/adapters/ssh2/connect.js', import.meta.url)) ? '../dist/adapters/ssh2/connect.js' : '../src/adapters/ssh2/connect.ts', import.meta.url).href;
+const connectModule = new URL(
+  existsSync(new URL('../dist/adapters/ssh2/connect.js', import.meta.url))
+    ? '../dist/adapters/ssh2/connect.js'
+    : '../src/adapters/ssh2/connect.ts',
+  import.meta.url,
+).href;
 const { connectHost } = (await import(connectModule)) as typeof import('../src/adapters/ssh2/connect.js');
 async function sha256(path: string): Promise<string> {
   const { stdout } = await execa('sha256sum', [path]);
@@ -41,7 +46,16 @@ export async function measureUpload(sshd: Sshd, local: string, runs: number, loc
   const dir = join(sshd.dir, 'upload');
   await mkdir(dir, { recursive: true });
   const host = await connectHost(TEST_ALIAS, { home: sshd.home, hostKeyPolicy: 'refuse-unknown' });
-  const figures: UploadFigures = { bytes, tool: [], transferOnly: [], withHash: [], scp: [], scpGcm: [], baselineRssMb: process.memoryUsage().rss / 1048576, peakRssMb: 0 };
+  const figures: UploadFigures = {
+    bytes,
+    tool: [],
+    transferOnly: [],
+    withHash: [],
+    scp: [],
+    scpGcm: [],
+    baselineRssMb: process.memoryUsage().rss / 1048576,
+    peakRssMb: 0,
+  };
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20);
   const target = `${TEST_ALIAS}:${join(dir, 'scp.db')}`;
@@ -95,18 +109,33 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   try {
     const local = join(dir, 'source.db');
     const localSha = await writeRandomFile(local, MB * 1024 * 1024);
-    console.log(`${MB} MB file, ${RUNS} runs each; load average before: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+    console.log(
+      `${MB} MB file, ${RUNS} runs each; load average before: ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
+    );
     const f = await measureUpload(sshd, local, RUNS, localSha);
-    const row = (name: string, runs: number[]) => console.log(`${name.padEnd(44)} ${runs.map(fmt).join(' | ')}   median ${fmt(median(runs))}`);
+    const row = (name: string, runs: number[]) =>
+      console.log(`${name.padEnd(44)} ${runs.map(fmt).join(' | ')}   median ${fmt(median(runs))}`);
     row('SshRemoteHost.upload (fastPut+rename), as the restore', f.tool);
     row('upload with its sha256 on the server (1st run)', f.withHash);
     row('  of which the transfer (until all acked)', f.transferOnly);
     row('scp (default cipher)', f.scp);
     row('scp -c aes128-gcm@openssh.com', f.scpGcm);
-    console.log(`ratio upload/scp: ${(median(f.tool) / median(f.scp)).toFixed(2)}  upload/scp-gcm: ${(median(f.tool) / median(f.scpGcm)).toFixed(2)}`);
-    console.log(`ratio transfer only / scp: ${(median(f.transferOnly) / median(f.scp)).toFixed(2)}  / scp-gcm: ${(median(f.transferOnly) / median(f.scpGcm)).toFixed(2)}`);
-    console.log(`RSS during uploads: baseline ${f.baselineRssMb.toFixed(0)} MB, peak ${f.peakRssMb.toFixed(0)} MB (+${(f.peakRssMb - f.baselineRssMb).toFixed(0)} MB)`);
-    console.log(`load average after: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+    console.log(
+      `ratio upload/scp: ${(median(f.tool) / median(f.scp)).toFixed(2)}  upload/scp-gcm: ${(median(f.tool) / median(f.scpGcm)).toFixed(2)}`,
+    );
+    console.log(
+      `ratio transfer only / scp: ${(median(f.transferOnly) / median(f.scp)).toFixed(2)}  / scp-gcm: ${(median(f.transferOnly) / median(f.scpGcm)).toFixed(2)}`,
+    );
+    console.log(
+      `RSS during uploads: baseline ${f.baselineRssMb.toFixed(0)} MB, peak ${f.peakRssMb.toFixed(0)} MB (+${(f.peakRssMb - f.baselineRssMb).toFixed(0)} MB)`,
+    );
+    console.log(
+      `load average after: ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
+    );
   } finally {
     await rm(dir, { recursive: true, force: true });
     await sshd.stop();

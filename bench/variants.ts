@@ -23,9 +23,12 @@ export const VARIANTS: Record<VariantId, AppVariant> = {
 
 /** Parses `--variants ignores,traps`; throws naming the unknown one. */
 export function parseVariants(text: string): AppVariant[] {
-  return text.split(',').filter(Boolean).map((id) => {
-    const variant = VARIANTS[id as VariantId];
-    if (!variant) throw new Error(`unknown app variant ${JSON.stringify(id)}: use ${Object.keys(VARIANTS).join(', ')}`);
-    return variant;
-  });
+  return text
+    .split(',')
+    .filter(Boolean)
+    .map((id) => {
+      const variant = VARIANTS[id as VariantId];
+      if (!variant) throw new Error(`unknown app variant ${JSON.stringify(id)}: use ${Object.keys(VARIANTS).join(', ')}`);
+      return variant;
+    });
 }

@@ -28,7 +28,10 @@ function restoreOptions(command: Command): Command {
 }
 
 async function restoreAction(options: Record<string, unknown>): Promise<number> {
-  const [{ checkFlags, readConfigFile }, { findUnfinished, runResume }] = await Promise.all([import('./commands/restore-flags.js'), import('./commands/resume.js')]);
+  const [{ checkFlags, readConfigFile }, { findUnfinished, runResume }] = await Promise.all([
+    import('./commands/restore-flags.js'),
+    import('./commands/resume.js'),
+  ]);
   const interactive = options.yes !== true && hasTerminal();
   const config = readConfigFile(process.cwd());
   const flags: RestoreFlags = {
@@ -47,11 +50,19 @@ async function restoreAction(options: Record<string, unknown>): Promise<number> 
   try {
     // An operator back after a crash gets the interrupted run offered first: starting over would stage a second copy.
     const unfinished = flags.dryRun ? undefined : findUnfinished(undefined, flags);
-    if (unfinished && (await askYesNo(session, `An unfinished restore of the same target is recorded in ${unfinished}. Resume it (every step it did is checked again)?`, true))) {
+    if (
+      unfinished &&
+      (await askYesNo(
+        session,
+        `An unfinished restore of the same target is recorded in ${unfinished}. Resume it (every step it did is checked again)?`,
+        true,
+      ))
+    ) {
       return (await runResume(unfinished, { yes: false, json: false, session })).exitCode;
     }
     // At the terminal the operator may rehearse first: the same runbook, every read-only step for real, nothing changed.
-    const isDryRun = flags.dryRun || (await askYesNo(session, 'Start with a dry-run (every check runs for real, nothing is changed)?', false));
+    const isDryRun =
+      flags.dryRun || (await askYesNo(session, 'Start with a dry-run (every check runs for real, nothing is changed)?', false));
     const { runRestore } = await restoreModule;
     return (await runRestore({ flags: { ...flags, dryRun: isDryRun }, session, offerToSave: true })).exitCode;
   } finally {
@@ -93,7 +104,9 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .enablePositionalOptions()
     .showHelpAfterError('(run sqlite-rescue --help for the usage)');
   restoreOptions(program).action(async (options) => setExitCode(await restoreAction(options)));
-  restoreOptions(program.command('restore').description('the recovery runbook; flags pre-answer its questions')).action(async (options) => setExitCode(await restoreAction(options)));
+  restoreOptions(program.command('restore').description('the recovery runbook; flags pre-answer its questions')).action(async (options) =>
+    setExitCode(await restoreAction(options)),
+  );
   program
     .command('resume')
     .description('continue an interrupted restore from its incident folder, proving again what it relies on')
@@ -102,36 +115,57 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--json', 'NDJSON events on stdout (needs --yes)', false)
     .option('--break-stale-lock', 'clear a lock left by another killed run', false)
     .action(async (dir: string | undefined, options: { yes: boolean; json: boolean; breakStaleLock: boolean }) => {
-      const [{ checkInteraction }, { runResume }] = await Promise.all([import('./commands/restore-flags.js'), import('./commands/resume.js')]);
+      const [{ checkInteraction }, { runResume }] = await Promise.all([
+        import('./commands/restore-flags.js'),
+        import('./commands/resume.js'),
+      ]);
       checkInteraction(options, hasTerminal());
       setExitCode((await runResume(dir, options)).exitCode);
     });
   program
     .command('drill')
     .description('builds a throwaway outage on the Docker engine, runs the recovery against it, scores it, cleans up')
-    .option('--scenario <name>', 'wal-copyfile (default), stale-wal, no-sqlite-in-image, all-backups-bad-no-local, rogue-write, index-only, stale-local-copy: see --list', 'wal-copyfile')
+    .option(
+      '--scenario <name>',
+      'wal-copyfile (default), stale-wal, no-sqlite-in-image, all-backups-bad-no-local, rogue-write, index-only, stale-local-copy: see --list',
+      'wal-copyfile',
+    )
     .option('--list', 'list the scenarios and what each must end with', false)
     .option('--keep', 'leave the containers, volumes, image and files to look around (says how to remove them)', false)
     .option('--image <image>', 'run the app in an image of yours (needs sh and sqlite3) instead of one built from this machine')
     .option('--yes', 'no questions: run the recovery as a script would', false)
     .option('--json', 'NDJSON events on stdout, then a drill-finished line with the score (needs --yes)', false)
     .option('--incident-dir <dir>', 'where the record goes (default ./incidents/drill-<scenario>-<UTC timestamp>/)')
-    .action(async (options: { scenario: string; list: boolean; keep: boolean; image?: string; yes: boolean; json: boolean; incidentDir?: string }) => {
-      const [{ scenarios }, { checkInteraction }] = await Promise.all([import('./drill/scenarios.js'), import('./commands/restore-flags.js')]);
-      if (options.list) {
-        for (const scenario of scenarios) process.stdout.write(`${scenario.name}\n  builds: ${scenario.builds}\n  must end with: ${scenario.mustEndWith}\n`);
-        return setExitCode(0);
-      }
-      checkInteraction(options, hasTerminal());
-      const [{ createLocalRuntime }, { DockerLab }, { runDrill }] = await Promise.all([
-        import('./adapters/dockerode/index.js'),
-        import('./adapters/dockerode/docker-lab.js'),
-        import('./drill/run-drill.js'),
-      ]);
-      const runtime = createLocalRuntime();
-      const log = (line: string) => (options.json || !options.yes ? process.stderr : process.stdout).write(`${line}\n`);
-      setExitCode(await runDrill(options, { runtime, lab: new DockerLab(runtime.docker), log }));
-    });
+    .action(
+      async (options: {
+        scenario: string;
+        list: boolean;
+        keep: boolean;
+        image?: string;
+        yes: boolean;
+        json: boolean;
+        incidentDir?: string;
+      }) => {
+        const [{ scenarios }, { checkInteraction }] = await Promise.all([
+          import('./drill/scenarios.js'),
+          import('./commands/restore-flags.js'),
+        ]);
+        if (options.list) {
+          for (const scenario of scenarios)
+            process.stdout.write(`${scenario.name}\n  builds: ${scenario.builds}\n  must end with: ${scenario.mustEndWith}\n`);
+          return setExitCode(0);
+        }
+        checkInteraction(options, hasTerminal());
+        const [{ createLocalRuntime }, { DockerLab }, { runDrill }] = await Promise.all([
+          import('./adapters/dockerode/index.js'),
+          import('./adapters/dockerode/docker-lab.js'),
+          import('./drill/run-drill.js'),
+        ]);
+        const runtime = createLocalRuntime();
+        const log = (line: string) => (options.json || !options.yes ? process.stderr : process.stdout).write(`${line}\n`);
+        setExitCode(await runDrill(options, { runtime, lab: new DockerLab(runtime.docker), log }));
+      },
+    );
   program
     .command('check')
     .description('integrity of local SQLite files, opened read-only through their WAL (exit 0 healthy, 1 not)')

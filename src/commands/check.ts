@@ -12,7 +12,14 @@ export interface CheckFlags {
 type CheckLine = { path: string; ok: boolean; check?: string; errorCount: number; errors: string[]; durationMs?: number; problem?: string };
 
 function toLine(result: IntegrityResult): CheckLine {
-  return { path: result.path, ok: result.ok, check: result.check, errorCount: result.errorCount, errors: result.errors, durationMs: result.durationMs };
+  return {
+    path: result.path,
+    ok: result.ok,
+    check: result.check,
+    errorCount: result.errorCount,
+    errors: result.errors,
+    durationMs: result.durationMs,
+  };
 }
 
 export async function runCheck(files: string[], flags: CheckFlags, out: (line: string) => void): Promise<number> {
@@ -31,7 +38,13 @@ export async function runCheck(files: string[], flags: CheckFlags, out: (line: s
       if (flags.json) out(JSON.stringify(line));
       else if (line.problem) out(`ERROR    ${line.path}: ${line.problem}`);
       else if (line.ok) out(`ok       ${line.path} (${line.check}, ${line.durationMs} ms)`);
-      else out(`CORRUPT  ${line.path} (${line.check}): ${describeErrorCount(line.errorCount)}\n${line.errors.slice(0, 5).map((error) => `           ${error}`).join('\n')}`);
+      else
+        out(
+          `CORRUPT  ${line.path} (${line.check}): ${describeErrorCount(line.errorCount)}\n${line.errors
+            .slice(0, 5)
+            .map((error) => `           ${error}`)
+            .join('\n')}`,
+        );
     }
     return lines.every((line) => line.ok) ? 0 : 1;
   } finally {

@@ -21,7 +21,11 @@ export async function connectRemote(flags: RestoreFlags, incidentId: string, ses
     hostKeyPolicy: session ? 'ask' : flags.acceptNewHostKey ? 'accept-new' : 'refuse-unknown',
     askHostKey: async (fingerprint, name) => {
       if (!session) return false;
-      const yes = await askYesNo(session, `The authenticity of host ${name} can't be established. Its key fingerprint is ${fingerprint}. Continue connecting and record the key in ~/.ssh/known_hosts?`, false);
+      const yes = await askYesNo(
+        session,
+        `The authenticity of host ${name} can't be established. Its key fingerprint is ${fingerprint}. Continue connecting and record the key in ~/.ssh/known_hosts?`,
+        false,
+      );
       if (!yes) throw new AbortedError(`host key of ${name} not accepted`);
       return true;
     },

@@ -13,7 +13,10 @@ export const runbooksDir = fileURLToPath(new URL('../../runbooks/', import.meta.
 export const DEFAULT_RUNBOOK = 'sqlite-wal-restore';
 
 export function listRunbooks(): string[] {
-  return readdirSync(runbooksDir).filter((name) => name.endsWith('.yaml')).map((name) => name.replace(/\.yaml$/, '')).sort();
+  return readdirSync(runbooksDir)
+    .filter((name) => name.endsWith('.yaml'))
+    .map((name) => name.replace(/\.yaml$/, ''))
+    .sort();
 }
 
 export function loadRunbook(name = DEFAULT_RUNBOOK): Runbook {

@@ -37,10 +37,12 @@ export function readConfigFile(cwd: string): Partial<RestoreFlags> {
   } catch (error) {
     throw new UsageError(`${found}: cannot parse it: ${(error as Error).message.split('\n')[0]}`, 'fix the file or move it away');
   }
-  if (typeof document !== 'object' || document === null || Array.isArray(document)) throw new UsageError(`${found}: expected an object of settings`, `fields: ${CONFIG_FIELDS.join(', ')}`);
+  if (typeof document !== 'object' || document === null || Array.isArray(document))
+    throw new UsageError(`${found}: expected an object of settings`, `fields: ${CONFIG_FIELDS.join(', ')}`);
   const config: Partial<RestoreFlags> = {};
   for (const [key, value] of Object.entries(document)) {
-    if (!(CONFIG_FIELDS as readonly string[]).includes(key)) throw new UsageError(`${found}: unknown setting "${key}"`, `known settings: ${CONFIG_FIELDS.join(', ')}`);
+    if (!(CONFIG_FIELDS as readonly string[]).includes(key))
+      throw new UsageError(`${found}: unknown setting "${key}"`, `known settings: ${CONFIG_FIELDS.join(', ')}`);
     if (typeof value !== 'string' || value === '') throw new UsageError(`${found}: setting "${key}" must be a non-empty string`);
     config[key as (typeof CONFIG_FIELDS)[number]] = value;
   }
@@ -49,8 +51,13 @@ export function readConfigFile(cwd: string): Partial<RestoreFlags> {
 
 // Who answers the questions: the operator at a terminal, or --yes.
 export function checkInteraction(flags: { yes: boolean; json: boolean }, hasTerminal: boolean, env: NodeJS.ProcessEnv = process.env): void {
-  if (flags.json && !flags.yes) throw new UsageError('--json needs --yes: with JSON on stdout nobody can answer questions', 'add --yes (and --container/--db/--local so every answer is given)');
-  if (!flags.yes && !hasTerminal) throw new UsageError('no terminal to ask questions in', 'run it in a terminal, or pass --yes to accept the top-ranked answers');
+  if (flags.json && !flags.yes)
+    throw new UsageError(
+      '--json needs --yes: with JSON on stdout nobody can answer questions',
+      'add --yes (and --container/--db/--local so every answer is given)',
+    );
+  if (!flags.yes && !hasTerminal)
+    throw new UsageError('no terminal to ask questions in', 'run it in a terminal, or pass --yes to accept the top-ranked answers');
   if (!flags.yes) refuseCiAtTerminal(env);
 }
 
@@ -67,12 +74,17 @@ export function refuseCiAtTerminal(env: NodeJS.ProcessEnv): void {
   );
 }
 
-
 export function checkFlags(flags: RestoreFlags, hasTerminal: boolean): void {
   checkInteraction(flags, hasTerminal);
-  if (flags.acceptNewHostKey && !flags.host) throw new UsageError('--accept-new-host-key only makes sense with --host', 'add --host ALIAS (the server whose new key to accept), or drop --accept-new-host-key');
-  if (flags.db !== undefined && !flags.db.startsWith('/')) throw new UsageError(`--db ${flags.db}: the path inside the container must be absolute`, 'e.g. --db /data/app.db');
-  if (flags.db !== undefined && (flags.db.endsWith('/') || flags.db.split('/').includes('..'))) throw new UsageError(`--db ${flags.db}: must name a file, without ".." parts`, 'e.g. --db /data/app.db');
+  if (flags.acceptNewHostKey && !flags.host)
+    throw new UsageError(
+      '--accept-new-host-key only makes sense with --host',
+      'add --host ALIAS (the server whose new key to accept), or drop --accept-new-host-key',
+    );
+  if (flags.db !== undefined && !flags.db.startsWith('/'))
+    throw new UsageError(`--db ${flags.db}: the path inside the container must be absolute`, 'e.g. --db /data/app.db');
+  if (flags.db !== undefined && (flags.db.endsWith('/') || flags.db.split('/').includes('..')))
+    throw new UsageError(`--db ${flags.db}: must name a file, without ".." parts`, 'e.g. --db /data/app.db');
   if (flags.local !== undefined) checkLocalCopy(flags.local);
   if (flags.source !== undefined) checkSource(flags);
   if (flags.stopTimeout !== undefined) flags.stopTimeout = parseStopTimeout(flags.stopTimeout);
@@ -95,9 +107,13 @@ const SOURCES = ['local', 'repaired', 'salvaged', 'merged'];
 function checkSource(flags: RestoreFlags): void {
   const source = flags.source as string;
   if (!SOURCES.includes(source) && !/^backup:\/./.test(source)) {
-    throw new UsageError(`--source ${source}: not a candidate`, 'one of: local, backup:/path/in/the/container.db, repaired, salvaged, merged');
+    throw new UsageError(
+      `--source ${source}: not a candidate`,
+      'one of: local, backup:/path/in/the/container.db, repaired, salvaged, merged',
+    );
   }
-  if (source === 'local' && flags.local === undefined && flags.yes) throw new UsageError('--source local needs --local PATH under --yes', 'pass --local with your healthy copy');
+  if (source === 'local' && flags.local === undefined && flags.yes)
+    throw new UsageError('--source local needs --local PATH under --yes', 'pass --local with your healthy copy');
 }
 
 // A mistyped --local is said at once, before anything is connected, checked or written (no incident folder either).
@@ -108,14 +124,26 @@ function checkLocalCopy(local: string): void {
     stat = statSync(local);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new UsageError(`--local ${local}: no such file`, 'pass the path of your healthy copy of the database (its -wal beside it, if any)');
-    throw new UsageError(`--local ${local}: cannot look at it (${code ?? (error as Error).message})`, 'check the path and the permissions of its folders');
+    if (code === 'ENOENT')
+      throw new UsageError(
+        `--local ${local}: no such file`,
+        'pass the path of your healthy copy of the database (its -wal beside it, if any)',
+      );
+    throw new UsageError(
+      `--local ${local}: cannot look at it (${code ?? (error as Error).message})`,
+      'check the path and the permissions of its folders',
+    );
   }
-  if (stat.isDirectory()) throw new UsageError(`--local ${local}: is a directory`, 'pass the path of the .db file itself, e.g. --local ./app.db');
-  if (!stat.isFile()) throw new UsageError(`--local ${local}: not a regular file`, 'pass the path of the .db file itself, e.g. --local ./app.db');
+  if (stat.isDirectory())
+    throw new UsageError(`--local ${local}: is a directory`, 'pass the path of the .db file itself, e.g. --local ./app.db');
+  if (!stat.isFile())
+    throw new UsageError(`--local ${local}: not a regular file`, 'pass the path of the .db file itself, e.g. --local ./app.db');
   try {
     accessSync(local, constants.R_OK);
   } catch (error) {
-    throw new UsageError(`--local ${local}: not readable by this user (${(error as NodeJS.ErrnoException).code ?? 'no permission'})`, `run as a user who can read it, or make a readable copy (with its -wal) and pass that`);
+    throw new UsageError(
+      `--local ${local}: not readable by this user (${(error as NodeJS.ErrnoException).code ?? 'no permission'})`,
+      `run as a user who can read it, or make a readable copy (with its -wal) and pass that`,
+    );
   }
 }

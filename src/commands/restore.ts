@@ -81,7 +81,9 @@ export async function runRestore(run: RestoreRun): Promise<RestoreResult> {
   const incidentId = run.resume?.incidentId ?? makeIncidentId(started);
   const incidentDir = run.resume?.incidentDir ?? resolve(flags.incidentDir ?? `incidents/${incidentId}`);
 
-  const session = flags.yes ? undefined : (run.session ?? (await openTuiSession({ target: describeTarget(flags), completePath: completeLocalPath })));
+  const session = flags.yes
+    ? undefined
+    : (run.session ?? (await openTuiSession({ target: describeTarget(flags), completePath: completeLocalPath })));
   try {
     return await runOnSession(run, session, { runbook, started, incidentId, incidentDir });
   } finally {
@@ -97,7 +99,12 @@ export function describeTarget(flags: Pick<RestoreFlags, 'host' | 'container' | 
 async function runOnSession(
   run: RestoreRun,
   session: TuiSession | undefined,
-  { runbook, started, incidentId, incidentDir }: { runbook: ReturnType<typeof loadRunbook>; started: number; incidentId: string; incidentDir: string },
+  {
+    runbook,
+    started,
+    incidentId,
+    incidentDir,
+  }: { runbook: ReturnType<typeof loadRunbook>; started: number; incidentId: string; incidentDir: string },
 ): Promise<RestoreResult> {
   const { flags } = run;
   // Connect first: a host that cannot be reached leaves nothing behind, not even an empty incident folder.
@@ -109,7 +116,16 @@ async function runOnSession(
       incidentId,
       startedAt: new Date(started).toISOString(),
       // What the operator decided stands on resume: the source chosen by --source, the stop grace given.
-      flags: { host: flags.host, container: flags.container, db: flags.db, backups: flags.backups, local: flags.local ? resolve(flags.local) : undefined, acceptNewHostKey: flags.acceptNewHostKey, source: flags.source, stopTimeout: flags.stopTimeout },
+      flags: {
+        host: flags.host,
+        container: flags.container,
+        db: flags.db,
+        backups: flags.backups,
+        local: flags.local ? resolve(flags.local) : undefined,
+        acceptNewHostKey: flags.acceptNewHostKey,
+        source: flags.source,
+        stopTimeout: flags.stopTimeout,
+      },
     };
     writeFileSync(join(incidentDir, 'run.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   }
@@ -120,7 +136,15 @@ async function runOnSession(
     runtime,
     remote: connection?.remote,
     sqlite,
-    options: { container: flags.container, db: flags.db, backups: flags.backups, local: flags.local ? resolve(flags.local) : undefined, cwd: process.cwd(), source: flags.source, stopTimeout: flags.stopTimeout === undefined ? undefined : Number(flags.stopTimeout) },
+    options: {
+      container: flags.container,
+      db: flags.db,
+      backups: flags.backups,
+      local: flags.local ? resolve(flags.local) : undefined,
+      cwd: process.cwd(),
+      source: flags.source,
+      stopTimeout: flags.stopTimeout === undefined ? undefined : Number(flags.stopTimeout),
+    },
     incident: { id: incidentId, dir: incidentDir },
     lockTarget: flags.dryRun ? undefined : (key, name) => lock.acquire(key, name),
   });
@@ -138,7 +162,13 @@ async function runOnSession(
     renderCommands: (step) => (stepKinds.get(step.uses)?.declare(deps) ?? []).map(displayLine),
     finish: (end) => {
       const downtimeMs = facts.stoppedAt !== undefined && facts.startedAt !== undefined ? facts.startedAt - facts.stoppedAt : undefined;
-      const verdict = decideRunEnd(end, { isDryRun: flags.dryRun, liveVerdict: facts.live?.verdict, sourcePath: facts.source?.path, noSourceReason: facts.noSourceReason, blockers: facts.dryRunBlockers ?? [] });
+      const verdict = decideRunEnd(end, {
+        isDryRun: flags.dryRun,
+        liveVerdict: facts.live?.verdict,
+        sourcePath: facts.source?.path,
+        noSourceReason: facts.noSourceReason,
+        blockers: facts.dryRunBlockers ?? [],
+      });
       return { ...verdict, downtimeMs };
     },
     describeState: () => readRunState(deps),

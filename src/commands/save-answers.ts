@@ -22,7 +22,10 @@ export function answersOf(flags: RestoreFlags, facts: Facts): Answers {
   return Object.fromEntries(Object.entries(answers).filter(([, value]) => value !== undefined)) as Answers;
 }
 
-export async function offerToSaveAnswers(session: TuiSession, run: { flags: RestoreFlags; facts: Facts; cwd: string; exitCode: number }): Promise<void> {
+export async function offerToSaveAnswers(
+  session: TuiSession,
+  run: { flags: RestoreFlags; facts: Facts; cwd: string; exitCode: number },
+): Promise<void> {
   // A run that never settled its target has nothing worth keeping.
   if (!run.facts.target) return;
   const existingPath = CONFIG_FILES.map((name) => resolve(run.cwd, name)).find((path) => existsSync(path));
@@ -32,7 +35,11 @@ export async function offerToSaveAnswers(session: TuiSession, run: { flags: Rest
   if (changed.length === 0) return;
   const path = existingPath ?? resolve(run.cwd, 'sqlite-rescue.config.yaml');
   const lines = changed.map(([key, value]) => `  ${key}: ${value}`).join('\n');
-  const yes = await askYesNo(session, `Save these answers to ${path}, so the next restore, dry-run or drill starts with them?\n${lines}`, true).catch(() => false);
+  const yes = await askYesNo(
+    session,
+    `Save these answers to ${path}, so the next restore, dry-run or drill starts with them?\n${lines}`,
+    true,
+  ).catch(() => false);
   if (!yes) return;
   const merged = { ...existing, ...answers };
   writeFileSync(path, path.endsWith('.json') ? `${JSON.stringify(merged, null, 2)}\n` : stringify(merged));

@@ -45,7 +45,14 @@ export function makeTargetLock(me: { incidentId: string; incidentDir: string; br
       if (held) return;
       mkdirSync(locksDir(), { recursive: true });
       const path = lockPath(key);
-      const mine: LockHolder = { key, pid: process.pid, host: hostname(), incidentId: me.incidentId, incidentDir: me.incidentDir, startedAt: new Date().toISOString() };
+      const mine: LockHolder = {
+        key,
+        pid: process.pid,
+        host: hostname(),
+        incidentId: me.incidentId,
+        incidentDir: me.incidentDir,
+        startedAt: new Date().toISOString(),
+      };
       for (let attempt = 0; attempt < 2; attempt += 1) {
         try {
           writeFileSync(path, `${JSON.stringify(mine, null, 2)}\n`, { flag: 'wx' });
@@ -57,18 +64,24 @@ export function makeTargetLock(me: { incidentId: string; incidentDir: string; br
         const holder = JSON.parse(readFileSync(path, 'utf8')) as LockHolder;
         const isStale = holder.host === hostname() && !isAlive(holder.pid);
         if (!isStale) {
-          throw new RescueError(`another sqlite-rescue run (pid ${holder.pid} on ${holder.host}, incident ${holder.incidentId}, since ${holder.startedAt}) is working on ${containerName}`, {
-            kind: 'operator',
-            exitCode: 2,
-            hint: `wait for it to finish; its record is in ${holder.incidentDir}`,
-          });
+          throw new RescueError(
+            `another sqlite-rescue run (pid ${holder.pid} on ${holder.host}, incident ${holder.incidentId}, since ${holder.startedAt}) is working on ${containerName}`,
+            {
+              kind: 'operator',
+              exitCode: 2,
+              hint: `wait for it to finish; its record is in ${holder.incidentDir}`,
+            },
+          );
         }
         if (holder.incidentId !== me.incidentId && !me.breakStale) {
-          throw new RescueError(`a stale lock on ${containerName}: run ${holder.incidentId} (pid ${holder.pid}) was killed before it finished`, {
-            kind: 'operator',
-            exitCode: 2,
-            hint: `finish that run with \`sqlite-rescue resume ${holder.incidentDir}\` (safest), or clear the lock with --break-stale-lock`,
-          });
+          throw new RescueError(
+            `a stale lock on ${containerName}: run ${holder.incidentId} (pid ${holder.pid}) was killed before it finished`,
+            {
+              kind: 'operator',
+              exitCode: 2,
+              hint: `finish that run with \`sqlite-rescue resume ${holder.incidentDir}\` (safest), or clear the lock with --break-stale-lock`,
+            },
+          );
         }
         // Ours from before the interruption (resume), or a stale one the operator asked to clear.
         rmSync(path, { force: true });

@@ -42,7 +42,12 @@ export async function openTuiSession(opts: { target: string; completePath?: Comp
       const resolve = waiting.get(promptId);
       if (!resolve) return engine?.answer(promptId, answer);
       waiting.delete(promptId);
-      emit({ type: 'prompt-answered', at: new Date().toISOString(), promptId, answer: answer.kind === 'secret' ? { kind: 'secret', value: '' } : answer });
+      emit({
+        type: 'prompt-answered',
+        at: new Date().toISOString(),
+        promptId,
+        answer: answer.kind === 'secret' ? { kind: 'secret', value: '' } : answer,
+      });
       resolve(answer);
     },
     control(action: Parameters<Engine['control']>[0]) {
@@ -52,7 +57,10 @@ export async function openTuiSession(opts: { target: string; completePath?: Comp
   // Ink draws on the thread the run's commands answer on: each frame (laid out, tokenised, diffed) costs 10-30 ms of
   // CPU at 120x40, and a reply that arrives mid-frame waits for it. Ten frames a second is smooth for a person and
   // keeps the downtime window within a --yes run's (measured in the TUI e2e test; Ink's default is 30).
-  const ink = render(React.createElement(App, { subscribe, controller, completePath: opts.completePath, preRunTarget: opts.target }), { exitOnCtrlC: false, maxFps: 10 });
+  const ink = render(React.createElement(App, { subscribe, controller, completePath: opts.completePath, preRunTarget: opts.target }), {
+    exitOnCtrlC: false,
+    maxFps: 10,
+  });
   return {
     ask(spec) {
       count += 1;

@@ -48,7 +48,11 @@ export class CommandLog {
     const action: ActionDecl = { kind: 'argv', where: target.where, container: target.label, argv, mutates: false };
     const base = { action, where: target.where, target: target.id, purpose, cli: ['docker', 'exec', target.label, ...argv] };
     try {
-      const result = await this.perform({ decl: action, perform: () => runtime.exec(target.id, argv, { timeoutMs }), exitCodeOf: (answer) => answer.exitCode });
+      const result = await this.perform({
+        decl: action,
+        perform: () => runtime.exec(target.id, argv, { timeoutMs }),
+        exitCodeOf: (answer) => answer.exitCode,
+      });
       this.record({ ...base, exitCode: result.exitCode, durationMs: result.durationMs });
       return result;
     } catch (error) {

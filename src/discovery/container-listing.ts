@@ -103,7 +103,13 @@ export async function listContainersForPicker(runtime: ContainerRuntime, options
       };
       const details = await log.api(inspectCall, () => runtime.inspect(container.id));
       startedAt = details.startedAt;
-      const found = await discoverDatabases(runtime, details, { limits, allowHelper: false, onCommand: (command) => log.record(command), perform: options.perform, token: options.token });
+      const found = await discoverDatabases(runtime, details, {
+        limits,
+        allowHelper: false,
+        onCommand: (command) => log.record(command),
+        perform: options.perform,
+        token: options.token,
+      });
       return { ...row, startedAt, databases: { count: found.databases.length, atLeast: found.stoppedEarly.length > 0, via: found.via } };
     } catch (error) {
       return { ...row, startedAt, databases: { count: 0, atLeast: true, via: null, error: messageOf(error) } };

@@ -124,7 +124,10 @@ async function readByExec(run: Run, target: ExecTarget, listOpenFiles: boolean):
   if (output.tools === null) {
     // The script never started (killed, or the exec failed at once): the archive API reads what it would have.
     const said = (walk.stderr || '').trim().split('\n').slice(-1)[0];
-    const archive = await readByArchive(run, `the walk in the ${target.where} ended before it began (exit ${walk.exitCode}${said ? `: ${said}` : ''})`);
+    const archive = await readByArchive(
+      run,
+      `the walk in the ${target.where} ended before it began (exit ${walk.exitCode}${said ? `: ${said}` : ''})`,
+    );
     return { via: 'archive', ...archive, ...unknownOpenFiles('the walk ended before it listed the open files') };
   }
   const open = openFilesFrom(output);
@@ -153,8 +156,23 @@ async function startHelperLogged(run: Run, label: string): Promise<string> {
   const name = `${details.name}-rescue-${label}-read`.replace(/[^a-zA-Z0-9_.-]+/g, '-').slice(0, 120);
   const call = {
     argv: ['POST', `/containers/create?name=${name}`, `VolumesFrom=${details.id}:ro`, 'Entrypoint=sleep'],
-    cli: ['docker', 'run', '--detach', '--name', name, '--volumes-from', `${details.name}:ro`, '--network', 'none', '--label', `sqlite-rescue.helper=${label}`,
-      '--entrypoint', 'sleep', details.image, '86400'],
+    cli: [
+      'docker',
+      'run',
+      '--detach',
+      '--name',
+      name,
+      '--volumes-from',
+      `${details.name}:ro`,
+      '--network',
+      'none',
+      '--label',
+      `sqlite-rescue.helper=${label}`,
+      '--entrypoint',
+      'sleep',
+      details.image,
+      '86400',
+    ],
     target: details.id,
     purpose: 'start a read-only helper from the app image on its volumes',
   };

@@ -59,7 +59,14 @@ function batchFiles(batch: Batch): WalkedFile[] {
 
 export function parseWalkOutput(stdout: string, mark: string): WalkOutput {
   const output: WalkOutput = {
-    tools: null, files: [], quarantine: [], atDepthLimit: [], unlisted: [], openFiles: null, stoppedBy: null, complete: false,
+    tools: null,
+    files: [],
+    quarantine: [],
+    atDepthLimit: [],
+    unlisted: [],
+    openFiles: null,
+    stoppedBy: null,
+    complete: false,
   };
   const listings: ProcessListing[] = [];
   let listing: ProcessListing | null = null;

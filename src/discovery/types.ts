@@ -92,9 +92,7 @@ export interface IgnoredPath {
   why: IgnoredWhy;
 }
 
-export type OpenFilesInfo =
-  | { known: true; processes: number }
-  | { known: false; reason: string };
+export type OpenFilesInfo = { known: true; processes: number } | { known: false; reason: string };
 
 export interface DatabaseDiscovery {
   container: { id: string; name: string; state: ContainerStateName };

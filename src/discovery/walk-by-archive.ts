@@ -59,9 +59,13 @@ export async function walkByArchive(
         target: container.id,
         purpose: `read the names and first ${HEAD_BYTES} bytes of every file under ${root} through the archive API`,
       },
-      () => runtime.walkArchive(container.id, root, {
-        headBytes: HEAD_BYTES, maxBytes: bytesShare, maxEntries: entriesShare, timeoutMs: timeShare,
-      }),
+      () =>
+        runtime.walkArchive(container.id, root, {
+          headBytes: HEAD_BYTES,
+          maxBytes: bytesShare,
+          maxEntries: entriesShare,
+          timeoutMs: timeShare,
+        }),
       (answer) => ({ bytesRead: answer?.bytesRead ?? 0 }),
     );
     if (!walk) {
@@ -83,11 +87,12 @@ export async function walkByArchive(
     if (!stop) complete.push(root);
     if (stop) {
       const after = stop.after ? ` after ${stop.after}` : '';
-      const detail = stop.reason === 'bytes'
-        ? `the archive API sends whole files: stopped reading ${root} at ${formatBytes(walk.bytesRead)}${after}`
-        : stop.reason === 'entries'
-          ? `stopped reading ${root} at ${walk.entries.length} entries, its share of the file count limit${after}`
-          : `stopped reading ${root} at its share of the time limit${after}`;
+      const detail =
+        stop.reason === 'bytes'
+          ? `the archive API sends whole files: stopped reading ${root} at ${formatBytes(walk.bytesRead)}${after}`
+          : stop.reason === 'entries'
+            ? `stopped reading ${root} at ${walk.entries.length} entries, its share of the file count limit${after}`
+            : `stopped reading ${root} at its share of the time limit${after}`;
       output.stops.push({ reason: stop.reason === 'entries' ? 'files' : stop.reason, detail });
     }
   }

@@ -42,6 +42,9 @@ export async function walkByExec(
 
 /** The first few lines the walk's tools complained with (unreadable folders), for the notes. */
 export function walkComplaints(stderr: string, max = 3): { count: number; first: string[] } {
-  const lines = stderr.split('\n').map((line) => line.trim()).filter(Boolean);
+  const lines = stderr
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
   return { count: lines.length, first: lines.slice(0, max) };
 }

@@ -132,8 +132,15 @@ export interface WalkArgs {
 /** The exact argv of the walk: `sh -c SCRIPT sh <args>`. */
 export function walkArgv(args: WalkArgs): string[] {
   return [
-    'sh', '-c', WALK_SCRIPT, 'sh',
-    args.mark, String(args.maxDepth), String(args.maxFiles), String(args.budgetSec), args.listOpenFiles ? '1' : '0',
+    'sh',
+    '-c',
+    WALK_SCRIPT,
+    'sh',
+    args.mark,
+    String(args.maxDepth),
+    String(args.maxFiles),
+    String(args.budgetSec),
+    args.listOpenFiles ? '1' : '0',
     ...args.roots,
   ];
 }

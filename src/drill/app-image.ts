@@ -23,7 +23,13 @@ export interface AppImageOptions {
 export async function which(name: string): Promise<string | undefined> {
   for (const dir of ['/usr/bin', '/bin', '/usr/sbin', '/sbin', '/usr/local/bin']) {
     const path = `${dir}/${name}`;
-    if (await stat(path).then((info) => info.isFile(), () => false)) return path;
+    if (
+      await stat(path).then(
+        (info) => info.isFile(),
+        () => false,
+      )
+    )
+      return path;
   }
   return undefined;
 }
@@ -51,11 +57,14 @@ export async function findHostBinaries(): Promise<{ busybox: string; sqlite3: st
   const busybox = await which('busybox');
   const sqlite3 = await which('sqlite3');
   if (!busybox || !sqlite3) {
-    throw new RescueError(`the drill builds its app image from this machine's ${[!busybox && 'busybox', !sqlite3 && 'sqlite3'].filter(Boolean).join(' and ')}, which ${!busybox && !sqlite3 ? 'are' : 'is'} missing`, {
-      kind: 'operator',
-      exitCode: 2,
-      hint: 'install them (Debian: apt-get install busybox-static sqlite3), or pass --image with an image of yours that has sh and sqlite3',
-    });
+    throw new RescueError(
+      `the drill builds its app image from this machine's ${[!busybox && 'busybox', !sqlite3 && 'sqlite3'].filter(Boolean).join(' and ')}, which ${!busybox && !sqlite3 ? 'are' : 'is'} missing`,
+      {
+        kind: 'operator',
+        exitCode: 2,
+        hint: 'install them (Debian: apt-get install busybox-static sqlite3), or pass --image with an image of yours that has sh and sqlite3',
+      },
+    );
   }
   return { busybox, sqlite3 };
 }
@@ -66,7 +75,19 @@ export async function buildAppImage(lab: Lab, options: AppImageOptions): Promise
   const libraries = [...new Set([...(await librariesOf(busybox)), ...(await librariesOf(sqlite3))])];
   const tar = pack();
   const feeding = (async () => {
-    for (const [dir, mode] of [['bin', 0o755], ['sbin', 0o755], ['usr', 0o755], ['usr/bin', 0o755], ['usr/sbin', 0o755], ['etc', 0o755], ['app', 0o755], ['app/bin', 0o755], ['data', 0o777], ['tmp', 0o1777], ['root', 0o700]] as const) {
+    for (const [dir, mode] of [
+      ['bin', 0o755],
+      ['sbin', 0o755],
+      ['usr', 0o755],
+      ['usr/bin', 0o755],
+      ['usr/sbin', 0o755],
+      ['etc', 0o755],
+      ['app', 0o755],
+      ['app/bin', 0o755],
+      ['data', 0o777],
+      ['tmp', 0o1777],
+      ['root', 0o700],
+    ] as const) {
       tar.entry({ name: `${dir}/`, type: 'directory', mode });
     }
     await addFile(tar, 'bin/busybox', busybox, 0o755);

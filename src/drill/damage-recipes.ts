@@ -205,7 +205,11 @@ export function destroyNewestLeaves(file: string, opts: { table: string; count: 
   }
   const keys = chosen.flatMap(keysOnLeaf);
   for (const leaf of chosen) zeroPage(file, leaf.pageNumber, pageSize);
-  return destroyedRows(opts.table, chosen.map((p) => p.pageNumber), keys);
+  return destroyedRows(
+    opts.table,
+    chosen.map((p) => p.pageNumber),
+    keys,
+  );
 }
 
 /** Zeros one interior page of `table` below its root (chosen by the seed): every row on the leaves under it is lost. */

@@ -52,7 +52,12 @@ async function queryCount(runtime: ContainerRuntime, containerId: string, sqlite
 
 // Rows production held before the damage that the restored database lacks, table by table (the drill's app writes
 // only its own events table, never these).
-async function rowsLostAgainst(runtime: ContainerRuntime, containerId: string, sqlite: string, before: Record<string, number>): Promise<number | undefined> {
+async function rowsLostAgainst(
+  runtime: ContainerRuntime,
+  containerId: string,
+  sqlite: string,
+  before: Record<string, number>,
+): Promise<number | undefined> {
   let lost = 0;
   for (const [table, count] of Object.entries(before)) {
     const now = await queryCount(runtime, containerId, sqlite, `SELECT count(*) FROM "${table.replaceAll('"', '""')}";`);
@@ -79,7 +84,11 @@ export async function runDrill(flags: DrillFlags, parts: DrillParts): Promise<nu
   let exitCode: number;
   try {
     if (!flags.image) await buildAppImage(lab, { ref: image, drillId, hasSqliteCli: scenario.hasSqliteCli });
-    else if (!(await lab.hasImage(flags.image))) throw new UsageError(`--image ${flags.image}: no such image on the Docker engine`, `pull or build it first (docker images lists what is there)`);
+    else if (!(await lab.hasImage(flags.image)))
+      throw new UsageError(
+        `--image ${flags.image}: no such image on the Docker engine`,
+        `pull or build it first (docker images lists what is there)`,
+      );
 
     const plan = scenario.plan(workDir);
     const ids = new Map<string, string>();
@@ -110,7 +119,9 @@ export async function runDrill(flags: DrillFlags, parts: DrillParts): Promise<nu
     const before = await runtime.inspect(productionId);
     // Let the app open the damaged database and try to write, as it would in production.
     await new Promise((done) => setTimeout(done, 1500));
-    log(`outage ready: ${plan.apps.map((app) => `${prefix}${app.name}`).join(', ')} (image ${image}${flags.image ? '' : `, built from this machine's busybox and sqlite3 by ${APP_SCRIPT_PATH}`})`);
+    log(
+      `outage ready: ${plan.apps.map((app) => `${prefix}${app.name}`).join(', ')} (image ${image}${flags.image ? '' : `, built from this machine's busybox and sqlite3 by ${APP_SCRIPT_PATH}`})`,
+    );
 
     const started = Date.now();
     const result = await runRestore({
@@ -128,7 +139,8 @@ export async function runDrill(flags: DrillFlags, parts: DrillParts): Promise<nu
       runtime,
       log,
     });
-    const finished = result.events.findLast((event) => event.type === 'run-finished') as Extract<RunEvent, { type: 'run-finished' }> | undefined;
+    const finished = result.events.findLast((event) => event.type === 'run-finished') as
+      Extract<RunEvent, { type: 'run-finished' }> | undefined;
 
     const after = await runtime.inspect(productionId);
     let rowsLost: number | undefined;
@@ -138,13 +150,21 @@ export async function runDrill(flags: DrillFlags, parts: DrillParts): Promise<nu
       isHealthy = check.exitCode === 0 && check.stdout.trim() === 'ok';
       if (plan.truth) rowsLost = await rowsLostAgainst(runtime, productionId, sqliteBinary, plan.truth.counts);
       else if (plan.local && 'events' in plan.local) {
-        const kept = await queryCount(runtime, productionId, sqliteBinary, `SELECT count(*) FROM events WHERE id <= ${plan.local.maxEventId};`);
+        const kept = await queryCount(
+          runtime,
+          productionId,
+          sqliteBinary,
+          `SELECT count(*) FROM events WHERE id <= ${plan.local.maxEventId};`,
+        );
         rowsLost = kept === undefined ? undefined : plan.local.events - kept;
       }
     }
     const runStarted = result.events.find((event) => event.type === 'run-started');
     const quarantine = runStarted?.type === 'run-started' ? quarantineDir(plan.db, runStarted.incidentId) : undefined;
-    const isUntouched = after.startedAt === before.startedAt && after.state === 'running' && !(quarantine && (await runtime.statPath(productionId, quarantine)));
+    const isUntouched =
+      after.startedAt === before.startedAt &&
+      after.state === 'running' &&
+      !(quarantine && (await runtime.statPath(productionId, quarantine)));
     const isRestored = result.exitCode === 0 && after.state === 'running' && isHealthy && rowsLost === (plan.truth?.lossAllowed ?? 0);
     const passed = result.exitCode === scenario.expect.exitCode && (scenario.expect.isRestored ? isRestored : isUntouched);
     const card: ScoreCard = {
@@ -158,7 +178,11 @@ export async function runDrill(flags: DrillFlags, parts: DrillParts): Promise<nu
       rowsLost,
       rowsLostAgainst: plan.truth ? 'production before the damage' : 'the healthy source',
       rowsLostAllowed: plan.truth?.lossAllowed ?? 0,
-      healthyRows: plan.truth ? Object.values(plan.truth.counts).reduce((sum, count) => sum + count, 0) : plan.local && 'events' in plan.local ? plan.local.events : undefined,
+      healthyRows: plan.truth
+        ? Object.values(plan.truth.counts).reduce((sum, count) => sum + count, 0)
+        : plan.local && 'events' in plan.local
+          ? plan.local.events
+          : undefined,
       retries: countRetries(result.events),
       isProductionRunning: after.state === 'running',
       incidentDir: result.incidentDir,
@@ -169,12 +193,18 @@ export async function runDrill(flags: DrillFlags, parts: DrillParts): Promise<nu
   } finally {
     if (flags.keep) {
       const left = await lab.inventory(drillId);
-      log(`--keep: left for you to look around: containers ${left.containers.length}, volumes ${left.volumes.join(' ')}, image ${left.images.length ? image : '(none)'}, files in ${workDir}`);
-      log(`remove them with: docker rm -f $(docker ps -aq --filter label=${DRILL_LABEL}=${drillId}) && docker volume rm $(docker volume ls -q --filter label=${DRILL_LABEL}=${drillId})${flags.image ? '' : ` && docker rmi ${image}`} && rm -r ${workDir}`);
+      log(
+        `--keep: left for you to look around: containers ${left.containers.length}, volumes ${left.volumes.join(' ')}, image ${left.images.length ? image : '(none)'}, files in ${workDir}`,
+      );
+      log(
+        `remove them with: docker rm -f $(docker ps -aq --filter label=${DRILL_LABEL}=${drillId}) && docker volume rm $(docker volume ls -q --filter label=${DRILL_LABEL}=${drillId})${flags.image ? '' : ` && docker rmi ${image}`} && rm -r ${workDir}`,
+      );
     } else {
       const removed = await lab.removeAll(drillId);
       rmSync(workDir, { recursive: true, force: true });
-      log(`cleaned up: ${removed.containers.length} containers, ${removed.volumes.length} volumes, ${removed.images.length} image(s) and ${workDir}`);
+      log(
+        `cleaned up: ${removed.containers.length} containers, ${removed.volumes.length} volumes, ${removed.images.length} image(s) and ${workDir}`,
+      );
     }
   }
   return exitCode;

@@ -91,12 +91,18 @@ const restored: Expectation = { exitCode: 0, isRestored: true };
 export const scenarios: Scenario[] = [
   {
     name: 'wal-copyfile',
-    builds: 'the incident behind the tool: an app writing through one WAL connection, its database corrupted, three daily backups made by copying the .db during writes (all corrupt), two PR previews with healthy databases of their own, and a healthy local copy whose newest 300 rows live only in its -wal',
-    mustEndWith: 'production restored from the local copy with every row (WAL-only rows included), the app writing again, the corrupt files in quarantine, previews untouched',
+    builds:
+      'the incident behind the tool: an app writing through one WAL connection, its database corrupted, three daily backups made by copying the .db during writes (all corrupt), two PR previews with healthy databases of their own, and a healthy local copy whose newest 300 rows live only in its -wal',
+    mustEndWith:
+      'production restored from the local copy with every row (WAL-only rows included), the app writing again, the corrupt files in quarantine, previews untouched',
     expect: restored,
     hasSqliteCli: true,
     plan: (workDir) => ({
-      apps: [production([corruptLive(workDir, (file) => corruptBtreePage(file, { seed: 5, target: 'table' })), ...tornBackups(workDir, 3)]), preview(41), preview(42)],
+      apps: [
+        production([corruptLive(workDir, (file) => corruptBtreePage(file, { seed: 5, target: 'table' })), ...tornBackups(workDir, 3)]),
+        preview(41),
+        preview(42),
+      ],
       production: 'app',
       db: DB,
       local: healthyLocal(workDir),
@@ -104,20 +110,33 @@ export const scenarios: Scenario[] = [
   },
   {
     name: 'stale-wal',
-    builds: 'a database "restored" earlier by copying the .db in and leaving the old -wal beside it: SQLite replays the stale -wal over the wrong pages',
+    builds:
+      'a database "restored" earlier by copying the .db in and leaving the old -wal beside it: SQLite replays the stale -wal over the wrong pages',
     mustEndWith: 'production restored from the local copy; the stale -wal in quarantine, not beside the restored database',
     expect: restored,
     hasSqliteCli: true,
     plan: (workDir) => {
       const file = join(workDir, 'live.db');
       staleWalPair(file, { rows: 2000, seed: 7 });
-      return { apps: [production([{ name: 'app.db', localPath: file }, { name: 'app.db-wal', localPath: `${file}-wal` }])], production: 'app', db: DB, local: healthyLocal(workDir) };
+      return {
+        apps: [
+          production([
+            { name: 'app.db', localPath: file },
+            { name: 'app.db-wal', localPath: `${file}-wal` },
+          ]),
+        ],
+        production: 'app',
+        db: DB,
+        local: healthyLocal(workDir),
+      };
     },
   },
   {
     name: 'no-sqlite-in-image',
-    builds: 'the app image has no sqlite3 CLI (the app carries SQLite inside), and an index leaf of its database is garbled: every check runs on copies taken out through the archive API',
-    mustEndWith: 'production repaired in place (the damage is in an index only: a rebuild from the table b-trees keeps every row), checked without a sqlite3 in the container',
+    builds:
+      'the app image has no sqlite3 CLI (the app carries SQLite inside), and an index leaf of its database is garbled: every check runs on copies taken out through the archive API',
+    mustEndWith:
+      'production repaired in place (the damage is in an index only: a rebuild from the table b-trees keeps every row), checked without a sqlite3 in the container',
     expect: restored,
     hasSqliteCli: false,
     plan: (workDir) => {
@@ -136,18 +155,22 @@ export const scenarios: Scenario[] = [
   {
     name: 'all-backups-bad-no-local',
     builds: 'a corrupt database, every backup corrupt, and no local copy: there is no healthy source anywhere',
-    mustEndWith: 'a safe stop with exit 1: nothing swapped, production untouched and running, and the remaining options named (.recover salvage, older off-site copies)',
+    mustEndWith:
+      'a safe stop with exit 1: nothing swapped, production untouched and running, and the remaining options named (.recover salvage, older off-site copies)',
     expect: { exitCode: 1, isRestored: false },
     hasSqliteCli: true,
     plan: (workDir) => ({
-      apps: [production([corruptLive(workDir, (file) => corruptBtreePage(file, { seed: 5, target: 'table' })), ...tornBackups(workDir, 3)])],
+      apps: [
+        production([corruptLive(workDir, (file) => corruptBtreePage(file, { seed: 5, target: 'table' })), ...tornBackups(workDir, 3)]),
+      ],
       production: 'app',
       db: DB,
     }),
   },
   {
     name: 'rogue-write',
-    builds: 'a process wrote garbage over the database header ("file overwritten by a rogue thread or process" in SQLite\'s How To Corrupt list): SQLite no longer recognises the file',
+    builds:
+      'a process wrote garbage over the database header ("file overwritten by a rogue thread or process" in SQLite\'s How To Corrupt list): SQLite no longer recognises the file',
     mustEndWith: 'production restored from the local copy; the overwritten file in quarantine',
     expect: restored,
     hasSqliteCli: true,
@@ -160,7 +183,8 @@ export const scenarios: Scenario[] = [
   },
   {
     name: 'index-only',
-    builds: 'a shop database (users, posts, analytics, a WITHOUT ROWID table, AUTOINCREMENT, a foreign key, a trigger, a view) with one index leaf garbled: every table still reads whole; the local copy is a day old',
+    builds:
+      'a shop database (users, posts, analytics, a WITHOUT ROWID table, AUTOINCREMENT, a foreign key, a trigger, a view) with one index leaf garbled: every table still reads whole; the local copy is a day old',
     mustEndWith: 'production repaired in place (a rebuild from the table b-trees): rows lost 0, integrity_check ok, the app writing again',
     expect: restored,
     hasSqliteCli: true,
@@ -170,13 +194,20 @@ export const scenarios: Scenario[] = [
       const laptop = join(workDir, 'laptop', 'app.db');
       const shop = makeShopDb(live, { seed: 51, staleCopy: laptop });
       garbleIndexLeaf(live, { index: 'analytics_at', seed: 52 });
-      return { apps: [production([{ name: 'app.db', localPath: live }])], production: 'app', db: DB, local: { path: laptop }, truth: { counts: shop.counts, lossAllowed: 0 } };
+      return {
+        apps: [production([{ name: 'app.db', localPath: live }])],
+        production: 'app',
+        db: DB,
+        local: { path: laptop },
+        truth: { counts: shop.counts, lossAllowed: 0 },
+      };
     },
   },
   {
     name: 'stale-local-copy',
     builds: 'a shop database whose two table pages among the newest analytics rows are destroyed; the only healthy copy is a day old',
-    mustEndWith: 'production restored from the merged candidate (the day-old copy plus every row the damaged database still holds): lost only the rows on the destroyed pages, and the newer rows of tags, which has no stable key to merge by',
+    mustEndWith:
+      'production restored from the merged candidate (the day-old copy plus every row the damaged database still holds): lost only the rows on the destroyed pages, and the newer rows of tags, which has no stable key to merge by',
     expect: restored,
     hasSqliteCli: true,
     plan: (workDir) => {
@@ -187,7 +218,14 @@ export const scenarios: Scenario[] = [
       const destroyed = destroyNewestLeaves(live, { table: 'analytics', count: 2, window: 8, seed: 62 });
       // tags has no stable key (a rowid table without an INTEGER PRIMARY KEY): the merge leaves it as the copy has it.
       const keyless = shop.counts.tags - (shop.staleCounts?.tags ?? 0);
-      return { apps: [production([{ name: 'app.db', localPath: live }])], production: 'app', db: DB, local: { path: laptop }, truth: { counts: shop.counts, lossAllowed: destroyed.keys.length + keyless }, source: 'merged' };
+      return {
+        apps: [production([{ name: 'app.db', localPath: live }])],
+        production: 'app',
+        db: DB,
+        local: { path: laptop },
+        truth: { counts: shop.counts, lossAllowed: destroyed.keys.length + keyless },
+        source: 'merged',
+      };
     },
   },
 ];

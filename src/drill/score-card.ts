@@ -26,7 +26,14 @@ export function formatScoreCard(card: ScoreCard): string {
     ['result', `${card.headline} (exit ${card.exitCode})`],
     ['time to recover', seconds(card.timeToRecoverMs)],
     ['downtime (stop → start)', card.downtimeMs === undefined ? 'none: the app was never stopped' : seconds(card.downtimeMs)],
-    [`rows lost vs ${card.rowsLostAgainst ?? 'the healthy source'}`, card.rowsLost === undefined ? (card.healthyRows === undefined ? 'no healthy source in this scenario' : 'unknown (could not count)') : `${card.rowsLost} of ${card.healthyRows}${card.rowsLostAllowed > 0 ? ` (${card.rowsLostAllowed} were on destroyed pages: no copy holds them)` : ''}`],
+    [
+      `rows lost vs ${card.rowsLostAgainst ?? 'the healthy source'}`,
+      card.rowsLost === undefined
+        ? card.healthyRows === undefined
+          ? 'no healthy source in this scenario'
+          : 'unknown (could not count)'
+        : `${card.rowsLost} of ${card.healthyRows}${card.rowsLostAllowed > 0 ? ` (${card.rowsLostAllowed} were on destroyed pages: no copy holds them)` : ''}`,
+    ],
     ['steps retried', String(card.retries)],
     ['production', card.isProductionRunning ? 'running' : 'NOT RUNNING'],
     ['record', card.incidentDir],

@@ -72,7 +72,9 @@ class AppRows {
 
   user(): [string, string] {
     this.userSerial++;
-    const tag = Math.floor(this.rng() * 0xffffffff).toString(16).padStart(8, '0');
+    const tag = Math.floor(this.rng() * 0xffffffff)
+      .toString(16)
+      .padStart(8, '0');
     return [`${tag}.${this.userSerial}@example.test`, `User ${this.userSerial}`];
   }
 
@@ -102,7 +104,12 @@ function insertRows(db: Database.Database, gen: AppRows, tables: AppTable[], eve
 function insertSettings(db: Database.Database, tables: AppTable[]): void {
   if (!tables.includes('settings')) return;
   const insert = db.prepare('INSERT INTO settings(key, value) VALUES (?, ?)');
-  for (const [key, value] of [['schema', '3'], ['retention days', '30'], ['owner', 'ops']]) insert.run(key, value);
+  for (const [key, value] of [
+    ['schema', '3'],
+    ['retention days', '30'],
+    ['owner', 'ops'],
+  ])
+    insert.run(key, value);
 }
 
 function countRows(db: Database.Database): { counts: Record<string, number>; maxEventId: number } {

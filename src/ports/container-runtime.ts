@@ -88,8 +88,21 @@ export type Pid1SignalsReading = { known: true; signals: Pid1Signals } | { known
 export type SwarmServiceMode = 'replicated' | 'global' | 'replicated-job' | 'global-job';
 
 export type SwarmTaskState =
-  | 'new' | 'allocated' | 'pending' | 'assigned' | 'accepted' | 'preparing' | 'ready' | 'starting' | 'running'
-  | 'complete' | 'shutdown' | 'failed' | 'rejected' | 'remove' | 'orphaned';
+  | 'new'
+  | 'allocated'
+  | 'pending'
+  | 'assigned'
+  | 'accepted'
+  | 'preparing'
+  | 'ready'
+  | 'starting'
+  | 'running'
+  | 'complete'
+  | 'shutdown'
+  | 'failed'
+  | 'rejected'
+  | 'remove'
+  | 'orphaned';
 
 export interface SwarmTask {
   id: string;
@@ -204,7 +217,13 @@ export interface ContainerRuntime {
    * Streams a local file into containerDir/name through the archive API (never holding it in memory). Not atomic:
    * the target name must be one nobody reads. The file gets `owner` when given.
    */
-  copyIn(id: string, localPath: string, containerDir: string, name: string, opts?: { owner?: FileOwner; onProgress?: ProgressFn }): Promise<void>;
+  copyIn(
+    id: string,
+    localPath: string,
+    containerDir: string,
+    name: string,
+    opts?: { owner?: FileOwner; onProgress?: ProgressFn },
+  ): Promise<void>;
 
   /** Idempotent: stopping a stopped container resolves. */
   stop(id: string, timeoutSec: number): Promise<void>;

@@ -21,7 +21,13 @@ export function formatEventLine(event: RunEvent): string | undefined {
     case 'step-not-performed':
       return [`  ○ not performed: ${event.summary}`, ...event.commands.map((command) => `      $ ${command}`)].join('\n');
     case 'step-failed':
-      return [`  ✘ ${event.message}`, event.hint ? `    what to do: ${event.hint}` : undefined, event.state ? `    state: ${event.state}` : undefined].filter(Boolean).join('\n');
+      return [
+        `  ✘ ${event.message}`,
+        event.hint ? `    what to do: ${event.hint}` : undefined,
+        event.state ? `    state: ${event.state}` : undefined,
+      ]
+        .filter(Boolean)
+        .join('\n');
     case 'step-skipped':
       return `  ↷ skipped: ${event.reason}`;
     case 'run-finished':
@@ -29,7 +35,9 @@ export function formatEventLine(event: RunEvent): string | undefined {
         `${event.exitCode === 0 ? '✔' : '✘'} ${event.headline} (exit ${event.exitCode})`,
         event.downtimeMs === undefined ? undefined : `  downtime (stop → start): ${seconds(event.downtimeMs)}`,
         `  record: ${event.incidentDir}`,
-      ].filter(Boolean).join('\n');
+      ]
+        .filter(Boolean)
+        .join('\n');
     default:
       return undefined;
   }

@@ -5,7 +5,16 @@ import { join } from 'node:path';
 import type { RunEvent } from '../runbook/events.js';
 import { renderReport } from './render-report.js';
 
-const boundaries = new Set<RunEvent['type']>(['run-started', 'step-started', 'step-succeeded', 'step-failed', 'step-skipped', 'step-not-performed', 'run-finished', 'finding']);
+const boundaries = new Set<RunEvent['type']>([
+  'run-started',
+  'step-started',
+  'step-succeeded',
+  'step-failed',
+  'step-skipped',
+  'step-not-performed',
+  'run-finished',
+  'finding',
+]);
 
 export interface IncidentRecord {
   dir: string;

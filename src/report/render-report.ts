@@ -34,17 +34,22 @@ interface DataLoss {
 // What the restore cost in rows, from choose-source's data-loss finding: every candidate side by side, the one taken,
 // and for a merge where each table's rows came from.
 function dataLossLines(events: readonly RunEvent[]): string[] {
-  const finding = [...events].reverse().find((event) => event.type === 'finding' && (event.data as { dataLoss?: unknown } | undefined)?.dataLoss);
+  const finding = [...events]
+    .reverse()
+    .find((event) => event.type === 'finding' && (event.data as { dataLoss?: unknown } | undefined)?.dataLoss);
   if (!finding || finding.type !== 'finding') return [];
   const loss = (finding.data as { dataLoss: DataLoss }).dataLoss;
   const lines = [finding.text, '', '| candidate | rows | rows it lacks that the damaged database still holds |', '|---|---|---|'];
   for (const candidate of loss.candidates) {
     const rows = Object.values(candidate.tables).reduce((sum, count) => sum + count, 0);
-    lines.push(`| ${candidate.id}${candidate.id === loss.chosen ? ' (taken)' : ''} | ${rows} | ${candidate.loss ? candidate.loss.totalMissing : 'not measured'} |`);
+    lines.push(
+      `| ${candidate.id}${candidate.id === loss.chosen ? ' (taken)' : ''} | ${rows} | ${candidate.loss ? candidate.loss.totalMissing : 'not measured'} |`,
+    );
   }
   if (loss.mergedFrom) {
     lines.push('', `Rows per table in the merge: from ${loss.mergedFrom.base} / from the salvage`, '');
-    for (const [table, from] of Object.entries(loss.mergedFrom.perTable)) lines.push(`- ${table}: ${from.fromHealthy} / ${from.fromSalvage}`);
+    for (const [table, from] of Object.entries(loss.mergedFrom.perTable))
+      lines.push(`- ${table}: ${from.fromHealthy} / ${from.fromSalvage}`);
   }
   return lines;
 }
@@ -79,10 +84,19 @@ export function renderReport(events: readonly RunEvent[]): string {
         if (row) Object.assign(row, { status: 'ok', durationMs: event.durationMs, summary: event.summary });
         break;
       case 'step-not-performed':
-        if (row) Object.assign(row, { status: 'not performed (dry-run)', summary: `${event.summary}\n${event.commands.map((command) => `  $ ${command}`).join('\n')}` });
+        if (row)
+          Object.assign(row, {
+            status: 'not performed (dry-run)',
+            summary: `${event.summary}\n${event.commands.map((command) => `  $ ${command}`).join('\n')}`,
+          });
         break;
       case 'step-failed':
-        if (row) Object.assign(row, { status: 'FAILED', durationMs: event.durationMs, summary: `${event.message}${event.hint ? ` — ${event.hint}` : ''}${event.state ? ` — state: ${event.state}` : ''}` });
+        if (row)
+          Object.assign(row, {
+            status: 'FAILED',
+            durationMs: event.durationMs,
+            summary: `${event.message}${event.hint ? ` — ${event.hint}` : ''}${event.state ? ` — state: ${event.state}` : ''}`,
+          });
         break;
       case 'step-skipped':
         if (row) Object.assign(row, { status: 'skipped', summary: event.reason });
@@ -109,13 +123,17 @@ export function renderReport(events: readonly RunEvent[]): string {
   lines.push('', '## Timeline', '', '| step | status | started | duration | result |', '|---|---|---|---|---|');
   for (const row of rows.values()) {
     const result = (row.summary ?? '').split('\n')[0].replaceAll('|', '\\|');
-    lines.push(`| ${row.decl.title.replaceAll('|', '\\|')} | ${row.status} | ${timeOf(row.startedAt)} | ${formatMs(row.durationMs)} | ${result} |`);
+    lines.push(
+      `| ${row.decl.title.replaceAll('|', '\\|')} | ${row.status} | ${timeOf(row.startedAt)} | ${formatMs(row.durationMs)} | ${result} |`,
+    );
   }
   lines.push('', '## Findings', '', ...(findings.length > 0 ? findings : ['(none yet)']));
   const loss = dataLossLines(events);
   if (loss.length > 0) lines.push('', '## Data loss', '', ...loss);
   if (started.dryRun) {
-    const unknowns = events.flatMap((event) => (event.type === 'finding' && event.text.startsWith(CANNOT_TELL) ? [`- ${event.text.slice(CANNOT_TELL.length).trim()}`] : []));
+    const unknowns = events.flatMap((event) =>
+      event.type === 'finding' && event.text.startsWith(CANNOT_TELL) ? [`- ${event.text.slice(CANNOT_TELL.length).trim()}`] : [],
+    );
     lines.push('', '## What this dry-run could not tell', '', ...(unknowns.length > 0 ? unknowns : ['(nothing listed)']));
   }
   lines.push('', '## Commands run', '');

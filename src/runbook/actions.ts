@@ -41,7 +41,8 @@ export type ActionDecl = ArgvAction | CallAction;
 /** What an operator could paste to do the same by hand. */
 export function commandLine(action: ActionDecl): string {
   if (action.kind === 'call') return shellLine(action.cli);
-  if ((action.where === 'container' || action.where === 'helper') && action.container) return shellLine(['docker', 'exec', action.container, ...action.argv]);
+  if ((action.where === 'container' || action.where === 'helper') && action.container)
+    return shellLine(['docker', 'exec', action.container, ...action.argv]);
   return shellLine(action.argv);
 }
 
@@ -52,7 +53,8 @@ export function displayLine(action: ActionDecl): string {
 
 /** The record's line: what ran, where, and for an API call its CLI equivalent marked as such. */
 export function recordLine(action: ActionDecl): string {
-  if (action.kind === 'call') return `${action.where === 'engine' ? 'engine API' : action.where}: ${action.call}  (CLI equivalent: ${shellLine(action.cli)})`;
+  if (action.kind === 'call')
+    return `${action.where === 'engine' ? 'engine API' : action.where}: ${action.call}  (CLI equivalent: ${shellLine(action.cli)})`;
   const where = action.container ? `${action.where} ${action.container}` : action.where;
   return `${where}: ${shellLine(action.argv)}`;
 }

@@ -3,7 +3,17 @@
 // of this one loop; there is no second code path.
 import { displayLine, recordLine, sameAction, type ActionDecl } from './actions.js';
 import { AbortedError, describeError, RescueError } from './errors.js';
-import type { CommandRecord, ControlAction, Prompt, PromptAnswer, ProgressInfo, RunEvent, SelectOption, StepDecl, StepVerdict } from './events.js';
+import type {
+  CommandRecord,
+  ControlAction,
+  Prompt,
+  PromptAnswer,
+  ProgressInfo,
+  RunEvent,
+  SelectOption,
+  StepDecl,
+  StepVerdict,
+} from './events.js';
 import type { Runbook, StepDefinition } from './types.js';
 
 /** What a step ends with. `end` stops the runbook early with that exit code (e.g. "nothing to recover"). */
@@ -142,8 +152,14 @@ interface Listener {
 /** The step performed something other than it declared: a bug in the step, never to be papered over. */
 function undeclared(step: StepDefinition, performed: ActionDecl[], declared: ActionDecl[]): RescueError {
   const index = performed.findIndex((action, at) => !declared[at] || !sameAction(action, declared[at]));
-  const what = index === -1 ? `stopped after ${performed.length} of ${declared.length} declared actions` : `performed "${recordLine(performed[index])}" where it declared ${declared[index] ? `"${recordLine(declared[index])}"` : 'nothing more'}`;
-  return new RescueError(`step "${step.id}" ${what}`, { kind: 'bug', hint: 'this is a bug in sqlite-rescue: the record above lists what really ran' });
+  const what =
+    index === -1
+      ? `stopped after ${performed.length} of ${declared.length} declared actions`
+      : `performed "${recordLine(performed[index])}" where it declared ${declared[index] ? `"${recordLine(declared[index])}"` : 'nothing more'}`;
+  return new RescueError(`step "${step.id}" ${what}`, {
+    kind: 'bug',
+    hint: 'this is a bug in sqlite-rescue: the record above lists what really ran',
+  });
 }
 
 export function createEngine<Deps>(options: EngineOptions<Deps>): Engine {
@@ -190,7 +206,10 @@ export function createEngine<Deps>(options: EngineOptions<Deps>): Engine {
    * `mayMutate` is true only inside a real run's apply(); `performed` collects what the step did; `defaultPhase` is
    * what a perform is recorded as when the step does not say (a plan's calls are probes).
    */
-  function makeIO(step: StepDefinition, access: { mayMutate: boolean; performed: ActionDecl[]; defaultPhase?: CommandRecord['phase']; cancel?: AbortController }): StepIO {
+  function makeIO(
+    step: StepDefinition,
+    access: { mayMutate: boolean; performed: ActionDecl[]; defaultPhase?: CommandRecord['phase']; cancel?: AbortController },
+  ): StepIO {
     const io: StepIO = {
       stepId: step.id,
       isDryRun: options.isDryRun,
@@ -198,11 +217,25 @@ export function createEngine<Deps>(options: EngineOptions<Deps>): Engine {
       async perform<T>(planned: Planned<never, T>, phase: CommandRecord['phase'] = access.defaultPhase ?? 'action'): Promise<T> {
         const mayMutateNow = access.mayMutate && (phase === 'action' || phase === 'cleanup');
         if (planned.decl.mutates && !mayMutateNow) {
-          throw new RescueError(`step "${step.id}" tried to perform a mutating action as a ${phase}, or outside its apply(): ${recordLine(planned.decl)}`, { kind: 'bug' });
+          throw new RescueError(
+            `step "${step.id}" tried to perform a mutating action as a ${phase}, or outside its apply(): ${recordLine(planned.decl)}`,
+            { kind: 'bug' },
+          );
         }
         const started = options.now();
         const record = (exitCode: number, error?: string) =>
-          emit({ type: 'command', at: stamp(), stepId: step.id, command: { action: planned.decl, phase, exitCode, durationMs: options.now() - started, ...(error === undefined ? {} : { error }) } });
+          emit({
+            type: 'command',
+            at: stamp(),
+            stepId: step.id,
+            command: {
+              action: planned.decl,
+              phase,
+              exitCode,
+              durationMs: options.now() - started,
+              ...(error === undefined ? {} : { error }),
+            },
+          });
         if (phase === 'action') access.performed.push(planned.decl);
         let result: T;
         try {
@@ -230,11 +263,19 @@ export function createEngine<Deps>(options: EngineOptions<Deps>): Engine {
       async confirm(message, expected) {
         if (!options.isInteractive) return;
         const answer = await io.ask({ kind: 'confirm-typed', message, expected }, { kind: 'confirm-typed', typed: expected });
-        if (answer.kind !== 'confirm-typed' || answer.typed !== expected) throw new AbortedError(`not confirmed: ${step.title.toLowerCase()}`);
+        if (answer.kind !== 'confirm-typed' || answer.typed !== expected)
+          throw new AbortedError(`not confirmed: ${step.title.toLowerCase()}`);
       },
       progress: (progress) => emit({ type: 'step-progress', at: stamp(), stepId: step.id, progress }),
       waiting: (what, untilMs, opts = {}) =>
-        emit({ type: 'step-waiting', at: stamp(), stepId: step.id, ...(what === undefined ? {} : { what }), ...(untilMs === undefined ? {} : { untilMs }), ...(opts.isCancellable ? { isCancellable: true } : {}) }),
+        emit({
+          type: 'step-waiting',
+          at: stamp(),
+          stepId: step.id,
+          ...(what === undefined ? {} : { what }),
+          ...(untilMs === undefined ? {} : { untilMs }),
+          ...(opts.isCancellable ? { isCancellable: true } : {}),
+        }),
       signal: access.cancel?.signal ?? new AbortController().signal,
       output: (line) => emit({ type: 'step-output', at: stamp(), stepId: step.id, line }),
       finding: (text, data) => emit({ type: 'finding', at: stamp(), stepId: step.id, text, data }),
@@ -254,7 +295,14 @@ export function createEngine<Deps>(options: EngineOptions<Deps>): Engine {
 
   function finishRun(exitCode: number, headline: string): number {
     const final = options.finish({ exitCode, headline });
-    emit({ type: 'run-finished', at: stamp(), exitCode: final.exitCode, headline: final.headline, downtimeMs: final.downtimeMs, incidentDir: options.incidentDir });
+    emit({
+      type: 'run-finished',
+      at: stamp(),
+      exitCode: final.exitCode,
+      headline: final.headline,
+      downtimeMs: final.downtimeMs,
+      incidentDir: options.incidentDir,
+    });
     return final.exitCode;
   }
 
@@ -292,13 +340,22 @@ export function createEngine<Deps>(options: EngineOptions<Deps>): Engine {
       const isPrefix = performed.every((action, index) => actions[index] !== undefined && sameAction(action, actions[index]));
       throw isPrefix ? error : undeclared(step, performed, actions);
     }
-    if (performed.length !== actions.length || !performed.every((action, index) => sameAction(action, actions[index]))) throw undeclared(step, performed, actions);
+    if (performed.length !== actions.length || !performed.every((action, index) => sameAction(action, actions[index])))
+      throw undeclared(step, performed, actions);
     emit(succeeded(step, started, outcome));
     return outcome;
   }
 
   function succeeded(step: StepDefinition, started: number, outcome: StepOutcome, prefix = ''): RunEvent {
-    return { type: 'step-succeeded', at: stamp(), stepId: step.id, durationMs: options.now() - started, summary: `${prefix}${outcome.summary}`, data: outcome.data, ...(outcome.verdict ? { verdict: outcome.verdict } : {}) };
+    return {
+      type: 'step-succeeded',
+      at: stamp(),
+      stepId: step.id,
+      durationMs: options.now() - started,
+      summary: `${prefix}${outcome.summary}`,
+      data: outcome.data,
+      ...(outcome.verdict ? { verdict: outcome.verdict } : {}),
+    };
   }
 
   // One attempt at a step: resolves with the outcome, or with the error it failed with (already reported).
@@ -315,13 +372,24 @@ export function createEngine<Deps>(options: EngineOptions<Deps>): Engine {
     } catch (error) {
       const described = describeError(error);
       const state = await describeStateSafely();
-      emit({ type: 'step-failed', at: stamp(), stepId: step.id, durationMs: options.now() - started, message: described.message, hint: described.hint, state });
+      emit({
+        type: 'step-failed',
+        at: stamp(),
+        stepId: step.id,
+        durationMs: options.now() - started,
+        message: described.message,
+        hint: described.hint,
+        state,
+      });
       return { error };
     }
   }
 
   // On resume: a step the journal calls done counts as done only if it proves so now.
-  async function reverified(step: StepDefinition, impl: StepImpl<Deps>): Promise<{ isDone: boolean; outcome?: StepOutcome; error?: unknown }> {
+  async function reverified(
+    step: StepDefinition,
+    impl: StepImpl<Deps>,
+  ): Promise<{ isDone: boolean; outcome?: StepOutcome; error?: unknown }> {
     const past = options.resumeFrom?.get(step.id);
     if (!past || !impl.reverify) return { isDone: false };
     const started = options.now();
@@ -337,7 +405,15 @@ export function createEngine<Deps>(options: EngineOptions<Deps>): Engine {
       return { isDone: true, outcome };
     } catch (error) {
       const described = describeError(error);
-      emit({ type: 'step-failed', at: stamp(), stepId: step.id, durationMs: options.now() - started, message: described.message, hint: described.hint, state: await describeStateSafely() });
+      emit({
+        type: 'step-failed',
+        at: stamp(),
+        stepId: step.id,
+        durationMs: options.now() - started,
+        message: described.message,
+        hint: described.hint,
+        state: await describeStateSafely(),
+      });
       return { isDone: false, error };
     }
   }
@@ -370,7 +446,11 @@ export function createEngine<Deps>(options: EngineOptions<Deps>): Engine {
       if (stopped) return finishRun(1, await withState(stopped));
 
       const resumed = await reverified(step, impl);
-      if (resumed.error) return finishRun(resumed.error instanceof RescueError ? resumed.error.exitCode : 1, await withState(`${step.title} could not be verified: ${describeError(resumed.error).message}`));
+      if (resumed.error)
+        return finishRun(
+          resumed.error instanceof RescueError ? resumed.error.exitCode : 1,
+          await withState(`${step.title} could not be verified: ${describeError(resumed.error).message}`),
+        );
       if (resumed.outcome?.end) return finishRun(resumed.outcome.end.exitCode, resumed.outcome.end.headline);
       if (resumed.isDone) continue;
 

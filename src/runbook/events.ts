@@ -81,14 +81,30 @@ export interface StepDecl {
 }
 
 export type RunEvent =
-  | { type: 'run-started'; at: string; incidentId: string; incidentDir: string; runbook: string; dryRun: boolean; target: string; steps: StepDecl[] }
+  | {
+      type: 'run-started';
+      at: string;
+      incidentId: string;
+      incidentDir: string;
+      runbook: string;
+      dryRun: boolean;
+      target: string;
+      steps: StepDecl[];
+    }
   /** `commands` are the step's shell commands filled in with what the run knows by now. */
   | { type: 'step-started'; at: string; stepId: string; commands?: string[] }
   | { type: 'step-progress'; at: string; stepId: string; progress: ProgressInfo }
   | { type: 'step-output'; at: string; stepId: string; line: string }
   | { type: 'command'; at: string; stepId: string; command: CommandRecord }
   | { type: 'finding'; at: string; stepId: string; text: string; data?: unknown }
-  | { type: 'awaiting-control'; at: string; stepId: string; actions: ControlAction[]; reason: 'before-step' | 'after-failure'; commands?: string[] }
+  | {
+      type: 'awaiting-control';
+      at: string;
+      stepId: string;
+      actions: ControlAction[];
+      reason: 'before-step' | 'after-failure';
+      commands?: string[];
+    }
   | { type: 'prompt-opened'; at: string; prompt: Prompt }
   /** A secret's answer is recorded as `{ kind: 'secret', value: '' }`: what was typed never reaches a subscriber. */
   | { type: 'prompt-answered'; at: string; promptId: string; answer: PromptAnswer }

@@ -11,7 +11,10 @@ const stepSchema = z.strictObject({
   title: z.string().min(1),
   why: z.string().min(1),
   skippable: z.boolean().default(false),
-  window: z.string().regex(/^[a-z][a-z0-9-]*$/, 'must be lower-case words joined by dashes').optional(),
+  window: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]*$/, 'must be lower-case words joined by dashes')
+    .optional(),
 });
 
 const runbookSchema = z.strictObject({
@@ -22,7 +25,11 @@ const runbookSchema = z.strictObject({
 
 export class RunbookError extends RescueError {
   constructor(message: string) {
-    super(message, { kind: 'operator', exitCode: 2, hint: 'fix the runbook file, or print the built-in one with `sqlite-rescue runbook print`' });
+    super(message, {
+      kind: 'operator',
+      exitCode: 2,
+      hint: 'fix the runbook file, or print the built-in one with `sqlite-rescue runbook print`',
+    });
     this.name = 'RunbookError';
   }
 }

@@ -9,7 +9,12 @@ export interface PrintedStep {
 }
 
 export function runbookToMarkdown(runbook: Runbook, describe: (step: StepDefinition) => PrintedStep): string {
-  const lines = [`# ${runbook.title}`, '', `Runbook \`${runbook.name}\`. Placeholders in angle brackets: fill them in. Steps marked ⚠ change something.`, ''];
+  const lines = [
+    `# ${runbook.title}`,
+    '',
+    `Runbook \`${runbook.name}\`. Placeholders in angle brackets: fill them in. Steps marked ⚠ change something.`,
+    '',
+  ];
   runbook.steps.forEach((step, index) => {
     const { mutates, commands } = describe(step);
     lines.push(`## ${index + 1}. ${step.title}${mutates ? ' ⚠' : ''}`, '', step.why, '', '```sh', ...commands, '```', '');

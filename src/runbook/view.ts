@@ -141,13 +141,26 @@ export function reduceView(view: RunView, event: RunEvent): RunView {
     case 'prompt-answered':
       return view.prompt?.id === event.promptId ? { ...view, prompt: undefined } : view;
     case 'step-succeeded':
-      return updateStep(view, event.stepId, (step) => ({ ...step, status: 'ok', durationMs: event.durationMs, summary: event.summary, progress: undefined, waiting: undefined, verdict: event.verdict }));
+      return updateStep(view, event.stepId, (step) => ({
+        ...step,
+        status: 'ok',
+        durationMs: event.durationMs,
+        summary: event.summary,
+        progress: undefined,
+        waiting: undefined,
+        verdict: event.verdict,
+      }));
     case 'step-planned':
       return updateStep(view, event.stepId, (step) => ({ ...step, commands: event.commands }));
     case 'listener-failed':
       return { ...view, findings: [...view.findings, `${event.listener} failed: ${event.message}`] };
     case 'step-not-performed':
-      return updateStep(view, event.stepId, (step) => ({ ...step, status: 'not-performed', summary: event.summary, commands: event.commands }));
+      return updateStep(view, event.stepId, (step) => ({
+        ...step,
+        status: 'not-performed',
+        summary: event.summary,
+        commands: event.commands,
+      }));
     case 'step-failed':
       return updateStep(view, event.stepId, (step) => ({
         ...step,
@@ -162,7 +175,7 @@ export function reduceView(view: RunView, event: RunEvent): RunView {
     case 'run-finished': {
       const actions = view.steps
         .filter((step) => step.mutates && (step.status === 'ok' || step.status === 'not-performed') && step.summary)
-        .map((step) => (step.status === 'not-performed' ? `not performed: ${step.summary}` : step.summary as string));
+        .map((step) => (step.status === 'not-performed' ? `not performed: ${step.summary}` : (step.summary as string)));
       return {
         ...view,
         prompt: undefined,

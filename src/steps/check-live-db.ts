@@ -36,9 +36,16 @@ async function copyLiveOut(io: StepIO, deps: Deps, target: Target, hasWal: boole
 
 // Without sqlite3 in the image: copy the .db and its -wal out and check them here. Such a copy is not a consistent
 // snapshot while the app writes, so the verdict says it was seen on a copy.
-async function checkOnCopy(io: StepIO, deps: Deps, target: Target, hasWal: boolean, depth: LiveCheckDepth): Promise<{ verdict: CheckVerdict; copy: string }> {
+async function checkOnCopy(
+  io: StepIO,
+  deps: Deps,
+  target: Target,
+  hasWal: boolean,
+  depth: LiveCheckDepth,
+): Promise<{ verdict: CheckVerdict; copy: string }> {
   const local = await copyLiveOut(io, deps, target, hasWal);
-  const run = async (check: CheckPragma) => fromInspector(await io.perform(checkLocal(local, check === 'quick_check' ? 'quick' : 'full')), true);
+  const run = async (check: CheckPragma) =>
+    fromInspector(await io.perform(checkLocal(local, check === 'quick_check' ? 'quick' : 'full')), true);
   return { verdict: (depth === 'triage' ? await triage(run) : await run('integrity_check')) as CheckVerdict, copy: local };
 }
 
@@ -56,17 +63,29 @@ export async function checkLiveDatabase(io: StepIO, deps: Deps, target: Target, 
 }
 
 // The verdict, with the local copy it was judged on when it ran here (no sqlite3 in the image, or the app not running).
-async function checkLive(io: StepIO, deps: Deps, target: Target, depth: LiveCheckDepth): Promise<{ verdict: CheckVerdict; copy?: string; hasWal: boolean }> {
+async function checkLive(
+  io: StepIO,
+  deps: Deps,
+  target: Target,
+  depth: LiveCheckDepth,
+): Promise<{ verdict: CheckVerdict; copy?: string; hasWal: boolean }> {
   // With no -wal beside it, nobody has the database open in WAL mode: an immutable read sees all of it and, unlike a
   // plain read-only open, creates no -wal/-shm. With a -wal, only a normal read-only open sees its frames.
-  const [wal, running] = await Promise.all([io.perform(statInContainer(targetRef(target), sidecars(target.dbPath).wal)), canExec(io, deps, target)]);
+  const [wal, running] = await Promise.all([
+    io.perform(statInContainer(targetRef(target), sidecars(target.dbPath).wal)),
+    canExec(io, deps, target),
+  ]);
   const hasWal = wal !== null;
   const opts = { immutable: !hasWal };
   const run = (check: CheckPragma) => runCheckInContainer(io, targetRef(target), target.dbPath, check, opts);
   const inside = !hasTool(deps, 'sqlite3') || !running ? null : depth === 'triage' ? await triage(run) : await run('integrity_check');
   if (inside) return { verdict: inside, hasWal };
   // The archive API reads a stopped container's files too: no exec, no helper, nothing started.
-  io.output(running ? 'no sqlite3 in the image: checking a copy of the database on this machine' : `${target.containerName} is not running steadily (stopped, restarting or crash-looping): checking a copy of the database on this machine`);
+  io.output(
+    running
+      ? 'no sqlite3 in the image: checking a copy of the database on this machine'
+      : `${target.containerName} is not running steadily (stopped, restarting or crash-looping): checking a copy of the database on this machine`,
+  );
   return { ...(await checkOnCopy(io, deps, target, hasWal, depth)), hasWal };
 }
 
@@ -91,7 +110,9 @@ function declareCheck(known: Parameters<StepKind['declare']>[0]) {
 // Opened as the check opens it: immutable when no -wal is beside it, so that reading creates no -wal/-shm.
 async function readLiveTables(io: StepIO, deps: Deps, target: Target, hasWal: boolean): Promise<string[] | undefined> {
   if (!hasTool(deps, 'sqlite3') || !(await canExec(io, deps, target))) return undefined;
-  const result = await io.perform(execIn(targetRef(target), ['sqlite3', '-readonly', '-json', hasWal ? target.dbPath : immutableUri(target.dbPath), LIST_TABLES_SQL]));
+  const result = await io.perform(
+    execIn(targetRef(target), ['sqlite3', '-readonly', '-json', hasWal ? target.dbPath : immutableUri(target.dbPath), LIST_TABLES_SQL]),
+  );
   if (result.exitCode !== 0) return undefined;
   try {
     return result.stdout.trim() === '' ? [] : (JSON.parse(result.stdout) as Array<{ name: string }>).map((row) => row.name);
@@ -109,14 +130,27 @@ export const checkLiveDb: StepKind = {
     const { dbPath, containerName } = target;
     const present = await io.perform(statInContainer(targetRef(target), dbPath));
     if (!present) {
-      throw new RescueError(`${dbPath} does not exist in ${containerName}`, { kind: 'operator', exitCode: 2, hint: `list the folder with: docker exec ${containerName} ls -la ${dbPath.replace(/\/[^/]*$/, '') || '/'}` });
+      throw new RescueError(`${dbPath} does not exist in ${containerName}`, {
+        kind: 'operator',
+        exitCode: 2,
+        hint: `list the folder with: docker exec ${containerName} ls -la ${dbPath.replace(/\/[^/]*$/, '') || '/'}`,
+      });
     }
-    if (present.isDirectory) throw new RescueError(`${dbPath} in ${containerName} is a directory, not a database file`, { kind: 'operator', exitCode: 2, hint: 'pass --db with the path of the .db file itself' });
+    if (present.isDirectory)
+      throw new RescueError(`${dbPath} in ${containerName} is a directory, not a database file`, {
+        kind: 'operator',
+        exitCode: 2,
+        hint: 'pass --db with the path of the .db file itself',
+      });
     // Resolved inside the container (never on the host), but its -wal/-shm live beside the target and a swap would
     // replace the link, not the file the app reads: the real path is asked for instead.
     if (present.linkTarget) {
       const real = present.linkTarget.startsWith('/') ? present.linkTarget : `${dbPath.replace(/\/[^/]*$/, '')}/${present.linkTarget}`;
-      throw new RescueError(`${dbPath} in ${containerName} is a symbolic link to ${present.linkTarget}, not the database file itself`, { kind: 'operator', exitCode: 2, hint: `pass the path of the file it points to (e.g. --db ${real}) if that is the database — nothing was changed` });
+      throw new RescueError(`${dbPath} in ${containerName} is a symbolic link to ${present.linkTarget}, not the database file itself`, {
+        kind: 'operator',
+        exitCode: 2,
+        hint: `pass the path of the file it points to (e.g. --db ${real}) if that is the database — nothing was changed`,
+      });
     }
 
     const checked = await checkLive(io, deps, target, 'triage');
@@ -124,24 +158,38 @@ export const checkLiveDb: StepKind = {
     const live = checked.verdict;
     deps.facts.liveTables = tables;
     if (live.verdict === 'no-verdict') {
-      throw new RescueError(live.errors[0], { hint: `exit 137 is usually the container's memory limit; retry this step, or check by hand with: docker exec ${containerName} sqlite3 -readonly ${dbPath} 'PRAGMA ${live.check};'` });
+      throw new RescueError(live.errors[0], {
+        hint: `exit 137 is usually the container's memory limit; retry this step, or check by hand with: docker exec ${containerName} sqlite3 -readonly ${dbPath} 'PRAGMA ${live.check};'`,
+      });
     }
     deps.facts.live = live;
     for (const error of live.errors.slice(0, 5)) io.output(error);
     if (live.verdict === 'ok') {
       io.finding(`the live database ${dbPath} passes integrity_check (${describeVerdictSource(live)})`);
       const answer = await io.ask(
-        { kind: 'yes-no', message: 'The live database is healthy: there is nothing to recover. Go on with the restore anyway?', defaultYes: false },
+        {
+          kind: 'yes-no',
+          message: 'The live database is healthy: there is nothing to recover. Go on with the restore anyway?',
+          defaultYes: false,
+        },
         { kind: 'yes-no', yes: false },
       );
       if (answer.kind === 'yes-no' && !answer.yes) {
-        return { summary: 'healthy: integrity_check says ok', verdict: { tone: 'good', label: 'healthy' }, data: live, end: { exitCode: 0, headline: `nothing to recover: ${dbPath} in ${containerName} is healthy` } };
+        return {
+          summary: 'healthy: integrity_check says ok',
+          verdict: { tone: 'good', label: 'healthy' },
+          data: live,
+          end: { exitCode: 0, headline: `nothing to recover: ${dbPath} in ${containerName} is healthy` },
+        };
       }
       return { summary: "healthy, restoring anyway at the operator's request", verdict: { tone: 'good', label: 'healthy' }, data: live };
     }
     await startDiagnosis(io, deps, target, checked);
     const summary = `CORRUPT: ${describeErrorCount(live.errorCount)} (${describeVerdictSource(live)}); first: ${live.errors[0]}`;
-    io.finding(`the live database ${dbPath} is corrupt: ${live.check} found ${describeErrorCount(live.errorCount)}, first: ${live.errors[0]}${live.check === 'quick_check' ? ' (integrity_check, slower, would decide nothing more)' : ''}`, { errors: live.errors, check: live.check });
+    io.finding(
+      `the live database ${dbPath} is corrupt: ${live.check} found ${describeErrorCount(live.errorCount)}, first: ${live.errors[0]}${live.check === 'quick_check' ? ' (integrity_check, slower, would decide nothing more)' : ''}`,
+      { errors: live.errors, check: live.check },
+    );
     return { summary, verdict: { tone: 'bad', label: `corrupt (${describeErrorCount(live.errorCount)})` }, data: { ...live, tables } };
   },
   // Before the swap the live file is checked again (the step runs again). After it, the file this step judged is in

@@ -31,7 +31,14 @@ export async function triage(run: (check: CheckPragma) => Promise<CheckVerdict |
 
 /** The verdict of a check SQLite ran on this machine. */
 export function fromInspector(result: IntegrityResult, onCopy: boolean): CheckVerdict {
-  return { verdict: result.ok ? 'ok' : 'corrupt', check: result.check, errors: result.errors, errorCount: result.errorCount, ranBy: 'SQLite on this machine', onCopy };
+  return {
+    verdict: result.ok ? 'ok' : 'corrupt',
+    check: result.check,
+    errors: result.errors,
+    errorCount: result.errorCount,
+    ranBy: 'SQLite on this machine',
+    onCopy,
+  };
 }
 
 /** "integrity_check by sqlite3 in the container", "quick_check by SQLite on this machine, on a copy". */

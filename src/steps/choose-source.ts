@@ -19,10 +19,19 @@ export function totalRows(tables: Record<string, number>): number {
   return Object.values(tables).reduce((sum, count) => sum + count, 0);
 }
 
-const KIND_WORDS: Record<SourceCandidate['kind'], string> = { local: 'local copy', backup: 'backup', repaired: 'repaired', salvaged: 'salvaged', merged: 'merged' };
+const KIND_WORDS: Record<SourceCandidate['kind'], string> = {
+  local: 'local copy',
+  backup: 'backup',
+  repaired: 'repaired',
+  salvaged: 'salvaged',
+  merged: 'merged',
+};
 
 export function describeSource(source: SourceCandidate): string {
-  const rows = Object.entries(source.tables).map(([table, count]) => `${table}=${count}`).join(' ') || 'no tables';
+  const rows =
+    Object.entries(source.tables)
+      .map(([table, count]) => `${table}=${count}`)
+      .join(' ') || 'no tables';
   if (source.origin) return `${KIND_WORDS[source.kind]}: ${rows}; ${describeLoss(source.loss)}`;
   const loss = source.loss ? `; ${describeLoss(source.loss)}` : '';
   return `${KIND_WORDS[source.kind]} ${source.path}  ${source.size} bytes  modified ${source.mtime}  ${source.ok ? rows : `CORRUPT: ${source.errors[0]}`}${loss}`;
@@ -51,7 +60,11 @@ export function orderByLoss(candidates: SourceCandidate[]): SourceCandidate[] {
 // of table damage whose b-trees still read without an error is offered, and preselected when it loses least, but a
 // person decides it: a wrong child pointer can leave a subtree out of the walk without any error.
 function automaticChoice(candidates: SourceCandidate[]): SourceCandidate | undefined {
-  return candidates.find((candidate) => candidate.kind === 'repaired' && candidate.isIndexOnlyRepair === true) ?? candidates.find((candidate) => candidate.kind === 'local') ?? candidates.find((candidate) => candidate.kind === 'backup');
+  return (
+    candidates.find((candidate) => candidate.kind === 'repaired' && candidate.isIndexOnlyRepair === true) ??
+    candidates.find((candidate) => candidate.kind === 'local') ??
+    candidates.find((candidate) => candidate.kind === 'backup')
+  );
 }
 
 // SQLite could not even open the copy read-only. A hot -journal (a writer died mid-transaction in rollback-journal
@@ -83,7 +96,10 @@ export async function inspectLocal(io: StepIO, path: string): Promise<SourceCand
     throw unreadableLocal(path, error);
   });
   const tables = check.ok ? (await io.perform(countRowsLocal(path))).tables : {};
-  const mtime = [stat.mtime, wal?.mtime].filter((time): time is string => Boolean(time)).sort().at(-1) as string;
+  const mtime = [stat.mtime, wal?.mtime]
+    .filter((time): time is string => Boolean(time))
+    .sort()
+    .at(-1) as string;
   return { id: 'local', kind: 'local', path, ok: check.ok, mtime, size: stat.size + (wal?.size ?? 0), tables, errors: check.errors };
 }
 
@@ -115,10 +131,15 @@ async function problemWithTyped(deps: Deps, path: string): Promise<string | unde
 async function askForLocal(io: StepIO, deps: Deps): Promise<string | undefined> {
   if (!io.isInteractive || !deps.options.cwd) return undefined;
   const found = await discoverLocalCopies(deps.files, deps.options.cwd, deps.facts.liveTables ?? null);
-  const suggestions = found.matches.map((copy) => ({ value: copy.path, label: `${copy.path}  ${copy.size} bytes  changed ${copy.lastWrite}`, hint: copy.wal ? 'with its -wal' : undefined }));
-  let message = suggestions.length > 0
-    ? `Is there a healthy copy of the database on this machine? ${suggestions.length} with production's tables found here; type a path, or leave it empty for none`
-    : 'Is there a healthy copy of the database on this machine? Type its path (Tab completes), or leave it empty for none';
+  const suggestions = found.matches.map((copy) => ({
+    value: copy.path,
+    label: `${copy.path}  ${copy.size} bytes  changed ${copy.lastWrite}`,
+    hint: copy.wal ? 'with its -wal' : undefined,
+  }));
+  let message =
+    suggestions.length > 0
+      ? `Is there a healthy copy of the database on this machine? ${suggestions.length} with production's tables found here; type a path, or leave it empty for none`
+      : 'Is there a healthy copy of the database on this machine? Type its path (Tab completes), or leave it empty for none';
   for (;;) {
     const answer = await io.ask({ kind: 'path', message, suggestions, isEmptyAllowed: true }, { kind: 'path', value: '' });
     const typed = answer.kind === 'path' ? answer.value.trim() : '';
@@ -140,7 +161,16 @@ async function gatherCandidates(io: StepIO, deps: Deps, local: string | undefine
   if (local) candidates.push(await inspectLocal(io, local));
   for (const backup of deps.facts.backups ?? []) {
     if (!isHealthy(backup.verdict)) continue;
-    candidates.push({ id: `backup:${backup.path}`, kind: 'backup', path: backup.path, ok: true, mtime: backup.mtime, size: backup.size, tables: backup.tables ?? {}, errors: [] });
+    candidates.push({
+      id: `backup:${backup.path}`,
+      kind: 'backup',
+      path: backup.path,
+      ok: true,
+      mtime: backup.mtime,
+      size: backup.size,
+      tables: backup.tables ?? {},
+      errors: [],
+    });
   }
   return rankSources(candidates);
 }
@@ -157,7 +187,8 @@ export const chooseSource: StepKind = {
     const ranked = await gatherCandidates(io, deps, local);
     for (const source of ranked) io.output(describeSource(source));
     const healthy = ranked.filter((source) => source.ok);
-    const rescue = deps.facts.live?.verdict === 'corrupt' ? await buildRescue(io, deps, rescueWanted(io, deps), healthy) : { candidates: [], notes: [] };
+    const rescue =
+      deps.facts.live?.verdict === 'corrupt' ? await buildRescue(io, deps, rescueWanted(io, deps), healthy) : { candidates: [], notes: [] };
     for (const note of rescue.notes) io.output(note);
     for (const candidate of rescue.candidates) io.output(`${describeSource(candidate)} — ${candidate.origin}`);
     const offered = orderByLoss([...rescue.candidates, ...healthy]);
@@ -178,17 +209,27 @@ export const chooseSource: StepKind = {
     const wanted = named ? offered.find((candidate) => candidate.id === named) : undefined;
     if (named && !wanted) {
       const keyword = ({ repaired: 'repair', salvaged: 'salvage', merged: 'merge' } as Record<string, string | undefined>)[named];
-      const why = (keyword && rescue.notes.find((note) => note.includes(keyword))) || `no such candidate: ${offered.map((candidate) => candidate.id).join(', ')} were offered`;
-      throw new RescueError(`--source ${named}: cannot restore from it: ${why}`, { kind: 'operator', exitCode: 2, hint: `nothing was changed; pass --source with one of: ${offered.map((candidate) => candidate.id).join(', ')}` });
+      const why =
+        (keyword && rescue.notes.find((note) => note.includes(keyword))) ||
+        `no such candidate: ${offered.map((candidate) => candidate.id).join(', ')} were offered`;
+      throw new RescueError(`--source ${named}: cannot restore from it: ${why}`, {
+        kind: 'operator',
+        exitCode: 2,
+        hint: `nothing was changed; pass --source with one of: ${offered.map((candidate) => candidate.id).join(', ')}`,
+      });
     }
     // With losses measured, the least loss is preselected; without, the healthy copy --yes would take.
-    const preferred = wanted ?? (io.isInteractive && offered.some((candidate) => candidate.loss) ? offered[0] : automaticChoice(offered)) ?? offered[0];
+    const preferred =
+      wanted ?? (io.isInteractive && offered.some((candidate) => candidate.loss) ? offered[0] : automaticChoice(offered)) ?? offered[0];
     const answer = named
       ? { kind: 'select' as const, value: preferred.id }
       : await io.ask(
           {
             kind: 'select',
-            message: rescue.candidates.length > 0 ? 'Restore from which copy? (least loss first: rows the damaged database still holds that each lacks)' : 'Restore from which copy? (healthy copies, most rows first)',
+            message:
+              rescue.candidates.length > 0
+                ? 'Restore from which copy? (least loss first: rows the damaged database still holds that each lacks)'
+                : 'Restore from which copy? (healthy copies, most rows first)',
             options: offered.map((source) => ({ value: source.id, label: describeSource(source), hint: source.origin })),
             initialIndex: Math.max(0, offered.indexOf(preferred)),
           },
@@ -196,12 +237,30 @@ export const chooseSource: StepKind = {
         );
     const chosen = offered.find((source) => answer.kind === 'select' && source.id === answer.value) ?? preferred;
     deps.facts.source = chosen;
-    const newer = offered.filter((source) => source !== chosen && !source.loss && !chosen.loss && totalRows(source.tables) > totalRows(chosen.tables));
+    const newer = offered.filter(
+      (source) => source !== chosen && !source.loss && !chosen.loss && totalRows(source.tables) > totalRows(chosen.tables),
+    );
     if (newer.length > 0) io.finding(`note: ${newer.map((source) => source.path).join(', ')} hold(s) more rows than the chosen source`);
     io.finding(`source: ${describeSource(chosen)}`);
-    io.finding(`data loss: restoring the ${KIND_WORDS[chosen.kind]}${chosen.kind === 'backup' || chosen.kind === 'local' ? ` ${chosen.path}` : ''} ${describeLoss(chosen.loss)}`, { dataLoss: { chosen: chosen.id, loss: chosen.loss ?? null, mergedFrom: chosen.mergedFrom ?? null, candidates: offered.map((candidate) => ({ id: candidate.id, tables: candidate.tables, loss: candidate.loss ?? null })) } });
-    const verdict = chosen.loss ? { tone: chosen.loss.totalMissing === 0 ? ('good' as const) : ('warn' as const), label: chosen.loss.totalMissing === 0 ? `${chosen.kind}: loses nothing` : `${chosen.kind}: ${chosen.loss.totalMissing} rows lost` } : undefined;
-    const label = chosen.kind === 'backup' || chosen.kind === 'local' ? `${KIND_WORDS[chosen.kind]} ${chosen.path}` : KIND_WORDS[chosen.kind];
+    io.finding(
+      `data loss: restoring the ${KIND_WORDS[chosen.kind]}${chosen.kind === 'backup' || chosen.kind === 'local' ? ` ${chosen.path}` : ''} ${describeLoss(chosen.loss)}`,
+      {
+        dataLoss: {
+          chosen: chosen.id,
+          loss: chosen.loss ?? null,
+          mergedFrom: chosen.mergedFrom ?? null,
+          candidates: offered.map((candidate) => ({ id: candidate.id, tables: candidate.tables, loss: candidate.loss ?? null })),
+        },
+      },
+    );
+    const verdict = chosen.loss
+      ? {
+          tone: chosen.loss.totalMissing === 0 ? ('good' as const) : ('warn' as const),
+          label: chosen.loss.totalMissing === 0 ? `${chosen.kind}: loses nothing` : `${chosen.kind}: ${chosen.loss.totalMissing} rows lost`,
+        }
+      : undefined;
+    const label =
+      chosen.kind === 'backup' || chosen.kind === 'local' ? `${KIND_WORDS[chosen.kind]} ${chosen.path}` : KIND_WORDS[chosen.kind];
     return { summary: `${label} (${totalRows(chosen.tables)} rows)`, ...(verdict ? { verdict } : {}), data: chosen };
   },
   // The operator's choice stands when the copy chosen is still there and healthy, looked at again now: the local copy

@@ -30,7 +30,10 @@ export function globToRegExp(pattern: string): RegExp {
       const end = pattern.indexOf(']', index + 1);
       if (end === -1) source += '\\[';
       else {
-        const body = pattern.slice(index + 1, end).replace(/^!/, '^').replaceAll('\\', '\\\\');
+        const body = pattern
+          .slice(index + 1, end)
+          .replace(/^!/, '^')
+          .replaceAll('\\', '\\\\');
         source += `[${body}]`;
         index = end;
       }

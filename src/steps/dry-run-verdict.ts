@@ -24,8 +24,15 @@ export function decideRunEnd(end: RunEnd, facts: DryRunFacts): RunEnd {
   if (end.exitCode !== 0 && facts.noSourceReason === undefined) return end;
   const tail = 'nothing was changed';
   if (facts.noSourceReason !== undefined || !facts.sourcePath) {
-    return { exitCode: 4, headline: `dry-run: the live database is CORRUPT and a recovery would NOT succeed: ${facts.noSourceReason ?? 'no healthy source was chosen'}; ${tail}` };
+    return {
+      exitCode: 4,
+      headline: `dry-run: the live database is CORRUPT and a recovery would NOT succeed: ${facts.noSourceReason ?? 'no healthy source was chosen'}; ${tail}`,
+    };
   }
-  if (facts.blockers.length > 0) return { exitCode: 4, headline: `dry-run: the live database is CORRUPT; a restore from ${facts.sourcePath} would NOT succeed as things are: ${facts.blockers.join('; ')}; ${tail}` };
+  if (facts.blockers.length > 0)
+    return {
+      exitCode: 4,
+      headline: `dry-run: the live database is CORRUPT; a restore from ${facts.sourcePath} would NOT succeed as things are: ${facts.blockers.join('; ')}; ${tail}`,
+    };
   return { exitCode: 4, headline: `dry-run: the live database is CORRUPT; a restore from ${facts.sourcePath} would be possible; ${tail}` };
 }

@@ -49,19 +49,24 @@ function unusableHint(details: ContainerDetails): string {
   // A paused writer is frozen mid-write: it would resume on the old inode the moment it is unpaused.
   if (details.state === 'paused')
     return `unpause it first (docker unpause ${details.name}), then run the restore again — nothing was changed`;
-  return `a ${details.state} container cannot be started again: recreate the app's container on the same volume, then run the restore ` +
-    `again — nothing was changed`;
+  return (
+    `a ${details.state} container cannot be started again: recreate the app's container on the same volume, then run the restore ` +
+    `again — nothing was changed`
+  );
 }
 
 // A tmpfs vanishes when the container stops (the swap stops it), and a read-only mount cannot take the staged copy:
 // both are refused before anything is copied. A dry-run only reports the read-only mount, so it still checks the rest.
 function refuseUnsafeMount(io: StepIO, deps: Deps, details: ContainerDetails, mount: Mount, dbPath: string): void {
   if (mount.type === 'tmpfs') {
-    throw new RescueError(`${dirname(dbPath)} in ${details.name} is on a tmpfs: its content is lost when the container stops, and the restore must stop it`, {
-      kind: 'operator',
-      exitCode: 2,
-      hint: `copy the database out first (docker cp ${details.name}:${dbPath} .) and keep it; then move the app's data to a volume or bind mount — nothing was changed`,
-    });
+    throw new RescueError(
+      `${dirname(dbPath)} in ${details.name} is on a tmpfs: its content is lost when the container stops, and the restore must stop it`,
+      {
+        kind: 'operator',
+        exitCode: 2,
+        hint: `copy the database out first (docker cp ${details.name}:${dbPath} .) and keep it; then move the app's data to a volume or bind mount — nothing was changed`,
+      },
+    );
   }
   if (!mount.rw) {
     const what = `${mount.destination} is mounted read-only in ${details.name}`;
@@ -90,17 +95,25 @@ interface Candidates {
 async function candidatesFor(io: StepIO, deps: Deps): Promise<Candidates> {
   const { container: query, db } = deps.options;
   const inspectAll = async (containers: ContainerSummary[]) =>
-    Promise.all(containers.map(async (container) => ({ ...container, startedAt: (await io.perform(inspectContainer(refOf(container)))).startedAt })));
+    Promise.all(
+      containers.map(async (container) => ({ ...container, startedAt: (await io.perform(inspectContainer(refOf(container)))).startedAt })),
+    );
   if (query || db) {
     // Helper containers of an interrupted run share the app's name as a prefix: never candidates.
     const all = (await io.perform(listContainers())).filter((container) => !(HELPER_LABEL in container.labels));
     let matching = query ? all.filter((container) => matchesContainer(container, query)) : all;
     if (!query && db) {
       // Without --container: the containers that have a file at --db (the archive API reads a stopped one too).
-      const withDb = await Promise.all(matching.map(async (container) => ((await io.perform(statInContainer(refOf(container), db)).catch(() => null)) ? container : null)));
+      const withDb = await Promise.all(
+        matching.map(async (container) => ((await io.perform(statInContainer(refOf(container), db)).catch(() => null)) ? container : null)),
+      );
       matching = withDb.filter((container) => container !== null);
     }
-    return { ranked: rankContainers(await inspectAll(matching)), counts: new Map(), what: query ? `matching "${query}"` : `with a file at ${db}` };
+    return {
+      ranked: rankContainers(await inspectAll(matching)),
+      counts: new Map(),
+      what: query ? `matching "${query}"` : `with a file at ${db}`,
+    };
   }
   // Nothing typed: every container that holds a SQLite database, each counted (bounded, never starting a helper).
   const picker = await listContainersForPicker(deps.runtime, { perform: io.perform, token: deps.entropy.token });
@@ -113,22 +126,33 @@ async function chooseContainer(io: StepIO, deps: Deps): Promise<ContainerDetails
   const { ranked, counts, what } = await candidatesFor(io, deps);
   deps.facts.candidates = ranked;
   if (ranked.length === 0) {
-    throw new UsageError(`no container ${what} on the ${deps.runtime.describe()}`, deps.options.container ? `check --container ${deps.options.container} against \`docker ps -a\`` : 'pass --container NAME');
+    throw new UsageError(
+      `no container ${what} on the ${deps.runtime.describe()}`,
+      deps.options.container ? `check --container ${deps.options.container} against \`docker ps -a\`` : 'pass --container NAME',
+    );
   }
-  for (const entry of ranked) io.output(`${entry.role.padEnd(10)} ${describeCandidate(entry, counts.get(entry.container.id))} — ${entry.reasons.join('; ')}`);
+  for (const entry of ranked)
+    io.output(`${entry.role.padEnd(10)} ${describeCandidate(entry, counts.get(entry.container.id))} — ${entry.reasons.join('; ')}`);
   const production = ranked.filter((entry) => entry.role === 'production');
   const auto =
     production.length === 1
       ? ({ kind: 'select', value: production[0].container.id } as const)
       : {
-          refuse: production.length === 0 ? `no production-looking container ${what}; candidates:\n${listing(ranked)}` : `${production.length} containers ${what} look like production:\n${listing(ranked)}`,
+          refuse:
+            production.length === 0
+              ? `no production-looking container ${what}; candidates:\n${listing(ranked)}`
+              : `${production.length} containers ${what} look like production:\n${listing(ranked)}`,
           hint: 'pass --container with the exact name of the one to restore',
         };
   const answer = await io.ask(
     {
       kind: 'select',
       message: `Which container holds the database to restore? (${ranked.length} ${what})`,
-      options: ranked.map((entry) => ({ value: entry.container.id, label: describeCandidate(entry, counts.get(entry.container.id)), hint: `${entry.role}: ${entry.reasons.join('; ')}` })),
+      options: ranked.map((entry) => ({
+        value: entry.container.id,
+        label: describeCandidate(entry, counts.get(entry.container.id)),
+        hint: `${entry.role}: ${entry.reasons.join('; ')}`,
+      })),
       initialIndex: 0,
     },
     auto,
@@ -145,11 +169,19 @@ function describeDatabase(found: FoundDatabase): string {
 
 // The databases on the container's mounts, found by header; the one the app has open preselected.
 async function chooseDatabase(io: StepIO, deps: Deps, details: ContainerDetails): Promise<{ path: string; discovery: DatabaseDiscovery }> {
-  const discovery = await discoverDatabases(deps.runtime, details, { perform: io.perform, token: deps.entropy.token, helperLabel: deps.incident.id, now: () => deps.clock.now() });
+  const discovery = await discoverDatabases(deps.runtime, details, {
+    perform: io.perform,
+    token: deps.entropy.token,
+    helperLabel: deps.incident.id,
+    now: () => deps.clock.now(),
+  });
   for (const note of discovery.notes) io.output(note);
   for (const stop of discovery.stoppedEarly) io.finding(`the search for databases stopped early (${stop.reason}): ${stop.detail}`);
   if (discovery.databases.length === 0) {
-    throw new UsageError(`no SQLite database on the volumes and bind mounts of ${details.name}${discovery.stoppedEarly.length > 0 ? ' within the search bounds' : ''}`, 'pass --db with the database path inside the container');
+    throw new UsageError(
+      `no SQLite database on the volumes and bind mounts of ${details.name}${discovery.stoppedEarly.length > 0 ? ' within the search bounds' : ''}`,
+      'pass --db with the database path inside the container',
+    );
   }
   for (const found of discovery.databases) io.output(`${describeDatabase(found)} — ${found.reasons.join('; ')}`);
   const auto = discovery.unambiguous
@@ -172,8 +204,20 @@ async function chooseDatabase(io: StepIO, deps: Deps, details: ContainerDetails)
 }
 
 function targetOf(details: ContainerDetails, mount: Mount, dbPath: string, typed: string | undefined): Target {
-  const dataMount: DataMount = { type: mount.type, source: mount.source, destination: mount.destination, ...(mount.name ? { name: mount.name } : {}) };
-  return { containerId: details.id, containerName: details.name, image: details.image, appName: appNameOf(details, typed), dbPath, dataMount };
+  const dataMount: DataMount = {
+    type: mount.type,
+    source: mount.source,
+    destination: mount.destination,
+    ...(mount.name ? { name: mount.name } : {}),
+  };
+  return {
+    containerId: details.id,
+    containerName: details.name,
+    image: details.image,
+    appName: appNameOf(details, typed),
+    dbPath,
+    dataMount,
+  };
 }
 
 async function probeTools(io: StepIO, deps: Deps, details: ContainerDetails, target: Target, isDown: boolean): Promise<string[]> {
@@ -181,16 +225,24 @@ async function probeTools(io: StepIO, deps: Deps, details: ContainerDetails, tar
   io.output(`the tools of ${details.image} are probed in a read-only helper: nothing can run in ${details.name} now`);
   const tools = await withReadHelper(io, deps, target, (helper) => probeImageTools(io, helper, 'helper'));
   if (tools) return tools;
-  io.finding(`no helper can run from ${details.image} (it needs sleep): the checks read copies through the archive API, and the swap, ` +
-    `which needs a helper, will be refused before the stop`);
+  io.finding(
+    `no helper can run from ${details.image} (it needs sleep): the checks read copies through the archive API, and the swap, ` +
+      `which needs a helper, will be refused before the stop`,
+  );
   return [];
 }
 
 function describeWriters(plan: WriterPlan): string {
-  if (plan.kind === 'swarm') return `a task of Swarm service ${plan.service.name} (${plan.service.replicas} ` +
-    `replica${plan.service.replicas === 1 ? '' : 's'}): stopped by scaling it to 0, and back`;
+  if (plan.kind === 'swarm')
+    return (
+      `a task of Swarm service ${plan.service.name} (${plan.service.replicas} ` +
+      `replica${plan.service.replicas === 1 ? '' : 's'}): stopped by scaling it to 0, and back`
+    );
   if (plan.containers.length === 1) return 'no other container writes there';
-  return `stopped and started together with its replicas ${plan.containers.slice(1).map((container) => container.name).join(', ')}`;
+  return `stopped and started together with its replicas ${plan.containers
+    .slice(1)
+    .map((container) => container.name)
+    .join(', ')}`;
 }
 
 interface RecordedTarget {
@@ -214,13 +266,17 @@ async function currentContainer(io: StepIO, recorded: RecordedTarget): Promise<C
     const isRunning = (task: (typeof service.tasks)[number]) => task.state === 'running' && task.desiredState === 'running';
     const task = service.tasks.find((candidate) => isRunning(candidate) && isHere(candidate));
     if (task?.containerId) return io.perform(inspectContainer({ id: task.containerId, name: task.containerId.slice(0, 12) }));
-    throw new RescueError(`the task container ${target.containerName} of Swarm service ${service.name} is gone and the service runs no ` +
-      `task here (scaled to ${service.replicas ?? 0})`, {
-      hint: `the staged copy and any quarantined files are on ${describeMount(target.dataMount)}; finish by hand (\`sqlite-rescue ` +
-        `runbook print\`, in a helper: docker run --rm -v ` +
+    throw new RescueError(
+      `the task container ${target.containerName} of Swarm service ${service.name} is gone and the service runs no ` +
+        `task here (scaled to ${service.replicas ?? 0})`,
+      {
+        hint:
+          `the staged copy and any quarantined files are on ${describeMount(target.dataMount)}; finish by hand (\`sqlite-rescue ` +
+          `runbook print\`, in a helper: docker run --rm -v ` +
           `${target.dataMount.name ?? target.dataMount.source}:${target.dataMount.destination} --entrypoint sh ${target.image}), then ` +
-            `\`docker service scale ${service.name}=${writers.service.replicas}\``,
-    });
+          `\`docker service scale ${service.name}=${writers.service.replicas}\``,
+      },
+    );
   }
 }
 
@@ -232,17 +288,26 @@ export const findContainer: StepKind = {
     await io.perform(pingEngine());
     if (deps.remote) {
       const { identity, transport } = deps.remote;
-      io.finding(`connected to ${identity.user}@${identity.host}:${identity.port} over SSH (host key ${identity.hostKeyFingerprint}, ${identity.hostKeyStatus === 'known' ? 'known' : 'newly accepted'}); Docker API via ${transport}`, { identity, transport });
+      io.finding(
+        `connected to ${identity.user}@${identity.host}:${identity.port} over SSH (host key ${identity.hostKeyFingerprint}, ${identity.hostKeyStatus === 'known' ? 'known' : 'newly accepted'}); Docker API via ${transport}`,
+        { identity, transport },
+      );
     }
     const details = await chooseContainer(io, deps);
     if (!RECOVERABLE_STATES.has(details.state)) {
-      throw new RescueError(`container ${details.name} is ` +
-        `${details.state}`, { kind: 'operator', exitCode: 2, hint: unusableHint(details) });
+      throw new RescueError(`container ${details.name} is ` + `${details.state}`, {
+        kind: 'operator',
+        exitCode: 2,
+        hint: unusableHint(details),
+      });
     }
     const isDown = !isSteady(details, deps.clock.now());
     if (isDown) {
-      io.finding(`${details.name} is ${describeUnsteady(details)}: nothing is run inside it; its reads go through a read-only helper ` +
-        `from its image or the archive API`, { state: details.state, restartCount: details.restartCount });
+      io.finding(
+        `${details.name} is ${describeUnsteady(details)}: nothing is run inside it; its reads go through a read-only helper ` +
+          `from its image or the archive API`,
+        { state: details.state, restartCount: details.restartCount },
+      );
     }
     const chosen = deps.options.db ? { path: deps.options.db, discovery: undefined } : await chooseDatabase(io, deps, details);
     const dbPath = chosen.path;
@@ -265,8 +330,10 @@ export const findContainer: StepKind = {
     deps.facts.discovery = chosen.discovery;
     deps.facts.imageTools = await probeTools(io, deps, details, target, isDown);
     await deps.lockTarget?.(`${deps.runtime.describe()}|${details.id}|${dbPath}`, details.name);
-    io.finding(`production container: ${details.name} (${details.image}), database ${dbPath} on ${describeMount(target.dataMount)}; ` +
-      `${describeWriters(writers.plan)}`);
+    io.finding(
+      `production container: ${details.name} (${details.image}), database ${dbPath} on ${describeMount(target.dataMount)}; ` +
+        `${describeWriters(writers.plan)}`,
+    );
     const { imageTools, appWasDown } = deps.facts;
     const data = { target, imageTools, discovery: chosen.discovery, writers: writers.plan, appWasDown };
     return { summary: `${details.name} (${details.image}, ${details.state}), ${dbPath}`, data };

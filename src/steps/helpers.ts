@@ -11,15 +11,27 @@ export type HelperPurpose = 'swap' | 'stage' | 'read';
 
 /** Docker's name rules: [a-zA-Z0-9][a-zA-Z0-9_.-]*. */
 export function helperName(target: Target, incidentId: string, purpose: HelperPurpose): string {
-  return `${target.containerName}-rescue-${incidentId}-${purpose}`.replace(/[^a-zA-Z0-9_.-]+/g, '-').replace(/^[^a-zA-Z0-9]+/, '').slice(0, 120);
+  return `${target.containerName}-rescue-${incidentId}-${purpose}`
+    .replace(/[^a-zA-Z0-9_.-]+/g, '-')
+    .replace(/^[^a-zA-Z0-9]+/, '')
+    .slice(0, 120);
 }
 
 /** A helper is addressed by its name: the engine resolves it for exec and removal. */
 export const helperRef = (name: string): ContainerRef => ({ id: name, name });
 
 /** `name` defaults to the helper's own name for the target; a declaration may give a placeholder. */
-export function startHelperFor(target: Target, incidentId: string, purpose: HelperPurpose, readOnlyBinds?: Array<{ hostPath: string; containerPath: string }>, name = helperName(target, incidentId, purpose)) {
-  return startHelper({ id: target.containerId, name: target.containerName, image: target.image }, { name, label: incidentId, ...(readOnlyBinds ? { readOnlyBinds } : {}) });
+export function startHelperFor(
+  target: Target,
+  incidentId: string,
+  purpose: HelperPurpose,
+  readOnlyBinds?: Array<{ hostPath: string; containerPath: string }>,
+  name = helperName(target, incidentId, purpose),
+) {
+  return startHelper(
+    { id: target.containerId, name: target.containerName, image: target.image },
+    { name, label: incidentId, ...(readOnlyBinds ? { readOnlyBinds } : {}) },
+  );
 }
 
 /** This incident's helpers that exist now (an interrupted run leaves them behind). */

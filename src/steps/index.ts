@@ -19,8 +19,22 @@ import { scanEngine } from './scan-engine.js';
 
 export const stepKinds: ReadonlyMap<string, StepKind> = new Map(
   [
-    findContainer, checkLiveDb, testBackups, chooseSource, snapshotSource, stageInContainer, stopApp, quarantineAndSwap, startApp, verify,
+    findContainer,
+    checkLiveDb,
+    testBackups,
+    chooseSource,
+    snapshotSource,
+    stageInContainer,
+    stopApp,
+    quarantineAndSwap,
+    startApp,
+    verify,
     // backup, verify and scan (issue 14)
-    findBackupTarget, takeBackup, pullBackup, pruneBackups, verifyBackups, scanEngine,
+    findBackupTarget,
+    takeBackup,
+    pullBackup,
+    pruneBackups,
+    verifyBackups,
+    scanEngine,
   ].map((kind) => [kind.kind, kind]),
 );

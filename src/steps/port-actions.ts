@@ -15,7 +15,18 @@ import type {
 } from '../ports/container-runtime.js';
 import type { LocalFileStat } from '../ports/local-files.js';
 import type { UploadResult } from '../ports/remote-host.js';
-import type { CheckMode, DbStats, Diagnosis, IntegrityResult, LossWindow, MergeResult, RepairResult, SalvageOptions, SalvageResult, SnapshotResult } from '../ports/sqlite-inspector.js';
+import type {
+  CheckMode,
+  DbStats,
+  Diagnosis,
+  IntegrityResult,
+  LossWindow,
+  MergeResult,
+  RepairResult,
+  SalvageOptions,
+  SalvageResult,
+  SnapshotResult,
+} from '../ports/sqlite-inspector.js';
 import { HELPER_LABEL } from '../ports/container-runtime.js';
 import { ContainerNotFoundError } from '../runbook/errors.js';
 import type { Deps } from './deps.js';
@@ -38,7 +49,14 @@ interface ExecOptions {
 /** argv in a running container or helper. A non-zero exit resolves (the result says it); a missing binary is 126/127. */
 export function execIn(ref: ContainerRef, argv: string[], opts: ExecOptions = {}): Action<ExecResult> {
   return {
-    decl: { kind: 'argv', where: opts.where ?? 'container', container: ref.name, argv, mutates: opts.mutates ?? false, ...(opts.when ? { when: opts.when } : {}) },
+    decl: {
+      kind: 'argv',
+      where: opts.where ?? 'container',
+      container: ref.name,
+      argv,
+      mutates: opts.mutates ?? false,
+      ...(opts.when ? { when: opts.when } : {}),
+    },
     perform: (deps) => deps.runtime.exec(ref.id, argv, { timeoutMs: opts.timeoutMs }),
     exitCodeOf: (result) => result.exitCode,
   };
@@ -55,15 +73,24 @@ export function execOnHost(argv: string[], opts: { mutates?: boolean } = {}): Ac
 
 /** Free bytes for an unprivileged writer in the server's filesystem holding `dir` (the adapter runs exactly this df). */
 export function freeBytesOnHost(dir: string): Action<number> {
-  return { decl: { kind: 'argv', where: 'host', argv: ['df', '-Pk', dir], mutates: false }, perform: (deps) => requireRemote(deps).host.freeBytes(dir) };
+  return {
+    decl: { kind: 'argv', where: 'host', argv: ['df', '-Pk', dir], mutates: false },
+    perform: (deps) => requireRemote(deps).host.freeBytes(dir),
+  };
 }
 
 export function pingEngine(): Action<void> {
-  return { decl: { kind: 'call', where: 'engine', call: 'GET /_ping', cli: ['docker', 'version'], mutates: false }, perform: (deps) => deps.runtime.ping() };
+  return {
+    decl: { kind: 'call', where: 'engine', call: 'GET /_ping', cli: ['docker', 'version'], mutates: false },
+    perform: (deps) => deps.runtime.ping(),
+  };
 }
 
 export function listContainers(): Action<Awaited<ReturnType<Deps['runtime']['listContainers']>>> {
-  return { decl: { kind: 'call', where: 'engine', call: 'GET /containers/json?all=1', cli: ['docker', 'ps', '-a'], mutates: false }, perform: (deps) => deps.runtime.listContainers() };
+  return {
+    decl: { kind: 'call', where: 'engine', call: 'GET /containers/json?all=1', cli: ['docker', 'ps', '-a'], mutates: false },
+    perform: (deps) => deps.runtime.listContainers(),
+  };
 }
 
 export function inspectContainer(ref: ContainerRef): Action<Awaited<ReturnType<Deps['runtime']['inspect']>>> {
@@ -76,7 +103,13 @@ export function inspectContainer(ref: ContainerRef): Action<Awaited<ReturnType<D
 /** Stat through the archive API: works on a stopped container, needs no binary in the image. null when absent. */
 export function statInContainer(ref: ContainerRef, path: string): Action<PathStat | null> {
   return {
-    decl: { kind: 'call', where: 'engine', call: `HEAD /containers/${ref.id}/archive?path=${path}`, cli: ['docker', 'exec', ref.name, 'ls', '-ld', path], mutates: false },
+    decl: {
+      kind: 'call',
+      where: 'engine',
+      call: `HEAD /containers/${ref.id}/archive?path=${path}`,
+      cli: ['docker', 'exec', ref.name, 'ls', '-ld', path],
+      mutates: false,
+    },
     perform: (deps) => deps.runtime.statPath(ref.id, path),
   };
 }
@@ -84,7 +117,13 @@ export function statInContainer(ref: ContainerRef, path: string): Action<PathSta
 /** One file out through the archive API into a local folder; resolves with the local path. */
 export function copyOut(ref: ContainerRef, path: string, localDir: string): Action<string> {
   return {
-    decl: { kind: 'call', where: 'engine', call: `GET /containers/${ref.id}/archive?path=${path}`, cli: ['docker', 'cp', `${ref.name}:${path}`, localDir], mutates: false },
+    decl: {
+      kind: 'call',
+      where: 'engine',
+      call: `GET /containers/${ref.id}/archive?path=${path}`,
+      cli: ['docker', 'cp', `${ref.name}:${path}`, localDir],
+      mutates: false,
+    },
     perform: (deps) => deps.runtime.copyOut(ref.id, path, localDir),
   };
 }
@@ -92,22 +131,46 @@ export function copyOut(ref: ContainerRef, path: string, localDir: string): Acti
 /** sha256 of a file in the container, streamed out through the archive API and hashed on this machine. */
 export function hashThroughArchive(ref: ContainerRef, path: string): Action<string> {
   return {
-    decl: { kind: 'call', where: 'engine', call: `GET /containers/${ref.id}/archive?path=${path}, hashed here as it streams`, cli: ['docker', 'cp', `${ref.name}:${path}`, '-'], mutates: false },
+    decl: {
+      kind: 'call',
+      where: 'engine',
+      call: `GET /containers/${ref.id}/archive?path=${path}, hashed here as it streams`,
+      cli: ['docker', 'cp', `${ref.name}:${path}`, '-'],
+      mutates: false,
+    },
     perform: (deps) => deps.runtime.sha256(ref.id, path),
   };
 }
 
 /** A local file streamed in through the archive API under `dir/name` (not atomic: a name nobody reads). */
-export function copyIn(ref: ContainerRef, localPath: string, dir: string, name: string, opts: { owner?: FileOwner; onProgress?: ProgressFn } = {}): Action<void> {
+export function copyIn(
+  ref: ContainerRef,
+  localPath: string,
+  dir: string,
+  name: string,
+  opts: { owner?: FileOwner; onProgress?: ProgressFn } = {},
+): Action<void> {
   return {
-    decl: { kind: 'call', where: 'engine', call: `PUT /containers/${ref.id}/archive?path=${dir}`, cli: ['docker', 'cp', localPath, `${ref.name}:${dir.replace(/\/$/, '')}/${name}`], mutates: true },
+    decl: {
+      kind: 'call',
+      where: 'engine',
+      call: `PUT /containers/${ref.id}/archive?path=${dir}`,
+      cli: ['docker', 'cp', localPath, `${ref.name}:${dir.replace(/\/$/, '')}/${name}`],
+      mutates: true,
+    },
     perform: (deps) => deps.runtime.copyIn(ref.id, localPath, dir, name, opts),
   };
 }
 
 export function stopContainer(ref: ContainerRef, timeoutSec: number): Action<void> {
   return {
-    decl: { kind: 'call', where: 'engine', call: `POST /containers/${ref.id}/stop?t=${timeoutSec}`, cli: ['docker', 'stop', '-t', String(timeoutSec), ref.name], mutates: true },
+    decl: {
+      kind: 'call',
+      where: 'engine',
+      call: `POST /containers/${ref.id}/stop?t=${timeoutSec}`,
+      cli: ['docker', 'stop', '-t', String(timeoutSec), ref.name],
+      mutates: true,
+    },
     perform: (deps) => deps.runtime.stop(ref.id, timeoutSec),
   };
 }
@@ -122,9 +185,32 @@ export function startContainer(ref: ContainerRef): Action<void> {
 /** The sleeping helper from the target's image, on its volumes, under the name the step chose. */
 export function startHelper(target: ContainerRef & { image: string }, spec: HelperSpec): Action<string> {
   const binds = (spec.readOnlyBinds ?? []).flatMap((bind) => ['-v', `${bind.hostPath}:${bind.containerPath}:ro`]);
-  const cli = ['docker', 'run', '-d', '--name', spec.name, '--label', `${HELPER_LABEL}=${spec.label}`, '--volumes-from', target.name, '--network', 'none', ...binds, '--entrypoint', 'sleep', target.image, '86400'];
+  const cli = [
+    'docker',
+    'run',
+    '-d',
+    '--name',
+    spec.name,
+    '--label',
+    `${HELPER_LABEL}=${spec.label}`,
+    '--volumes-from',
+    target.name,
+    '--network',
+    'none',
+    ...binds,
+    '--entrypoint',
+    'sleep',
+    target.image,
+    '86400',
+  ];
   return {
-    decl: { kind: 'call', where: 'engine', call: `POST /containers/create?name=${spec.name}, POST /containers/${spec.name}/start`, cli, mutates: true },
+    decl: {
+      kind: 'call',
+      where: 'engine',
+      call: `POST /containers/create?name=${spec.name}, POST /containers/${spec.name}/start`,
+      cli,
+      mutates: true,
+    },
     perform: (deps) => deps.runtime.startHelper(target.id, spec),
   };
 }
@@ -137,9 +223,20 @@ export function removeHelper(name: string): Action<void> {
 }
 
 /** SFTP to `remotePath.partial`, renamed when complete (see RemoteHost.upload). */
-export function uploadToHost(localPath: string, remotePath: string, hostSpec: string, opts: { onProgress?: ProgressFn } = {}): Action<UploadResult> {
+export function uploadToHost(
+  localPath: string,
+  remotePath: string,
+  hostSpec: string,
+  opts: { onProgress?: ProgressFn } = {},
+): Action<UploadResult> {
   return {
-    decl: { kind: 'call', where: 'local', call: `SFTP put ${localPath} → ${remotePath}.partial, then rename to ${remotePath}`, cli: ['scp', localPath, `${hostSpec}:${remotePath}`], mutates: true },
+    decl: {
+      kind: 'call',
+      where: 'local',
+      call: `SFTP put ${localPath} → ${remotePath}.partial, then rename to ${remotePath}`,
+      cli: ['scp', localPath, `${hostSpec}:${remotePath}`],
+      mutates: true,
+    },
     perform: (deps) => requireRemote(deps).host.upload(localPath, remotePath, { onProgress: opts.onProgress, hash: false }),
   };
 }
@@ -147,14 +244,27 @@ export function uploadToHost(localPath: string, remotePath: string, hostSpec: st
 export function checkLocal(path: string, mode: CheckMode, opts: { when?: string } = {}): Action<IntegrityResult> {
   const pragma = mode === 'quick' ? 'quick_check' : 'integrity_check';
   return {
-    decl: { kind: 'call', where: 'local', call: `better-sqlite3, read-only: PRAGMA ${pragma} on ${path}`, cli: ['sqlite3', '-readonly', path, `PRAGMA ${pragma};`], mutates: false, ...(opts.when ? { when: opts.when } : {}) },
+    decl: {
+      kind: 'call',
+      where: 'local',
+      call: `better-sqlite3, read-only: PRAGMA ${pragma} on ${path}`,
+      cli: ['sqlite3', '-readonly', path, `PRAGMA ${pragma};`],
+      mutates: false,
+      ...(opts.when ? { when: opts.when } : {}),
+    },
     perform: (deps) => deps.sqlite.check(path, mode),
   };
 }
 
 export function countRowsLocal(path: string): Action<DbStats> {
   return {
-    decl: { kind: 'call', where: 'local', call: `better-sqlite3, read-only: count(*) of every table in ${path}`, cli: ['sqlite3', '-readonly', path, 'SELECT count(*) FROM <table>;'], mutates: false },
+    decl: {
+      kind: 'call',
+      where: 'local',
+      call: `better-sqlite3, read-only: count(*) of every table in ${path}`,
+      cli: ['sqlite3', '-readonly', path, 'SELECT count(*) FROM <table>;'],
+      mutates: false,
+    },
     perform: (deps) => deps.sqlite.stats(path),
   };
 }
@@ -162,17 +272,29 @@ export function countRowsLocal(path: string): Action<DbStats> {
 /** The backup API in one step: a consistent standalone copy, WAL content included; `src` opened read-only. */
 export function snapshotLocal(src: string, dest: string): Action<SnapshotResult> {
   return {
-    decl: { kind: 'call', where: 'local', call: `better-sqlite3 backup API, one step: ${src} → ${dest}`, cli: ['sqlite3', '-readonly', src, `.backup ${dest}`], mutates: false },
+    decl: {
+      kind: 'call',
+      where: 'local',
+      call: `better-sqlite3 backup API, one step: ${src} → ${dest}`,
+      cli: ['sqlite3', '-readonly', src, `.backup ${dest}`],
+      mutates: false,
+    },
     perform: (deps) => deps.sqlite.snapshot(src, dest),
   };
 }
 
 export function statLocal(path: string): Action<LocalFileStat | null> {
-  return { decl: { kind: 'call', where: 'local', call: `stat ${path}`, cli: ['stat', path], mutates: false }, perform: (deps) => deps.files.stat(path) };
+  return {
+    decl: { kind: 'call', where: 'local', call: `stat ${path}`, cli: ['stat', path], mutates: false },
+    perform: (deps) => deps.files.stat(path),
+  };
 }
 
 export function hashLocal(path: string): Action<string> {
-  return { decl: { kind: 'call', where: 'local', call: `sha256 of ${path}, streamed`, cli: ['sha256sum', path], mutates: false }, perform: (deps) => deps.files.sha256(path) };
+  return {
+    decl: { kind: 'call', where: 'local', call: `sha256 of ${path}, streamed`, cli: ['sha256sum', path], mutates: false },
+    perform: (deps) => deps.files.sha256(path),
+  };
 }
 
 function requireRemote(deps: Deps): NonNullable<Deps['remote']> {
@@ -184,35 +306,69 @@ function requireRemote(deps: Deps): NonNullable<Deps['remote']> {
 
 export function diagnoseLocal(path: string, reportedLines?: string[]): Action<Diagnosis> {
   return {
-    decl: { kind: 'call', where: 'local', call: `better-sqlite3, read-only: integrity_check of ${path}, each error mapped to its table or index`, cli: ['sqlite3', '-readonly', path, 'PRAGMA integrity_check;'], mutates: false },
+    decl: {
+      kind: 'call',
+      where: 'local',
+      call: `better-sqlite3, read-only: integrity_check of ${path}, each error mapped to its table or index`,
+      cli: ['sqlite3', '-readonly', path, 'PRAGMA integrity_check;'],
+      mutates: false,
+    },
     perform: (deps) => deps.sqlite.diagnose(path, reportedLines ? { reportedLines } : undefined),
   };
 }
 
 export function repairLocal(src: string, dest: string): Action<RepairResult> {
   return {
-    decl: { kind: 'call', where: 'local', call: `better-sqlite3: REINDEX on a copy of ${src}, else a rebuild from its table b-trees, into ${dest}`, cli: ['sqlite3', dest, '.read <schema, then INSERT … SELECT * FROM src.<table> NOT INDEXED>'], mutates: false },
+    decl: {
+      kind: 'call',
+      where: 'local',
+      call: `better-sqlite3: REINDEX on a copy of ${src}, else a rebuild from its table b-trees, into ${dest}`,
+      cli: ['sqlite3', dest, '.read <schema, then INSERT … SELECT * FROM src.<table> NOT INDEXED>'],
+      mutates: false,
+    },
     perform: (deps) => deps.sqlite.repair(src, dest),
   };
 }
 
 export function salvageLocal(src: string, dest: string, opts: SalvageOptions = {}): Action<SalvageResult> {
   return {
-    decl: { kind: 'call', where: 'local', call: `better-sqlite3: every readable row of ${src}, table by table in key order around the damage, into ${dest}`, cli: ['sqlite3', src, '.recover'], mutates: false },
+    decl: {
+      kind: 'call',
+      where: 'local',
+      call: `better-sqlite3: every readable row of ${src}, table by table in key order around the damage, into ${dest}`,
+      cli: ['sqlite3', src, '.recover'],
+      mutates: false,
+    },
     perform: (deps) => deps.sqlite.salvage(src, dest, opts),
   };
 }
 
 export function mergeLocal(healthy: string, salvaged: string, dest: string): Action<MergeResult> {
   return {
-    decl: { kind: 'call', where: 'local', call: `better-sqlite3: ${healthy} plus the rows of ${salvaged} it lacks, by key (inserts only), into ${dest}`, cli: ['sqlite3', dest, `ATTACH '${salvaged}' AS s; INSERT INTO <table> SELECT * FROM s.<table> WHERE <key> NOT IN (SELECT <key> FROM <table>);`], mutates: false },
+    decl: {
+      kind: 'call',
+      where: 'local',
+      call: `better-sqlite3: ${healthy} plus the rows of ${salvaged} it lacks, by key (inserts only), into ${dest}`,
+      cli: [
+        'sqlite3',
+        dest,
+        `ATTACH '${salvaged}' AS s; INSERT INTO <table> SELECT * FROM s.<table> WHERE <key> NOT IN (SELECT <key> FROM <table>);`,
+      ],
+      mutates: false,
+    },
     perform: (deps) => deps.sqlite.merge(healthy, salvaged, dest),
   };
 }
 
 export function lossWindowLocal(candidate: string, reference: string): Action<LossWindow> {
   return {
-    decl: { kind: 'call', where: 'local', call: `better-sqlite3, read-only: rows of ${reference} whose key ${candidate} lacks, per table`, cli: ['sqlite3', '-readonly', candidate, `ATTACH '${reference}' AS r; SELECT count(*) FROM r.<table> WHERE NOT EXISTS (…);`], mutates: false },
+    decl: {
+      kind: 'call',
+      where: 'local',
+      call: `better-sqlite3, read-only: rows of ${reference} whose key ${candidate} lacks, per table`,
+      cli: ['sqlite3', '-readonly', candidate, `ATTACH '${reference}' AS r; SELECT count(*) FROM r.<table> WHERE NOT EXISTS (…);`],
+      mutates: false,
+    },
     perform: (deps) => deps.sqlite.lossWindow(candidate, reference),
   };
 }

@@ -2,7 +2,11 @@
 // so a gigabyte copy does not flood the event log.
 import type { ProgressInfo } from '../runbook/events.js';
 
-export function makeProgressMeter(now: () => number, emit: (progress: ProgressInfo) => void, intervalMs = 200): (done: number, total: number) => void {
+export function makeProgressMeter(
+  now: () => number,
+  emit: (progress: ProgressInfo) => void,
+  intervalMs = 200,
+): (done: number, total: number) => void {
   const started = now();
   let lastEmit = -Infinity;
   return (done, total) => {

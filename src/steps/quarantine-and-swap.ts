@@ -46,7 +46,9 @@ export async function readSwapState(io: StepIO, deps: Deps, stagedAt: string): P
     Promise.all(paths.map((from) => io.perform(statInContainer(ref, join(quarantine, basename(from)))))),
     Promise.all(paths.map((path) => io.perform(statInContainer(ref, path)))),
   ]);
-  const quarantined = paths.flatMap((from, index) => (inQuarantine[index] ? [{ from, to: join(quarantine, basename(from)), size: inQuarantine[index].size, sha256: '' }] : []));
+  const quarantined = paths.flatMap((from, index) =>
+    inQuarantine[index] ? [{ from, to: join(quarantine, basename(from)), size: inQuarantine[index].size, sha256: '' }] : [],
+  );
   const present = paths.flatMap((path, index) => (here[index] ? [{ path, size: here[index].size }] : []));
   const live = here[0];
   const isSwapped = quarantined.some((file) => file.from === target.dbPath) && !staged && live !== null && live.size >= snapshot.bytes;
@@ -158,7 +160,8 @@ async function guardWriters(
     throw new RescueError(
       `${running.map((details) => `${details.name} is ${details.state}`).join(', ')}: the swap needs every writer stopped`,
       {
-        hint: `something started it since the stop (a daemon restart under its restart policy, or a person): stop it (docker stop ` +
+        hint:
+          `something started it since the stop (a daemon restart under its restart policy, or a person): stop it (docker stop ` +
           `${running.map((details) => details.name).join(' ')}) and retry this step; nothing was moved by this attempt`,
       },
     );
@@ -180,7 +183,9 @@ export const quarantineAndSwap: StepKind = {
   async plan(io, deps): Promise<SwapPlan> {
     const target = requireFact(deps.facts.target, 'the target', 'find-container');
     const snapshot = requireFact(deps.facts.snapshot, 'the snapshot', 'snapshot-source');
-    const staged = io.isDryRun ? stagedPath(target.dbPath, deps.incident.id) : requireFact(deps.facts.stagedPath, 'the staged copy', 'stage-in-container');
+    const staged = io.isDryRun
+      ? stagedPath(target.dbPath, deps.incident.id)
+      : requireFact(deps.facts.stagedPath, 'the staged copy', 'stage-in-container');
     const quarantine = quarantineDir(target.dbPath, deps.incident.id);
     const swapHelper = helperName(target, deps.incident.id, 'swap');
     // stop-app starts the swap helper before the stop: a dry-run, which started nothing, plans as the run will find it.
@@ -205,7 +210,8 @@ export const quarantineAndSwap: StepKind = {
     const guard = io.isDryRun ? { setNo: [], putBack: [] } : await guardWriters(io, deps, target);
     if (io.isDryRun) {
       const missing = ['sleep', 'mkdir', 'mv'].filter((tool) => !hasTool(deps, tool));
-      if (missing.length > 0) io.finding(`THE SWAP WOULD FAIL: the image ${target.image} lacks ${missing.join(', ')}, which the helper container runs`);
+      if (missing.length > 0)
+        io.finding(`THE SWAP WOULD FAIL: the image ${target.image} lacks ${missing.join(', ')}, which the helper container runs`);
       else io.finding(`the image ${target.image} has sleep, mkdir and mv: the swap helper can run`);
       cannotTell(io, 'whether the renames succeed at that moment (permissions, a file held by another process)');
     } else if (!state.staged || state.staged.size !== snapshot.bytes) {
@@ -262,8 +268,13 @@ export const quarantineAndSwap: StepKind = {
         if (action.decl.kind === 'argv') {
           const exec = result as ExecResult;
           if (exec.exitCode !== 0) {
-            const state = action === swap.rename ? `the corrupted files are in ${quarantine} and ${dbPath} is missing; the app is stopped: run \`sqlite-rescue resume\` to finish` : stateNow();
-            throw new RescueError(`${shellLine(action.decl.argv)} failed (exit ${exec.exitCode}): ${(exec.stderr || exec.stdout).trim()}`, { hint: state });
+            const state =
+              action === swap.rename
+                ? `the corrupted files are in ${quarantine} and ${dbPath} is missing; the app is stopped: run \`sqlite-rescue resume\` to finish`
+                : stateNow();
+            throw new RescueError(`${shellLine(action.decl.argv)} failed (exit ${exec.exitCode}): ${(exec.stderr || exec.stdout).trim()}`, {
+              hint: state,
+            });
           }
         }
         const file = swap.moves.get(action);
@@ -276,7 +287,9 @@ export const quarantineAndSwap: StepKind = {
         if (action === swap.rename) {
           const live = await io.perform(statInContainer(volumeRef(deps, target), dbPath), 'verify');
           if (!live || live.size !== snapshot.bytes) {
-            throw new RescueError(`${dbPath} is ${live ? `${live.size} bytes, not ${snapshot.bytes}` : 'missing'} after the rename`, { hint: `the corrupted files are in ${quarantine}; the app is stopped` });
+            throw new RescueError(`${dbPath} is ${live ? `${live.size} bytes, not ${snapshot.bytes}` : 'missing'} after the rename`, {
+              hint: `the corrupted files are in ${quarantine}; the app is stopped`,
+            });
           }
           deps.facts.swapped = true;
         }
@@ -295,7 +308,9 @@ export const quarantineAndSwap: StepKind = {
       }
       throw error;
     }
-    io.finding(`quarantined ${moved.map((file) => basename(file.from)).join(', ')} in ${quarantine}; ${dbPath} is now the snapshot (${snapshot.bytes} bytes)`);
+    io.finding(
+      `quarantined ${moved.map((file) => basename(file.from)).join(', ')} in ${quarantine}; ${dbPath} is now the snapshot (${snapshot.bytes} bytes)`,
+    );
     return { summary: `moved ${moved.length} file(s) to ${quarantine}; snapshot renamed to ${dbPath}`, data: { quarantine, moved } };
   },
   // Done when the quarantine holds the old database, no staged copy waits, and the live file is the snapshot's size.

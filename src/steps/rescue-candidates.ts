@@ -31,14 +31,22 @@ export interface Rescue {
 const total = (tables: Record<string, number>) => Object.values(tables).reduce((sum, count) => sum + count, 0);
 
 function lossOf(window: LossWindow): CandidateLoss {
-  return { totalMissing: window.totalMissing, perTable: Object.fromEntries(Object.entries(window.tables).map(([table, loss]) => [table, loss.missing])), reference: window.reference };
+  return {
+    totalMissing: window.totalMissing,
+    perTable: Object.fromEntries(Object.entries(window.tables).map(([table, loss]) => [table, loss.missing])),
+    reference: window.reference,
+  };
 }
 
 /** "loses nothing", "lacks 1,234 rows it still holds (events 1,200, users 34)", "loss unknown (tags has no key)". */
 export function describeLoss(loss: CandidateLoss | undefined): string {
   if (!loss) return 'loss not measured';
-  const keyless = Object.entries(loss.perTable).filter(([, missing]) => missing === null).map(([table]) => table);
-  const lacking = Object.entries(loss.perTable).filter(([, missing]) => (missing ?? 0) > 0).map(([table, missing]) => `${table} ${missing}`);
+  const keyless = Object.entries(loss.perTable)
+    .filter(([, missing]) => missing === null)
+    .map(([table]) => table);
+  const lacking = Object.entries(loss.perTable)
+    .filter(([, missing]) => (missing ?? 0) > 0)
+    .map(([table, missing]) => `${table} ${missing}`);
   const unknown = keyless.length > 0 ? `; not measured for ${keyless.join(', ')} (no stable key)` : '';
   if (loss.totalMissing === 0) return `loses nothing the damaged database still holds${unknown}`;
   return `lacks ${loss.totalMissing} rows the damaged database still holds (${lacking.join(', ')})${unknown}`;
@@ -63,23 +71,53 @@ async function buildRepaired(io: StepIO, deps: Deps, damage: DamageReport, notes
     return undefined;
   }
   const how = repair.method === 'reindex' ? 'REINDEX of a copy' : 'a rebuild from the table b-trees';
-  return { id: 'repaired', kind: 'repaired', path: dest, localPath: dest, ok: true, mtime: damage.takenAt, size: 0, tables: repair.tables, errors: [], origin: `repaired by ${how}: every row of every table kept`, isIndexOnlyRepair: damage.diagnosis.isIndexOnly };
+  return {
+    id: 'repaired',
+    kind: 'repaired',
+    path: dest,
+    localPath: dest,
+    ok: true,
+    mtime: damage.takenAt,
+    size: 0,
+    tables: repair.tables,
+    errors: [],
+    origin: `repaired by ${how}: every row of every table kept`,
+    isIndexOnlyRepair: damage.diagnosis.isIndexOnly,
+  };
 }
 
 async function buildSalvaged(io: StepIO, deps: Deps, damage: DamageReport, notes: string[]): Promise<SourceCandidate | undefined> {
   const dest = deps.incidentFiles.path('salvaged.db');
   io.waiting('the salvage: every readable row of every table, in key order around the damage', undefined, { isCancellable: true });
   try {
-    const salvage = await io.perform(salvageLocal(damage.copyPath, dest, { signal: io.signal, onProgress: (progress) => io.progress({ done: progress.tablesDone, total: progress.tablesTotal, unit: 'files' }) }));
+    const salvage = await io.perform(
+      salvageLocal(damage.copyPath, dest, {
+        signal: io.signal,
+        onProgress: (progress) => io.progress({ done: progress.tablesDone, total: progress.tablesTotal, unit: 'files' }),
+      }),
+    );
     if (!salvage.dest || salvage.noRowsReadable) {
       notes.push(`no salvage: ${salvage.note ?? 'not one row could be read'}`);
       return undefined;
     }
     const tables = Object.fromEntries(Object.entries(salvage.tables).map(([table, read]) => [table, read.rowsRead - read.rowsRejected]));
-    const skipped = Object.entries(salvage.tables).flatMap(([table, read]) => ((read.skipped?.length ?? 0) > 0 ? [`${table}: ${read.skipped?.length} range(s) unreadable`] : []));
+    const skipped = Object.entries(salvage.tables).flatMap(([table, read]) =>
+      (read.skipped?.length ?? 0) > 0 ? [`${table}: ${read.skipped?.length} range(s) unreadable`] : [],
+    );
     const orphans = salvage.proof?.foreignKeyViolations ?? 0;
     const origin = `salvaged (${salvage.method === 'recover' ? 'sqlite3 .recover' : 'read table by table around the damage'}): ${total(tables)} rows${skipped.length > 0 ? `; ${skipped.join('; ')}` : ''}${orphans > 0 ? `; ${orphans} rows whose parent row was lost` : ''}`;
-    return { id: 'salvaged', kind: 'salvaged', path: salvage.dest, localPath: salvage.dest, ok: true, mtime: damage.takenAt, size: 0, tables, errors: [], origin };
+    return {
+      id: 'salvaged',
+      kind: 'salvaged',
+      path: salvage.dest,
+      localPath: salvage.dest,
+      ok: true,
+      mtime: damage.takenAt,
+      size: 0,
+      tables,
+      errors: [],
+      origin,
+    };
   } catch (error) {
     if (io.signal.aborted) {
       notes.push('the salvage was stopped by the operator: no salvaged or merged candidate');
@@ -92,17 +130,49 @@ async function buildSalvaged(io: StepIO, deps: Deps, damage: DamageReport, notes
   }
 }
 
-async function buildMerged(io: StepIO, deps: Deps, salvaged: SourceCandidate, healthy: SourceCandidate, notes: string[]): Promise<SourceCandidate | undefined> {
+async function buildMerged(
+  io: StepIO,
+  deps: Deps,
+  salvaged: SourceCandidate,
+  healthy: SourceCandidate,
+  notes: string[],
+): Promise<SourceCandidate | undefined> {
   const base = await localFileOf(io, deps, healthy);
   if (!base) return undefined;
   const dest = deps.incidentFiles.path('merged.db');
   try {
     const merge = await io.perform(mergeLocal(base, salvaged.path, dest));
-    const tables = Object.fromEntries(Object.entries(merge.tables).map(([table, merged]) => [table, merged.rowsFromHealthy + merged.rowsAdded]));
-    const conflicts = Object.entries(merge.tables).filter(([, merged]) => merged.conflicts > 0).map(([table, merged]) => `${table}: ${merged.conflicts} kept as the healthy copy has them`);
-    const left = Object.entries(merge.tables).filter(([, merged]) => merged.leftAsHealthy).map(([table, merged]) => `${table} left as it is (${merged.leftAsHealthy})`);
+    const tables = Object.fromEntries(
+      Object.entries(merge.tables).map(([table, merged]) => [table, merged.rowsFromHealthy + merged.rowsAdded]),
+    );
+    const conflicts = Object.entries(merge.tables)
+      .filter(([, merged]) => merged.conflicts > 0)
+      .map(([table, merged]) => `${table}: ${merged.conflicts} kept as the healthy copy has them`);
+    const left = Object.entries(merge.tables)
+      .filter(([, merged]) => merged.leftAsHealthy)
+      .map(([table, merged]) => `${table} left as it is (${merged.leftAsHealthy})`);
     const origin = `merged: ${healthy.kind === 'local' ? 'the local copy' : `the backup ${healthy.path}`} plus ${merge.totalAdded} rows only the salvage has${conflicts.length > 0 ? `; conflicts ${conflicts.join(', ')}` : ''}${left.length > 0 ? `; ${left.join('; ')}` : ''}`;
-    return { id: 'merged', kind: 'merged', path: dest, localPath: dest, ok: true, mtime: salvaged.mtime, size: 0, tables, errors: [], origin, mergedFrom: { base: healthy.id, perTable: Object.fromEntries(Object.entries(merge.tables).map(([table, merged]) => [table, { fromHealthy: merged.rowsFromHealthy, fromSalvage: merged.rowsAdded }])) } };
+    return {
+      id: 'merged',
+      kind: 'merged',
+      path: dest,
+      localPath: dest,
+      ok: true,
+      mtime: salvaged.mtime,
+      size: 0,
+      tables,
+      errors: [],
+      origin,
+      mergedFrom: {
+        base: healthy.id,
+        perTable: Object.fromEntries(
+          Object.entries(merge.tables).map(([table, merged]) => [
+            table,
+            { fromHealthy: merged.rowsFromHealthy, fromSalvage: merged.rowsAdded },
+          ]),
+        ),
+      },
+    };
   } catch (error) {
     notes.push(`no merge: ${describeError(error).message}`);
     return undefined;
@@ -119,8 +189,14 @@ export async function buildRescue(io: StepIO, deps: Deps, wanted: RescueWanted, 
   if (!damage) return { candidates: [], notes };
   io.finding(`damage: ${damage.diagnosis.summary}`, { diagnosis: summarize(damage.diagnosis) });
   const candidates: SourceCandidate[] = [];
-  const repaired = wanted.repaired && (damage.diagnosis.isIndexOnly || damage.diagnosis.tablesReadWhole) ? await buildRepaired(io, deps, damage, notes) : undefined;
-  if (wanted.repaired && !repaired && !damage.diagnosis.isIndexOnly && !damage.diagnosis.tablesReadWhole) notes.push(`no repair: ${damage.diagnosis.damagedTables.length > 0 ? `table(s) ${damage.diagnosis.damagedTables.join(', ')} damaged` : 'the damage is not in indexes only'}, so a repair would lose rows`);
+  const repaired =
+    wanted.repaired && (damage.diagnosis.isIndexOnly || damage.diagnosis.tablesReadWhole)
+      ? await buildRepaired(io, deps, damage, notes)
+      : undefined;
+  if (wanted.repaired && !repaired && !damage.diagnosis.isIndexOnly && !damage.diagnosis.tablesReadWhole)
+    notes.push(
+      `no repair: ${damage.diagnosis.damagedTables.length > 0 ? `table(s) ${damage.diagnosis.damagedTables.join(', ')} damaged` : 'the damage is not in indexes only'}, so a repair would lose rows`,
+    );
   if (repaired) candidates.push(repaired);
   const salvaged = wanted.salvaged || wanted.merged ? await buildSalvaged(io, deps, damage, notes) : undefined;
   if (salvaged && wanted.salvaged) candidates.push(salvaged);
@@ -145,5 +221,11 @@ export async function buildRescue(io: StepIO, deps: Deps, wanted: RescueWanted, 
 }
 
 function summarize(diagnosis: Diagnosis) {
-  return { summary: diagnosis.summary, damagedTables: diagnosis.damagedTables, damagedIndexes: diagnosis.damagedIndexes, isIndexOnly: diagnosis.isIndexOnly, errorCount: diagnosis.errorCount };
+  return {
+    summary: diagnosis.summary,
+    damagedTables: diagnosis.damagedTables,
+    damagedIndexes: diagnosis.damagedIndexes,
+    isIndexOnly: diagnosis.isIndexOnly,
+    errorCount: diagnosis.errorCount,
+  };
 }

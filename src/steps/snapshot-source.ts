@@ -53,18 +53,26 @@ export const snapshotSource: StepKind = {
 
     // The full check starts now and runs beside the row counts and the sha256, then beside the upload.
     deps.services.snapshotCheck.start(dest);
-    const [stats, sha256] = await Promise.all([io.perform(countRowsLocal(dest)), io.perform(hashLocal(dest))]).catch(async (error: unknown) => {
-      // Counting rows of a damaged file fails too: the check's verdict says more.
-      await requireSnapshotIntegrity(deps, dest, source.path);
-      throw error;
-    });
+    const [stats, sha256] = await Promise.all([io.perform(countRowsLocal(dest)), io.perform(hashLocal(dest))]).catch(
+      async (error: unknown) => {
+        // Counting rows of a damaged file fails too: the check's verdict says more.
+        await requireSnapshotIntegrity(deps, dest, source.path);
+        throw error;
+      },
+    );
     const waiting = io.isDryRun ? deps.services.snapshotCheck.waiting() : undefined;
     if (waiting) io.output(waiting);
     const check = io.isDryRun ? await requireSnapshotIntegrity(deps, dest, source.path) : undefined;
     deps.facts.snapshot = { path: dest, sha256, bytes: snap.bytes, tables: stats.tables };
     const integrity = check ? 'integrity_check ok' : 'integrity_check under way (stage-in-container waits for it)';
-    io.finding(`snapshot ${dest}: ${snap.bytes} bytes, sha256 ${sha256}, ${totalRows(stats.tables)} rows, ${integrity}`, { sha256, tables: stats.tables });
-    return { summary: `${snap.bytes} bytes, ${totalRows(stats.tables)} rows, sha256 ${sha256.slice(0, 12)}…, ${integrity}`, data: deps.facts.snapshot };
+    io.finding(`snapshot ${dest}: ${snap.bytes} bytes, sha256 ${sha256}, ${totalRows(stats.tables)} rows, ${integrity}`, {
+      sha256,
+      tables: stats.tables,
+    });
+    return {
+      summary: `${snap.bytes} bytes, ${totalRows(stats.tables)} rows, sha256 ${sha256.slice(0, 12)}…, ${integrity}`,
+      data: deps.facts.snapshot,
+    };
   },
   // The snapshot file must still be there with the sha256 the journal recorded.
   async reverify(io, deps, past) {

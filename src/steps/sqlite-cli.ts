@@ -35,17 +35,27 @@ interface CliOptions {
   when?: string;
 }
 
-const runnerOf = (where: CliOptions['where']): CheckRunner => (where === 'helper' ? 'sqlite3 in a helper container' : 'sqlite3 in the container');
+const runnerOf = (where: CliOptions['where']): CheckRunner =>
+  where === 'helper' ? 'sqlite3 in a helper container' : 'sqlite3 in the container';
 
 export function checkInContainer(ref: ContainerRef, path: string, check: CheckPragma, opts: CliOptions) {
-  return execIn(ref, ['sqlite3', '-readonly', opts.immutable ? immutableUri(path) : path, checkSql(check)], { where: opts.where, when: opts.when });
+  return execIn(ref, ['sqlite3', '-readonly', opts.immutable ? immutableUri(path) : path, checkSql(check)], {
+    where: opts.where,
+    when: opts.when,
+  });
 }
 
 // The sqlite3 CLI exits 0 even when it prints error rows: only the exact output "ok" is healthy.
-function parseIntegrityOutput(result: Pick<ExecResult, 'exitCode' | 'stdout' | 'stderr'>): { ok: boolean; errors: string[]; errorCount: number } {
+function parseIntegrityOutput(result: Pick<ExecResult, 'exitCode' | 'stdout' | 'stderr'>): {
+  ok: boolean;
+  errors: string[];
+  errorCount: number;
+} {
   const stdout = result.stdout.trim();
   if (stdout === 'ok' && result.exitCode === 0) return { ok: true, errors: [], errorCount: 0 };
-  const lines = [...stdout.split('\n'), ...result.stderr.trim().split('\n')].map((line) => line.trim()).filter((line) => line.length > 0 && line !== '*** in database main ***');
+  const lines = [...stdout.split('\n'), ...result.stderr.trim().split('\n')]
+    .map((line) => line.trim())
+    .filter((line) => line.length > 0 && line !== '*** in database main ***');
   if (lines.length === 0) lines.push(`sqlite3 exited ${result.exitCode} without output`);
   return { ok: false, errors: lines.slice(0, 20), errorCount: lines.length };
 }
@@ -56,7 +66,12 @@ function killedBySignal(result: Pick<ExecResult, 'exitCode'>): boolean {
 }
 
 /** The CLI's answer to checkSql as a verdict; null when the image has no sqlite3. */
-export function readCheckAnswer(result: Pick<ExecResult, 'exitCode' | 'stdout' | 'stderr'>, check: CheckPragma, path: string, where?: 'container' | 'helper'): CheckVerdict | null {
+export function readCheckAnswer(
+  result: Pick<ExecResult, 'exitCode' | 'stdout' | 'stderr'>,
+  check: CheckPragma,
+  path: string,
+  where?: 'container' | 'helper',
+): CheckVerdict | null {
   if (isMissingBinary(result)) return null;
   const ranBy = runnerOf(where);
   if (killedBySignal(result)) {
@@ -69,7 +84,13 @@ export function readCheckAnswer(result: Pick<ExecResult, 'exitCode' | 'stdout' |
 }
 
 /** One check through the container's sqlite3; null when the image has none. */
-export async function runCheckInContainer(io: StepIO, ref: ContainerRef, path: string, check: CheckPragma, opts: CliOptions): Promise<CheckVerdict | null> {
+export async function runCheckInContainer(
+  io: StepIO,
+  ref: ContainerRef,
+  path: string,
+  check: CheckPragma,
+  opts: CliOptions,
+): Promise<CheckVerdict | null> {
   return readCheckAnswer(await io.perform(checkInContainer(ref, path, check, opts)), check, path, opts.where);
 }
 
@@ -89,7 +110,12 @@ export function countSql(tables: string[]): string {
 }
 
 /** Row count per table through the sqlite3 CLI; null when the image has no sqlite3. Throws on a database it cannot read. */
-export async function countRowsInContainer(io: StepIO, ref: ContainerRef, path: string, opts: CliOptions): Promise<Record<string, number> | null> {
+export async function countRowsInContainer(
+  io: StepIO,
+  ref: ContainerRef,
+  path: string,
+  opts: CliOptions,
+): Promise<Record<string, number> | null> {
   const target = opts.immutable ? immutableUri(path) : path;
   const list = await io.perform(execIn(ref, ['sqlite3', '-readonly', '-json', target, LIST_TABLES_SQL], { where: opts.where }));
   if (isMissingBinary(list)) return null;
@@ -109,7 +135,12 @@ export function readSha256sum(result: Pick<ExecResult, 'exitCode' | 'stdout'>): 
 }
 
 /** sha256 of a file in the container: sha256sum when the image has it, else streamed out through the archive API. */
-export async function sha256InContainer(io: StepIO, ref: ContainerRef, path: string, where: 'container' | 'helper' = 'container'): Promise<string> {
+export async function sha256InContainer(
+  io: StepIO,
+  ref: ContainerRef,
+  path: string,
+  where: 'container' | 'helper' = 'container',
+): Promise<string> {
   const hash = readSha256sum(await io.perform(execIn(ref, ['sha256sum', path], { where })));
   return hash ?? io.perform(hashThroughArchive(ref, path));
 }

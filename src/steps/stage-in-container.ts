@@ -106,7 +106,9 @@ function throughServer(io: StepIO, deps: Deps, remote: Remote, target: Target, s
   const uploadPath = `${remote.stagingDir}/snapshot.db`;
   const helper = helperRef(helperName(target, deps.incident.id, 'stage'));
   const hash = hashAction(deps, helper, staged, 'helper');
-  const upload = uploadToHost(snapshot.path, uploadPath, remote.identity.spec, { onProgress: makeProgressMeter(deps.clock.now, io.progress) });
+  const upload = uploadToHost(snapshot.path, uploadPath, remote.identity.spec, {
+    onProgress: makeProgressMeter(deps.clock.now, io.progress),
+  });
   const actions: Array<Planned<Deps>> = [
     execOnHost(['mkdir', '-p', remote.stagingDir], { mutates: true }),
     upload as Planned<Deps>,
@@ -122,7 +124,10 @@ function throughServer(io: StepIO, deps: Deps, remote: Remote, target: Target, s
 function throughEngine(io: StepIO, deps: Deps, target: Target, snapshot: SnapshotInfo, staged: string, owner: FileOwner | undefined) {
   const ref = targetRef(target);
   const hash = hashAction(deps, ref, staged, 'container');
-  const copy = copyIn(ref, snapshot.path, dirname(staged), basename(staged), { ...(owner ? { owner } : {}), onProgress: makeProgressMeter(deps.clock.now, io.progress) });
+  const copy = copyIn(ref, snapshot.path, dirname(staged), basename(staged), {
+    ...(owner ? { owner } : {}),
+    onProgress: makeProgressMeter(deps.clock.now, io.progress),
+  });
   return { actions: [copy, hash], hash, cleanup: [] };
 }
 
@@ -164,9 +169,14 @@ async function probeVolume(io: StepIO, deps: Deps, target: Target, isDown: boole
 // The staged copy of a snapshot that failed its check is this run's own file under a name nobody reads: it goes, so
 // that a source known to be bad is not left looking ready beside the live database.
 async function removeStaged(io: StepIO, deps: Deps, target: Target, staged: string): Promise<void> {
-  const removed = await io.perform(execIn(targetRef(target), ['rm', '-f', staged], { mutates: true }), 'cleanup').catch((error: Error) => ({ exitCode: -1, stderr: error.message, stdout: '' }));
+  const removed = await io
+    .perform(execIn(targetRef(target), ['rm', '-f', staged], { mutates: true }), 'cleanup')
+    .catch((error: Error) => ({ exitCode: -1, stderr: error.message, stdout: '' }));
   if (removed.exitCode === 0) io.output(`removed the staged copy ${staged}: its snapshot failed integrity_check`);
-  else io.output(`could not remove the staged copy ${staged} (${(removed.stderr || removed.stdout).trim()}): remove it by hand; it is not the live database`);
+  else
+    io.output(
+      `could not remove the staged copy ${staged} (${(removed.stderr || removed.stdout).trim()}): remove it by hand; it is not the live database`,
+    );
 }
 
 function declareStage(known: Known) {
@@ -199,12 +209,28 @@ export const stageInContainer: StepKind = {
     requireSpace(io, deps, `beside ${target.dbPath} in ${target.containerName}`, probed.free, snapshot.bytes, onVolume);
     if (deps.remote) {
       const root = `/${deps.remote.stagingDir.split('/')[1] ?? ''}`;
-      requireSpace(io, deps, `on the server in ${root}`, await io.perform(freeBytesOnHost(root)), snapshot.bytes, `free space in ${root} on the server (nothing was changed), then retry this step`);
+      requireSpace(
+        io,
+        deps,
+        `on the server in ${root}`,
+        await io.perform(freeBytesOnHost(root)),
+        snapshot.bytes,
+        `free space in ${root} on the server (nothing was changed), then retry this step`,
+      );
       // A stage helper left by an interrupted run holds the name this run's helper needs.
-      const stale = removalsOf((await listIncidentHelpers(io, deps.incident.id)).filter((helper) => helper.name === helperName(target, deps.incident.id, 'stage')));
+      const stale = removalsOf(
+        (await listIncidentHelpers(io, deps.incident.id)).filter((helper) => helper.name === helperName(target, deps.incident.id, 'stage')),
+      );
       const route = throughServer(io, deps, deps.remote, target, snapshot, staged);
       if (io.isDryRun) cannotTell(io, 'whether the upload, the copy into the volume and its sha256 check succeed (nothing was copied)');
-      return { summary: `upload ${snapshot.path} (${snapshot.bytes} bytes) to ${deps.remote.identity.spec}, copy it to ${target.containerName}:${staged} and check its sha256`, actions: [...stale, ...route.actions], cleanup: route.cleanup, staged, hash: route.hash, upload: route.upload };
+      return {
+        summary: `upload ${snapshot.path} (${snapshot.bytes} bytes) to ${deps.remote.identity.spec}, copy it to ${target.containerName}:${staged} and check its sha256`,
+        actions: [...stale, ...route.actions],
+        cleanup: route.cleanup,
+        staged,
+        hash: route.hash,
+        upload: route.upload,
+      };
     }
     const { owner } = probed;
     if (!owner) io.output("could not read the live file's owner (no stat in the image): the staged file keeps the archive defaults");
@@ -215,13 +241,20 @@ export const stageInContainer: StepKind = {
       );
       const route = throughHelper(io, deps, target, snapshot, staged, owner);
       if (io.isDryRun) cannotTell(io, 'whether the copy into the volume and its sha256 check succeed (nothing was copied)');
-      const summary = `copy ${snapshot.path} (${snapshot.bytes} bytes) through a helper onto the volume of ${target.containerName} as ` +
+      const summary =
+        `copy ${snapshot.path} (${snapshot.bytes} bytes) through a helper onto the volume of ${target.containerName} as ` +
         `${staged} and check its sha256`;
       return { summary, actions: [...stale, ...route.actions], cleanup: route.cleanup, staged, hash: route.hash };
     }
     const route = throughEngine(io, deps, target, snapshot, staged, owner);
     if (io.isDryRun) cannotTell(io, 'whether the copy into the container and its sha256 check succeed (nothing was copied)');
-    return { summary: `copy ${snapshot.path} (${snapshot.bytes} bytes) to ${target.containerName}:${staged} and check its sha256`, actions: route.actions, cleanup: route.cleanup, staged, hash: route.hash };
+    return {
+      summary: `copy ${snapshot.path} (${snapshot.bytes} bytes) to ${target.containerName}:${staged} and check its sha256`,
+      actions: route.actions,
+      cleanup: route.cleanup,
+      staged,
+      hash: route.hash,
+    };
   },
   async apply(io, deps, plan) {
     const { staged, hash, upload } = plan as StagePlan;
@@ -239,9 +272,12 @@ export const stageInContainer: StepKind = {
     try {
       for (const action of plan.actions) {
         const result = await io.perform(action);
-        if ((action.decl.kind === 'argv' && action.decl.mutates && (result as ExecResult).exitCode !== 0)) {
+        if (action.decl.kind === 'argv' && action.decl.mutates && (result as ExecResult).exitCode !== 0) {
           const failed = result as ExecResult;
-          throw new RescueError(`${action.decl.argv.join(' ')} failed (exit ${failed.exitCode}): ${(failed.stderr || failed.stdout).trim()}`, { hint: 'the live database is untouched; retry this step' });
+          throw new RescueError(
+            `${action.decl.argv.join(' ')} failed (exit ${failed.exitCode}): ${(failed.stderr || failed.stdout).trim()}`,
+            { hint: 'the live database is untouched; retry this step' },
+          );
         }
         if (action === hash) {
           inside = readHash(result);
@@ -253,17 +289,24 @@ export const stageInContainer: StepKind = {
         }
       }
     } catch (error) {
-      for (const undo of plan.cleanup ?? []) await io.perform(undo, 'cleanup').catch((failure: unknown) => io.output(`could not undo: ${describeError(failure).message}`));
+      for (const undo of plan.cleanup ?? [])
+        await io.perform(undo, 'cleanup').catch((failure: unknown) => io.output(`could not undo: ${describeError(failure).message}`));
       if (deps.remote && !(error instanceof RescueError && error.kind === 'operator')) {
-        throw new RescueError(describeError(error).message, { cause: error, hint: `the live database is unchanged and the app still runs; nothing complete-looking was left beside it. Try again with \`sqlite-rescue resume ${deps.incident.dir}\`` });
+        throw new RescueError(describeError(error).message, {
+          cause: error,
+          hint: `the live database is unchanged and the app still runs; nothing complete-looking was left beside it. Try again with \`sqlite-rescue resume ${deps.incident.dir}\``,
+        });
       }
       throw error;
     }
     deps.facts.stagedPath = staged;
     if (inside !== snapshot.sha256) {
-      throw new RescueError(`the staged copy in ${target.containerName} does not match the snapshot (sha256 ${inside ?? 'unreadable'} ≠ ${snapshot.sha256})`, {
-        hint: 'retry this step (the copy starts over); the live database has not been touched',
-      });
+      throw new RescueError(
+        `the staged copy in ${target.containerName} does not match the snapshot (sha256 ${inside ?? 'unreadable'} ≠ ${snapshot.sha256})`,
+        {
+          hint: 'retry this step (the copy starts over); the live database has not been touched',
+        },
+      );
     }
     const waiting = deps.services.snapshotCheck.waiting();
     if (waiting) io.output(`the copy is in place and verified; ${waiting}`);
@@ -276,7 +319,10 @@ export const stageInContainer: StepKind = {
     }
     if (uploaded && deps.remote) {
       const { identity } = deps.remote;
-      io.finding(`uploaded ${uploaded.bytes} bytes to ${identity.user}@${identity.host}:${uploaded.remotePath} in ${(uploaded.durationMs / 1000).toFixed(1)} s and copied beside the database in ${(copiedMs / 1000).toFixed(1)} s; sha256 on the server ${inside}, here ${snapshot.sha256}`, { upload: uploaded, sha256: inside });
+      io.finding(
+        `uploaded ${uploaded.bytes} bytes to ${identity.user}@${identity.host}:${uploaded.remotePath} in ${(uploaded.durationMs / 1000).toFixed(1)} s and copied beside the database in ${(copiedMs / 1000).toFixed(1)} s; sha256 on the server ${inside}, here ${snapshot.sha256}`,
+        { upload: uploaded, sha256: inside },
+      );
     }
     io.finding(`staged ${staged} in ${target.containerName}: sha256 matches (${inside})`);
     return { summary: `staged ${staged} (${snapshot.bytes} bytes, sha256 verified in the container)`, data: { staged, sha256: inside } };
@@ -295,7 +341,9 @@ export const stageInContainer: StepKind = {
       deps.facts.stagedPath = staged;
       return { summary: `${staged} still matches the snapshot`, data: past.data };
     }
-    const quarantined = await io.perform(statInContainer(ref, join(quarantineDir(target.dbPath, deps.incident.id), basename(target.dbPath))));
+    const quarantined = await io.perform(
+      statInContainer(ref, join(quarantineDir(target.dbPath, deps.incident.id), basename(target.dbPath))),
+    );
     if (!quarantined) return undefined;
     deps.facts.stagedPath = staged;
     return { summary: 'the staged copy was already moved into place by the swap', data: past.data };

@@ -236,8 +236,7 @@ export const startApp: StepKind = {
     }
     deps.facts.startedAt = Date.parse(past.at);
     return {
-      summary:
-        `${deps.facts.target?.containerName ?? target.containerName} is running${record ? ', as configured before the restore' : ''}`,
+      summary: `${deps.facts.target?.containerName ?? target.containerName} is running${record ? ', as configured before the restore' : ''}`,
       data: past.data,
     };
   },

@@ -12,7 +12,15 @@ import { discoverBackups, selectBackups } from '../discovery/index.js';
 import { checkLocal, copyOut, countRowsLocal, execIn, statInContainer, type ContainerRef } from './port-actions.js';
 import { requireFact } from './require-fact.js';
 import { runLimited } from './run-limited.js';
-import { checkInContainer, checkSql, countRowsInContainer, immutableUri, isMissingBinary, readCheckAnswer, runCheckInContainer } from './sqlite-cli.js';
+import {
+  checkInContainer,
+  checkSql,
+  countRowsInContainer,
+  immutableUri,
+  isMissingBinary,
+  readCheckAnswer,
+  runCheckInContainer,
+} from './sqlite-cli.js';
 import type { StepKind } from './step-kind.js';
 import { knownRef } from './known-target.js';
 
@@ -30,16 +38,25 @@ export function backupsGlob(known: Known): string | undefined {
 async function discoveredBackups(io: StepIO, deps: Deps, target: Target): Promise<string[]> {
   const found = deps.facts.discovery
     ? selectBackups(deps.facts.discovery, target.dbPath)
-    : await discoverBackups(deps.runtime, target.containerId, target.dbPath, { perform: io.perform, token: deps.entropy.token, helperLabel: deps.incident.id, now: () => deps.clock.now() });
+    : await discoverBackups(deps.runtime, target.containerId, target.dbPath, {
+        perform: io.perform,
+        token: deps.entropy.token,
+        helperLabel: deps.incident.id,
+        now: () => deps.clock.now(),
+      });
   for (const stop of found.stoppedEarly) io.finding(`the search for backups stopped early (${stop.reason}): ${stop.detail}`);
   for (const other of found.otherLive) io.output(`not a backup: ${other.path} (the app has it open: another live database)`);
-  for (const backup of found.backups) io.output(`found ${backup.path} (${backup.size ?? '?'} bytes, ${backup.mtime ?? 'time unknown'}) in ${backup.folder}${backup.sameMountAsLive ? '' : `, on another mount (${backup.mount.destination})`}`);
+  for (const backup of found.backups)
+    io.output(
+      `found ${backup.path} (${backup.size ?? '?'} bytes, ${backup.mtime ?? 'time unknown'}) in ${backup.folder}${backup.sameMountAsLive ? '' : `, on another mount (${backup.mount.destination})`}`,
+    );
   return found.backups.map((backup) => backup.path).sort();
 }
 
 async function listMatches(io: StepIO, ref: ContainerRef, glob: string): Promise<string[]> {
   const folder = dirname(glob);
-  if (/[*?[]/.test(folder)) throw new UsageError(`--backups "${glob}": only the last part of the path may hold wildcards`, 'e.g. --backups "/data/backups/*.db"');
+  if (/[*?[]/.test(folder))
+    throw new UsageError(`--backups "${glob}": only the last part of the path may hold wildcards`, 'e.g. --backups "/data/backups/*.db"');
   const pattern = globToRegExp(basename(glob));
   if (!(await io.perform(statInContainer(ref, folder)))) return [];
   // NUL-separated: a file name may hold a newline. A find without -print0 falls back to lines.
@@ -52,13 +69,22 @@ async function listMatches(io: StepIO, ref: ContainerRef, glob: string): Promise
   let names: string[];
   if (isMissingBinary(result)) {
     result = await io.perform(execIn(ref, ['ls', '-1Ap', folder]));
-    if (isMissingBinary(result)) throw new RescueError(`cannot list ${folder} in the container: it has neither find nor ls`, { hint: 'pass the backups one by one with --backups PATH' });
+    if (isMissingBinary(result))
+      throw new RescueError(`cannot list ${folder} in the container: it has neither find nor ls`, {
+        hint: 'pass the backups one by one with --backups PATH',
+      });
     names = result.stdout.split('\n').filter((name) => name !== '' && !name.endsWith('/'));
   } else {
-    names = result.stdout.split(separator).filter((line) => line !== '').map((line) => basename(line));
+    names = result.stdout
+      .split(separator)
+      .filter((line) => line !== '')
+      .map((line) => basename(line));
   }
   if (result.exitCode !== 0) throw new RescueError(`cannot list ${folder} in the container: ${result.stderr.trim()}`);
-  return names.filter((name) => pattern.test(name)).sort().map((name) => join(folder, name));
+  return names
+    .filter((name) => pattern.test(name))
+    .sort()
+    .map((name) => join(folder, name));
 }
 
 // Every backup of a group quick-checked by one docker exec: a fixed shell loop over positional arguments (no shell
@@ -78,11 +104,16 @@ export function splitLoopAnswers(result: ExecResult, mark: string, paths: string
       continue;
     }
     // 126/127 from the shell: no sqlite3 in the image (sqlite3's own exit codes are SQLite result codes, all lower).
-    answers.push(readCheckAnswer({ exitCode: end, stdout: `${lines.join('\n')}\n`, stderr: '' }, 'quick_check', paths[answers.length] ?? '?'));
+    answers.push(
+      readCheckAnswer({ exitCode: end, stdout: `${lines.join('\n')}\n`, stderr: '' }, 'quick_check', paths[answers.length] ?? '?'),
+    );
     lines = [];
   }
   if (answers.length !== count) {
-    throw new RescueError(`checking ${count} backups in one shell loop gave ${answers.length} answers (exit ${result.exitCode}): ${(result.stderr || result.stdout).trim().slice(0, 200)}`, { hint: 'retry this step; check a backup by hand with sqlite3 -readonly FILE "PRAGMA quick_check;"' });
+    throw new RescueError(
+      `checking ${count} backups in one shell loop gave ${answers.length} answers (exit ${result.exitCode}): ${(result.stderr || result.stdout).trim().slice(0, 200)}`,
+      { hint: 'retry this step; check a backup by hand with sqlite3 -readonly FILE "PRAGMA quick_check;"' },
+    );
   }
   return answers;
 }
@@ -91,14 +122,17 @@ async function quickCheckGroup(io: StepIO, deps: Deps, ref: ContainerRef, paths:
   const mark = `--rescue-${deps.entropy.token(12)}--`;
   const result = await io.perform(execIn(ref, ['sh', '-c', CHECK_LOOP, 'sh', checkSql('quick_check'), mark, ...paths.map(immutableUri)]));
   // No sh: one exec a backup.
-  if (isMissingBinary(result)) return runLimited(paths, 1, (path) => runCheckInContainer(io, ref, path, 'quick_check', { immutable: true }));
+  if (isMissingBinary(result))
+    return runLimited(paths, 1, (path) => runCheckInContainer(io, ref, path, 'quick_check', { immutable: true }));
   return splitLoopAnswers(result, mark, paths);
 }
 
 // A few groups side by side (each check is one core on the server), each one exec: a docker exec costs about as much
 // as checking a torn backup.
 async function quickCheckInContainer(io: StepIO, deps: Deps, ref: ContainerRef, paths: string[]): Promise<Array<CheckVerdict | null>> {
-  const groups = Array.from({ length: Math.min(BACKUP_CHECKS_AT_ONCE, paths.length) }, (_, group) => paths.filter((_, index) => index % BACKUP_CHECKS_AT_ONCE === group));
+  const groups = Array.from({ length: Math.min(BACKUP_CHECKS_AT_ONCE, paths.length) }, (_, group) =>
+    paths.filter((_, index) => index % BACKUP_CHECKS_AT_ONCE === group),
+  );
   const answers = await Promise.all(groups.map((group) => quickCheckGroup(io, deps, ref, group)));
   return paths.map((_, index) => answers[index % BACKUP_CHECKS_AT_ONCE][Math.floor(index / BACKUP_CHECKS_AT_ONCE)]);
 }
@@ -106,7 +140,9 @@ async function quickCheckInContainer(io: StepIO, deps: Deps, ref: ContainerRef, 
 async function checkCopy(io: StepIO, deps: Deps, ref: ContainerRef, path: string): Promise<Pick<BackupReport, 'verdict' | 'tables'>> {
   const folder = await deps.incidentFiles.makeScratchDir('backup-copy-');
   const local = await io.perform(copyOut(ref, path, folder));
-  const verdict = (await triage(async (check: CheckPragma) => fromInspector(await io.perform(checkLocal(local, check === 'quick_check' ? 'quick' : 'full')), true))) as CheckVerdict;
+  const verdict = (await triage(async (check: CheckPragma) =>
+    fromInspector(await io.perform(checkLocal(local, check === 'quick_check' ? 'quick' : 'full')), true),
+  )) as CheckVerdict;
   const tables = isHealthy(verdict) ? (await io.perform(countRowsLocal(local))).tables : undefined;
   return { verdict, tables };
 }
@@ -115,7 +151,10 @@ async function checkAll(io: StepIO, deps: Deps, target: Target, paths: string[])
   const ref = targetRef(target);
   let done = 0;
   io.progress({ done, total: paths.length, unit: 'files' });
-  const [stats, running] = await Promise.all([Promise.all(paths.map((path) => io.perform(statInContainer(ref, path)))), canExec(io, deps, target)]);
+  const [stats, running] = await Promise.all([
+    Promise.all(paths.map((path) => io.perform(statInContainer(ref, path)))),
+    canExec(io, deps, target),
+  ]);
   const inside = hasTool(deps, 'sqlite3') && running ? await quickCheckInContainer(io, deps, ref, paths) : paths.map(() => null);
   return runLimited(paths, BACKUP_CHECKS_AT_ONCE, async (path, index) => {
     // Passing quick_check is not enough: a copy taken while the -wal was live often has indexes that disagree with
@@ -123,12 +162,17 @@ async function checkAll(io: StepIO, deps: Deps, target: Target, paths: string[])
     const quick = inside[index];
     const full = quick && isHealthy(quick) ? await runCheckInContainer(io, ref, path, 'integrity_check', { immutable: true }) : quick;
     const verdict = full
-      ? { verdict: full, tables: isHealthy(full) ? ((await countRowsInContainer(io, ref, path, { immutable: true })) ?? undefined) : undefined }
+      ? {
+          verdict: full,
+          tables: isHealthy(full) ? ((await countRowsInContainer(io, ref, path, { immutable: true })) ?? undefined) : undefined,
+        }
       : await checkCopy(io, deps, ref, path);
     const report: BackupReport = { path, size: stats[index]?.size ?? 0, mtime: stats[index]?.mtime ?? '', ...verdict };
     done += 1;
     io.progress({ done, total: paths.length, unit: 'files' });
-    io.output(`${isHealthy(report.verdict) ? 'ok     ' : 'CORRUPT'} ${path}  ${report.size} bytes  ${report.mtime}${isHealthy(report.verdict) ? '' : `  ${report.verdict.errors[0]}`}`);
+    io.output(
+      `${isHealthy(report.verdict) ? 'ok     ' : 'CORRUPT'} ${path}  ${report.size} bytes  ${report.mtime}${isHealthy(report.verdict) ? '' : `  ${report.verdict.errors[0]}`}`,
+    );
     return report;
   });
 }
@@ -140,7 +184,9 @@ export const testBackups: StepKind = {
     const ref = knownRef(known);
     const glob = backupsGlob(known);
     // Without --backups the mounts are walked for SQLite headers by one script (src/discovery/walk-script.ts).
-    const list = glob ? ['find', dirname(glob), '-maxdepth', '1', '-type', 'f', '-print0'] : ['sh', '-c', '<walk the mounts, read each file\'s first bytes>'];
+    const list = glob
+      ? ['find', dirname(glob), '-maxdepth', '1', '-type', 'f', '-print0']
+      : ['sh', '-c', "<walk the mounts, read each file's first bytes>"];
     return [
       execIn(ref, list).decl,
       checkInContainer(ref, '<backup>', 'quick_check', { immutable: true, when: 'for every backup' }).decl,
@@ -151,10 +197,13 @@ export const testBackups: StepKind = {
     const target = requireFact(deps.facts.target, 'the target', 'find-container');
     const glob = backupsGlob(deps);
     if (glob && !(await canExec(io, deps, target))) {
-      throw new RescueError(`${target.containerName} is not running steadily (stopped, restarting or crash-looping), so the backups matching ${glob} cannot be listed in it`, {
-        kind: 'operator',
-        hint: 'skip this step (s) to go on without them, or leave out --backups: every SQLite file on the volumes is found without running anything in the app',
-      });
+      throw new RescueError(
+        `${target.containerName} is not running steadily (stopped, restarting or crash-looping), so the backups matching ${glob} cannot be listed in it`,
+        {
+          kind: 'operator',
+          hint: 'skip this step (s) to go on without them, or leave out --backups: every SQLite file on the volumes is found without running anything in the app',
+        },
+      );
     }
     const paths = glob ? await listMatches(io, targetRef(target), glob) : await discoveredBackups(io, deps, target);
     const where = glob ? `matches ${glob}` : `is on the volumes of ${target.containerName} besides ${target.dbPath}`;
@@ -167,9 +216,16 @@ export const testBackups: StepKind = {
     deps.facts.backups = reports;
     const healthy = reports.filter((report) => isHealthy(report.verdict)).length;
     const failedQuick = reports.filter((report) => report.verdict.check === 'quick_check' && !isHealthy(report.verdict)).length;
-    io.finding(`${healthy} of ${reports.length} backups pass integrity_check (${failedQuick} failed quick_check already)`, reports.map(({ path, size, mtime, verdict }) => ({ path, ok: isHealthy(verdict), size, mtime, errorCount: verdict.errorCount })));
+    io.finding(
+      `${healthy} of ${reports.length} backups pass integrity_check (${failedQuick} failed quick_check already)`,
+      reports.map(({ path, size, mtime, verdict }) => ({ path, ok: isHealthy(verdict), size, mtime, errorCount: verdict.errorCount })),
+    );
     const tone = healthy === reports.length ? 'good' : healthy === 0 ? 'bad' : 'warn';
-    return { summary: `${healthy} of ${reports.length} backups healthy`, verdict: { tone, label: `${healthy} of ${reports.length} healthy` }, data: reports };
+    return {
+      summary: `${healthy} of ${reports.length} backups healthy`,
+      verdict: { tone, label: `${healthy} of ${reports.length} healthy` },
+      data: reports,
+    };
   },
   // The verdicts stand while every backup checked is still there, the same size and modification time: the files
   // were not touched since. Anything else and the step runs again.

@@ -31,7 +31,10 @@ function matchesGlob(glob: string | undefined, path: string): boolean {
 async function candidatesOf(io: StepIO, deps: Deps, target: Target): Promise<BackupCandidate[]> {
   const found =
     deps.facts.backupsFound ??
-    selectBackups(await discoverDatabases(deps.runtime, target.containerId, { perform: io.perform, allowHelper: false, now: () => deps.clock.now() }), target.dbPath);
+    selectBackups(
+      await discoverDatabases(deps.runtime, target.containerId, { perform: io.perform, allowHelper: false, now: () => deps.clock.now() }),
+      target.dbPath,
+    );
   for (const note of found.notes) io.output(`discovery: ${note}`);
   for (const stop of found.stoppedEarly) io.output(`discovery stopped early: ${stop.detail}`);
   const leftovers = found.backups.filter((backup) => backup.path.endsWith('.partial'));

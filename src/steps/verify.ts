@@ -26,7 +26,8 @@ async function liveCounts(io: StepIO, deps: Deps, target: Target): Promise<Recor
   if (inside) return inside;
   const folder = await deps.incidentFiles.makeScratchDir('verify-copy-');
   const local = await io.perform(copyOut(ref, target.dbPath, folder));
-  if (await io.perform(statInContainer(ref, sidecars(target.dbPath).wal))) await io.perform(copyOut(ref, sidecars(target.dbPath).wal, folder));
+  if (await io.perform(statInContainer(ref, sidecars(target.dbPath).wal)))
+    await io.perform(copyOut(ref, sidecars(target.dbPath).wal, folder));
   return (await io.perform(countRowsLocal(local))).tables;
 }
 
@@ -49,7 +50,9 @@ function fingerprint(stats: Array<PathStat | null>): string {
 }
 
 async function writeFingerprint(io: StepIO, target: Target): Promise<string> {
-  return fingerprint(await Promise.all([target.dbPath, sidecars(target.dbPath).wal].map((path) => io.perform(statInContainer(targetRef(target), path)))));
+  return fingerprint(
+    await Promise.all([target.dbPath, sidecars(target.dbPath).wal].map((path) => io.perform(statInContainer(targetRef(target), path)))),
+  );
 }
 
 /** How long an app that crash-looped before the restore must stay up, its restart count unchanged, to count as up. */
@@ -93,14 +96,19 @@ async function waitForWrites(io: StepIO, deps: Deps, target: Target, before: str
       if (!wasDown && isHealthy) return "the container's health check passes";
       if (!wasDown && wrote) return 'the app wrote to the database';
       if (wasDown && isStable && wrote && (details.health === null || isHealthy)) {
-        const health = isHealthy ? ", its health check passes" : '';
-        return `the app stayed up ${((deps.clock.now() - started) / 1000).toFixed(1)} s (restart count ${details.restartCount}, ` +
-          `unchanged)${health} and wrote to the database`;
+        const health = isHealthy ? ', its health check passes' : '';
+        return (
+          `the app stayed up ${((deps.clock.now() - started) / 1000).toFixed(1)} s (restart count ${details.restartCount}, ` +
+          `unchanged)${health} and wrote to the database`
+        );
       }
       if (deps.clock.now() >= deadline) {
         if (wasDown && !wrote) break;
-        if (wasDown) throw new RescueError(`${details.name} writes but its health check is ${details.health ?? 'missing'} after ` +
-          `${WRITE_WAIT_MS / 1000} s`, { hint: `read docker inspect --format '{{json .State.Health}}' ${details.name}` });
+        if (wasDown)
+          throw new RescueError(
+            `${details.name} writes but its health check is ${details.health ?? 'missing'} after ` + `${WRITE_WAIT_MS / 1000} s`,
+            { hint: `read docker inspect --format '{{json .State.Health}}' ${details.name}` },
+          );
         break;
       }
       await deps.clock.sleep(POLL_MS);
@@ -133,7 +141,11 @@ export const verify: StepKind = {
     // The manifest is written whatever the check finds: the record always says where the old files went, with their
     // sha256. Hashing the quarantine, checking the live file and counting its rows read different files or only
     // read, so they run side by side.
-    const [hashed, checked, counted] = await Promise.allSettled([hashQuarantine(io, deps, target), checkLiveDatabase(io, deps, target, 'full'), liveCounts(io, deps, target)]);
+    const [hashed, checked, counted] = await Promise.allSettled([
+      hashQuarantine(io, deps, target),
+      checkLiveDatabase(io, deps, target, 'full'),
+      liveCounts(io, deps, target),
+    ]);
     if (hashed.status === 'rejected') throw hashed.reason;
     if (checked.status === 'rejected') throw checked.reason;
     const live = checked.value;
@@ -147,8 +159,15 @@ export const verify: StepKind = {
     if (counted.status === 'rejected') throw counted.reason;
     const counts = counted.value;
     const missing = missingRows(snapshot.tables, counts);
-    if (missing.length > 0) throw new RescueError(`the live database lacks rows of the snapshot: ${missing.join('; ')}`, { hint: `the snapshot is in ${snapshot.path}` });
-    io.output(`rows: ${Object.entries(counts).map(([table, count]) => `${table}=${count} (snapshot ${snapshot.tables[table] ?? 0})`).join(' ')}`);
+    if (missing.length > 0)
+      throw new RescueError(`the live database lacks rows of the snapshot: ${missing.join('; ')}`, {
+        hint: `the snapshot is in ${snapshot.path}`,
+      });
+    io.output(
+      `rows: ${Object.entries(counts)
+        .map(([table, count]) => `${table}=${count} (snapshot ${snapshot.tables[table] ?? 0})`)
+        .join(' ')}`,
+    );
 
     const writes = await waitForWrites(io, deps, target, before);
     io.finding(`verified: integrity ok, every snapshot row present, ${writes}`);

@@ -7,19 +7,22 @@ describe('checkInteraction', () => {
     ['CI=true', { CI: 'true' }, 'CI'],
     ['CI=1', { CI: '1' }, 'CI'],
     ['CONTINUOUS_INTEGRATION=yes', { CONTINUOUS_INTEGRATION: 'yes' }, 'CONTINUOUS_INTEGRATION'],
-  ])('at a terminal with %s: the interactive screen is refused, saying what to type, and the environment is left alone', (_name, env, variable) => {
-    const copy = { ...env };
-    const refuse = () => checkInteraction({ yes: false, json: false }, true, env);
-    expect(refuse).toThrow(UsageError);
-    expect(refuse).toThrow(`${variable} is set in the environment`);
-    try {
-      refuse();
-    } catch (error) {
-      expect((error as UsageError).hint).toContain(`env -u ${variable} sqlite-rescue`);
-      expect((error as UsageError).exitCode).toBe(2);
-    }
-    expect(env).toEqual(copy);
-  });
+  ])(
+    'at a terminal with %s: the interactive screen is refused, saying what to type, and the environment is left alone',
+    (_name, env, variable) => {
+      const copy = { ...env };
+      const refuse = () => checkInteraction({ yes: false, json: false }, true, env);
+      expect(refuse).toThrow(UsageError);
+      expect(refuse).toThrow(`${variable} is set in the environment`);
+      try {
+        refuse();
+      } catch (error) {
+        expect((error as UsageError).hint).toContain(`env -u ${variable} sqlite-rescue`);
+        expect((error as UsageError).exitCode).toBe(2);
+      }
+      expect(env).toEqual(copy);
+    },
+  );
 
   it.each([
     ['CI unset', {}],

@@ -12,7 +12,14 @@ import type { Facts } from '../../src/steps/facts.js';
 
 const flags: RestoreFlags = { host: 'coolify', dryRun: false, yes: false, json: false, acceptNewHostKey: false };
 const facts = {
-  target: { containerId: 'c1', containerName: 'qw8k-184512', image: 'app:1', appName: 'notes', dbPath: '/data/app.db', dataMount: { type: 'volume', source: '/v', destination: '/data' } },
+  target: {
+    containerId: 'c1',
+    containerName: 'qw8k-184512',
+    image: 'app:1',
+    appName: 'notes',
+    dbPath: '/data/app.db',
+    dataMount: { type: 'volume', source: '/v', destination: '/data' },
+  },
   source: { id: 'local', kind: 'local', path: '/home/op/app.db', ok: true, mtime: '', size: 1, tables: {}, errors: [] },
 } as Facts;
 
@@ -35,14 +42,25 @@ describe('offerToSaveAnswers', () => {
     const { fake, asked } = session(true);
     await offerToSaveAnswers(fake, { flags, facts, cwd, exitCode: 0 });
     expect(asked[0]).toContain('  container: qw8k-184512\n  db: /data/app.db\n  local: /home/op/app.db');
-    expect(parse(readFileSync(join(cwd, 'sqlite-rescue.config.yaml'), 'utf8'))).toEqual({ host: 'coolify', container: 'qw8k-184512', db: '/data/app.db', local: '/home/op/app.db' });
+    expect(parse(readFileSync(join(cwd, 'sqlite-rescue.config.yaml'), 'utf8'))).toEqual({
+      host: 'coolify',
+      container: 'qw8k-184512',
+      db: '/data/app.db',
+      local: '/home/op/app.db',
+    });
   });
 
   it('keeps the settings already in the file, and asks nothing when the run found nothing new', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'save-answers-'));
     writeFileSync(join(cwd, 'sqlite-rescue.config.yaml'), 'host: coolify\nincidentDir: /var/incidents\n');
     await offerToSaveAnswers(session(true).fake, { flags, facts, cwd, exitCode: 0 });
-    expect(parse(readFileSync(join(cwd, 'sqlite-rescue.config.yaml'), 'utf8'))).toEqual({ host: 'coolify', incidentDir: '/var/incidents', container: 'qw8k-184512', db: '/data/app.db', local: '/home/op/app.db' });
+    expect(parse(readFileSync(join(cwd, 'sqlite-rescue.config.yaml'), 'utf8'))).toEqual({
+      host: 'coolify',
+      incidentDir: '/var/incidents',
+      container: 'qw8k-184512',
+      db: '/data/app.db',
+      local: '/home/op/app.db',
+    });
     const again = session(true);
     await offerToSaveAnswers(again.fake, { flags, facts, cwd, exitCode: 0 });
     expect(again.asked).toEqual([]);

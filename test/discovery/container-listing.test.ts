@@ -59,14 +59,14 @@ describe('listContainersForPicker', () => {
     const runtime = world();
     const helper = await runtime.startHelper('prod', { name: 'prod-rescue-leftover-read', label: 'leftover' });
     const listing = await listContainersForPicker(runtime);
-    const rows = listing.containers.map(({
+    const rows = listing.containers.map(({ name, appName, tag, state, startedAt, databases }) => ({
       name,
       appName,
       tag,
       state,
       startedAt,
       databases,
-    }) => ({ name, appName, tag, state, startedAt, databases }));
+    }));
     expect(rows).toEqual([
       {
         name: 'prod',
@@ -103,7 +103,7 @@ describe('listContainersForPicker', () => {
     expect(listing.containers[0].databases).toEqual({ count: 5, atLeast: true, via: 'exec' });
   });
 
-  it('records every call, the counts\' included', async () => {
+  it("records every call, the counts' included", async () => {
     const seen: string[] = [];
     const listing = await listContainersForPicker(world(), { onCommand: (command) => seen.push(command.cli.slice(0, 2).join(' ')) });
     expect(listing.commands.map((command) => command.cli.slice(0, 2).join(' '))).toEqual(seen);

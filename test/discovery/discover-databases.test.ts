@@ -14,7 +14,10 @@ function world(spec: Partial<ContainerSpec> = {}) {
   const runtime = new FakeContainerRuntime(new FakeClock(), new FakeLocalFiles());
   runtime.addContainer({
     name: 'app',
-    mounts: [{ destination: '/data', volume: 'app-data' }, { destination: '/srv/shared', bind: '/host/shared' }],
+    mounts: [
+      { destination: '/data', volume: 'app-data' },
+      { destination: '/srv/shared', bind: '/host/shared' },
+    ],
     ...spec,
   });
   runtime.putFile('app', '/data/app.db', sqliteBytes({ size: 8192 }), { mtime: '2026-11-25T18:00:00.000Z' });
@@ -114,7 +117,7 @@ describe('discoverDatabases in a running container', () => {
     const result = await discoverDatabases(runtime, 'app');
     expect(result.openFiles).toEqual({
       known: false,
-      reason: '1 of 1 processes would not show their open files to the exec\'s user (the app runs as another user)',
+      reason: "1 of 1 processes would not show their open files to the exec's user (the app runs as another user)",
     });
     expect(result.databases.map((db) => db.openByApp)).toEqual([null, null, null, null]);
   });
@@ -138,14 +141,22 @@ describe('discoverDatabases in a running container', () => {
     runtime.failExec((argv) => argv[2] === WALK_SCRIPT, { exitCode: 137, stdout: '', stderr: 'Killed\n' });
     const result = await discoverDatabases(runtime, 'app');
     expect(paths(result)).toEqual(ALL);
-    expect(result).toMatchObject({ via: 'archive', stoppedEarly: [], openFiles: { known: false, reason: 'the walk ended before it listed the open files' } });
+    expect(result).toMatchObject({
+      via: 'archive',
+      stoppedEarly: [],
+      openFiles: { known: false, reason: 'the walk ended before it listed the open files' },
+    });
     expect(result.notes).toEqual(['the walk in the container ended before it began (exit 137: Killed): read through the archive API']);
   });
 
   it('a walk killed part-way is said, not taken for a volume with nothing more on it', async () => {
     const runtime = world();
     // The script's own first lines (argv[4] is its mark), then nothing: killed in the middle of the walk.
-    const partial = (argv: string[]) => ({ exitCode: 137, stdout: `${argv[4]} T find stat head od ls\n${argv[4]} PE\n`, stderr: 'Killed\n' });
+    const partial = (argv: string[]) => ({
+      exitCode: 137,
+      stdout: `${argv[4]} T find stat head od ls\n${argv[4]} PE\n`,
+      stderr: 'Killed\n',
+    });
     runtime.failExec((argv) => argv[2] === WALK_SCRIPT, partial);
     const result = await discoverDatabases(runtime, 'app');
     expect(result).toMatchObject({ via: 'exec', databases: [] });
@@ -173,7 +184,10 @@ describe('discoverDatabases when the app is not running', () => {
     const methods = runtime.calls.map((call) => call.method);
     expect(methods).toEqual(['inspect', 'startHelper', 'exec', 'removeHelper']);
     // Its volumes read-only: a helper that only reads cannot change what it looks at.
-    expect(runtime.calls[1].args).toEqual([expect.any(String), { name: 'app-rescue-disc-test-read', label: 'disc-test', readOnlyVolumes: true }]);
+    expect(runtime.calls[1].args).toEqual([
+      expect.any(String),
+      { name: 'app-rescue-disc-test-read', label: 'disc-test', readOnlyVolumes: true },
+    ]);
     expect(result.commands.map((command) => command.where)).toEqual(['engine', 'engine', 'helper', 'engine']);
     expect(result.commands[3].cli.slice(0, 3)).toEqual(['docker', 'rm', '--force']);
   });
@@ -194,7 +208,13 @@ describe('discoverDatabases when the app is not running', () => {
   });
 
   it('a mount inside another is read once through the archive API: the outer tar holds it', async () => {
-    const runtime = world({ state: 'exited', mounts: [{ destination: '/data', volume: 'app-data' }, { destination: '/data/uploads', volume: 'up' }] });
+    const runtime = world({
+      state: 'exited',
+      mounts: [
+        { destination: '/data', volume: 'app-data' },
+        { destination: '/data/uploads', volume: 'up' },
+      ],
+    });
     runtime.putFile('app', '/data/uploads/tenant.db', sqliteBytes());
     const result = await discoverDatabases(runtime, 'app', { allowHelper: false });
     expect(paths(result)).toContain('/data/uploads/tenant.db');

@@ -49,13 +49,9 @@ afterAll(() => {
 
 describe('discoverLocalCopies', () => {
   it('finds copies with production tables in cwd and its data/ folders, newest first, and changes nothing', async () => {
-    const before = [
-      'data/live.db',
-      'data/live.db-wal',
-      'data/live.db-shm',
-      'app.db',
-      'data/app-copy.sqlite',
-    ].map((name) => hash(join(cwd, name)));
+    const before = ['data/live.db', 'data/live.db-wal', 'data/live.db-shm', 'app.db', 'data/app-copy.sqlite'].map((name) =>
+      hash(join(cwd, name)),
+    );
     const found = await discoverLocalCopies(files, cwd, ['events', 'users'], { maxDepth: 3 });
     expect(found.matches.map((copy) => copy.path.slice(cwd.length + 1))).toEqual([
       'data/live.db',
@@ -73,17 +69,15 @@ describe('discoverLocalCopies', () => {
       ['data/broken.db', null, 'page 1 is no table b-tree page (type 238)'],
       ['data/other-app.db', ['orders'], null],
     ]);
-    expect(found.stoppedEarly).toEqual([{
-      reason: 'depth',
-      detail: `1 folder(s) 3 levels down were not entered: ${join(cwd, 'data/a/b/c')}`,
-    }]);
-    expect([
-      'data/live.db',
-      'data/live.db-wal',
-      'data/live.db-shm',
-      'app.db',
-      'data/app-copy.sqlite',
-    ].map((name) => hash(join(cwd, name)))).toEqual(before);
+    expect(found.stoppedEarly).toEqual([
+      {
+        reason: 'depth',
+        detail: `1 folder(s) 3 levels down were not entered: ${join(cwd, 'data/a/b/c')}`,
+      },
+    ]);
+    expect(
+      ['data/live.db', 'data/live.db-wal', 'data/live.db-shm', 'app.db', 'data/app-copy.sqlite'].map((name) => hash(join(cwd, name))),
+    ).toEqual(before);
     expect(existsSync(join(cwd, 'app.db-wal')) || existsSync(join(cwd, 'app.db-shm'))).toBe(false);
   });
 

@@ -5,10 +5,8 @@ import { parseWalkOutput } from '../../src/discovery/parse-walk-output.js';
 
 function od(bytes: Buffer): string {
   const lines: string[] = [];
-  for (let at = 0; at < bytes.length; at += 16) lines.push([...bytes.subarray(
-    at,
-    at + 16,
-  )].map((byte) => ` ${byte.toString(16).padStart(2, '0')}`).join(''));
+  for (let at = 0; at < bytes.length; at += 16)
+    lines.push([...bytes.subarray(at, at + 16)].map((byte) => ` ${byte.toString(16).padStart(2, '0')}`).join(''));
   return lines.join('\n');
 }
 
@@ -49,16 +47,18 @@ describe('parseOpenFiles', () => {
   it.each([
     [
       'coreutils lines, pipes and deleted files left out',
-      [{
-        pid: 1,
-        lines: [
-          'total 0',
-          'lrwx------ 1 root root 64 Dec  1 09:06 3 -> /data/app.db',
-          'lrwx------ 1 root root 64 Dec  1 09:06 4 -> /data/app.db-wal',
-          'l-wx------ 1 root root 64 Dec  1 09:06 5 -> pipe:[141355]',
-          'lrwx------ 1 root root 64 Dec  1 09:06 6 -> /data/old.db (deleted)',
-        ],
-      }],
+      [
+        {
+          pid: 1,
+          lines: [
+            'total 0',
+            'lrwx------ 1 root root 64 Dec  1 09:06 3 -> /data/app.db',
+            'lrwx------ 1 root root 64 Dec  1 09:06 4 -> /data/app.db-wal',
+            'l-wx------ 1 root root 64 Dec  1 09:06 5 -> pipe:[141355]',
+            'lrwx------ 1 root root 64 Dec  1 09:06 6 -> /data/old.db (deleted)',
+          ],
+        },
+      ],
       { paths: { '/data/app.db': [1], '/data/app.db-wal': [1] }, readable: 1, denied: 0 },
     ],
     [
@@ -76,14 +76,16 @@ describe('parseOpenFiles', () => {
     ],
     [
       'busybox refused: entries without targets',
-      [{
-        pid: 1,
-        lines: [
-          'total 0',
-          'ls: /proc/1/fd/0: cannot read link: Permission denied',
-          'lrwx------    1 root     root            64 Dec  1 09:08 0',
-        ],
-      }],
+      [
+        {
+          pid: 1,
+          lines: [
+            'total 0',
+            'ls: /proc/1/fd/0: cannot read link: Permission denied',
+            'lrwx------    1 root     root            64 Dec  1 09:08 0',
+          ],
+        },
+      ],
       { paths: {}, readable: 0, denied: 1 },
     ],
     ['a process with no fds is read', [{ pid: 9, lines: ['total 0'] }], { paths: {}, readable: 1, denied: 0 }],

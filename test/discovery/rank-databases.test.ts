@@ -55,11 +55,9 @@ describe('classifyFiles', () => {
   });
 
   it('our staged copies and quarantine folders are set aside', () => {
-    const { databases, ignored } = classify(
-      [file('/data/.app.db.rescue-20250101T020000Z.incoming'), file('/data/app.db')],
-      {},
-      ['/data/rescue-quarantine'],
-    );
+    const { databases, ignored } = classify([file('/data/.app.db.rescue-20250101T020000Z.incoming'), file('/data/app.db')], {}, [
+      '/data/rescue-quarantine',
+    ]);
     expect(databases.map((db) => db.path)).toEqual(['/data/app.db']);
     expect(ignored).toEqual([
       { path: '/data/.app.db.rescue-20250101T020000Z.incoming', why: 'staged copy' },
@@ -99,11 +97,8 @@ describe('copyLook', () => {
 });
 
 describe('rankDatabases', () => {
-  const order = (
-    files: WalkedFile[],
-    open: Record<string,
-    number[]> | null = {},
-  ) => rankDatabases(classify(files, open).databases).map((db) => db.path);
+  const order = (files: WalkedFile[], open: Record<string, number[]> | null = {}) =>
+    rankDatabases(classify(files, open).databases).map((db) => db.path);
 
   it.each([
     [
@@ -139,10 +134,9 @@ describe('rankDatabases', () => {
   });
 
   it('says why, for the operator', () => {
-    const [first] = rankDatabases(classify(
-      [file('/data/app.db'), file('/data/app.db-wal', Buffer.alloc(0))],
-      { '/data/app.db': [1, 12] },
-    ).databases);
+    const [first] = rankDatabases(
+      classify([file('/data/app.db'), file('/data/app.db-wal', Buffer.alloc(0))], { '/data/app.db': [1, 12] }).databases,
+    );
     expect(first.reasons).toEqual(['the app has it open (pid 1, 12)', '-wal beside it', 'WAL mode']);
   });
 

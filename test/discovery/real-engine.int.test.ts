@@ -142,7 +142,10 @@ describe('a running app', () => {
       ignored: [{ path: '/data/rescue-quarantine', why: 'quarantine folder' }],
     });
     expect(result.unambiguous?.path).toBe('/data/app.db');
-    expect(result.commands.map((command) => [command.where, command.exitCode])).toEqual([['engine', 0], ['container', 0]]);
+    expect(result.commands.map((command) => [command.where, command.exitCode])).toEqual([
+      ['engine', 0],
+      ['container', 0],
+    ]);
 
     const backups = selectBackups(result, '/data/app.db');
     expect(new Set(backups.backups.map((backup) => backup.path))).toEqual(new Set([...STANDARD_DBS, '/srv/bind/tenant.db']));
@@ -182,7 +185,11 @@ describe('a running app', () => {
     expect(result).toMatchObject({ via: 'archive', unambiguous: null, openFiles: { known: false } });
     // With nothing open known, the database SQLite is writing (its -wal beside it) still ranks first.
     expect(result.databases[0]).toMatchObject({ path: '/data/app.db', openByApp: null, wal: { path: '/data/app.db-wal' } });
-    expect(result.commands.map((command) => [command.cli[1], command.exitCode])).toEqual([['inspect', 0], ['exec', 126], ['cp', 0]]);
+    expect(result.commands.map((command) => [command.cli[1], command.exitCode])).toEqual([
+      ['inspect', 0],
+      ['exec', 126],
+      ['cp', 0],
+    ]);
   });
 });
 
@@ -207,10 +214,11 @@ describe('an app that is not running', () => {
   });
 
   it('crash-looping (restart policy, exits at once): a helper reads it between restarts', async () => {
-    const made = await makeContainer(
-      'crashloop',
-      { image: APP_IMAGE, files: standard, args: ['--restart', 'always', '--entrypoint', '/bin/false'] },
-    );
+    const made = await makeContainer('crashloop', {
+      image: APP_IMAGE,
+      files: standard,
+      args: ['--restart', 'always', '--entrypoint', '/bin/false'],
+    });
     let details = await runtime.inspect(made.id);
     await waitFor(`${made.name} to be restarting`, async () => {
       details = await runtime.inspect(made.id);
@@ -257,10 +265,14 @@ describe('a bounded search', () => {
     await docker(['stop', '--time', '5', made.name]);
     const byBytes = await discoverDatabases(runtime, made.name, { allowHelper: false, limits: { maxArchiveBytes: 4 * 1024 * 1024 } });
     expect(byBytes.via).toBe('archive');
-    expect(byBytes.stoppedEarly).toEqual([{
-      reason: 'bytes',
-      detail: expect.stringMatching(/^the archive API sends whole files: stopped reading \/data at 4\.\d MiB after \/data\/zz-blob\.bin$/),
-    }]);
+    expect(byBytes.stoppedEarly).toEqual([
+      {
+        reason: 'bytes',
+        detail: expect.stringMatching(
+          /^the archive API sends whole files: stopped reading \/data at 4\.\d MiB after \/data\/zz-blob\.bin$/,
+        ),
+      },
+    ]);
     // Everything before the blob in archive order was read, the blob's own header too.
     expect(paths(byBytes)).toContain('/data/app.db');
     const archiveCall = byBytes.commands.find((command) => command.cli[1] === 'cp');
@@ -292,17 +304,22 @@ describe('hundreds of tenant databases', () => {
       expect(viaArchive.databases).toHaveLength(201);
       timings.archive.push(viaArchive.durationMs);
     }
-    console.log(`[discovery timing] 201 databases: ${Object.entries(timings).map(([way, ms]) => `${way} ${ms.join('/')} ms`).join('; ')}`);
+    console.log(
+      `[discovery timing] 201 databases: ${Object.entries(timings)
+        .map(([way, ms]) => `${way} ${ms.join('/')} ms`)
+        .join('; ')}`,
+    );
     expect(Math.min(...timings.exec)).toBeLessThan(5000);
   }, 120_000);
 });
 
 describe('the container picker', () => {
   it('lists our containers with app name, image, tag, state and database count', async () => {
-    const made = await makeContainer(
-      'picker',
-      { image: APP_IMAGE, files: standard, args: ['--label', 'coolify.name=acme-site', '--label', 'coolify.pullRequestId=0'] },
-    );
+    const made = await makeContainer('picker', {
+      image: APP_IMAGE,
+      files: standard,
+      args: ['--label', 'coolify.name=acme-site', '--label', 'coolify.pullRequestId=0'],
+    });
     await waitForLiveDb(made);
     const listing = await listContainersForPicker(runtime);
     const row = listing.containers.find((entry) => entry.name === made.name);

@@ -10,7 +10,10 @@ function world() {
   const runtime = new FakeContainerRuntime(new FakeClock(), new FakeLocalFiles());
   runtime.addContainer({
     name: 'app',
-    mounts: [{ destination: '/data', volume: 'app-data' }, { destination: '/backups', bind: '/srv/backups' }],
+    mounts: [
+      { destination: '/data', volume: 'app-data' },
+      { destination: '/backups', bind: '/srv/backups' },
+    ],
   });
   runtime.putFile('app', '/data/app.db', sqliteBytes(), { mtime: '2026-11-25T18:00:00.000Z' });
   runtime.putFile('app', '/data/app.db-wal', Buffer.alloc(0));

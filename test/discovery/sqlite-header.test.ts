@@ -21,7 +21,14 @@ describe('parseSqliteHeader', () => {
       { journalMode: 'rollback', pageSize: 1024, pageCount: 4 },
     ],
     ['page size 1 means 65536', sqliteBytes({ pageSize: 65536 }), { pageSize: 65536 }],
-    ['mixed versions are unknown', withBytes(sqliteBytes(), [[18, 1], [19, 2]]), { journalMode: 'unknown' }],
+    [
+      'mixed versions are unknown',
+      withBytes(sqliteBytes(), [
+        [18, 1],
+        [19, 2],
+      ]),
+      { journalMode: 'unknown' },
+    ],
     ['a page count SQLite does not vouch for is null', withBytes(sqliteBytes(), [[95, 9]]), { pageCount: null }],
     ['UTF-16be', withBytes(sqliteBytes(), [[59, 3]]), { textEncoding: 'utf16be' }],
     ['reserved bytes', withBytes(sqliteBytes(), [[20, 32]]), { reservedBytes: 32 }],

@@ -57,27 +57,40 @@ describe('readSchema', () => {
   it.each([
     [
       'tables, an index, a view, a trigger and AUTOINCREMENT',
-      (db: Database.Database) => db.exec(
-        'CREATE TABLE t(x); CREATE INDEX i ON t(x); CREATE VIEW v AS SELECT 1; CREATE TABLE s(id INTEGER PRIMARY KEY AUTOINCREMENT); ' +
-          'CREATE TRIGGER tr AFTER INSERT ON t BEGIN SELECT 1; END; INSERT INTO s DEFAULT VALUES;',
-      ),
+      (db: Database.Database) =>
+        db.exec(
+          'CREATE TABLE t(x); CREATE INDEX i ON t(x); CREATE VIEW v AS SELECT 1; CREATE TABLE s(id INTEGER PRIMARY KEY AUTOINCREMENT); ' +
+            'CREATE TRIGGER tr AFTER INSERT ON t BEGIN SELECT 1; END; INSERT INTO s DEFAULT VALUES;',
+        ),
     ],
-    ['300 tables on 512-byte pages (an interior page over many leaves)', (db: Database.Database) => {
-      db.pragma('page_size = 512');
-      for (let i = 0; i < 300; i += 1) db.exec(`CREATE TABLE "tab_${i}_${'x'.repeat(i % 40)}"(a, b, c)`);
-    }],
-    ['a 3000-character table name (the row spills onto overflow pages)', (db: Database.Database) => {
-      db.pragma('page_size = 512');
-      db.exec(`CREATE TABLE "${'L'.repeat(3000)}"(x); CREATE TABLE short(x);`);
-    }],
-    ['UTF-16be names', (db: Database.Database) => {
-      db.pragma('encoding = "UTF-16be"');
-      db.exec('CREATE TABLE "é名"(x); CREATE TABLE plain(x);');
-    }],
-    ['UTF-16le names', (db: Database.Database) => {
-      db.pragma('encoding = "UTF-16le"');
-      db.exec('CREATE TABLE "ünï"(x);');
-    }],
+    [
+      '300 tables on 512-byte pages (an interior page over many leaves)',
+      (db: Database.Database) => {
+        db.pragma('page_size = 512');
+        for (let i = 0; i < 300; i += 1) db.exec(`CREATE TABLE "tab_${i}_${'x'.repeat(i % 40)}"(a, b, c)`);
+      },
+    ],
+    [
+      'a 3000-character table name (the row spills onto overflow pages)',
+      (db: Database.Database) => {
+        db.pragma('page_size = 512');
+        db.exec(`CREATE TABLE "${'L'.repeat(3000)}"(x); CREATE TABLE short(x);`);
+      },
+    ],
+    [
+      'UTF-16be names',
+      (db: Database.Database) => {
+        db.pragma('encoding = "UTF-16be"');
+        db.exec('CREATE TABLE "é名"(x); CREATE TABLE plain(x);');
+      },
+    ],
+    [
+      'UTF-16le names',
+      (db: Database.Database) => {
+        db.pragma('encoding = "UTF-16le"');
+        db.exec('CREATE TABLE "ünï"(x);');
+      },
+    ],
     ['no tables at all', (db: Database.Database) => db.pragma('user_version = 3')],
   ])('%s: the same names SQLite lists', async (name, setup) => {
     const { path, expected } = build(`${name.replace(/\W+/g, '-')}.db`, setup);
@@ -125,10 +138,8 @@ describe('readSchema', () => {
     // Frames of an older generation carry other salts: the second commit's frames, re-salted, are not read either.
     const stale = Buffer.from(wal);
     const frameBytes = 24 + stale.readUInt32BE(8);
-    for (let at = committed; at + frameBytes <= stale.length; at += frameBytes) stale.writeUInt32BE(
-      (stale.readUInt32BE(at + 8) ^ 1) >>> 0,
-      at + 8,
-    );
+    for (let at = committed; at + frameBytes <= stale.length; at += frameBytes)
+      stale.writeUInt32BE((stale.readUInt32BE(at + 8) ^ 1) >>> 0, at + 8);
     writeFileSync(`${copy}-wal`, stale);
     expect((await read(copy)).tables).toEqual(['kept']);
   });

@@ -72,7 +72,11 @@ test('a recipe that destroys pages names exactly the rows dbstat counted on them
 
 test('logical index damage passes quick_check, fails integrity_check, and hides rows from a query through the index', () => {
   const shop = buildShop(dirs[1]);
-  const { file } = buildCase(dirs[1], shop.pristine, DAMAGE_CASES.find((c) => c.name === 'logical-index-damage')!);
+  const { file } = buildCase(
+    dirs[1],
+    shop.pristine,
+    DAMAGE_CASES.find((c) => c.name === 'logical-index-damage')!,
+  );
   expect(query<{ quick_check: string }>(file, 'PRAGMA quick_check')).toEqual([{ quick_check: 'ok' }]);
   const rows = query<{ integrity_check: string }>(file, 'PRAGMA integrity_check').map((r) => r.integrity_check);
   expect(rows).toHaveLength(3);

@@ -32,7 +32,10 @@ interface RecordedRun {
 }
 
 function readRecord(incidentDir: string): RecordedRun {
-  const events = readFileSync(join(incidentDir, 'events.ndjson'), 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line));
+  const events = readFileSync(join(incidentDir, 'events.ndjson'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line));
   const finished = events.find((event) => event.type === 'run-finished');
   const chosen = events.find((event) => event.type === 'step-succeeded' && event.stepId === 'choose-source');
   return { exitCode: finished.exitCode, downtimeMs: finished.downtimeMs, chosen: chosen?.data?.id };
@@ -44,12 +47,17 @@ async function buildScene(prefix: string, workDirs: string[]): Promise<Outage> {
   // Coolify's proxy runs beside the apps on the same engine; it holds no database and must not be offered.
   await docker(['run', '--detach', '--name', `${prefix}coolify-proxy`, '--label', 'coolify.proxy=true', APP_IMAGE, 'sleep', '3600']);
   // The app has opened its (corrupt) database in WAL mode once its -wal and -shm exist beside it.
-  await waitUntil('the app to open its database', () => existsSync(join(outage.productionData, 'app.db-wal')) && existsSync(join(outage.productionData, 'app.db-shm')));
+  await waitUntil(
+    'the app to open its database',
+    () => existsSync(join(outage.productionData, 'app.db-wal')) && existsSync(join(outage.productionData, 'app.db-shm')),
+  );
   return outage;
 }
 
 async function readExitFile(path: string, timeoutMs: number): Promise<string> {
-  await waitUntil('the program to exit after the summary', () => existsSync(path) && readFileSync(path, 'utf8').trim() !== '', { timeoutMs });
+  await waitUntil('the program to exit after the summary', () => existsSync(path) && readFileSync(path, 'utf8').trim() !== '', {
+    timeoutMs,
+  });
   return readFileSync(path, 'utf8').trim();
 }
 
@@ -94,18 +102,26 @@ describe('the TUI recovers production knowing only the server alias', () => {
     const tui = session;
     const selectedLine = (screen: string) => screen.split('\n').find((line) => line.includes('❯ ')) ?? '';
     const runStep = async (title: string) => {
-      await waitForScreen(tui, (screen) => screen.includes(`Next: ${title}`) && screen.includes('Enter run/continue'), { timeoutMs: STEP_TIMEOUT_MS, description: `the run to wait for Enter before "${title}"` });
+      await waitForScreen(tui, (screen) => screen.includes(`Next: ${title}`) && screen.includes('Enter run/continue'), {
+        timeoutMs: STEP_TIMEOUT_MS,
+        description: `the run to wait for Enter before "${title}"`,
+      });
       await sendKeys(tui, 'Enter');
     };
     const confirmWithAppName = async (title: string) => {
-      await waitForScreen(tui, (screen) => screen.includes(`Running: ${title}`) && screen.includes(`Type ${APP_NAME} to confirm:`), { timeoutMs: STEP_TIMEOUT_MS, description: `the typed confirmation of "${title}"` });
+      await waitForScreen(tui, (screen) => screen.includes(`Running: ${title}`) && screen.includes(`Type ${APP_NAME} to confirm:`), {
+        timeoutMs: STEP_TIMEOUT_MS,
+        description: `the typed confirmation of "${title}"`,
+      });
       await typeText(tui, APP_NAME);
       await waitForScreen(tui, `> ${APP_NAME}`, { description: 'the typed name echoed' });
       await sendKeys(tui, 'Enter');
     };
 
     // The dry-run question is asked on the screen, before anything connects: No is preselected.
-    const first = await waitForScreen(tui, 'Start with a dry-run (every check runs for real, nothing is changed)? (y/N)', { timeoutMs: STEP_TIMEOUT_MS });
+    const first = await waitForScreen(tui, 'Start with a dry-run (every check runs for real, nothing is changed)? (y/N)', {
+      timeoutMs: STEP_TIMEOUT_MS,
+    });
     expect(first).toContain('sqlite-rescue');
     await sendKeys(tui, 'Enter');
 
@@ -118,7 +134,9 @@ describe('the TUI recovers production knowing only the server alias', () => {
     expect(selectedLine(picking)).toContain(`❯ ${APP_NAME}  ${production}  `);
     await sendKeys(tui, 'Enter');
     // The database: found by its header on the container's volume, the one the app has open preselected (the only one).
-    await waitForScreen(tui, (screen) => screen.includes('Next: Check the live database') || screen.includes('Which database'), { timeoutMs: STEP_TIMEOUT_MS });
+    await waitForScreen(tui, (screen) => screen.includes('Next: Check the live database') || screen.includes('Which database'), {
+      timeoutMs: STEP_TIMEOUT_MS,
+    });
     if ((await capture(tui)).includes('Which database')) {
       expect(selectedLine(await capture(tui))).toContain(DB);
       await sendKeys(tui, 'Enter');
@@ -154,7 +172,10 @@ describe('the TUI recovers production knowing only the server alias', () => {
     await sendKeys(tui, 'Enter');
 
     await runStep('Verify the restored database');
-    const summary = await waitForScreen(tui, (screen) => screen.includes('restored and verified') && screen.includes('Downtime'), { timeoutMs: STEP_TIMEOUT_MS, description: 'the summary' });
+    const summary = await waitForScreen(tui, (screen) => screen.includes('restored and verified') && screen.includes('Downtime'), {
+      timeoutMs: STEP_TIMEOUT_MS,
+      description: 'the summary',
+    });
     expect(summary).toMatch(/Downtime\s+[\d.]+m?s \(app stopped → started\)/);
 
     // After the summary: the answers it found, offered for the next run; Enter saves them.
@@ -162,12 +183,20 @@ describe('the TUI recovers production knowing only the server alias', () => {
     await sendKeys(tui, 'Enter');
     expect(await readExitFile(exitFile, 15_000)).toBe('0');
     const saved = parse(readFileSync(join(cwd, 'sqlite-rescue.config.yaml'), 'utf8'));
-    expect(saved).toEqual({ host: TEST_ALIAS, container: production, db: DB, ...(readRecord(incidentDir).chosen === 'local' ? { local: outage.local.path } : {}) });
+    expect(saved).toEqual({
+      host: TEST_ALIAS,
+      container: production,
+      db: DB,
+      ...(readRecord(incidentDir).chosen === 'local' ? { local: outage.local.path } : {}),
+    });
 
     // On the server: production runs on a sound database, the corrupt files kept in quarantine, and the app writes.
     expect(await docker(['inspect', '--format', '{{.State.Running}}', production])).toBe('true');
     expect(await docker(['exec', production, 'sqlite3', '-readonly', DB, 'PRAGMA integrity_check;'])).toBe('ok');
-    const quarantined = readFileSync(join(incidentDir, 'quarantine.sha256'), 'utf8').trim().split('\n').map((line) => line.split(/\s+/)[1]);
+    const quarantined = readFileSync(join(incidentDir, 'quarantine.sha256'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => line.split(/\s+/)[1]);
     expect(quarantined.some((path) => path.startsWith('/data/rescue-quarantine/') && path.endsWith('/app.db'))).toBe(true);
     for (const path of quarantined) expect(existsSync(join(outage.productionData, path.replace(/^\/data\//, '')))).toBe(true);
     const count = async () => Number(await docker(['exec', production, 'sqlite3', '-readonly', DB, 'SELECT count(*) FROM events;']));
@@ -186,7 +215,22 @@ describe('the TUI recovers production knowing only the server alias', () => {
     const again = await buildScene(againPrefix, workDirs);
     const yesDir = join(again.workDir, 'incident');
     const source = tuiRun.chosen === 'local' ? [] : ['--source', tuiRun.chosen];
-    const yes = await runCli(['restore', '--yes', '--host', TEST_ALIAS, '--container', again.production.name, '--local', again.local.path, ...source, '--incident-dir', yesDir], { cwd: again.workDir, env: { HOME: sshd.home, SSH_AUTH_SOCK: '' } });
+    const yes = await runCli(
+      [
+        'restore',
+        '--yes',
+        '--host',
+        TEST_ALIAS,
+        '--container',
+        again.production.name,
+        '--local',
+        again.local.path,
+        ...source,
+        '--incident-dir',
+        yesDir,
+      ],
+      { cwd: again.workDir, env: { HOME: sshd.home, SSH_AUTH_SOCK: '' } },
+    );
     expect(yes.exitCode, yes.stderr).toBe(0);
     const yesRun = readRecord(yesDir);
     expect(yesRun.chosen).toBe(tuiRun.chosen);
@@ -226,7 +270,19 @@ describe('the TUI recovers production knowing only the server alias', () => {
       session = await startSession({
         name: `${prefix}tui`.replace(/[^\w-]/g, '-'),
         cwd,
-        argv: ['sh', '-c', 'node "$@"; echo $? > "$0"', exitFile, CLI_PATH, 'restore', '--host', TEST_ALIAS, '--dry-run', '--incident-dir', incidentDir],
+        argv: [
+          'sh',
+          '-c',
+          'node "$@"; echo $? > "$0"',
+          exitFile,
+          CLI_PATH,
+          'restore',
+          '--host',
+          TEST_ALIAS,
+          '--dry-run',
+          '--incident-dir',
+          incidentDir,
+        ],
         env: { CI: undefined, CONTINUOUS_INTEGRATION: undefined, NODE_ENV: undefined, HOME: locked.home, SSH_AUTH_SOCK: '' },
       });
       const tui = session;

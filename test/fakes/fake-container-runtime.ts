@@ -70,7 +70,10 @@ export interface ContainerSpec {
   pid1?: Pid1SignalsReading;
 }
 
-const DEFAULT_PID1: Pid1SignalsReading = { known: true, signals: { catchesSigterm: true, ignoresSigterm: false, command: ['/bin/sh', '/app/run.sh'], via: 'exec' } };
+const DEFAULT_PID1: Pid1SignalsReading = {
+  known: true,
+  signals: { catchesSigterm: true, ignoresSigterm: false, command: ['/bin/sh', '/app/run.sh'], via: 'exec' },
+};
 
 interface FakeContainer {
   summary: ContainerSummary;
@@ -123,7 +126,11 @@ export class FakeContainerRuntime implements ContainerRuntime {
   /** Swarm services whose tasks are containers here (addService); swarm.nodeId is this engine's node. */
   readonly swarm = new FakeSwarm({
     addTaskContainer: (spec) =>
-      this.addContainer({ ...spec, restartPolicy: { name: 'no', maximumRetryCount: 0 }, startedAt: new Date(this.clock.now()).toISOString() }),
+      this.addContainer({
+        ...spec,
+        restartPolicy: { name: 'no', maximumRetryCount: 0 },
+        startedAt: new Date(this.clock.now()).toISOString(),
+      }),
     removeTaskContainer: (id) => {
       this.containers.delete(id);
       this.stores.delete(`layer:${id}`);
@@ -152,7 +159,16 @@ export class FakeContainerRuntime implements ContainerRuntime {
         : { type: 'bind', source: bind ?? destination, destination, rw: true },
     );
     this.containers.set(id, {
-      summary: { id, name: spec.name, image: spec.image ?? DEFAULT_IMAGE, imageId: sha256Of(`image:${spec.image ?? DEFAULT_IMAGE}`), labels: spec.labels ?? {}, state, status: statusOf(state), createdAt },
+      summary: {
+        id,
+        name: spec.name,
+        image: spec.image ?? DEFAULT_IMAGE,
+        imageId: sha256Of(`image:${spec.image ?? DEFAULT_IMAGE}`),
+        labels: spec.labels ?? {},
+        state,
+        status: statusOf(state),
+        createdAt,
+      },
       startedAt: spec.startedAt === undefined ? (state === 'created' ? null : createdAt) : spec.startedAt,
       health: spec.health ?? null,
       mounts,
@@ -217,7 +233,13 @@ export class FakeContainerRuntime implements ContainerRuntime {
 
   putFile(container: string, path: string, content: Buffer | string, opts: Partial<Omit<FakeFile, 'content'>> = {}): void {
     const { store, key } = this.resolve(this.find(container), path);
-    store.files.set(key, { content: Buffer.from(content), mtime: opts.mtime ?? '2025-01-01T01:00:00.000Z', uid: opts.uid ?? 1000, gid: opts.gid ?? 1000, mode: opts.mode ?? 0o644 });
+    store.files.set(key, {
+      content: Buffer.from(content),
+      mtime: opts.mtime ?? '2025-01-01T01:00:00.000Z',
+      uid: opts.uid ?? 1000,
+      gid: opts.gid ?? 1000,
+      mode: opts.mode ?? 0o644,
+    });
   }
 
   /** A file on the engine's host, at `hostPath`: what a bind mount of its folder shows (the SSH server's uploads). */
@@ -225,7 +247,13 @@ export class FakeContainerRuntime implements ContainerRuntime {
     const folder = posix.dirname(hostPath);
     const id = `bind:${folder}`;
     if (!this.stores.has(id)) this.stores.set(id, { files: new Map(), dirs: new Set(['/']) });
-    (this.stores.get(id) as Store).files.set(`/${posix.basename(hostPath)}`, { content, mtime: new Date(this.clock.now()).toISOString(), uid: 0, gid: 0, mode: 0o644 });
+    (this.stores.get(id) as Store).files.set(`/${posix.basename(hostPath)}`, {
+      content,
+      mtime: new Date(this.clock.now()).toISOString(),
+      uid: 0,
+      gid: 0,
+      mode: 0o644,
+    });
   }
 
   /** Test setup only: the steps themselves can never delete (there is no rm in exec). */
@@ -286,7 +314,9 @@ export class FakeContainerRuntime implements ContainerRuntime {
       const entry = this.find(container);
       if (entry.summary.state !== 'running') return;
       const existing = this.fileAt(container, path);
-      this.putFile(container, path, Buffer.concat([existing?.content ?? Buffer.alloc(0), Buffer.from('w')]), { mtime: new Date(now).toISOString() });
+      this.putFile(container, path, Buffer.concat([existing?.content ?? Buffer.alloc(0), Buffer.from('w')]), {
+        mtime: new Date(now).toISOString(),
+      });
     });
   }
 
@@ -317,9 +347,14 @@ export class FakeContainerRuntime implements ContainerRuntime {
     this.calls.push({ method: 'inspect', args: [idOrName] });
     const entry = this.find(idOrName);
     const labels = entry.summary.labels;
-    const swarm = labels['com.docker.swarm.task.id'] === undefined
-      ? null
-      : { serviceId: labels['com.docker.swarm.service.id'], serviceName: labels['com.docker.swarm.service.name'], taskId: labels['com.docker.swarm.task.id'] };
+    const swarm =
+      labels['com.docker.swarm.task.id'] === undefined
+        ? null
+        : {
+            serviceId: labels['com.docker.swarm.service.id'],
+            serviceName: labels['com.docker.swarm.service.name'],
+            taskId: labels['com.docker.swarm.task.id'],
+          };
     return {
       ...entry.summary,
       startedAt: entry.startedAt,
@@ -349,7 +384,8 @@ export class FakeContainerRuntime implements ContainerRuntime {
     const { store, key } = this.resolve(this.find(id), path);
     const file = store.files.get(key);
     if (file) return { name: posix.basename(path), size: file.content.length, mode: file.mode, mtime: file.mtime, isDirectory: false };
-    if (isDir(store, key)) return { name: posix.basename(path), size: 4096, mode: 2 ** 31 + 0o755, mtime: '2025-01-01T00:00:00.000Z', isDirectory: true };
+    if (isDir(store, key))
+      return { name: posix.basename(path), size: 4096, mode: 2 ** 31 + 0o755, mtime: '2025-01-01T00:00:00.000Z', isDirectory: true };
     return null;
   }
 
@@ -368,7 +404,13 @@ export class FakeContainerRuntime implements ContainerRuntime {
     return file.content.length;
   }
 
-  async copyIn(id: string, localPath: string, containerDir: string, name: string, opts: { owner?: FileOwner; onProgress?: ProgressFn } = {}): Promise<void> {
+  async copyIn(
+    id: string,
+    localPath: string,
+    containerDir: string,
+    name: string,
+    opts: { owner?: FileOwner; onProgress?: ProgressFn } = {},
+  ): Promise<void> {
     this.calls.push({ method: 'copyIn', args: [id, localPath, containerDir, name, opts.owner] });
     const entry = this.find(id);
     const { store, key } = this.resolve(entry, containerDir);
@@ -407,7 +449,8 @@ export class FakeContainerRuntime implements ContainerRuntime {
     const target = this.find(targetId);
     if (this.missingBinaries.has('sleep')) throw new HelperUnavailableError(`the image ${target.summary.image} has no sleep`);
     const { name, label } = spec;
-    if ([...this.containers.values()].some((entry) => entry.summary.name === name)) throw new RescueError(`the container name "${name}" is already in use`);
+    if ([...this.containers.values()].some((entry) => entry.summary.name === name))
+      throw new RescueError(`the container name "${name}" is already in use`);
     const id = sha256Of(`container:${name}`);
     this.containers.set(id, {
       summary: {
@@ -421,7 +464,15 @@ export class FakeContainerRuntime implements ContainerRuntime {
       },
       startedAt: new Date(this.clock.now()).toISOString(),
       health: null,
-      mounts: [...target.mounts.map((mount) => ({ ...mount, rw: mount.rw && !spec.readOnlyVolumes })), ...(spec.readOnlyBinds ?? []).map((bind): Mount => ({ type: 'bind', source: bind.hostPath, destination: bind.containerPath, rw: false }))],
+      mounts: [
+        ...target.mounts.map((mount) => ({ ...mount, rw: mount.rw && !spec.readOnlyVolumes })),
+        ...(spec.readOnlyBinds ?? []).map((bind): Mount => ({
+          type: 'bind',
+          source: bind.hostPath,
+          destination: bind.containerPath,
+          rw: false,
+        })),
+      ],
       exitsOnStart: false,
       sigtermExitMs: 0,
       restartPolicy: { name: 'no', maximumRetryCount: 0 },
@@ -459,7 +510,8 @@ export class FakeContainerRuntime implements ContainerRuntime {
   async readPid1Signals(id: string): Promise<Pid1SignalsReading> {
     this.calls.push({ method: 'readPid1Signals', args: [id] });
     const entry = this.find(id);
-    if (entry.summary.state !== 'running') return { known: false, reason: `${entry.summary.name} is ${entry.summary.state}: it has no PID 1 to look at` };
+    if (entry.summary.state !== 'running')
+      return { known: false, reason: `${entry.summary.name} is ${entry.summary.state}: it has no PID 1 to look at` };
     return structuredClone(entry.pid1);
   }
 
@@ -468,7 +520,9 @@ export class FakeContainerRuntime implements ContainerRuntime {
     this.calls.push({ method: 'kill', args: [id, signal] });
     const entry = this.find(id);
     if (entry.summary.state !== 'running') return false;
-    const ends = ['SIGKILL', 'KILL', '9'].includes(signal) || (['SIGTERM', 'TERM', '15'].includes(signal) && entry.pid1.known && entry.pid1.signals.catchesSigterm);
+    const ends =
+      ['SIGKILL', 'KILL', '9'].includes(signal) ||
+      (['SIGTERM', 'TERM', '15'].includes(signal) && entry.pid1.known && entry.pid1.signals.catchesSigterm);
     if (ends) this.stopByHand(entry);
     return true;
   }
@@ -584,9 +638,13 @@ export class FakeContainerRuntime implements ContainerRuntime {
       else {
         for (const [pid, paths] of this.openFiles.get(entry.summary.id) ?? []) {
           out.push(`${mark} P ${pid}`, 'total 0');
-          paths.forEach((path, index) => out.push(this.fdsDenied.has(entry.summary.id)
-            ? `ls: cannot read symbolic link '/proc/${pid}/fd/${index + 3}': Permission denied`
-            : `lrwx------ 1 app app 64 Jan  1 00:00 ${index + 3} -> ${path}`));
+          paths.forEach((path, index) =>
+            out.push(
+              this.fdsDenied.has(entry.summary.id)
+                ? `ls: cannot read symbolic link '/proc/${pid}/fd/${index + 3}': Permission denied`
+                : `lrwx------ 1 app app 64 Jan  1 00:00 ${index + 3} -> ${path}`,
+            ),
+          );
         }
         out.push(`${mark} PE`);
       }
@@ -642,8 +700,9 @@ export class FakeContainerRuntime implements ContainerRuntime {
   // ---- internals ----
 
   private find(idOrName: string): FakeContainer {
-    const entry = [...this.containers.values()].find((candidate) => candidate.summary.name === idOrName || candidate.summary.id === idOrName)
-      ?? [...this.containers.values()].find((candidate) => idOrName.length >= 4 && candidate.summary.id.startsWith(idOrName));
+    const entry =
+      [...this.containers.values()].find((candidate) => candidate.summary.name === idOrName || candidate.summary.id === idOrName) ??
+      [...this.containers.values()].find((candidate) => idOrName.length >= 4 && candidate.summary.id.startsWith(idOrName));
     if (!entry) throw new ContainerNotFoundError(idOrName);
     return entry;
   }
@@ -690,11 +749,21 @@ export class FakeContainerRuntime implements ContainerRuntime {
   private answerExec(entry: FakeContainer, argv: string[]): ExecAnswer {
     const [binary, ...args] = argv;
     if (this.missingBinaries.has(binary)) {
-      return { exitCode: 127, stdout: `OCI runtime exec failed: exec failed: unable to start container process: exec: "${binary}": executable file not found in $PATH: unknown\r\n`, stderr: '' };
+      return {
+        exitCode: 127,
+        stdout: `OCI runtime exec failed: exec failed: unable to start container process: exec: "${binary}": executable file not found in $PATH: unknown\r\n`,
+        stderr: '',
+      };
     }
     // find-container's probe: which of the tools named exist in the image.
     if (binary === 'sh' && args[0] === '-c' && args[1] === PROBE_SCRIPT) {
-      return ok(args.slice(3).filter((tool) => !this.missingBinaries.has(tool)).map((tool) => `${tool}\n`).join(''));
+      return ok(
+        args
+          .slice(3)
+          .filter((tool) => !this.missingBinaries.has(tool))
+          .map((tool) => `${tool}\n`)
+          .join(''),
+      );
     }
     if (args.length === 1 && args[0] === '--help') return ok(`Usage: ${binary}\n`);
     if (binary === 'sh' && args[0] === '-c' && args[1] === WALK_SCRIPT) return this.walkScript(entry, args.slice(3));
@@ -704,25 +773,33 @@ export class FakeContainerRuntime implements ContainerRuntime {
       const pragma = /^PRAGMA mmap_size=(\d+); PRAGMA (quick_check|integrity_check);$/.exec(sql);
       if (!pragma) throw new Error(`FakeContainerRuntime: check loop with SQL it does not model: ${sql}`);
       const out = uris.map((uri) => {
-        const answer = this.missingBinaries.has('sqlite3') ? fail(127, 'sh: sqlite3: not found\n') : this.sqliteIntegrity(entry, uri, pragma[2] as 'quick_check' | 'integrity_check', pragma[1]);
+        const answer = this.missingBinaries.has('sqlite3')
+          ? fail(127, 'sh: sqlite3: not found\n')
+          : this.sqliteIntegrity(entry, uri, pragma[2] as 'quick_check' | 'integrity_check', pragma[1]);
         return `${answer.stdout}${answer.stderr}${mark} ${answer.exitCode}\n`;
       });
       return ok(out.join(''));
     }
     // Our checks set a memory map first: the CLI prints the size SQLite settled on, then the check's rows.
     const check = /^PRAGMA mmap_size=(\d+); PRAGMA (quick_check|integrity_check);$/.exec(args[2] ?? '');
-    if (binary === 'sqlite3' && args.length === 3 && args[0] === '-readonly' && check) return this.sqliteIntegrity(entry, args[1], check[2] as 'quick_check' | 'integrity_check', check[1]);
-    if (binary === 'sqlite3' && args.length === 4 && args[0] === '-readonly' && args[1] === '-json') return this.sqliteQuery(entry, args[2], args[3]);
+    if (binary === 'sqlite3' && args.length === 3 && args[0] === '-readonly' && check)
+      return this.sqliteIntegrity(entry, args[1], check[2] as 'quick_check' | 'integrity_check', check[1]);
+    if (binary === 'sqlite3' && args.length === 4 && args[0] === '-readonly' && args[1] === '-json')
+      return this.sqliteQuery(entry, args[2], args[3]);
     if (binary === 'sha256sum' && args.length === 1) {
       const file = this.fileIn(entry, args[0]);
       return file ? ok(`${sha256Of(file.content)}  ${args[0]}\n`) : fail(1, `sha256sum: ${args[0]}: No such file or directory\n`);
     }
     if (binary === 'stat' && args.length === 3 && args[0] === '-c' && args[1] === '%u %g %a') {
       const file = this.fileIn(entry, args[2]);
-      return file ? ok(`${file.uid} ${file.gid} ${file.mode.toString(8)}\n`) : fail(1, `stat: cannot statx '${args[2]}': No such file or directory\n`);
+      return file
+        ? ok(`${file.uid} ${file.gid} ${file.mode.toString(8)}\n`)
+        : fail(1, `stat: cannot statx '${args[2]}': No such file or directory\n`);
     }
-    if (binary === 'find' && args.length === 5 && args.slice(1).join(' ') === '-maxdepth 1 -type f') return this.findFiles(entry, args[0], '\n');
-    if (binary === 'find' && args.length === 6 && args.slice(1).join(' ') === '-maxdepth 1 -type f -print0') return this.findFiles(entry, args[0], '\0');
+    if (binary === 'find' && args.length === 5 && args.slice(1).join(' ') === '-maxdepth 1 -type f')
+      return this.findFiles(entry, args[0], '\n');
+    if (binary === 'find' && args.length === 6 && args.slice(1).join(' ') === '-maxdepth 1 -type f -print0')
+      return this.findFiles(entry, args[0], '\0');
     if (binary === 'mkdir' && args.length === 2 && args[0] === '-p') {
       const { store, key } = this.resolve(entry, args[1]);
       if (store.files.has(key)) return fail(1, `mkdir: can't create directory '${args[1]}': File exists\n`);
@@ -734,14 +811,17 @@ export class FakeContainerRuntime implements ContainerRuntime {
     // The one file the tool may remove is its own staged copy (a snapshot that failed its check): anything else is
     // a broken safety rule, so the fake fails loudly.
     if (binary === 'rm' && args.length === 2 && args[0] === '-f') {
-      if (!/\/\.[^/]+\.rescue-[^/]+\.incoming$/.test(args[1])) throw new Error(`FakeContainerRuntime: rm of ${args[1]}, which is not a staged copy: nothing else may be deleted`);
+      if (!/\/\.[^/]+\.rescue-[^/]+\.incoming$/.test(args[1]))
+        throw new Error(`FakeContainerRuntime: rm of ${args[1]}, which is not a staged copy: nothing else may be deleted`);
       const { store, key } = this.resolve(entry, args[1]);
       store.files.delete(key);
       return ok('');
     }
     if (binary === 'df' && args.length === 2 && args[0] === '-Pk') {
       const kb = Math.floor(this.freeBytes / 1024);
-      return ok(`Filesystem     1024-blocks    Used Available Capacity Mounted on\n/dev/sda1         20511356 9000000 ${kb}  45% ${args[1]}\n`);
+      return ok(
+        `Filesystem     1024-blocks    Used Available Capacity Mounted on\n/dev/sda1         20511356 9000000 ${kb}  45% ${args[1]}\n`,
+      );
     }
     // Dry-run probes whether the helper's binaries exist.
     if (['sleep', 'mkdir', 'mv'].includes(binary) && args.length === 1 && args[0] === '--help') return ok(`Usage: ${binary} ...\n`);
@@ -780,11 +860,14 @@ export class FakeContainerRuntime implements ContainerRuntime {
     const names = Object.keys(db.tables).sort();
     if (sql === LIST_TABLES_SQL) return ok(names.length === 0 ? '' : `[${names.map((name) => JSON.stringify({ name })).join(',\n')}]\n`);
     if (!sql.endsWith(';')) throw new Error(`FakeContainerRuntime: SQL without a final ';': ${sql}`);
-    const rows = sql.slice(0, -1).split(' UNION ALL ').map((part) => {
-      const match = COUNT_PART.exec(part);
-      if (!match) throw new Error(`FakeContainerRuntime: SQL it does not model: ${sql}`);
-      return { name: match[1].replaceAll("''", "'"), table: match[2].replaceAll('""', '"') };
-    });
+    const rows = sql
+      .slice(0, -1)
+      .split(' UNION ALL ')
+      .map((part) => {
+        const match = COUNT_PART.exec(part);
+        if (!match) throw new Error(`FakeContainerRuntime: SQL it does not model: ${sql}`);
+        return { name: match[1].replaceAll("''", "'"), table: match[2].replaceAll('""', '"') };
+      });
     const unknown = rows.find((row) => db.tables[row.table] === undefined);
     if (unknown) return fail(1, `Parse error: no such table: ${unknown.table}\n`);
     return ok(`[${rows.map((row) => JSON.stringify({ name: row.name, n: db.tables[row.table] })).join(',\n')}]\n`);
@@ -793,7 +876,9 @@ export class FakeContainerRuntime implements ContainerRuntime {
   private findFiles(entry: FakeContainer, dir: string, terminator: string): ExecAnswer {
     const { store, key } = this.resolve(entry, dir);
     if (!isDir(store, key)) return fail(1, `find: '${dir}': No such file or directory\n`);
-    const names = [...store.files.keys()].filter((file) => posix.dirname(file) === key).map((file) => posix.join(dir, posix.basename(file)));
+    const names = [...store.files.keys()]
+      .filter((file) => posix.dirname(file) === key)
+      .map((file) => posix.join(dir, posix.basename(file)));
     return ok(names.map((name) => `${name}${terminator}`).join(''));
   }
 

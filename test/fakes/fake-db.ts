@@ -45,5 +45,5 @@ export function readFakeDb(content: Buffer): FakeDbState | null {
 
 /** The rows PRAGMA quick_check or integrity_check prints for a fake database; empty means "ok". */
 export function checkRows(db: FakeDbState, check: 'quick_check' | 'integrity_check'): string[] {
-  return check === 'quick_check' ? db.errors ?? [] : [...(db.errors ?? []), ...(db.indexErrors ?? [])];
+  return check === 'quick_check' ? (db.errors ?? []) : [...(db.errors ?? []), ...(db.indexErrors ?? [])];
 }

@@ -6,7 +6,14 @@ import type { HostIdentity, RemoteHost, UploadResult } from '../../src/ports/rem
 import type { FakeContainerRuntime } from './fake-container-runtime.js';
 import type { FakeLocalFiles } from './fake-local-files.js';
 
-export const FAKE_IDENTITY: HostIdentity = { spec: 'prod', host: 'prod.example', port: 22, user: 'deploy', hostKeyFingerprint: 'SHA256:fake', hostKeyStatus: 'known' };
+export const FAKE_IDENTITY: HostIdentity = {
+  spec: 'prod',
+  host: 'prod.example',
+  port: 22,
+  user: 'deploy',
+  hostKeyFingerprint: 'SHA256:fake',
+  hostKeyStatus: 'known',
+};
 
 export class FakeRemoteHost implements RemoteHost {
   readonly calls: Array<{ method: string; args: unknown[] }> = [];

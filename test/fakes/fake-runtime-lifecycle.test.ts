@@ -43,15 +43,18 @@ describe('FakeContainerRuntime: restart policies across a daemon restart', () =>
     ['unless-stopped', false],
     ['on-failure', false],
     ['no', false],
-  ] as const)('a hand-stopped container with %s comes back: %s; a running one is stopped by it, the swap helper too', async (name, comesBack) => {
-    const { runtime } = makeDeps();
-    runtime.addContainer({ name: 'app', restartPolicy: { name, maximumRetryCount: 0 } });
-    const helper = await runtime.startHelper('app', { name: 'app-rescue-I-swap', label: 'I' });
-    await runtime.stop('app', 10);
-    runtime.restartDaemon();
-    expect(runtime.state('app')).toBe(comesBack ? 'running' : 'exited');
-    expect(runtime.state(helper)).toBe('exited');
-  });
+  ] as const)(
+    'a hand-stopped container with %s comes back: %s; a running one is stopped by it, the swap helper too',
+    async (name, comesBack) => {
+      const { runtime } = makeDeps();
+      runtime.addContainer({ name: 'app', restartPolicy: { name, maximumRetryCount: 0 } });
+      const helper = await runtime.startHelper('app', { name: 'app-rescue-I-swap', label: 'I' });
+      await runtime.stop('app', 10);
+      runtime.restartDaemon();
+      expect(runtime.state('app')).toBe(comesBack ? 'running' : 'exited');
+      expect(runtime.state(helper)).toBe('exited');
+    },
+  );
 
   it('a crash loop with unless-stopped: update to no does not cancel the restart already due, stop does', async () => {
     const { runtime, clock } = makeDeps();
@@ -97,22 +100,31 @@ describe('FakeContainerRuntime: Swarm', () => {
     const replacement = afterStop.tasks.find((task) => task.desiredState === 'running');
     expect(replacement?.containerId).not.toBe(firstContainer);
     expect(runtime.state(replacement?.containerId as string)).toBe('running');
-    expect((await runtime.inspect(replacement?.containerId as string)).mounts).toEqual([expect.objectContaining({ name: 'shop-data', destination: '/data' })]);
+    expect((await runtime.inspect(replacement?.containerId as string)).mounts).toEqual([
+      expect.objectContaining({ name: 'shop-data', destination: '/data' }),
+    ]);
 
     await runtime.scaleService(serviceId, 0);
     expect(await runtime.waitForService(serviceId, { kind: 'no-tasks' }, 30_000)).toMatchObject({ replicas: 0 });
     expect((await runtime.listContainers()).filter((container) => container.state === 'running')).toEqual([]);
     await expect(runtime.inspect(replacement?.containerId as string)).rejects.toThrow('no container named or with id');
     await runtime.scaleService(serviceId, 1);
-    expect((await runtime.waitForService(serviceId, { kind: 'running', count: 1 }, 30_000)).tasks.filter((task) => task.state === 'running')).toHaveLength(1);
+    expect(
+      (await runtime.waitForService(serviceId, { kind: 'running', count: 1 }, 30_000)).tasks.filter((task) => task.state === 'running'),
+    ).toHaveLength(1);
     expect(await runtime.swarmNodeId()).toBe(afterStop.tasks[0].nodeId);
   });
 
   it('refuses to scale a global service, and a wait that cannot hold throws', async () => {
     const { runtime } = makeDeps();
     runtime.addService({ name: 'agent', mode: 'global' });
-    await expect(runtime.scaleService('agent', 0)).rejects.toMatchObject({ exitCode: 2, message: 'service agent is global: only a replicated service can be scaled' });
-    await expect(runtime.waitForService('agent', { kind: 'no-tasks' }, 5_000)).rejects.toThrow('service agent did not reach its goal within 5 s');
+    await expect(runtime.scaleService('agent', 0)).rejects.toMatchObject({
+      exitCode: 2,
+      message: 'service agent is global: only a replicated service can be scaled',
+    });
+    await expect(runtime.waitForService('agent', { kind: 'no-tasks' }, 5_000)).rejects.toThrow(
+      'service agent did not reach its goal within 5 s',
+    );
     await expect(runtime.inspectService('nothing')).rejects.toMatchObject({ exitCode: 2 });
   });
 

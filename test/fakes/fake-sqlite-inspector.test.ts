@@ -7,7 +7,12 @@ import { FakeSqliteInspector, fakeRowsDb } from './fake-sqlite-inspector.js';
 function world() {
   const disk = new FakeLocalFiles();
   // Production held events 1…1000 when two pages (keys 901…950 and 981…990) were destroyed; the copy is a day old.
-  const unreadable: Record<string, [number, number][]> = { events: [[901, 950], [981, 990]] };
+  const unreadable: Record<string, [number, number][]> = {
+    events: [
+      [901, 950],
+      [981, 990],
+    ],
+  };
   disk.put('/live.db', fakeRowsDb({ tables: { events: 1000, users: 50 }, unreadable, damagedIndexes: { events_at: 'events' } }));
   disk.put('/copy.db', fakeRowsDb({ tables: { events: 700, users: 40 } }));
   disk.put('/index-only.db', fakeRowsDb({ tables: { events: 1000 }, damagedIndexes: { events_at: 'events' } }));
@@ -34,7 +39,13 @@ test('repair refuses unreadable tables and keeps every row otherwise', async () 
 test('salvage skips the unreadable keys; merge brings back every other row the copy lacks; the loss window counts them', async () => {
   const { sqlite } = world();
   const salvage = await sqlite.salvage('/live.db', '/salvaged.db');
-  expect(salvage.tables.events).toMatchObject({ rowsRead: 940, skipped: [{ after: 900, before: 951 }, { after: 980, before: 991 }] });
+  expect(salvage.tables.events).toMatchObject({
+    rowsRead: 940,
+    skipped: [
+      { after: 900, before: 951 },
+      { after: 980, before: 991 },
+    ],
+  });
   const merged = await sqlite.merge('/copy.db', '/salvaged.db', '/merged.db');
   expect(merged.tables.events).toMatchObject({ rowsFromHealthy: 700, rowsAdded: 240 });
   expect(merged.tables.users).toMatchObject({ rowsFromHealthy: 40, rowsAdded: 10 });

@@ -119,8 +119,16 @@ export class FakeSqliteInspector implements SqliteInspector {
     if (mode === 'full') await this.held;
     const db = readFakeDb(this.disk.read(path));
     const check = mode === 'full' ? 'integrity_check' : 'quick_check';
-    const errors = db === null ? ['SQLITE_NOTADB: file is not a database'] : db.fatal ? [`SQLITE_CORRUPT: ${db.fatal}`] : checkRows(db, check);
-    return { path, ok: errors.length === 0, check, errors: errors.slice(0, 20), errorCount: db?.fatal || db === null ? 1 : errors.length, durationMs: 3 };
+    const errors =
+      db === null ? ['SQLITE_NOTADB: file is not a database'] : db.fatal ? [`SQLITE_CORRUPT: ${db.fatal}`] : checkRows(db, check);
+    return {
+      path,
+      ok: errors.length === 0,
+      check,
+      errors: errors.slice(0, 20),
+      errorCount: db?.fatal || db === null ? 1 : errors.length,
+      durationMs: 3,
+    };
   }
 
   async stats(path: string): Promise<DbStats> {
@@ -190,7 +198,9 @@ export class FakeSqliteInspector implements SqliteInspector {
   async repair(src: string, dest: string): Promise<RepairResult> {
     this.calls.push({ method: 'repair', args: [src, dest] });
     const db = this.rows(src);
-    const unreadableTables = Object.keys(db.unreadable ?? {}).filter((t) => size(db.unreadable?.[t]) > 0).sort();
+    const unreadableTables = Object.keys(db.unreadable ?? {})
+      .filter((t) => size(db.unreadable?.[t]) > 0)
+      .sort();
     if (unreadableTables.length > 0) {
       const reason = `table ${unreadableTables[0]} does not read whole: a repair would lose rows, salvage them instead`;
       return { ok: false, reason, unreadableTables, durationMs: 5 };

@@ -60,7 +60,13 @@ export class FakeSwarm {
     this.nodeId ??= FAKE_NODE_ID;
     const id = this.nextId('svc');
     const mode = spec.mode ?? 'replicated';
-    const service: FakeService = { id, spec: { ...spec, mode }, replicas: mode === 'replicated' ? (spec.replicas ?? 1) : null, tasks: [], version: 1 };
+    const service: FakeService = {
+      id,
+      spec: { ...spec, mode },
+      replicas: mode === 'replicated' ? (spec.replicas ?? 1) : null,
+      tasks: [],
+      version: 1,
+    };
     this.services.set(id, service);
     this.converge(service);
     return id;
@@ -68,13 +74,22 @@ export class FakeSwarm {
 
   inspect(idOrName: string): SwarmService {
     const service = this.find(idOrName);
-    return { id: service.id, name: service.spec.name, mode: service.spec.mode, replicas: service.replicas, tasks: service.tasks.map((task) => ({ ...task })) };
+    return {
+      id: service.id,
+      name: service.spec.name,
+      mode: service.spec.mode,
+      replicas: service.replicas,
+      tasks: service.tasks.map((task) => ({ ...task })),
+    };
   }
 
   scale(idOrName: string, replicas: number): void {
     const service = this.find(idOrName);
     if (service.spec.mode !== 'replicated') {
-      throw new RescueError(`service ${service.spec.name} is ${service.spec.mode}: only a replicated service can be scaled`, { kind: 'operator', exitCode: 2 });
+      throw new RescueError(`service ${service.spec.name} is ${service.spec.mode}: only a replicated service can be scaled`, {
+        kind: 'operator',
+        exitCode: 2,
+      });
     }
     service.replicas = replicas;
     service.version += 1;
@@ -84,9 +99,10 @@ export class FakeSwarm {
   wait(idOrName: string, goal: ServiceGoal, timeoutMs: number): SwarmService {
     const service = this.find(idOrName);
     const alive = service.tasks.filter((task) => task.desiredState === 'running');
-    const holds = goal.kind === 'no-tasks'
-      ? alive.length === 0 && service.tasks.every((task) => !task.containerId || !this.host.isRunning(task.containerId))
-      : alive.filter((task) => task.state === 'running').length === goal.count && alive.every((task) => task.state === 'running');
+    const holds =
+      goal.kind === 'no-tasks'
+        ? alive.length === 0 && service.tasks.every((task) => !task.containerId || !this.host.isRunning(task.containerId))
+        : alive.filter((task) => task.state === 'running').length === goal.count && alive.every((task) => task.state === 'running');
     if (!holds) throw new RescueError(`service ${service.spec.name} did not reach its goal within ${Math.round(timeoutMs / 1000)} s`);
     return this.inspect(idOrName);
   }
@@ -124,7 +140,12 @@ export class FakeSwarm {
     const nodeId = service.spec.nodeId ?? this.nodeId ?? FAKE_NODE_ID;
     const onThisNode = nodeId === this.nodeId;
     const name = service.spec.mode === 'global' ? `${service.spec.name}.${nodeId}.${taskId}` : `${service.spec.name}.${slot}.${taskId}`;
-    const labels = { 'com.docker.swarm.service.id': service.id, 'com.docker.swarm.service.name': service.spec.name, 'com.docker.swarm.task.id': taskId, 'com.docker.swarm.node.id': nodeId };
+    const labels = {
+      'com.docker.swarm.service.id': service.id,
+      'com.docker.swarm.service.name': service.spec.name,
+      'com.docker.swarm.task.id': taskId,
+      'com.docker.swarm.node.id': nodeId,
+    };
     const containerId = onThisNode
       ? this.host.addTaskContainer({
           name,
@@ -134,14 +155,26 @@ export class FakeSwarm {
           ...(service.spec.pid1 ? { pid1: service.spec.pid1 } : {}),
         })
       : null;
-    const task: SwarmTask = { id: taskId, containerId, nodeId, state: 'running', desiredState: 'running', slot: service.spec.mode === 'global' ? null : slot };
+    const task: SwarmTask = {
+      id: taskId,
+      containerId,
+      nodeId,
+      state: 'running',
+      desiredState: 'running',
+      slot: service.spec.mode === 'global' ? null : slot,
+    };
     service.tasks.push(task);
     return task;
   }
 
   private find(idOrName: string): FakeService {
     const service = this.services.get(idOrName) ?? [...this.services.values()].find((candidate) => candidate.spec.name === idOrName);
-    if (!service) throw new RescueError(`no Swarm service named or with id "${idOrName}"`, { kind: 'operator', exitCode: 2, hint: 'list services with `docker service ls`' });
+    if (!service)
+      throw new RescueError(`no Swarm service named or with id "${idOrName}"`, {
+        kind: 'operator',
+        exitCode: 2,
+        hint: 'list services with `docker service ls`',
+      });
     return service;
   }
 

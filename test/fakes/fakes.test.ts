@@ -5,7 +5,13 @@ import { makeDeps } from './make-deps.js';
 
 function world() {
   const made = makeDeps();
-  made.runtime.addContainer({ name: 'app', mounts: [{ destination: '/data', volume: 'app-data' }, { destination: '/uploads', volume: 'up' }] });
+  made.runtime.addContainer({
+    name: 'app',
+    mounts: [
+      { destination: '/data', volume: 'app-data' },
+      { destination: '/uploads', volume: 'up' },
+    ],
+  });
   made.runtime.putFile('app', '/data/app.db', fakeDb({ tables: { t: 1 } }));
   return made;
 }
@@ -14,14 +20,18 @@ describe('FakeContainerRuntime', () => {
   it('throws on an argv it does not model', async () => {
     const { runtime } = world();
     await expect(runtime.exec('app', ['rm', '-rf', '/data'])).rejects.toThrow('exec of an argv it does not model: ["rm","-rf","/data"]');
-    await expect(runtime.exec('app', ['rm', '-f', '/data/app.db'])).rejects.toThrow('rm of /data/app.db, which is not a staged copy: nothing else may be deleted');
+    await expect(runtime.exec('app', ['rm', '-f', '/data/app.db'])).rejects.toThrow(
+      'rm of /data/app.db, which is not a staged copy: nothing else may be deleted',
+    );
     await expect(runtime.exec('app', ['sqlite3', '/data/app.db', 'PRAGMA integrity_check;'])).rejects.toThrow('does not model');
   });
 
   it('answers 127 for a binary the image lacks', async () => {
     const { runtime } = world();
     runtime.withoutBinary('sqlite3');
-    expect(await runtime.exec('app', ['sqlite3', '-readonly', '/data/app.db', 'PRAGMA mmap_size=2147418112; PRAGMA integrity_check;'])).toMatchObject({ exitCode: 127 });
+    expect(
+      await runtime.exec('app', ['sqlite3', '-readonly', '/data/app.db', 'PRAGMA mmap_size=2147418112; PRAGMA integrity_check;']),
+    ).toMatchObject({ exitCode: 127 });
   });
 
   it('a helper sees the target volumes, even with the target stopped; exec on the stopped target rejects', async () => {

@@ -50,6 +50,12 @@ export function makeDeps(options: RestoreOptions = {}, facts: Facts = {}, opts: 
     services: createRunServices(sqlite, clock),
   };
   const remoteHost = opts.overSsh ? new FakeRemoteHost(runtime, files) : undefined;
-  if (remoteHost) deps.remote = { host: remoteHost, identity: FAKE_IDENTITY, transport: 'the fake engine', stagingDir: `/tmp/sqlite-rescue/${INCIDENT_ID}` };
+  if (remoteHost)
+    deps.remote = {
+      host: remoteHost,
+      identity: FAKE_IDENTITY,
+      transport: 'the fake engine',
+      stagingDir: `/tmp/sqlite-rescue/${INCIDENT_ID}`,
+    };
   return { deps, runtime, sqlite, files, incidentFiles, clock, facts, remoteHost };
 }

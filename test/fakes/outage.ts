@@ -32,7 +32,12 @@ export function setUpOutage(world: TestWorld): { appId: string; previewId: strin
   runtime.putFile('app', DB, fakeDb({ tables: { posts: 41, users: 5 }, errors: CORRUPT_ROWS }), { uid: 1001, gid: 1001, mode: 0o640 });
   runtime.putFile('app', `${DB}-wal`, 'wal frames');
   runtime.putFile('app', `${DB}-shm`, 'shm index');
-  runtime.putFile('app', '/data/backups/2025-01-01.db', fakeDb({ tables: { posts: 41, users: 5 }, fatal: 'database disk image is malformed' }), { mtime: '2025-01-01T00:00:00.000Z' });
+  runtime.putFile(
+    'app',
+    '/data/backups/2025-01-01.db',
+    fakeDb({ tables: { posts: 41, users: 5 }, fatal: 'database disk image is malformed' }),
+    { mtime: '2025-01-01T00:00:00.000Z' },
+  );
   runtime.putFile('app', '/data/backups/2024-12-31.db', fakeDb({ tables: BACKUP_TABLES }), { mtime: '2024-12-31T00:00:00.000Z' });
   runtime.putFile('app', '/data/backups/notes.txt', 'not a backup');
   runtime.putFile('app-pr-12', DB, fakeDb({ tables: { posts: 2, users: 1 } }));
@@ -45,7 +50,14 @@ export async function settleTarget(world: TestWorld, name = 'app', db = DB): Pro
   const details = await world.runtime.inspect(name);
   const mount = findDataMount(details, db);
   if (!mount) throw new Error(`settleTarget: ${db} is on no mount of ${name}`);
-  const target: Target = { containerId: details.id, containerName: details.name, image: details.image, appName: name, dbPath: db, dataMount: { type: mount.type, source: mount.source, destination: mount.destination, ...(mount.name ? { name: mount.name } : {}) } };
+  const target: Target = {
+    containerId: details.id,
+    containerName: details.name,
+    image: details.image,
+    appName: name,
+    dbPath: db,
+    dataMount: { type: mount.type, source: mount.source, destination: mount.destination, ...(mount.name ? { name: mount.name } : {}) },
+  };
   world.facts.target = target;
   world.facts.imageTools = TOOLS.filter((tool) => !world.runtime.lacks(tool));
   return target;

@@ -29,7 +29,13 @@ export async function restore(world: TestWorld, isDryRun = false): Promise<{ exi
     now: world.clock.now,
     renderCommands: (step) => (stepKinds.get(step.uses)?.declare(world.deps) ?? []).map(displayLine),
     finish: (result) => ({
-      ...decideRunEnd(result, { isDryRun, liveVerdict: facts.live?.verdict, sourcePath: facts.source?.path, noSourceReason: facts.noSourceReason, blockers: facts.dryRunBlockers ?? [] }),
+      ...decideRunEnd(result, {
+        isDryRun,
+        liveVerdict: facts.live?.verdict,
+        sourcePath: facts.source?.path,
+        noSourceReason: facts.noSourceReason,
+        blockers: facts.dryRunBlockers ?? [],
+      }),
       downtimeMs: facts.stoppedAt !== undefined && facts.startedAt !== undefined ? facts.startedAt - facts.stoppedAt : undefined,
     }),
     describeState: () => describeRunState(facts),
@@ -42,7 +48,8 @@ export function outage(opts: { overSsh?: boolean } = {}): TestWorld & { old: Rec
   const world = makeDeps({ container: 'app', db: DB, local: LOCAL }, {}, opts);
   setUpOutage(world);
   world.runtime.appWritesTo('app', `${DB}-wal`);
-  const old = Object.fromEntries(['app.db', 'app.db-wal', 'app.db-shm'].map((name) => [name, world.runtime.fileAt('app', `/data/${name}`)?.content as Buffer]));
+  const old = Object.fromEntries(
+    ['app.db', 'app.db-wal', 'app.db-shm'].map((name) => [name, world.runtime.fileAt('app', `/data/${name}`)?.content as Buffer]),
+  );
   return { ...world, old };
 }
-

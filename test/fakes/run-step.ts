@@ -66,11 +66,18 @@ export async function runSteps(kinds: StepKind[], deps: Deps, options: RunStepOp
     exitCode,
     events,
     failed: events.find((event): event is Extract<RunEvent, { type: 'step-failed' }> => event.type === 'step-failed'),
-    finished: events.find((event): event is Extract<RunEvent, { type: 'run-finished' }> => event.type === 'run-finished') as Extract<RunEvent, { type: 'run-finished' }>,
+    finished: events.find((event): event is Extract<RunEvent, { type: 'run-finished' }> => event.type === 'run-finished') as Extract<
+      RunEvent,
+      { type: 'run-finished' }
+    >,
     findings: events.flatMap((event) => (event.type === 'finding' ? [event.text] : [])),
     output: events.flatMap((event) => (event.type === 'step-output' ? [event.line] : [])),
     commands: events.flatMap((event) => (event.type === 'command' ? [event.command] : [])),
-    planned: new Map(events.flatMap((event) => (event.type === 'step-planned' || event.type === 'step-not-performed' ? [[event.stepId, event.actions] as const] : []))),
+    planned: new Map(
+      events.flatMap((event) =>
+        event.type === 'step-planned' || event.type === 'step-not-performed' ? [[event.stepId, event.actions] as const] : [],
+      ),
+    ),
   };
 }
 
@@ -80,5 +87,7 @@ export function runStep(kind: StepKind, deps: Deps, options: RunStepOptions = {}
 
 /** The argv of every command performed in a container or helper (what `docker exec` ran), in order. */
 export function execArgvs(run: StepRun): string[][] {
-  return run.commands.flatMap((command) => (command.action.kind === 'argv' && command.action.where !== 'host' && command.action.where !== 'local' ? [command.action.argv] : []));
+  return run.commands.flatMap((command) =>
+    command.action.kind === 'argv' && command.action.where !== 'host' && command.action.where !== 'local' ? [command.action.argv] : [],
+  );
 }

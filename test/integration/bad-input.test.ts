@@ -5,7 +5,18 @@
 // staged .app.db.rescue-* file), every container's state and start time, no helper container left, the local
 // copies byte for byte — and, for usage errors caught before the run starts, no incident folder at all.
 import { spawn } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,7 +33,14 @@ import { makeTestPrefix, removeTestResources } from '../support/docker/app-conta
 import { waitUntil } from '../support/wait-until.js';
 import { APP_IMAGE, APP_NOSQLITE_IMAGE } from '../support/docker/ensure-test-images.js';
 import { volumePath } from '../support/outage.js';
-import { corruptBtreePage, makeAppDb, makeLocalCopyWithWalOnlyRows, sidecarHashes, tornCopy, truncate } from '../support/sqlite-fixtures.js';
+import {
+  corruptBtreePage,
+  makeAppDb,
+  makeLocalCopyWithWalOnlyRows,
+  sidecarHashes,
+  tornCopy,
+  truncate,
+} from '../support/sqlite-fixtures.js';
 import { freePort } from '../support/sshd/sshd.js';
 
 // `require.resolve` for the child scripts' better-sqlite3: the test runs as ESM.
@@ -46,7 +64,19 @@ let smallMounted = false;
 // Everything a bad input must leave as it was.
 async function world(): Promise<Record<string, unknown>> {
   const lines = (await docker(['ps', '-a', '--filter', `name=${prefix}`, '--format', '{{.Names}}'])).split('\n').filter(Boolean).sort();
-  const states = Object.fromEntries(await Promise.all(lines.map(async (name) => [name, await docker(['inspect', '--format', '{{.State.Status}} {{.State.StartedAt}} {{.RestartCount}} {{.HostConfig.RestartPolicy.Name}}', name])])));
+  const states = Object.fromEntries(
+    await Promise.all(
+      lines.map(async (name) => [
+        name,
+        await docker([
+          'inspect',
+          '--format',
+          '{{.State.Status}} {{.State.StartedAt}} {{.RestartCount}} {{.HostConfig.RestartPolicy.Name}}',
+          name,
+        ]),
+      ]),
+    ),
+  );
   const locals: Record<string, Record<string, string>> = {};
   for (const name of readdirSync(join(work, 'local'))) {
     const path = local(name);
@@ -90,9 +120,14 @@ function expectUsageRefusal(run: CliRun, expected: { exit: number; message: RegE
 }
 
 /** A step failing under --json: a step-failed event with message and hint, the same on stderr, the run's exit code. */
-function expectStepFailure(run: CliRun, expected: { exit: number; message: RegExp; hint: RegExp }): Extract<RunEvent, { type: 'step-failed' }> {
+function expectStepFailure(
+  run: CliRun,
+  expected: { exit: number; message: RegExp; hint: RegExp },
+): Extract<RunEvent, { type: 'step-failed' }> {
   const failed = run.events.find((event) => event.type === 'step-failed') as Extract<RunEvent, { type: 'step-failed' }> | undefined;
-  expect({ exit: run.exitCode, failed: failed?.message, hint: failed?.hint }, run.stderr.slice(-1500)).toMatchObject({ exit: expected.exit });
+  expect({ exit: run.exitCode, failed: failed?.message, hint: failed?.hint }, run.stderr.slice(-1500)).toMatchObject({
+    exit: expected.exit,
+  });
   expect(failed?.message).toMatch(expected.message);
   expect(failed?.hint).toMatch(expected.hint);
   const finished = run.events.at(-1);
@@ -232,25 +267,84 @@ async function makeHotJournal(file: string): Promise<void> {
 
 describe('bad input: refused before the run starts (exit 2, no incident folder)', () => {
   const cases: Array<{ name: string; args: string[]; message: RegExp; hint: RegExp; env?: Record<string, string> }> = [
-    { name: '--local missing', args: ['--yes', '--container', 'x', '--db', DB, '--local', 'LOCAL:missing.db'], message: /--local .*missing\.db: no such file/, hint: /path of your healthy copy/ },
-    { name: '--local a directory', args: ['--yes', '--container', 'x', '--db', DB, '--local', 'LOCAL:folder.db'], message: /--local .*folder\.db: is a directory/, hint: /the \.db file itself/ },
-    { name: '--local a FIFO (not a regular file)', args: ['--yes', '--container', 'x', '--db', DB, '--local', 'LOCAL:fifo.db'], message: /--local .*fifo\.db: not a regular file/, hint: /the \.db file itself/ },
+    {
+      name: '--local missing',
+      args: ['--yes', '--container', 'x', '--db', DB, '--local', 'LOCAL:missing.db'],
+      message: /--local .*missing\.db: no such file/,
+      hint: /path of your healthy copy/,
+    },
+    {
+      name: '--local a directory',
+      args: ['--yes', '--container', 'x', '--db', DB, '--local', 'LOCAL:folder.db'],
+      message: /--local .*folder\.db: is a directory/,
+      hint: /the \.db file itself/,
+    },
+    {
+      name: '--local a FIFO (not a regular file)',
+      args: ['--yes', '--container', 'x', '--db', DB, '--local', 'LOCAL:fifo.db'],
+      message: /--local .*fifo\.db: not a regular file/,
+      hint: /the \.db file itself/,
+    },
     { name: '--json without --yes', args: ['--json', '--container', 'x', '--db', DB], message: /--json needs --yes/, hint: /add --yes/ },
-    { name: '--accept-new-host-key without --host', args: ['--yes', '--accept-new-host-key', '--container', 'x', '--db', DB], message: /--accept-new-host-key only makes sense with --host/, hint: /add --host|drop --accept-new-host-key/ },
-    { name: 'relative --db', args: ['--yes', '--container', 'x', '--db', 'data/app.db'], message: /--db data\/app\.db: the path inside the container must be absolute/, hint: /--db \/data\/app\.db/ },
-    { name: '--db with ..', args: ['--yes', '--container', 'x', '--db', '/data/../../etc/passwd'], message: /without "\.\." parts/, hint: /--db \/data\/app\.db/ },
-    { name: '--db naming a folder (trailing /)', args: ['--yes', '--container', 'x', '--db', '/data/'], message: /must name a file/, hint: /--db \/data\/app\.db/ },
-    { name: '--source that names no candidate', args: ['--yes', '--container', 'x', '--db', DB, '--source', 'newest'], message: /--source newest: not a candidate/, hint: /one of: local, backup:\/path\/in\/the\/container\.db, repaired, salvaged, merged/ },
-    { name: '--source local without --local under --yes', args: ['--yes', '--container', 'x', '--db', DB, '--source', 'local'], message: /--source local needs --local PATH under --yes/, hint: /pass --local/ },
-    { name: 'no terminal and no --yes', args: ['--container', 'x', '--db', DB], message: /no terminal to ask questions in/, hint: /pass --yes/ },
-    { name: '--host an alias that is not in ~/.ssh/config', args: ['--yes', '--host', 'no-such-alias', '--container', 'x', '--db', DB], message: /no Host entry 'no-such-alias'/, hint: /Host no-such-alias|user@host/, env: { HOME: 'HOME' } },
+    {
+      name: '--accept-new-host-key without --host',
+      args: ['--yes', '--accept-new-host-key', '--container', 'x', '--db', DB],
+      message: /--accept-new-host-key only makes sense with --host/,
+      hint: /add --host|drop --accept-new-host-key/,
+    },
+    {
+      name: 'relative --db',
+      args: ['--yes', '--container', 'x', '--db', 'data/app.db'],
+      message: /--db data\/app\.db: the path inside the container must be absolute/,
+      hint: /--db \/data\/app\.db/,
+    },
+    {
+      name: '--db with ..',
+      args: ['--yes', '--container', 'x', '--db', '/data/../../etc/passwd'],
+      message: /without "\.\." parts/,
+      hint: /--db \/data\/app\.db/,
+    },
+    {
+      name: '--db naming a folder (trailing /)',
+      args: ['--yes', '--container', 'x', '--db', '/data/'],
+      message: /must name a file/,
+      hint: /--db \/data\/app\.db/,
+    },
+    {
+      name: '--source that names no candidate',
+      args: ['--yes', '--container', 'x', '--db', DB, '--source', 'newest'],
+      message: /--source newest: not a candidate/,
+      hint: /one of: local, backup:\/path\/in\/the\/container\.db, repaired, salvaged, merged/,
+    },
+    {
+      name: '--source local without --local under --yes',
+      args: ['--yes', '--container', 'x', '--db', DB, '--source', 'local'],
+      message: /--source local needs --local PATH under --yes/,
+      hint: /pass --local/,
+    },
+    {
+      name: 'no terminal and no --yes',
+      args: ['--container', 'x', '--db', DB],
+      message: /no terminal to ask questions in/,
+      hint: /pass --yes/,
+    },
+    {
+      name: '--host an alias that is not in ~/.ssh/config',
+      args: ['--yes', '--host', 'no-such-alias', '--container', 'x', '--db', DB],
+      message: /no Host entry 'no-such-alias'/,
+      hint: /Host no-such-alias|user@host/,
+      env: { HOME: 'HOME' },
+    },
   ];
 
   // Read-only cases: they run side by side.
   it.concurrent.each(cases)('$name', async ({ args, message, hint, env }) => {
     const home = join(work, 'home');
     const incidentDir = incidentFor('usage');
-    const run = await restore(args.map((arg) => (arg.startsWith('LOCAL:') ? local(arg.slice(6)) : arg)), { incidentDir, env: env ? { HOME: home, SSH_AUTH_SOCK: '' } : undefined });
+    const run = await restore(
+      args.map((arg) => (arg.startsWith('LOCAL:') ? local(arg.slice(6)) : arg)),
+      { incidentDir, env: env ? { HOME: home, SSH_AUTH_SOCK: '' } : undefined },
+    );
     expectUsageRefusal(run, { exit: 2, message, hint });
     expect(existsSync(incidentDir)).toBe(false);
     expect(await world()).toEqual(before);
@@ -267,8 +361,33 @@ describe('bad input: refused before the run starts (exit 2, no incident folder)'
 
   it('--local unreadable by the user running the tool (chmod 000, run as nobody: root reads anything)', async () => {
     const incidentDir = incidentFor('unreadable');
-    const result = await execa('setpriv', ['--reuid', '65534', '--regid', '65534', '--clear-groups', process.execPath, CLI_PATH, 'restore', '--yes', '--container', 'x', '--db', DB, '--local', local('unreadable.db'), '--incident-dir', incidentDir], { reject: false, cwd: '/', env: { HOME: '/nonexistent' }, stdin: 'ignore' });
-    expectUsageRefusal({ exitCode: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr), events: [] }, { exit: 2, message: /--local .*unreadable\.db: not readable by this user \(EACCES\)/, hint: /readable copy/ });
+    const result = await execa(
+      'setpriv',
+      [
+        '--reuid',
+        '65534',
+        '--regid',
+        '65534',
+        '--clear-groups',
+        process.execPath,
+        CLI_PATH,
+        'restore',
+        '--yes',
+        '--container',
+        'x',
+        '--db',
+        DB,
+        '--local',
+        local('unreadable.db'),
+        '--incident-dir',
+        incidentDir,
+      ],
+      { reject: false, cwd: '/', env: { HOME: '/nonexistent' }, stdin: 'ignore' },
+    );
+    expectUsageRefusal(
+      { exitCode: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr), events: [] },
+      { exit: 2, message: /--local .*unreadable\.db: not readable by this user \(EACCES\)/, hint: /readable copy/ },
+    );
     expect(existsSync(incidentDir)).toBe(false);
     expect(await world()).toEqual(before);
   });
@@ -286,27 +405,112 @@ describe('bad input: a step refuses, the state is safe and said', () => {
   const healthy = () => local('healthy.db');
   const cases: Array<{ name: string; args: () => string[]; env?: Record<string, string>; expected: Omit<Expected, 'incident'> }> = [
     // --local that is not a usable database: choose-source says so after checking the live DB and the backups.
-    { name: '--local not a SQLite file', args: () => ['--container', c('app'), '--db', DB, '--local', local('not-sqlite.db')], expected: { exit: 1, message: /no healthy source: the local copy is corrupt \(SQLITE_NOTADB.*not a SQLite database/, hint: /pass --local with a healthy copy/ } },
-    { name: '--local empty (0 bytes)', args: () => ['--container', c('app'), '--db', DB, '--local', local('empty.db')], expected: { exit: 1, message: /the local copy is corrupt \(empty file \(0 bytes\): not a SQLite database\)/, hint: /pass --local with a healthy copy/ } },
-    { name: '--local truncated', args: () => ['--container', c('app'), '--db', DB, '--local', local('truncated.db')], expected: { exit: 1, message: /the local copy is corrupt \(.+\)/, hint: /\.recover/ } },
-    { name: '--local corrupt', args: () => ['--container', c('app'), '--db', DB, '--local', local('corrupt.db')], expected: { exit: 1, message: /the local copy is corrupt \(.*(Tree|page|malformed)/, hint: /nothing was changed/ } },
-    { name: '--local with a hot rollback journal', args: () => ['--container', c('app'), '--db', DB, '--local', local('hot.db')], expected: { exit: 2, message: /hot journal .*hot\.db-journal/, hint: /PRAGMA integrity_check.*--local COPY\.db/ } },
+    {
+      name: '--local not a SQLite file',
+      args: () => ['--container', c('app'), '--db', DB, '--local', local('not-sqlite.db')],
+      expected: {
+        exit: 1,
+        message: /no healthy source: the local copy is corrupt \(SQLITE_NOTADB.*not a SQLite database/,
+        hint: /pass --local with a healthy copy/,
+      },
+    },
+    {
+      name: '--local empty (0 bytes)',
+      args: () => ['--container', c('app'), '--db', DB, '--local', local('empty.db')],
+      expected: {
+        exit: 1,
+        message: /the local copy is corrupt \(empty file \(0 bytes\): not a SQLite database\)/,
+        hint: /pass --local with a healthy copy/,
+      },
+    },
+    {
+      name: '--local truncated',
+      args: () => ['--container', c('app'), '--db', DB, '--local', local('truncated.db')],
+      expected: { exit: 1, message: /the local copy is corrupt \(.+\)/, hint: /\.recover/ },
+    },
+    {
+      name: '--local corrupt',
+      args: () => ['--container', c('app'), '--db', DB, '--local', local('corrupt.db')],
+      expected: { exit: 1, message: /the local copy is corrupt \(.*(Tree|page|malformed)/, hint: /nothing was changed/ },
+    },
+    {
+      name: '--local with a hot rollback journal',
+      args: () => ['--container', c('app'), '--db', DB, '--local', local('hot.db')],
+      expected: { exit: 2, message: /hot journal .*hot\.db-journal/, hint: /PRAGMA integrity_check.*--local COPY\.db/ },
+    },
     // --db
-    { name: '--db missing in the container', args: () => ['--container', c('app'), '--db', '/data/nope.db', '--local', healthy()], expected: { exit: 2, message: /\/data\/nope\.db does not exist in .*app/, hint: /ls -la \/data/ } },
-    { name: '--db a directory', args: () => ['--container', c('app'), '--db', '/data/folder.db', '--local', healthy()], expected: { exit: 2, message: /\/data\/folder\.db in .*app is a directory/, hint: /the \.db file itself/ } },
-    { name: '--db outside any volume (the container layer)', args: () => ['--container', c('app'), '--db', '/etc/passwd', '--local', healthy()], expected: { exit: 2, message: /\/etc in .*app is not on a volume or bind mount/, hint: /check --db/ } },
-    { name: '--db on a read-only mount', args: () => ['--container', c('ro'), '--db', DB, '--local', healthy()], expected: { exit: 2, message: /\/data is mounted read-only in .*ro: the snapshot cannot be staged/, hint: /drop ":ro"/ } },
-    { name: '--db on a tmpfs (lost when the app stops)', args: () => ['--container', c('tmpfs'), '--db', DB, '--local', healthy()], expected: { exit: 2, message: /\/data in .*tmpfs is on a tmpfs: its content is lost when the container stops/, hint: /docker cp .*tmpfs:\/data\/app\.db/ } },
+    {
+      name: '--db missing in the container',
+      args: () => ['--container', c('app'), '--db', '/data/nope.db', '--local', healthy()],
+      expected: { exit: 2, message: /\/data\/nope\.db does not exist in .*app/, hint: /ls -la \/data/ },
+    },
+    {
+      name: '--db a directory',
+      args: () => ['--container', c('app'), '--db', '/data/folder.db', '--local', healthy()],
+      expected: { exit: 2, message: /\/data\/folder\.db in .*app is a directory/, hint: /the \.db file itself/ },
+    },
+    {
+      name: '--db outside any volume (the container layer)',
+      args: () => ['--container', c('app'), '--db', '/etc/passwd', '--local', healthy()],
+      expected: { exit: 2, message: /\/etc in .*app is not on a volume or bind mount/, hint: /check --db/ },
+    },
+    {
+      name: '--db on a read-only mount',
+      args: () => ['--container', c('ro'), '--db', DB, '--local', healthy()],
+      expected: { exit: 2, message: /\/data is mounted read-only in .*ro: the snapshot cannot be staged/, hint: /drop ":ro"/ },
+    },
+    {
+      name: '--db on a tmpfs (lost when the app stops)',
+      args: () => ['--container', c('tmpfs'), '--db', DB, '--local', healthy()],
+      expected: {
+        exit: 2,
+        message: /\/data in .*tmpfs is on a tmpfs: its content is lost when the container stops/,
+        hint: /docker cp .*tmpfs:\/data\/app\.db/,
+      },
+    },
     // --container
-    { name: 'container not found', args: () => ['--container', c('nobody'), '--db', DB, '--local', healthy()], expected: { exit: 2, message: /no container matching ".*nobody"/, hint: /docker ps -a/ } },
+    {
+      name: 'container not found',
+      args: () => ['--container', c('nobody'), '--db', DB, '--local', healthy()],
+      expected: { exit: 2, message: /no container matching ".*nobody"/, hint: /docker ps -a/ },
+    },
     // A stopped or crash-looping app is recovered, not refused (test/integration/real-apps.test.ts); a paused one is not.
-    { name: 'container paused', args: () => ['--container', c('paused'), '--db', DB, '--local', healthy()], expected: { exit: 2, message: /container .*paused is paused$/, hint: /docker unpause .*paused/ } },
-    { name: 'another container writes to the same volume', args: () => ['--container', c('shared-a'), '--db', DB, '--local', healthy()], expected: { exit: 2, message: /not part of the stop: .*shared-b \(running\)$/, hint: /docker stop .*shared-b/ } },
-    { name: 'several production-looking containers with --yes', args: () => ['--container', c('twin'), '--db', DB, '--local', healthy()], expected: { exit: 2, message: /2 containers matching ".*twin" look like production/, hint: /--container with the exact name/ } },
+    {
+      name: 'container paused',
+      args: () => ['--container', c('paused'), '--db', DB, '--local', healthy()],
+      expected: { exit: 2, message: /container .*paused is paused$/, hint: /docker unpause .*paused/ },
+    },
+    {
+      name: 'another container writes to the same volume',
+      args: () => ['--container', c('shared-a'), '--db', DB, '--local', healthy()],
+      expected: { exit: 2, message: /not part of the stop: .*shared-b \(running\)$/, hint: /docker stop .*shared-b/ },
+    },
+    {
+      name: 'several production-looking containers with --yes',
+      args: () => ['--container', c('twin'), '--db', DB, '--local', healthy()],
+      expected: { exit: 2, message: /2 containers matching ".*twin" look like production/, hint: /--container with the exact name/ },
+    },
     // the engine and the target
-    { name: 'no Docker engine', args: () => ['--container', c('app'), '--db', DB, '--local', healthy()], env: { DOCKER_HOST: 'unix:///tmp/none.sock' }, expected: { exit: 1, message: /no Docker engine answered at local Docker engine \(\/tmp\/none\.sock\)/, hint: /DOCKER_HOST/ } },
-    { name: 'not enough disk beside the database', args: () => ['--container', c('small'), '--db', DB, '--local', healthy()], expected: { exit: 1, message: /not enough space beside \/data\/app\.db in .*small: \d+ bytes free, the snapshot needs \d+/, hint: /free space on that volume \(nothing was changed\)/ } },
-    { name: 'a backups glob with a wildcard in its folder', args: () => ['--container', c('app'), '--db', DB, '--local', healthy(), '--backups', '/data/*/daily.db'], expected: { exit: 2, message: /only the last part of the path may hold wildcards/, hint: /--backups "\/data\/backups\/\*\.db"/ } },
+    {
+      name: 'no Docker engine',
+      args: () => ['--container', c('app'), '--db', DB, '--local', healthy()],
+      env: { DOCKER_HOST: 'unix:///tmp/none.sock' },
+      expected: { exit: 1, message: /no Docker engine answered at local Docker engine \(\/tmp\/none\.sock\)/, hint: /DOCKER_HOST/ },
+    },
+    {
+      name: 'not enough disk beside the database',
+      args: () => ['--container', c('small'), '--db', DB, '--local', healthy()],
+      expected: {
+        exit: 1,
+        message: /not enough space beside \/data\/app\.db in .*small: \d+ bytes free, the snapshot needs \d+/,
+        hint: /free space on that volume \(nothing was changed\)/,
+      },
+    },
+    {
+      name: 'a backups glob with a wildcard in its folder',
+      args: () => ['--container', c('app'), '--db', DB, '--local', healthy(), '--backups', '/data/*/daily.db'],
+      expected: { exit: 2, message: /only the last part of the path may hold wildcards/, hint: /--backups "\/data\/backups\/\*\.db"/ },
+    },
   ];
 
   // One at a time: a run holds a lock on its container and DB, so two runs on the same target refuse each other.
@@ -324,7 +528,10 @@ describe('bad input: a step refuses, the state is safe and said', () => {
   it('host unreachable (nothing listens on the port): a clear error, no incident folder', async () => {
     const port = await freePort();
     const incidentDir = incidentFor('unreachable');
-    const run = await restore(['--yes', '--host', `root@127.0.0.1:${port}`, '--container', c('app'), '--db', DB, '--local', healthy()], { incidentDir, env: { HOME: join(work, 'home'), SSH_AUTH_SOCK: '' } });
+    const run = await restore(['--yes', '--host', `root@127.0.0.1:${port}`, '--container', c('app'), '--db', DB, '--local', healthy()], {
+      incidentDir,
+      env: { HOME: join(work, 'home'), SSH_AUTH_SOCK: '' },
+    });
     expectUsageRefusal(run, { exit: 1, message: new RegExp(`refused.*${port}|${port}.*refused`, 'i'), hint: /./ });
     expect(existsSync(incidentDir)).toBe(false);
     expect(await world()).toEqual(before);
@@ -334,10 +541,29 @@ describe('bad input: a step refuses, the state is safe and said', () => {
 describe('bad input that is a finding, not a failure', () => {
   it('a backups glob that matches nothing: reported as a finding, the run goes on (dry-run exit 4)', async () => {
     const incidentDir = incidentFor('no-backups');
-    const run = await restore(['--yes', '--json', '--dry-run', '--container', c('app'), '--db', DB, '--local', local('healthy.db'), '--backups', '/data/backups/*.sqlite3'], { incidentDir });
+    const run = await restore(
+      [
+        '--yes',
+        '--json',
+        '--dry-run',
+        '--container',
+        c('app'),
+        '--db',
+        DB,
+        '--local',
+        local('healthy.db'),
+        '--backups',
+        '/data/backups/*.sqlite3',
+      ],
+      { incidentDir },
+    );
     expect({ exit: run.exitCode, stderr: run.exitCode === 4 ? '' : run.stderr.slice(-1500) }).toEqual({ exit: 4, stderr: '' });
-    expect(run.events).toContainEqual(expect.objectContaining({ type: 'finding', stepId: 'test-backups', text: 'no backup matches /data/backups/*.sqlite3' }));
-    expect(run.events).toContainEqual(expect.objectContaining({ type: 'step-succeeded', stepId: 'test-backups', summary: 'no backup matches /data/backups/*.sqlite3' }));
+    expect(run.events).toContainEqual(
+      expect.objectContaining({ type: 'finding', stepId: 'test-backups', text: 'no backup matches /data/backups/*.sqlite3' }),
+    );
+    expect(run.events).toContainEqual(
+      expect.objectContaining({ type: 'step-succeeded', stepId: 'test-backups', summary: 'no backup matches /data/backups/*.sqlite3' }),
+    );
     expect(run.stderr).toContain('✔ no backup matches /data/backups/*.sqlite3');
     expect(readFileSync(join(incidentDir, 'report.md'), 'utf8')).toContain('no backup matches /data/backups/*.sqlite3');
     expectNoStack(run);
@@ -345,7 +571,9 @@ describe('bad input that is a finding, not a failure', () => {
   });
 
   it('a corrupt --local in a dry-run: exit 4, and the headline says a recovery would NOT succeed', async () => {
-    const run = await restore(['--yes', '--json', '--dry-run', '--container', c('app'), '--db', DB, '--local', local('corrupt.db')], { incidentDir: incidentFor('dry-corrupt-local') });
+    const run = await restore(['--yes', '--json', '--dry-run', '--container', c('app'), '--db', DB, '--local', local('corrupt.db')], {
+      incidentDir: incidentFor('dry-corrupt-local'),
+    });
     expect(run.exitCode).toBe(4);
     const finished = run.events.at(-1);
     expect(finished?.type === 'run-finished' && finished.headline).toMatch(/CORRUPT and a recovery would NOT succeed: no healthy source/);
@@ -357,7 +585,9 @@ describe('bad input that is a finding, not a failure', () => {
     ['a read-only mount', 'ro', /would NOT succeed as things are: \/data is mounted read-only/],
     ['not enough disk', 'small', /would NOT succeed as things are: not enough space beside \/data\/app\.db/],
   ])('%s in a dry-run: exit 4, the headline says the restore would NOT succeed', async (_label, container, headline) => {
-    const run = await restore(['--yes', '--json', '--dry-run', '--container', c(container), '--db', DB, '--local', local('healthy.db')], { incidentDir: incidentFor(`dry-${container}`) });
+    const run = await restore(['--yes', '--json', '--dry-run', '--container', c(container), '--db', DB, '--local', local('healthy.db')], {
+      incidentDir: incidentFor(`dry-${container}`),
+    });
     expect(run.exitCode).toBe(4);
     const finished = run.events.at(-1);
     expect(finished?.type === 'run-finished' && finished.headline).toMatch(headline);
@@ -366,10 +596,20 @@ describe('bad input that is a finding, not a failure', () => {
   });
 
   it('an image without sqlite3: every check runs on copies taken out, dry-run exit 4, nothing changed', async () => {
-    const run = await restore(['--yes', '--json', '--dry-run', '--container', c('nosql'), '--db', DB, '--local', local('healthy.db')], { incidentDir: incidentFor('nosql') });
+    const run = await restore(['--yes', '--json', '--dry-run', '--container', c('nosql'), '--db', DB, '--local', local('healthy.db')], {
+      incidentDir: incidentFor('nosql'),
+    });
     expect({ exit: run.exitCode, stderr: run.exitCode === 4 ? '' : run.stderr.slice(-1500) }).toEqual({ exit: 4, stderr: '' });
-    expect(run.events).toContainEqual(expect.objectContaining({ type: 'step-output', stepId: 'check-live-db', line: 'no sqlite3 in the image: checking a copy of the database on this machine' }));
-    expect(run.events.find((event) => event.type === 'step-succeeded' && event.stepId === 'check-live-db')).toMatchObject({ summary: expect.stringContaining('by SQLite on this machine, on a copy') });
+    expect(run.events).toContainEqual(
+      expect.objectContaining({
+        type: 'step-output',
+        stepId: 'check-live-db',
+        line: 'no sqlite3 in the image: checking a copy of the database on this machine',
+      }),
+    );
+    expect(run.events.find((event) => event.type === 'step-succeeded' && event.stepId === 'check-live-db')).toMatchObject({
+      summary: expect.stringContaining('by SQLite on this machine, on a copy'),
+    });
     expectNoStack(run);
     expect(await world()).toEqual(before);
   });
@@ -378,7 +618,9 @@ describe('bad input that is a finding, not a failure', () => {
 describe('local copies that must work', () => {
   it('--local with its -wal but no -shm: read through the -wal, nothing created or changed beside it', async () => {
     const incidentDir = incidentFor('wal-no-shm');
-    const run = await restore(['--yes', '--json', '--dry-run', '--container', c('app'), '--db', DB, '--local', local('healthy.db')], { incidentDir });
+    const run = await restore(['--yes', '--json', '--dry-run', '--container', c('app'), '--db', DB, '--local', local('healthy.db')], {
+      incidentDir,
+    });
     expect({ exit: run.exitCode, stderr: run.exitCode === 4 ? '' : run.stderr.slice(-1500) }).toEqual({ exit: 4, stderr: '' });
     const finished = run.events.at(-1);
     expect(finished?.type === 'run-finished' && finished.headline).toMatch(/restore from .*healthy\.db would be possible/);
@@ -415,7 +657,9 @@ describe('local copies that must work', () => {
       } finally {
         snapshot.close();
       }
-      expect(run.events.find((event) => event.type === 'step-succeeded' && event.stepId === 'snapshot-source')).toMatchObject({ summary: expect.stringMatching(/^\d+ bytes, \d+ rows, sha256 /) });
+      expect(run.events.find((event) => event.type === 'step-succeeded' && event.stepId === 'snapshot-source')).toMatchObject({
+        summary: expect.stringMatching(/^\d+ bytes, \d+ rows, sha256 /),
+      });
     } finally {
       writer.kill('SIGKILL');
     }
@@ -439,7 +683,9 @@ describe('a runbook file with mistakes (the CLI loads runbooks only by name from
 
   it('an unknown step kind: names the file, the step, the field and the known kinds; exit 2', () => {
     const error = refusal(shipped.replace('uses: test-backups', 'uses: test-backup'));
-    expect(error.message).toBe(`runbooks/edited.yaml: step "test-backups": field "uses": unknown step kind "test-backup" (known: ${kinds.join(', ')})`);
+    expect(error.message).toBe(
+      `runbooks/edited.yaml: step "test-backups": field "uses": unknown step kind "test-backup" (known: ${kinds.join(', ')})`,
+    );
     expect(error.exitCode).toBe(2);
     expect(error.hint).toMatch(/fix the runbook file.*sqlite-rescue runbook print/);
   });

@@ -50,49 +50,85 @@ async function state(container: string): Promise<string> {
 }
 
 describe('kill -9 at any point, then resume', () => {
-  it.each(KILL_POINTS)('killed at %s: never a partial or missing live database while the app runs; resume completes', async (point) => {
-    const outage = await buildOutage(makeTestPrefix('crash'), { backups: 1 });
-    const stateHome = mkdtempSync(join(tmpdir(), 'crash-locks-'));
-    const env = { XDG_STATE_HOME: stateHome };
-    try {
-      const incidentDir = join(outage.workDir, 'incident');
-      const args = ['restore', '--yes', '--json', '--container', `${outage.prefix}app`, '--db', DB, '--local', outage.local.path, '--incident-dir', incidentDir];
-      const killed = await runCli(args, { env: { ...env, SQLITE_RESCUE_FAILPOINT: point } });
-      expect({ exit: killed.exitCode, signal: killed.signal }).toEqual({ exit: -1, signal: 'SIGKILL' });
+  it.each(KILL_POINTS)(
+    'killed at %s: never a partial or missing live database while the app runs; resume completes',
+    async (point) => {
+      const outage = await buildOutage(makeTestPrefix('crash'), { backups: 1 });
+      const stateHome = mkdtempSync(join(tmpdir(), 'crash-locks-'));
+      const env = { XDG_STATE_HOME: stateHome };
+      try {
+        const incidentDir = join(outage.workDir, 'incident');
+        const args = [
+          'restore',
+          '--yes',
+          '--json',
+          '--container',
+          `${outage.prefix}app`,
+          '--db',
+          DB,
+          '--local',
+          outage.local.path,
+          '--incident-dir',
+          incidentDir,
+        ];
+        const killed = await runCli(args, { env: { ...env, SQLITE_RESCUE_FAILPOINT: point } });
+        expect({ exit: killed.exitCode, signal: killed.signal }).toEqual({ exit: -1, signal: 'SIGKILL' });
 
-      const incidentId = () => (JSON.parse(readFileSync(join(incidentDir, 'run.json'), 'utf8')) as { incidentId: string }).incidentId;
-      // The invariant right after the kill.
-      const snapshotPath = join(incidentDir, 'snapshot.db');
-      const quarantine = join(outage.productionData, 'rescue-quarantine');
-      const isSwapStarted = existsSync(quarantine);
-      const live = join(outage.productionData, 'app.db');
-      const running = (await state(outage.production.name)) === 'running';
-      if (running) expect(existsSync(live)).toBe(true);
-      if (existsSync(live) && isSwapStarted && existsSync(join(quarantine, incidentId(), 'app.db'))) {
-        // The old database already left: whatever holds the live name is the whole snapshot, nothing less.
-        if (!running) expect(sha256File(live)).toBe(sha256File(snapshotPath));
-        else expect((await docker(['exec', outage.production.name, 'sqlite3', '-readonly', DB, 'PRAGMA integrity_check;'])).trim()).toBe('ok');
+        const incidentId = () => (JSON.parse(readFileSync(join(incidentDir, 'run.json'), 'utf8')) as { incidentId: string }).incidentId;
+        // The invariant right after the kill.
+        const snapshotPath = join(incidentDir, 'snapshot.db');
+        const quarantine = join(outage.productionData, 'rescue-quarantine');
+        const isSwapStarted = existsSync(quarantine);
+        const live = join(outage.productionData, 'app.db');
+        const running = (await state(outage.production.name)) === 'running';
+        if (running) expect(existsSync(live)).toBe(true);
+        if (existsSync(live) && isSwapStarted && existsSync(join(quarantine, incidentId(), 'app.db'))) {
+          // The old database already left: whatever holds the live name is the whole snapshot, nothing less.
+          if (!running) expect(sha256File(live)).toBe(sha256File(snapshotPath));
+          else
+            expect((await docker(['exec', outage.production.name, 'sqlite3', '-readonly', DB, 'PRAGMA integrity_check;'])).trim()).toBe(
+              'ok',
+            );
+        }
+
+        const resumed = await runCli(['resume', incidentDir, '--yes', '--json'], { env });
+        const finished = resumed.events.at(-1);
+        expect({
+          exit: resumed.exitCode,
+          finished: finished?.type === 'run-finished' ? finished.headline : undefined,
+          stderr: resumed.exitCode === 0 ? '' : resumed.stderr.slice(-2500),
+        }).toEqual({
+          exit: 0,
+          finished: 'restored and verified',
+          stderr: '',
+        });
+
+        // The same outcome as an uninterrupted run.
+        expect(await state(outage.production.name)).toBe('running');
+        expect((await docker(['exec', outage.production.name, 'sqlite3', '-readonly', DB, 'PRAGMA integrity_check;'])).trim()).toBe('ok');
+        const kept = JSON.parse(
+          await docker([
+            'exec',
+            outage.production.name,
+            'sqlite3',
+            '-readonly',
+            '-json',
+            DB,
+            `SELECT count(*) AS n FROM events WHERE id <= ${outage.local.maxEventId};`,
+          ]),
+        );
+        expect(kept).toEqual([{ n: outage.local.counts.events }]);
+        const manifest = readFileSync(join(incidentDir, 'quarantine.sha256'), 'utf8')
+          .trim()
+          .split('\n')
+          .map((line) => line.split(/\s+/));
+        expect(manifest.map(([, path]) => path.split('/').pop())).toContain('app.db');
+        for (const [hash, path] of manifest) expect(sha256File(join(outage.productionData, path.replace(/^\/data\//, '')))).toBe(hash);
+        expect((await tryDocker(['ps', '-aq', '--filter', `label=sqlite-rescue.helper=${incidentId()}`])).stdout).toBe('');
+      } finally {
+        await removeTestResources(outage.prefix);
       }
-
-      const resumed = await runCli(['resume', incidentDir, '--yes', '--json'], { env });
-      const finished = resumed.events.at(-1);
-      expect({ exit: resumed.exitCode, finished: finished?.type === 'run-finished' ? finished.headline : undefined, stderr: resumed.exitCode === 0 ? '' : resumed.stderr.slice(-2500) }).toEqual({
-        exit: 0,
-        finished: 'restored and verified',
-        stderr: '',
-      });
-
-      // The same outcome as an uninterrupted run.
-      expect(await state(outage.production.name)).toBe('running');
-      expect((await docker(['exec', outage.production.name, 'sqlite3', '-readonly', DB, 'PRAGMA integrity_check;'])).trim()).toBe('ok');
-      const kept = JSON.parse(await docker(['exec', outage.production.name, 'sqlite3', '-readonly', '-json', DB, `SELECT count(*) AS n FROM events WHERE id <= ${outage.local.maxEventId};`]));
-      expect(kept).toEqual([{ n: outage.local.counts.events }]);
-      const manifest = readFileSync(join(incidentDir, 'quarantine.sha256'), 'utf8').trim().split('\n').map((line) => line.split(/\s+/));
-      expect(manifest.map(([, path]) => path.split('/').pop())).toContain('app.db');
-      for (const [hash, path] of manifest) expect(sha256File(join(outage.productionData, path.replace(/^\/data\//, '')))).toBe(hash);
-      expect((await tryDocker(['ps', '-aq', '--filter', `label=sqlite-rescue.helper=${incidentId()}`])).stdout).toBe('');
-    } finally {
-      await removeTestResources(outage.prefix);
-    }
-  }, 180_000);
+    },
+    180_000,
+  );
 });

@@ -23,9 +23,17 @@ describe('drill --yes --json', () => {
     async (name, restoreExit) => {
       const incidentDir = join(mkdtempSync(join(tmpdir(), 'drill-test-')), 'record');
       const run = await runCli(['drill', '--yes', '--json', '--scenario', name, '--incident-dir', incidentDir]);
-      const lines = run.stdout.trim().split('\n').map((line) => JSON.parse(line));
+      const lines = run.stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line));
       const card = lines.at(-1);
-      expect({ exit: run.exitCode, type: card.type, passed: card.passed, stderr: run.exitCode === 0 ? '' : run.stderr.slice(-3000) }).toEqual({ exit: 0, type: 'drill-finished', passed: true, stderr: '' });
+      expect({
+        exit: run.exitCode,
+        type: card.type,
+        passed: card.passed,
+        stderr: run.exitCode === 0 ? '' : run.stderr.slice(-3000),
+      }).toEqual({ exit: 0, type: 'drill-finished', passed: true, stderr: '' });
       expect(card.exitCode).toBe(restoreExit);
       expect(card.isProductionRunning).toBe(true);
       expect(lines.find((line) => line.type === 'run-finished').exitCode).toBe(restoreExit);
@@ -44,7 +52,15 @@ describe('drill --yes --json', () => {
   );
 
   it('--keep leaves the outage in place and says how to remove it', async () => {
-    const run = await runCli(['drill', '--yes', '--keep', '--scenario', 'all-backups-bad-no-local', '--incident-dir', join(mkdtempSync(join(tmpdir(), 'drill-keep-')), 'record')]);
+    const run = await runCli([
+      'drill',
+      '--yes',
+      '--keep',
+      '--scenario',
+      'all-backups-bad-no-local',
+      '--incident-dir',
+      join(mkdtempSync(join(tmpdir(), 'drill-keep-')), 'record'),
+    ]);
     try {
       expect(run.exitCode).toBe(0);
       expect(run.stdout).toMatch(/remove them with: docker rm -f/);

@@ -17,7 +17,11 @@ const DB = '/data/app.db';
 async function engineState(prefix: string): Promise<string> {
   const containers = await docker(['ps', '-a', '--format', '{{.ID}} {{.Names}} {{.State}}']);
   const ours = containers.split('\n').filter((line) => line.includes(prefix));
-  const details = await Promise.all(ours.map((line) => docker(['inspect', '--format', '{{.Name}} {{.State.Status}} {{.State.StartedAt}} {{.RestartCount}}', line.split(' ')[0]])));
+  const details = await Promise.all(
+    ours.map((line) =>
+      docker(['inspect', '--format', '{{.Name}} {{.State.Status}} {{.State.StartedAt}} {{.RestartCount}}', line.split(' ')[0]]),
+    ),
+  );
   return [...ours, ...details].sort().join('\n');
 }
 
@@ -45,7 +49,19 @@ describe('restore --dry-run', () => {
     copyFileSync(live, join(data, 'app.db'));
     mkdirSync(join(data, 'backups'));
     copyFileSync(join(work, 'daily.db'), join(data, 'backups', 'daily.db'));
-    await docker(['run', '-d', '--name', `${prefix}app`, '--label', 'coolify.pullRequestId=0', '-v', `${prefix}data:/data`, APP_IMAGE, 'sleep', '86400']);
+    await docker([
+      'run',
+      '-d',
+      '--name',
+      `${prefix}app`,
+      '--label',
+      'coolify.pullRequestId=0',
+      '-v',
+      `${prefix}data:/data`,
+      APP_IMAGE,
+      'sleep',
+      '86400',
+    ]);
 
     await docker(['volume', 'create', `${prefix}healthy`]);
     healthyData = await volumePath(`${prefix}healthy`);
@@ -58,10 +74,33 @@ describe('restore --dry-run', () => {
   });
 
   it('on a corrupt target: exit 4, every mutating step shown and not performed, and nothing changed', async () => {
-    const before = { data: hashTree(data), local: sidecarHashes(local), engine: await engineState(prefix), images: (await docker(['images', '-q'])).split('\n').sort().join(' ') };
+    const before = {
+      data: hashTree(data),
+      local: sidecarHashes(local),
+      engine: await engineState(prefix),
+      images: (await docker(['images', '-q'])).split('\n').sort().join(' '),
+    };
     const incidentDir = join(work, 'incident-corrupt');
-    const run = await runCli(['restore', '--dry-run', '--yes', '--json', '--container', `${prefix}app`, '--db', DB, '--local', local, '--incident-dir', incidentDir]);
-    const after = { data: hashTree(data), local: sidecarHashes(local), engine: await engineState(prefix), images: (await docker(['images', '-q'])).split('\n').sort().join(' ') };
+    const run = await runCli([
+      'restore',
+      '--dry-run',
+      '--yes',
+      '--json',
+      '--container',
+      `${prefix}app`,
+      '--db',
+      DB,
+      '--local',
+      local,
+      '--incident-dir',
+      incidentDir,
+    ]);
+    const after = {
+      data: hashTree(data),
+      local: sidecarHashes(local),
+      engine: await engineState(prefix),
+      images: (await docker(['images', '-q'])).split('\n').sort().join(' '),
+    };
 
     expect({ exit: run.exitCode, stderr: run.exitCode === 4 ? '' : run.stderr.slice(-2000) }).toEqual({ exit: 4, stderr: '' });
     expect(after).toEqual(before);
@@ -75,11 +114,15 @@ describe('restore --dry-run', () => {
     }
     const succeeded = run.events.flatMap((event) => (event.type === 'step-succeeded' ? [event.stepId] : []));
     expect(succeeded).toEqual(['find-container', 'check-live-db', 'test-backups', 'choose-source', 'snapshot-source', 'verify']);
-    expect(run.events.find((event) => event.type === 'step-succeeded' && event.stepId === 'verify')).toMatchObject({ summary: 'nothing to verify: nothing was restored' });
+    expect(run.events.find((event) => event.type === 'step-succeeded' && event.stepId === 'verify')).toMatchObject({
+      summary: 'nothing to verify: nothing was restored',
+    });
 
     const finished = run.events.at(-1);
     // The damage is in one index, every table intact: --yes takes the lossless repair (issue 13), not the older copy.
-    expect(finished?.type === 'run-finished' && finished.headline).toMatch(/CORRUPT; a restore from .*repaired\.db would be possible; nothing was changed/);
+    expect(finished?.type === 'run-finished' && finished.headline).toMatch(
+      /CORRUPT; a restore from .*repaired\.db would be possible; nothing was changed/,
+    );
     const report = readFileSync(join(incidentDir, 'report.md'), 'utf8');
     expect(report).toContain('## What this dry-run could not tell');
     expect(report).toContain('not performed (dry-run)');
@@ -91,7 +134,18 @@ describe('restore --dry-run', () => {
 
   it('on a healthy target: exit 0, nothing to recover', async () => {
     const before = hashTree(healthyData);
-    const run = await runCli(['restore', '--dry-run', '--yes', '--json', '--container', `${prefix}fine`, '--db', DB, '--incident-dir', join(work, 'incident-healthy')]);
+    const run = await runCli([
+      'restore',
+      '--dry-run',
+      '--yes',
+      '--json',
+      '--container',
+      `${prefix}fine`,
+      '--db',
+      DB,
+      '--incident-dir',
+      join(work, 'incident-healthy'),
+    ]);
     expect(run.exitCode).toBe(0);
     const finished = run.events.at(-1);
     expect(finished?.type === 'run-finished' && finished.headline).toMatch(/nothing to recover/);

@@ -47,13 +47,34 @@ describe('the Docker engine restarts during a run', () => {
   it('ends safe, says the app is down and why it may be, and resume finishes after docker start', async () => {
     const incidentDir = join(outage.workDir, 'incident');
     const env = { XDG_STATE_HOME: join(outage.workDir, 'state') };
-    const run = execa('node', [FAILPOINT_CLI_PATH, 'restore', '--yes', '--json', '--container', `${outage.prefix}app`, '--db', DB, '--local', outage.local.path, '--incident-dir', incidentDir], {
-      // Frozen (SIGSTOP) right after the snapshot, so the restart lands between two steps that talk to the engine.
-      env: { ...env, SQLITE_RESCUE_FAILPOINT: 'step-succeeded:snapshot-source:1:stop' },
-      reject: false,
-      stdin: 'ignore',
-    });
-    await waitUntil('the run is frozen after the snapshot', async () => (await execa('ps', ['-o', 'stat=', '-p', String(run.pid)], { reject: false })).stdout.trim().startsWith('T'), 60_000);
+    const run = execa(
+      'node',
+      [
+        FAILPOINT_CLI_PATH,
+        'restore',
+        '--yes',
+        '--json',
+        '--container',
+        `${outage.prefix}app`,
+        '--db',
+        DB,
+        '--local',
+        outage.local.path,
+        '--incident-dir',
+        incidentDir,
+      ],
+      {
+        // Frozen (SIGSTOP) right after the snapshot, so the restart lands between two steps that talk to the engine.
+        env: { ...env, SQLITE_RESCUE_FAILPOINT: 'step-succeeded:snapshot-source:1:stop' },
+        reject: false,
+        stdin: 'ignore',
+      },
+    );
+    await waitUntil(
+      'the run is frozen after the snapshot',
+      async () => (await execa('ps', ['-o', 'stat=', '-p', String(run.pid)], { reject: false })).stdout.trim().startsWith('T'),
+      60_000,
+    );
     await restartDockerd();
     process.kill(run.pid as number, 'SIGCONT');
     const result = await run;
@@ -62,7 +83,9 @@ describe('the Docker engine restarts during a run', () => {
     const stderr = String(result.stderr);
     expect(stderr).toMatch(/✘ .+/);
     expect(stderr).toContain('what to do:');
-    expect(stderr).toContain(`the app is NOT running (exited) although this run did not stop it (did the Docker engine restart?): start it with \`docker start ${outage.prefix}app\``);
+    expect(stderr).toContain(
+      `the app is NOT running (exited) although this run did not stop it (did the Docker engine restart?): start it with \`docker start ${outage.prefix}app\``,
+    );
     expect(stderr).not.toMatch(/\n\s+at /);
     // Safe: the live database is where it was, nothing moved into quarantine.
     expect(existsSync(join(outage.productionData, 'rescue-quarantine'))).toBe(false);

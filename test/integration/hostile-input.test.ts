@@ -2,7 +2,18 @@
 // server (over SSH) or in the container; --db cannot reach the host's files; tar entries never land outside their
 // folder; a key's passphrase never appears in the output or the record.
 import { randomBytes } from 'node:crypto';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -16,7 +27,14 @@ import { docker } from '../support/docker/docker-cli.js';
 import { makeTestPrefix, removeTestResources, waitForAppDatabase } from '../support/docker/app-container.js';
 import { APP_IMAGE } from '../support/docker/ensure-test-images.js';
 import { volumePath } from '../support/outage.js';
-import { corruptBtreePage, makeAppDb, makeLocalCopyWithWalOnlyRows, sha256File, sidecarHashes, tornCopy } from '../support/sqlite-fixtures.js';
+import {
+  corruptBtreePage,
+  makeAppDb,
+  makeLocalCopyWithWalOnlyRows,
+  sha256File,
+  sidecarHashes,
+  tornCopy,
+} from '../support/sqlite-fixtures.js';
 import { startSshd, TEST_ALIAS, type Sshd } from '../support/sshd/sshd.js';
 
 const prefix = makeTestPrefix('hostile');
@@ -29,7 +47,12 @@ const PAYLOAD = `it's a "db"; $(touch ${tag}-dollar) \`touch ${tag}-tick\` & tou
 const DB = `/data/app ${PAYLOAD}.db`;
 const BACKUPS_DIR = `/data/back ${PAYLOAD}`;
 const BACKUPS = `${BACKUPS_DIR}/*.db`;
-const ABSOLUTE = [`$(touch /tmp/${tag}-abs-dollar)`, `\`touch /tmp/${tag}-abs-tick\``, `x; touch /tmp/${tag}-abs-semi`, `x\ntouch /tmp/${tag}-abs-nl`];
+const ABSOLUTE = [
+  `$(touch /tmp/${tag}-abs-dollar)`,
+  `\`touch /tmp/${tag}-abs-tick\``,
+  `x; touch /tmp/${tag}-abs-semi`,
+  `x\ntouch /tmp/${tag}-abs-nl`,
+];
 
 function noStack(run: CliRun): void {
   expect(run.stderr).not.toMatch(/\n\s+at /);
@@ -45,7 +68,12 @@ async function pwnedFiles(containers: string[], extraDirs: string[] = []): Promi
   }
   for (const container of containers) {
     const result = await execa('docker', ['exec', container, 'find', '/', '-xdev', '-name', `${tag}*`], { reject: false });
-    found.push(...String(result.stdout).split('\n').filter(Boolean).map((path) => `${container}:${path}`));
+    found.push(
+      ...String(result.stdout)
+        .split('\n')
+        .filter(Boolean)
+        .map((path) => `${container}:${path}`),
+    );
   }
   return [...new Set(found)];
 }
@@ -104,7 +132,21 @@ afterAll(async () => {
 });
 
 function restoreArgs(target: Target, incidentDir: string): string[] {
-  return ['restore', '--yes', '--json', '--container', target.name, '--db', DB, '--backups', BACKUPS, '--local', local, '--incident-dir', incidentDir];
+  return [
+    'restore',
+    '--yes',
+    '--json',
+    '--container',
+    target.name,
+    '--db',
+    DB,
+    '--backups',
+    BACKUPS,
+    '--local',
+    local,
+    '--incident-dir',
+    incidentDir,
+  ];
 }
 
 describe('shell syntax in --db, --backups and --local never reaches a shell', () => {
@@ -115,7 +157,9 @@ describe('shell syntax in --db, --backups and --local never reaches a shell', ()
     expect({ exit: run.exitCode, stderr: run.exitCode === 0 ? '' : run.stderr.slice(-3000) }).toEqual({ exit: 0, stderr: '' });
     noStack(run);
     // The files it worked on are the ones named, character for character.
-    const tested = run.events.find((event) => event.type === 'step-succeeded' && event.stepId === 'test-backups') as { data: Array<{ path: string; ok: boolean }> };
+    const tested = run.events.find((event) => event.type === 'step-succeeded' && event.stepId === 'test-backups') as {
+      data: Array<{ path: string; ok: boolean }>;
+    };
     expect(tested.data.map((backup) => backup.path)).toEqual([`${BACKUPS_DIR}/daily ${PAYLOAD}.db`]);
     const quarantine = readdirSync(join(localTarget.data, 'rescue-quarantine'));
     expect(quarantine).toHaveLength(1);
@@ -128,10 +172,15 @@ describe('shell syntax in --db, --backups and --local never reaches a shell', ()
 
   it('the same restore over SSH: uploaded, swapped on the server, verified; nothing touched on the server either', async () => {
     const incidentDir = join(work, 'incident-ssh');
-    const run = await runCli(['restore', '--host', TEST_ALIAS, ...restoreArgs(sshTarget, incidentDir).slice(1)], { cwd, env: { HOME: sshd.home, SSH_AUTH_SOCK: '' } });
+    const run = await runCli(['restore', '--host', TEST_ALIAS, ...restoreArgs(sshTarget, incidentDir).slice(1)], {
+      cwd,
+      env: { HOME: sshd.home, SSH_AUTH_SOCK: '' },
+    });
     expect({ exit: run.exitCode, stderr: run.exitCode === 0 ? '' : run.stderr.slice(-3000) }).toEqual({ exit: 0, stderr: '' });
     noStack(run);
-    expect(readdirSync(join(sshTarget.data, 'rescue-quarantine', readdirSync(join(sshTarget.data, 'rescue-quarantine'))[0]))).toContain(`app ${PAYLOAD}.db`);
+    expect(readdirSync(join(sshTarget.data, 'rescue-quarantine', readdirSync(join(sshTarget.data, 'rescue-quarantine'))[0]))).toContain(
+      `app ${PAYLOAD}.db`,
+    );
     // The server is this machine: its /tmp, the SSH user's HOME (/root) and the sshd's folder are searched too.
     expect(await pwnedFiles([sshTarget.name], [sshd.dir, sshd.home])).toEqual([]);
   });
@@ -139,11 +188,28 @@ describe('shell syntax in --db, --backups and --local never reaches a shell', ()
   it.each([
     ['--container', (payload: string) => ['--container', payload, '--db', '/data/app.db']],
     ['--db', (payload: string) => ['--container', localTarget.name, '--db', `/data/${payload.replaceAll('/', '∕')}.db`]],
-    ['--backups', (payload: string) => ['--container', localTarget.name, '--db', DB, '--backups', `/data/backups/${payload.replaceAll('/', '∕')}*`, '--dry-run']],
-    ['--local', (payload: string) => ['--container', localTarget.name, '--db', DB, '--local', join(work, payload.replaceAll('/', '∕')), '--dry-run']],
+    [
+      '--backups',
+      (payload: string) => [
+        '--container',
+        localTarget.name,
+        '--db',
+        DB,
+        '--backups',
+        `/data/backups/${payload.replaceAll('/', '∕')}*`,
+        '--dry-run',
+      ],
+    ],
+    [
+      '--local',
+      (payload: string) => ['--container', localTarget.name, '--db', DB, '--local', join(work, payload.replaceAll('/', '∕')), '--dry-run'],
+    ],
   ])('payloads with absolute touch targets in %s create nothing', async (_flag, args) => {
     for (const payload of ABSOLUTE) {
-      const run = await runCli(['restore', '--yes', '--json', ...args(payload), '--incident-dir', join(work, `incident-${randomBytes(3).toString('hex')}`)], { cwd });
+      const run = await runCli(
+        ['restore', '--yes', '--json', ...args(payload), '--incident-dir', join(work, `incident-${randomBytes(3).toString('hex')}`)],
+        { cwd },
+      );
       noStack(run);
       expect([0, 1, 2, 4]).toContain(run.exitCode);
     }
@@ -156,7 +222,10 @@ describe('shell syntax in --db, --backups and --local never reaches a shell', ()
 
 describe('--db cannot reach the host', () => {
   it('".." is refused before anything runs', async () => {
-    const run = await runCli(['restore', '--yes', '--container', localTarget.name, '--db', '/data/../../etc/passwd', '--incident-dir', join(work, 'dotdot')], { cwd });
+    const run = await runCli(
+      ['restore', '--yes', '--container', localTarget.name, '--db', '/data/../../etc/passwd', '--incident-dir', join(work, 'dotdot')],
+      { cwd },
+    );
     expect(run.exitCode).toBe(2);
     expect(run.stderr).toMatch(/without "\.\." parts/);
     expect(existsSync(join(work, 'dotdot'))).toBe(false);
@@ -166,10 +235,29 @@ describe('--db cannot reach the host', () => {
     const link = join(localTarget.data, 'escape.db');
     await execa('ln', ['-s', '/etc/passwd', link]);
     const incidentDir = join(work, 'symlink');
-    const run = await runCli(['restore', '--yes', '--json', '--container', localTarget.name, '--db', '/data/escape.db', '--local', local, '--incident-dir', incidentDir], { cwd });
+    const run = await runCli(
+      [
+        'restore',
+        '--yes',
+        '--json',
+        '--container',
+        localTarget.name,
+        '--db',
+        '/data/escape.db',
+        '--local',
+        local,
+        '--incident-dir',
+        incidentDir,
+      ],
+      { cwd },
+    );
     expect(run.exitCode).toBe(2);
     const failed = run.events.find((event) => event.type === 'step-failed');
-    expect(failed).toMatchObject({ stepId: 'check-live-db', message: expect.stringMatching(/\/data\/escape\.db in .* is a symbolic link to \/etc\/passwd, not the database file itself/), hint: expect.stringContaining('nothing was changed') });
+    expect(failed).toMatchObject({
+      stepId: 'check-live-db',
+      message: expect.stringMatching(/\/data\/escape\.db in .* is a symbolic link to \/etc\/passwd, not the database file itself/),
+      hint: expect.stringContaining('nothing was changed'),
+    });
     noStack(run);
     // Docker resolves the link inside the container's root, never the host's; the host's /etc/passwd is untouched
     // and the link is still a link.
@@ -178,8 +266,11 @@ describe('--db cannot reach the host', () => {
     expect(await docker(['exec', localTarget.name, 'head', '-c', '5', '/etc/passwd'])).toBe('root:');
   });
 
-  it('a --db outside every volume (e.g. the container\'s own /etc/passwd) is refused', async () => {
-    const run = await runCli(['restore', '--yes', '--container', localTarget.name, '--db', '/etc/passwd', '--local', local, '--incident-dir', join(work, 'etc')], { cwd });
+  it("a --db outside every volume (e.g. the container's own /etc/passwd) is refused", async () => {
+    const run = await runCli(
+      ['restore', '--yes', '--container', localTarget.name, '--db', '/etc/passwd', '--local', local, '--incident-dir', join(work, 'etc')],
+      { cwd },
+    );
     expect(run.exitCode).toBe(2);
     expect(run.stderr).toMatch(/\/etc in .* is not on a volume or bind mount/);
   });
@@ -188,7 +279,9 @@ describe('--db cannot reach the host', () => {
 describe('tar entries read back are never extracted outside their folder', () => {
   // The engine sends a tar for every file read out (over SSH too: the same adapter reads it). These are archives a
   // compromised or buggy engine could send; the real engine's directory and symlink answers are in archive.test.ts.
-  function engineSending(entries: Array<{ name: string; type?: 'file' | 'symlink' | 'link' | 'directory'; linkname?: string; body?: string }>): Dockerode {
+  function engineSending(
+    entries: Array<{ name: string; type?: 'file' | 'symlink' | 'link' | 'directory'; linkname?: string; body?: string }>,
+  ): Dockerode {
     return {
       getContainer: () => ({
         getArchive: async () => {
@@ -225,7 +318,9 @@ describe('tar entries read back are never extracted outside their folder', () =>
     expect(readdirSync(root)).toEqual(['into']);
     expect(existsSync(`/tmp/${tag}-absolute.db`)).toBe(false);
     const chunks: Buffer[] = [];
-    await expect(readFileThrough(engineSending(entries), 'id', '/data/app.db', (chunk) => chunks.push(chunk))).rejects.toBeInstanceOf(UnexpectedArchiveError);
+    await expect(readFileThrough(engineSending(entries), 'id', '/data/app.db', (chunk) => chunks.push(chunk))).rejects.toBeInstanceOf(
+      UnexpectedArchiveError,
+    );
   });
 
   it('the one well-formed answer is written under its own name', async () => {
@@ -265,11 +360,32 @@ describe('a key passphrase never appears in the output or the record', () => {
   }
 
   // The private key's own lines (base64 of the encrypted key) must not leak either.
-  const keyLines = () => readFileSync(locked.clientKeyPath, 'utf8').split('\n').filter((line) => line.length > 20 && !line.startsWith('-----'));
+  const keyLines = () =>
+    readFileSync(locked.clientKeyPath, 'utf8')
+      .split('\n')
+      .filter((line) => line.length > 20 && !line.startsWith('-----'));
 
   it('with --yes and no ssh-agent the passphrase cannot be asked: a clear refusal that says to use ssh-agent', async () => {
     const incidentDir = join(work, 'locked-no-agent');
-    const run = await runCli(['restore', '--yes', '--json', '--host', TEST_ALIAS, '--container', sshTarget.name, '--db', DB, '--local', local, '--dry-run', '--incident-dir', incidentDir], { cwd, env: { HOME: locked.home, SSH_AUTH_SOCK: '' } });
+    const run = await runCli(
+      [
+        'restore',
+        '--yes',
+        '--json',
+        '--host',
+        TEST_ALIAS,
+        '--container',
+        sshTarget.name,
+        '--db',
+        DB,
+        '--local',
+        local,
+        '--dry-run',
+        '--incident-dir',
+        incidentDir,
+      ],
+      { cwd, env: { HOME: locked.home, SSH_AUTH_SOCK: '' } },
+    );
     expect(run.exitCode).not.toBe(0);
     expect(run.stderr).toMatch(/encrypted, and no way to ask for its passphrase \(load it into ssh-agent with ssh-add\)/);
     expect(run.stderr).toMatch(/what to do: /);
@@ -285,15 +401,38 @@ describe('a key passphrase never appears in the output or the record', () => {
     // ssh-add reads the passphrase from SSH_ASKPASS when told to (no terminal here).
     const askpass = join(work, 'askpass.sh');
     writeFileSync(askpass, `#!/bin/sh\necho '${PASSPHRASE}'\n`, { mode: 0o700 });
-    await execa('ssh-add', [locked.clientKeyPath], { env: { SSH_AUTH_SOCK: socket, SSH_ASKPASS: askpass, SSH_ASKPASS_REQUIRE: 'force', DISPLAY: ':0' }, stdin: 'ignore' });
+    await execa('ssh-add', [locked.clientKeyPath], {
+      env: { SSH_AUTH_SOCK: socket, SSH_ASKPASS: askpass, SSH_ASKPASS_REQUIRE: 'force', DISPLAY: ':0' },
+      stdin: 'ignore',
+    });
     rmSync(askpass);
     expect(readFileSync(join(locked.home, '.ssh', 'config'), 'utf8')).toContain('IdentitiesOnly yes');
 
     const incidentDir = join(work, 'locked-agent');
-    const run = await runCli(['restore', '--yes', '--json', '--host', TEST_ALIAS, '--container', sshTarget.name, '--db', DB, '--local', local, '--dry-run', '--incident-dir', incidentDir], { cwd, env: { HOME: locked.home, SSH_AUTH_SOCK: socket } });
+    const run = await runCli(
+      [
+        'restore',
+        '--yes',
+        '--json',
+        '--host',
+        TEST_ALIAS,
+        '--container',
+        sshTarget.name,
+        '--db',
+        DB,
+        '--local',
+        local,
+        '--dry-run',
+        '--incident-dir',
+        incidentDir,
+      ],
+      { cwd, env: { HOME: locked.home, SSH_AUTH_SOCK: socket } },
+    );
     // The target was restored by the SSH case above, so the dry-run finds it healthy (0) or, run alone, corrupt (4).
     expect({ exit: run.exitCode, stderr: [0, 4].includes(run.exitCode) ? '' : run.stderr.slice(-2000) }).toMatchObject({ stderr: '' });
-    expect(run.events.find((event) => event.type === 'finding' && event.stepId === 'find-container')).toMatchObject({ text: expect.stringContaining('over SSH') });
+    expect(run.events.find((event) => event.type === 'finding' && event.stepId === 'find-container')).toMatchObject({
+      text: expect.stringContaining('over SSH'),
+    });
     const text = allText(run, incidentDir);
     expect(text).not.toContain(PASSPHRASE);
     for (const line of keyLines()) expect(text).not.toContain(line);

@@ -15,7 +15,20 @@ const DB = '/data/app.db';
 describe('the target lock', () => {
   let outage: Outage;
   const env = { XDG_STATE_HOME: mkdtempSync(join(tmpdir(), 'lock-state-')) };
-  const args = (incidentDir: string, extra: string[] = []) => ['restore', '--yes', '--json', '--container', `${outage.prefix}app`, '--db', DB, '--local', outage.local.path, '--incident-dir', incidentDir, ...extra];
+  const args = (incidentDir: string, extra: string[] = []) => [
+    'restore',
+    '--yes',
+    '--json',
+    '--container',
+    `${outage.prefix}app`,
+    '--db',
+    DB,
+    '--local',
+    outage.local.path,
+    '--incident-dir',
+    incidentDir,
+    ...extra,
+  ];
 
   beforeAll(async () => {
     outage = await buildOutage(makeTestPrefix('lock'), { backups: 1 });

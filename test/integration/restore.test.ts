@@ -33,14 +33,30 @@ describe('restore --yes --json against a real outage', () => {
     outage = await buildOutage(makeTestPrefix('restore'));
     // The app must have opened the corrupt database and be writing (or failing to) before the rescue starts.
     await waitForAppDatabase(outage.production.name);
-    const liveCheck = await docker(['exec', outage.production.name, 'sqlite3', '-readonly', DB, 'PRAGMA integrity_check;']).catch((error: Error) => error.message);
+    const liveCheck = await docker(['exec', outage.production.name, 'sqlite3', '-readonly', DB, 'PRAGMA integrity_check;']).catch(
+      (error: Error) => error.message,
+    );
     expect(liveCheck.trim()).not.toBe('ok');
 
     localBefore = sidecarHashes(outage.local.path);
-    backupsBefore = Object.fromEntries(readdirSync(join(outage.productionData, 'backups')).map((name) => [name, sha256File(join(outage.productionData, 'backups', name))]));
+    backupsBefore = Object.fromEntries(
+      readdirSync(join(outage.productionData, 'backups')).map((name) => [name, sha256File(join(outage.productionData, 'backups', name))]),
+    );
     previewBefore = await startedAt(outage.preview.name);
     incidentDir = join(outage.workDir, 'incident');
-    run = await runCli(['restore', '--yes', '--json', '--container', `${outage.prefix}app`, '--db', DB, '--local', outage.local.path, '--incident-dir', incidentDir]);
+    run = await runCli([
+      'restore',
+      '--yes',
+      '--json',
+      '--container',
+      `${outage.prefix}app`,
+      '--db',
+      DB,
+      '--local',
+      outage.local.path,
+      '--incident-dir',
+      incidentDir,
+    ]);
   }, 300_000);
 
   afterAll(async () => {
@@ -49,16 +65,33 @@ describe('restore --yes --json against a real outage', () => {
 
   it('exits 0 with every step succeeded and the events on stdout', () => {
     const finished = run.events.at(-1) as Extract<RunEvent, { type: 'run-finished' }>;
-    expect({ exitCode: run.exitCode, finished: finished?.type, stderrTail: run.exitCode === 0 ? '' : run.stderr.slice(-2000) }).toEqual({ exitCode: 0, finished: 'run-finished', stderrTail: '' });
+    expect({ exitCode: run.exitCode, finished: finished?.type, stderrTail: run.exitCode === 0 ? '' : run.stderr.slice(-2000) }).toEqual({
+      exitCode: 0,
+      finished: 'run-finished',
+      stderrTail: '',
+    });
     expect(finished.exitCode).toBe(0);
     const succeeded = run.events.filter((event) => event.type === 'step-succeeded').map((event) => (event as { stepId: string }).stepId);
-    expect(succeeded).toEqual(['find-container', 'check-live-db', 'test-backups', 'choose-source', 'snapshot-source', 'stage-in-container', 'stop-app', 'quarantine-and-swap', 'start-app', 'verify']);
+    expect(succeeded).toEqual([
+      'find-container',
+      'check-live-db',
+      'test-backups',
+      'choose-source',
+      'snapshot-source',
+      'stage-in-container',
+      'stop-app',
+      'quarantine-and-swap',
+      'start-app',
+      'verify',
+    ]);
     expect(run.events[0].type).toBe('run-started');
     expect(run.stderr).toContain('restored and verified');
   });
 
   it('finds every backup corrupt, whatever its size', () => {
-    const tested = run.events.find((event) => event.type === 'step-succeeded' && event.stepId === 'test-backups') as { data: Array<{ ok: boolean; size: number }> };
+    const tested = run.events.find((event) => event.type === 'step-succeeded' && event.stepId === 'test-backups') as {
+      data: Array<{ ok: boolean; size: number }>;
+    };
     expect(tested.data).toHaveLength(3);
     expect(tested.data.every((backup) => !backup.ok && backup.size > 0)).toBe(true);
   });
@@ -76,20 +109,26 @@ describe('restore --yes --json against a real outage', () => {
     const users = local.prepare('SELECT count(*) AS n FROM users').get() as { n: number };
     local.close();
     expect(expected).toHaveLength(2800);
-    const restored = JSON.parse(await sqliteIn(outage.production.name, `SELECT id, at, note FROM events WHERE id <= ${outage.local.maxEventId} ORDER BY id;`));
+    const restored = JSON.parse(
+      await sqliteIn(outage.production.name, `SELECT id, at, note FROM events WHERE id <= ${outage.local.maxEventId} ORDER BY id;`),
+    );
     expect(restored).toEqual(expected);
     expect(JSON.parse(await sqliteIn(outage.production.name, 'SELECT count(*) AS n FROM users;'))).toEqual([users]);
   });
 
-  it('keeps getting the app\'s new writes', async () => {
-    const count = async () => (JSON.parse(await sqliteIn(outage.production.name, 'SELECT count(*) AS n FROM events;')) as Array<{ n: number }>)[0].n;
+  it("keeps getting the app's new writes", async () => {
+    const count = async () =>
+      (JSON.parse(await sqliteIn(outage.production.name, 'SELECT count(*) AS n FROM events;')) as Array<{ n: number }>)[0].n;
     const before = await count();
     await waitUntil('the app writes a row after the restore', async () => (await count()) > before);
     expect(before).toBeGreaterThan(2800);
   });
 
   it('has the corrupted .db, -wal and -shm in quarantine, with the sha256 the record lists', async () => {
-    const manifest = readFileSync(join(incidentDir, 'quarantine.sha256'), 'utf8').trim().split('\n').map((line) => line.split(/\s+/));
+    const manifest = readFileSync(join(incidentDir, 'quarantine.sha256'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => line.split(/\s+/));
     const names = manifest.map(([, path]) => path.split('/').pop());
     expect(names).toEqual(['app.db', 'app.db-wal', 'app.db-shm']);
     for (const [hash, path] of manifest) {
@@ -113,14 +152,19 @@ describe('restore --yes --json against a real outage', () => {
   it('leaves the preview container, the backups and the local copy unchanged', async () => {
     expect(await startedAt(outage.preview.name)).toBe(previewBefore);
     expect(existsSync(join(outage.previewData, 'rescue-quarantine'))).toBe(false);
-    const backupsAfter = Object.fromEntries(readdirSync(join(outage.productionData, 'backups')).map((name) => [name, sha256File(join(outage.productionData, 'backups', name))]));
+    const backupsAfter = Object.fromEntries(
+      readdirSync(join(outage.productionData, 'backups')).map((name) => [name, sha256File(join(outage.productionData, 'backups', name))]),
+    );
     expect(backupsAfter).toEqual(backupsBefore);
     expect(sidecarHashes(outage.local.path)).toEqual(localBefore);
     expect(Object.keys(localBefore).sort()).toEqual(['-wal', '.db']);
   });
 
   it('writes the record as it goes: events.ndjson equal to stdout, and a report', () => {
-    const journal = readFileSync(join(incidentDir, 'events.ndjson'), 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+    const journal = readFileSync(join(incidentDir, 'events.ndjson'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(journal).toEqual(run.events);
     const report = readFileSync(join(incidentDir, 'report.md'), 'utf8');
     expect(report).toContain('exit 0: restored and verified');

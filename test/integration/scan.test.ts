@@ -30,7 +30,6 @@ const rowsOf = (events: RunEvent[]) =>
 const row = (rows: ScanRow[], container: string, path: string) =>
   rows.find((entry) => entry.container === container && entry.path === path);
 
-
 async function scan(args: string[] = []) {
   const started = Date.now();
   const run = await runCli(['scan', '--json', ...args], { env: { ...env, DOCKER_HOST: engine.dockerHost } });
@@ -59,7 +58,9 @@ describe('scan', () => {
       startWritingApp({ name: 'shop-pr-12', image: APP_IMAGE, rows: 200, labels: { 'coolify.pullRequestId': '12' } }),
     ]);
     await waitFor('the apps writing', () => hostSql(join(shop.data, 'app.db'), 'SELECT count(*) FROM events;') !== '0');
-    const made = await runCli(['backup', '--container', 'shop', '--db', '/data/app.db'], { env: { ...env, DOCKER_HOST: engine.dockerHost } });
+    const made = await runCli(['backup', '--container', 'shop', '--db', '/data/app.db'], {
+      env: { ...env, DOCKER_HOST: engine.dockerHost },
+    });
     expect(made.exitCode, made.stderr).toBe(0);
   }, 120_000);
 

@@ -47,7 +47,9 @@ describe('runbook print', () => {
     expect(run.stdout.match(/^## \d+\. /gm)).toHaveLength(10);
     expect(run.stdout).toContain('## 8. Quarantine the corrupted files and swap in the snapshot ⚠');
     // The commands the run performs, from the same declarations, with the blanks named.
-    expect(run.stdout).toContain("docker exec '<container>' sqlite3 -readonly '<db-dir>/<db-name>' 'PRAGMA mmap_size=2147418112; PRAGMA quick_check;'");
+    expect(run.stdout).toContain(
+      "docker exec '<container>' sqlite3 -readonly '<db-dir>/<db-name>' 'PRAGMA mmap_size=2147418112; PRAGMA quick_check;'",
+    );
     expect(run.stdout).toContain("docker exec '<swap-helper>' mv '<db-dir>/.<db-name>.rescue-<incident>.incoming' '<db-dir>/<db-name>'");
   });
 

@@ -34,7 +34,26 @@ describe('the SSH link drops during the upload', () => {
 
   it('ends safe and says so; resume completes the recovery', async () => {
     const incidentDir = join(work, 'incident');
-    const run = execa('node', [CLI_PATH, 'restore', '--yes', '--json', '--host', TEST_ALIAS, '--container', `${outage.prefix}app`, '--db', DB, '--local', outage.local.path, '--incident-dir', incidentDir], { env: env(), reject: false, stdin: 'ignore' });
+    const run = execa(
+      'node',
+      [
+        CLI_PATH,
+        'restore',
+        '--yes',
+        '--json',
+        '--host',
+        TEST_ALIAS,
+        '--container',
+        `${outage.prefix}app`,
+        '--db',
+        DB,
+        '--local',
+        outage.local.path,
+        '--incident-dir',
+        incidentDir,
+      ],
+      { env: env(), reject: false, stdin: 'ignore' },
+    );
     const events: RunEvent[] = [];
     let isCut = false;
     run.stdout?.setEncoding('utf8');

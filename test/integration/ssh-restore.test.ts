@@ -29,7 +29,22 @@ describe('restore --host over a real SSH server', () => {
   }
 
   function restoreArgs(incidentDir: string, extra: string[] = []): string[] {
-    return ['restore', '--yes', '--json', '--host', TEST_ALIAS, '--container', `${outage.prefix}app`, '--db', DB, '--local', outage.local.path, '--incident-dir', incidentDir, ...extra];
+    return [
+      'restore',
+      '--yes',
+      '--json',
+      '--host',
+      TEST_ALIAS,
+      '--container',
+      `${outage.prefix}app`,
+      '--db',
+      DB,
+      '--local',
+      outage.local.path,
+      '--incident-dir',
+      incidentDir,
+      ...extra,
+    ];
   }
 
   beforeAll(async () => {
@@ -68,7 +83,10 @@ describe('restore --host over a real SSH server', () => {
       const key = join(dir, '.ssh', 'id_ed25519');
       writeFileSync(key, '');
     });
-    await execa('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(home, '.ssh', 'id_ed25519'), '-C', 'stranger'], { input: 'y\n', reject: false });
+    await execa('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(home, '.ssh', 'id_ed25519'), '-C', 'stranger'], {
+      input: 'y\n',
+      reject: false,
+    });
     const run = await runCli(restoreArgs(join(work, 'wrong-key')), { env: { HOME: home, SSH_AUTH_SOCK: '' } });
     expect(run.exitCode).not.toBe(0);
     expect(run.stderr).toMatch(/refused|authenticat/i);
@@ -77,7 +95,12 @@ describe('restore --host over a real SSH server', () => {
 
   it('an unreachable port is a clear error, quickly', async () => {
     const closed = await freePort();
-    const home = homeWith((dir) => writeFileSync(join(dir, '.ssh', 'config'), `Host ${TEST_ALIAS}\n  HostName 127.0.0.1\n  Port ${closed}\n  User root\n  IdentityFile ~/.ssh/id_ed25519\n`));
+    const home = homeWith((dir) =>
+      writeFileSync(
+        join(dir, '.ssh', 'config'),
+        `Host ${TEST_ALIAS}\n  HostName 127.0.0.1\n  Port ${closed}\n  User root\n  IdentityFile ~/.ssh/id_ed25519\n`,
+      ),
+    );
     const started = Date.now();
     const run = await runCli(restoreArgs(join(work, 'closed')), { env: { HOME: home, SSH_AUTH_SOCK: '' } });
     expect(run.exitCode).not.toBe(0);
@@ -87,15 +110,24 @@ describe('restore --host over a real SSH server', () => {
   });
 
   it('a dry-run through the alias runs every read-only step and changes nothing on the server', async () => {
-    const before = { data: hashTree(outage.productionData), state: await docker(['inspect', '--format', '{{.State.StartedAt}} {{.State.Status}}', outage.production.name]) };
+    const before = {
+      data: hashTree(outage.productionData),
+      state: await docker(['inspect', '--format', '{{.State.StartedAt}} {{.State.Status}}', outage.production.name]),
+    };
     const incidentDir = join(work, 'dry-run');
     const run = await runCli([...restoreArgs(incidentDir), '--dry-run'], { env: { HOME: sshd.home, SSH_AUTH_SOCK: '' } });
     expect({ exit: run.exitCode, stderr: run.exitCode === 4 ? '' : run.stderr.slice(-2000) }).toEqual({ exit: 4, stderr: '' });
     // The app writes to its own files, so its .db/-wal/-shm move on; the backups and everything else must not.
     const after = hashTree(outage.productionData);
     const isAppFile = (name: string) => /^app\.db(-wal|-shm)?$/.test(name);
-    expect(Object.fromEntries(Object.entries(after).filter(([name]) => !isAppFile(name)))).toEqual(Object.fromEntries(Object.entries(before.data).filter(([name]) => !isAppFile(name))));
-    expect(Object.keys(after).filter((name) => !isAppFile(name)).sort()).toEqual(['backups/', 'backups/daily-1.db', 'backups/daily-2.db', 'backups/daily-3.db']);
+    expect(Object.fromEntries(Object.entries(after).filter(([name]) => !isAppFile(name)))).toEqual(
+      Object.fromEntries(Object.entries(before.data).filter(([name]) => !isAppFile(name))),
+    );
+    expect(
+      Object.keys(after)
+        .filter((name) => !isAppFile(name))
+        .sort(),
+    ).toEqual(['backups/', 'backups/daily-1.db', 'backups/daily-2.db', 'backups/daily-3.db']);
     expect(await docker(['inspect', '--format', '{{.State.StartedAt}} {{.State.Status}}', outage.production.name])).toBe(before.state);
     expect(existsSync(`/tmp/sqlite-rescue/${(run.events[0] as { incidentId: string }).incidentId}`)).toBe(false);
   });
@@ -120,13 +152,25 @@ describe('restore --host over a real SSH server', () => {
     expect(readdirSync(`/tmp/sqlite-rescue/${incidentId}`)).toEqual(['snapshot.db']);
 
     expect((await docker(['exec', outage.production.name, 'sqlite3', '-readonly', DB, 'PRAGMA integrity_check;'])).trim()).toBe('ok');
-    const count = JSON.parse(await docker(['exec', outage.production.name, 'sqlite3', '-readonly', '-json', DB, `SELECT count(*) AS n FROM events WHERE id <= ${outage.local.maxEventId};`]));
+    const count = JSON.parse(
+      await docker([
+        'exec',
+        outage.production.name,
+        'sqlite3',
+        '-readonly',
+        '-json',
+        DB,
+        `SELECT count(*) AS n FROM events WHERE id <= ${outage.local.maxEventId};`,
+      ]),
+    );
     expect(count).toEqual([{ n: outage.local.counts.events }]);
 
     const report = readFileSync(join(incidentDir, 'report.md'), 'utf8');
     expect(report).toContain(`connected to root@127.0.0.1:${sshd.port} over SSH (host key ${sshd.hostKeyFingerprint}, known)`);
     expect(report).toMatch(/Docker API via ssh root@127\.0\.0\.1:\d+ → \/var\/run\/docker\.sock \((streamlocal|dial-stdio)\)/);
     expect(report).toContain(`sha256 on the server ${snapshotSha}, here ${snapshotSha}`);
-    expect(report).toMatch(/uploaded \d+ bytes to root@127\.0\.0\.1:\/tmp\/sqlite-rescue\/\S+\/snapshot\.db in [\d.]+ s and copied beside the database in [\d.]+ s/);
+    expect(report).toMatch(
+      /uploaded \d+ bytes to root@127\.0\.0\.1:\/tmp\/sqlite-rescue\/\S+\/snapshot\.db in [\d.]+ s and copied beside the database in [\d.]+ s/,
+    );
   }, 120_000);
 });

@@ -7,21 +7,88 @@ const steps: StepDecl[] = [
   { id: 'stop', title: 'Stop the app', why: 'w', mutates: true, skippable: false, commands: [] },
   { id: 'swap', title: 'Swap', why: 'w', mutates: true, skippable: true, commands: [] },
 ];
-const started: RunEvent = { type: 'run-started', at: '2025-01-01T02:00:00.000Z', incidentId: '20250101T020000Z', incidentDir: '/inc', runbook: 'sqlite-wal-restore', dryRun: false, target: 'app:/data/app.db', steps };
+const started: RunEvent = {
+  type: 'run-started',
+  at: '2025-01-01T02:00:00.000Z',
+  incidentId: '20250101T020000Z',
+  incidentDir: '/inc',
+  runbook: 'sqlite-wal-restore',
+  dryRun: false,
+  target: 'app:/data/app.db',
+  steps,
+};
 
 const run: RunEvent[] = [
   started,
   { type: 'step-started', at: '2025-01-01T02:00:01.000Z', stepId: 'check' },
-  { type: 'command', at: '2025-01-01T02:00:01.500Z', stepId: 'check', command: { action: { kind: 'argv', where: 'container', container: 'app', argv: ['sqlite3', '-readonly', '/data/app.db', 'PRAGMA integrity_check;'], mutates: false }, phase: 'action', exitCode: 0, durationMs: 340 } },
+  {
+    type: 'command',
+    at: '2025-01-01T02:00:01.500Z',
+    stepId: 'check',
+    command: {
+      action: {
+        kind: 'argv',
+        where: 'container',
+        container: 'app',
+        argv: ['sqlite3', '-readonly', '/data/app.db', 'PRAGMA integrity_check;'],
+        mutates: false,
+      },
+      phase: 'action',
+      exitCode: 0,
+      durationMs: 340,
+    },
+  },
   { type: 'finding', at: '2025-01-01T02:00:02.000Z', stepId: 'check', text: 'the live database is corrupt:\nTree 3 page 7' },
   { type: 'step-succeeded', at: '2025-01-01T02:00:02.000Z', stepId: 'check', durationMs: 1000, summary: 'CORRUPT: 2 errors' },
   { type: 'step-started', at: '2025-01-01T02:00:03.000Z', stepId: 'stop' },
-  { type: 'command', at: '2025-01-01T02:00:05.000Z', stepId: 'stop', command: { action: { kind: 'call', where: 'engine', call: 'POST /containers/c1/stop?t=30', cli: ['docker', 'stop', '-t', '30', 'app'], mutates: true }, phase: 'action', exitCode: 0, durationMs: 2500 } },
-  { type: 'command', at: '2025-01-01T02:00:05.100Z', stepId: 'stop', command: { action: { kind: 'call', where: 'engine', call: 'GET /containers/c1/json', cli: ['docker', 'inspect', 'app'], mutates: false }, phase: 'verify', exitCode: 1, durationMs: 20, error: 'socket hang up\nat …' } },
+  {
+    type: 'command',
+    at: '2025-01-01T02:00:05.000Z',
+    stepId: 'stop',
+    command: {
+      action: {
+        kind: 'call',
+        where: 'engine',
+        call: 'POST /containers/c1/stop?t=30',
+        cli: ['docker', 'stop', '-t', '30', 'app'],
+        mutates: true,
+      },
+      phase: 'action',
+      exitCode: 0,
+      durationMs: 2500,
+    },
+  },
+  {
+    type: 'command',
+    at: '2025-01-01T02:00:05.100Z',
+    stepId: 'stop',
+    command: {
+      action: { kind: 'call', where: 'engine', call: 'GET /containers/c1/json', cli: ['docker', 'inspect', 'app'], mutates: false },
+      phase: 'verify',
+      exitCode: 1,
+      durationMs: 20,
+      error: 'socket hang up\nat …',
+    },
+  },
   { type: 'step-succeeded', at: '2025-01-01T02:00:05.500Z', stepId: 'stop', durationMs: 2500, summary: 'stopped app in 2.5 s' },
   { type: 'step-started', at: '2025-01-01T02:00:06.000Z', stepId: 'swap' },
-  { type: 'step-failed', at: '2025-01-01T02:00:06.100Z', stepId: 'swap', durationMs: 100, message: 'mv failed', hint: 'move back', state: 'the app is STOPPED' },
-  { type: 'run-finished', at: '2025-01-01T02:00:07.000Z', exitCode: 1, headline: 'Swap failed: mv failed', downtimeMs: 61_000, incidentDir: '/inc' },
+  {
+    type: 'step-failed',
+    at: '2025-01-01T02:00:06.100Z',
+    stepId: 'swap',
+    durationMs: 100,
+    message: 'mv failed',
+    hint: 'move back',
+    state: 'the app is STOPPED',
+  },
+  {
+    type: 'run-finished',
+    at: '2025-01-01T02:00:07.000Z',
+    exitCode: 1,
+    headline: 'Swap failed: mv failed',
+    downtimeMs: 61_000,
+    incidentDir: '/inc',
+  },
 ];
 
 describe('renderReport', () => {
@@ -81,7 +148,14 @@ describe('renderReport', () => {
     const report = renderReport([
       { ...started, dryRun: true } as RunEvent,
       { type: 'step-started', at: '2025-01-01T02:00:01.000Z', stepId: 'stop' },
-      { type: 'step-not-performed', at: '2025-01-01T02:00:01.000Z', stepId: 'stop', summary: 'would stop app', commands: ['docker stop -t 30 app'], actions: [] },
+      {
+        type: 'step-not-performed',
+        at: '2025-01-01T02:00:01.000Z',
+        stepId: 'stop',
+        summary: 'would stop app',
+        commands: ['docker stop -t 30 app'],
+        actions: [],
+      },
     ]);
     expect(report).toContain('# Incident 20250101T020000Z (dry-run)');
     expect(report).toContain('| Stop the app | not performed (dry-run) | 2025-01-01 02:00:01Z |  | would stop app |');
@@ -93,7 +167,12 @@ describe('renderReport', () => {
   it('a dry-run lists what it could not tell, from its findings', () => {
     const report = renderReport([
       { ...started, dryRun: true } as RunEvent,
-      { type: 'finding', at: '2025-01-01T02:00:01.000Z', stepId: 'stop', text: 'dry-run could not tell: whether app stops cleanly within 30 s' },
+      {
+        type: 'finding',
+        at: '2025-01-01T02:00:01.000Z',
+        stepId: 'stop',
+        text: 'dry-run could not tell: whether app stops cleanly within 30 s',
+      },
       { type: 'finding', at: '2025-01-01T02:00:01.000Z', stepId: 'stop', text: 'free space: plenty' },
     ]);
     expect(report).toContain('## What this dry-run could not tell\n\n- whether app stops cleanly within 30 s\n\n## Commands run');
@@ -142,7 +221,13 @@ describe('renderReport: data loss', () => {
     };
     const report = renderReport([
       started,
-      { type: 'finding', at: '2025-01-01T02:00:02.000Z', stepId: 'check', text: 'data loss: restoring the merged loses nothing the damaged database still holds', data: { dataLoss } },
+      {
+        type: 'finding',
+        at: '2025-01-01T02:00:02.000Z',
+        stepId: 'check',
+        text: 'data loss: restoring the merged loses nothing the damaged database still holds',
+        data: { dataLoss },
+      },
     ]);
     expect(report).toContain(
       [

@@ -33,7 +33,13 @@ async function applyAll(io: StepIO, _deps: Deps, plan: Plan<Deps>) {
 
 function setUp(specs: StepSpec[], opts: { isInteractive?: boolean; isDryRun?: boolean; state?: string } = {}) {
   const deps: Deps = { log: [] };
-  const steps: StepDefinition[] = specs.map((spec) => ({ id: spec.id, uses: spec.id, title: `Step ${spec.id}`, why: 'why', skippable: spec.skippable ?? false }));
+  const steps: StepDefinition[] = specs.map((spec) => ({
+    id: spec.id,
+    uses: spec.id,
+    title: `Step ${spec.id}`,
+    why: 'why',
+    skippable: spec.skippable ?? false,
+  }));
   const impls = new Map<string, StepImpl<Deps>>(
     specs.map((spec) => [
       spec.id,
@@ -80,23 +86,47 @@ async function until(engine: Engine, predicate: (event: RunEvent) => boolean, nt
   throw new Error(`no such event; got ${types(engine).join(', ')}`);
 }
 
-const awaiting = (stepId: string, reason = 'before-step') => (event: RunEvent) => event.type === 'awaiting-control' && event.stepId === stepId && event.reason === reason;
+const awaiting =
+  (stepId: string, reason = 'before-step') =>
+  (event: RunEvent) =>
+    event.type === 'awaiting-control' && event.stepId === stepId && event.reason === reason;
 
 describe('createEngine, non-interactive', () => {
   it('runs every step and ends with exit 0', async () => {
     const { engine, deps } = setUp([{ id: 'a' }, { id: 'b', mutates: true }]);
     expect(await engine.run()).toBe(0);
     expect(deps.log).toEqual(['run a', 'perform change b']);
-    expect(types(engine)).toEqual(['run-started', 'step-started', 'step-succeeded', 'step-started', 'step-planned', 'command', 'step-succeeded', 'run-finished']);
+    expect(types(engine)).toEqual([
+      'run-started',
+      'step-started',
+      'step-succeeded',
+      'step-started',
+      'step-planned',
+      'command',
+      'step-succeeded',
+      'run-finished',
+    ]);
     const [started] = engine.history();
     expect(started).toMatchObject({ type: 'run-started', incidentId: 'I1', runbook: 'demo', dryRun: false, target: 'app' });
-    expect(started.type === 'run-started' && started.steps.map((step) => step.commands)).toEqual([['do a (rendered)'], ['do b (rendered)']]);
+    expect(started.type === 'run-started' && started.steps.map((step) => step.commands)).toEqual([
+      ['do a (rendered)'],
+      ['do b (rendered)'],
+    ]);
     expect(finished(engine)).toMatchObject({ exitCode: 0, headline: 'restored and verified', downtimeMs: 42, incidentDir: '/inc/I1' });
   });
 
   it('stops at a failing step with exit 1; later steps never start', async () => {
     const { engine, deps } = setUp(
-      [{ id: 'a' }, { id: 'b', run: async () => { throw new RescueError('disk full', { hint: 'free some space' }); } }, { id: 'c' }],
+      [
+        { id: 'a' },
+        {
+          id: 'b',
+          run: async () => {
+            throw new RescueError('disk full', { hint: 'free some space' });
+          },
+        },
+        { id: 'c' },
+      ],
       { state: 'the app is STOPPED: docker start app' },
     );
     expect(await engine.run()).toBe(1);
@@ -112,12 +142,26 @@ describe('createEngine, non-interactive', () => {
   });
 
   it('a failing step keeps the exit code of its error', async () => {
-    const { engine } = setUp([{ id: 'a', run: async () => { throw new RescueError('bad flag', { exitCode: 2 }); } }]);
+    const { engine } = setUp([
+      {
+        id: 'a',
+        run: async () => {
+          throw new RescueError('bad flag', { exitCode: 2 });
+        },
+      },
+    ]);
     expect(await engine.run()).toBe(2);
   });
 
   it('a plain Error (a bug) fails the step with exit 1', async () => {
-    const { engine } = setUp([{ id: 'a', run: async () => { throw new TypeError('x is undefined'); } }]);
+    const { engine } = setUp([
+      {
+        id: 'a',
+        run: async () => {
+          throw new TypeError('x is undefined');
+        },
+      },
+    ]);
     expect(await engine.run()).toBe(1);
     expect(engine.history().find((event) => event.type === 'step-failed')).toMatchObject({ message: 'x is undefined', hint: undefined });
   });
@@ -127,26 +171,52 @@ describe('createEngine, non-interactive', () => {
       {
         id: 'pick',
         run: async (io) => {
-          await io.ask({ kind: 'select', message: 'Which?', options: [{ value: 'x', label: 'x' }, { value: 'y', label: 'y' }], initialIndex: 0 }, { refuse: 'two look like production', hint: 'pass --container' });
+          await io.ask(
+            {
+              kind: 'select',
+              message: 'Which?',
+              options: [
+                { value: 'x', label: 'x' },
+                { value: 'y', label: 'y' },
+              ],
+              initialIndex: 0,
+            },
+            { refuse: 'two look like production', hint: 'pass --container' },
+          );
           return { summary: 'picked' };
         },
       },
     ]);
     expect(await engine.run()).toBe(2);
-    expect(engine.history().find((event) => event.type === 'step-failed')).toMatchObject({ message: 'two look like production', hint: 'pass --container' });
+    expect(engine.history().find((event) => event.type === 'step-failed')).toMatchObject({
+      message: 'two look like production',
+      hint: 'pass --container',
+    });
     expect(types(engine)).not.toContain('prompt-opened');
   });
 
   it('takes the auto answer without asking', async () => {
     let got: unknown;
-    const { engine } = setUp([{ id: 'a', run: async (io) => { got = await io.ask({ kind: 'yes-no', message: '?', defaultYes: false }, { kind: 'yes-no', yes: true }); await io.confirm('Type app', 'app'); return { summary: 'ok' }; } }]);
+    const { engine } = setUp([
+      {
+        id: 'a',
+        run: async (io) => {
+          got = await io.ask({ kind: 'yes-no', message: '?', defaultYes: false }, { kind: 'yes-no', yes: true });
+          await io.confirm('Type app', 'app');
+          return { summary: 'ok' };
+        },
+      },
+    ]);
     expect(await engine.run()).toBe(0);
     expect(got).toEqual({ kind: 'yes-no', yes: true });
     expect(types(engine)).not.toContain('prompt-opened');
   });
 
   it('an outcome with `end` stops the run early with its exit code', async () => {
-    const { engine, deps } = setUp([{ id: 'a', run: async () => ({ summary: 'healthy', end: { exitCode: 0, headline: 'nothing to recover' } }) }, { id: 'b' }]);
+    const { engine, deps } = setUp([
+      { id: 'a', run: async () => ({ summary: 'healthy', end: { exitCode: 0, headline: 'nothing to recover' } }) },
+      { id: 'b' },
+    ]);
     expect(await engine.run()).toBe(0);
     expect(deps.log).toEqual(['run a']);
     expect(types(engine)).toEqual(['run-started', 'step-started', 'step-succeeded', 'run-finished']);
@@ -171,7 +241,11 @@ describe('createEngine, non-interactive', () => {
       { type: 'step-progress', stepId: 'a', progress: { done: 1, total: 2, unit: 'files' } },
       { type: 'step-output', stepId: 'a', line: 'line' },
       { type: 'finding', stepId: 'a', text: 'found', data: { n: 1 } },
-      { type: 'command', stepId: 'a', command: { action: { kind: 'argv', argv: ['ls'], where: 'container' }, phase: 'action', exitCode: 0 } },
+      {
+        type: 'command',
+        stepId: 'a',
+        command: { action: { kind: 'argv', argv: ['ls'], where: 'container' }, phase: 'action', exitCode: 0 },
+      },
     ]);
   });
 
@@ -179,7 +253,9 @@ describe('createEngine, non-interactive', () => {
     const { engine, deps } = setUp([{ id: 'a', run: async (io) => ({ summary: await io.perform(logged(['rm', '-rf', '/data'])) }) }]);
     expect(await engine.run()).toBe(1);
     expect(deps.log).toEqual(['run a']);
-    expect(engine.history().find((event) => event.type === 'step-failed')).toMatchObject({ message: expect.stringContaining('tried to perform a mutating action') });
+    expect(engine.history().find((event) => event.type === 'step-failed')).toMatchObject({
+      message: expect.stringContaining('tried to perform a mutating action'),
+    });
   });
 
   it('a mutating step must perform exactly its plan: an undeclared action fails the step as a bug', async () => {
@@ -197,7 +273,9 @@ describe('createEngine, non-interactive', () => {
   it('a mutating step that stops short of its plan without failing is a bug too', async () => {
     const { engine } = setUp([{ id: 'swap', mutates: true, apply: async () => ({ summary: 'did nothing' }) }]);
     expect(await engine.run()).toBe(1);
-    expect(engine.history().find((event) => event.type === 'step-failed')).toMatchObject({ message: 'step "swap" stopped after 0 of 1 declared actions' });
+    expect(engine.history().find((event) => event.type === 'step-failed')).toMatchObject({
+      message: 'step "swap" stopped after 0 of 1 declared actions',
+    });
   });
 
   it('a mutating step that fails part-way keeps its own error: what ran is the start of its plan', async () => {
@@ -209,7 +287,10 @@ describe('createEngine, non-interactive', () => {
     const { engine, deps } = setUp([{ id: 'swap', mutates: true, plan, apply }]);
     expect(await engine.run()).toBe(1);
     expect(deps.log).toEqual(['perform one']);
-    expect(engine.history().find((event) => event.type === 'step-failed')).toMatchObject({ message: 'the second would fail', hint: 'the first is done' });
+    expect(engine.history().find((event) => event.type === 'step-failed')).toMatchObject({
+      message: 'the second would fail',
+      hint: 'the first is done',
+    });
   });
 
   it('a subscriber that throws cannot break the run: its failure is an event, the run stops at the next step and says so', async () => {
@@ -221,8 +302,13 @@ describe('createEngine, non-interactive', () => {
     engine.subscribe((event) => seen.push(event.type), 'a view');
     expect(await engine.run()).toBe(1);
     expect(deps.log).toEqual(['run a']);
-    expect(engine.history().find((event) => event.type === 'listener-failed')).toMatchObject({ listener: 'the incident record', message: 'ENOSPC: no space left on device, write' });
-    expect(finished(engine).headline).toBe('stopped: the incident record failed (ENOSPC: no space left on device, write); nothing was changed');
+    expect(engine.history().find((event) => event.type === 'listener-failed')).toMatchObject({
+      listener: 'the incident record',
+      message: 'ENOSPC: no space left on device, write',
+    });
+    expect(finished(engine).headline).toBe(
+      'stopped: the incident record failed (ENOSPC: no space left on device, write); nothing was changed',
+    );
     // The other subscribers heard all of it, the failure included.
     expect(seen).toContain('listener-failed');
     expect(seen.at(-1)).toBe('run-finished');
@@ -231,7 +317,12 @@ describe('createEngine, non-interactive', () => {
   it('a step kind without implementation ends the run with exit 1', async () => {
     const { engine } = setUp([{ id: 'a' }]);
     const broken = createEngine<Deps>({
-      runbook: { name: 'demo', title: 'Demo', source: 'demo.yaml', steps: [{ id: 'z', uses: 'nope', title: 'Z', why: 'w', skippable: false }] },
+      runbook: {
+        name: 'demo',
+        title: 'Demo',
+        source: 'demo.yaml',
+        steps: [{ id: 'z', uses: 'nope', title: 'Z', why: 'w', skippable: false }],
+      },
       impls: new Map(),
       deps: { log: [] },
       incidentId: 'I1',
@@ -272,7 +363,16 @@ describe('createEngine, interactive', () => {
     expect(deps.log).toEqual(['run a']);
     engine.control('continue');
     expect(await done).toBe(0);
-    expect(types(engine)).toEqual(['run-started', 'awaiting-control', 'step-started', 'step-succeeded', 'awaiting-control', 'step-started', 'step-succeeded', 'run-finished']);
+    expect(types(engine)).toEqual([
+      'run-started',
+      'awaiting-control',
+      'step-started',
+      'step-succeeded',
+      'awaiting-control',
+      'step-started',
+      'step-succeeded',
+      'run-finished',
+    ]);
   });
 
   it('skip on a skippable step emits step-skipped and moves on', async () => {
@@ -284,7 +384,10 @@ describe('createEngine, interactive', () => {
     engine.control('continue');
     expect(await done).toBe(0);
     expect(deps.log).toEqual(['run b']);
-    expect(engine.history().find((event) => event.type === 'step-skipped')).toMatchObject({ stepId: 'a', reason: 'skipped by the operator' });
+    expect(engine.history().find((event) => event.type === 'step-skipped')).toMatchObject({
+      stepId: 'a',
+      reason: 'skipped by the operator',
+    });
   });
 
   it('skip on a step that is not skippable is ignored', async () => {
@@ -303,7 +406,16 @@ describe('createEngine, interactive', () => {
   it('after a failure, retry runs the step again', async () => {
     let attempts = 0;
     const { engine } = setUp(
-      [{ id: 'a', run: async () => { attempts += 1; if (attempts === 1) throw new RescueError('flaky', { hint: 'retry' }); return { summary: 'second time lucky' }; } }],
+      [
+        {
+          id: 'a',
+          run: async () => {
+            attempts += 1;
+            if (attempts === 1) throw new RescueError('flaky', { hint: 'retry' });
+            return { summary: 'second time lucky' };
+          },
+        },
+      ],
       { isInteractive: true },
     );
     const done = engine.run();
@@ -313,11 +425,32 @@ describe('createEngine, interactive', () => {
     engine.control('retry');
     expect(await done).toBe(0);
     expect(attempts).toBe(2);
-    expect(types(engine)).toEqual(['run-started', 'awaiting-control', 'step-started', 'step-failed', 'awaiting-control', 'step-started', 'step-succeeded', 'run-finished']);
+    expect(types(engine)).toEqual([
+      'run-started',
+      'awaiting-control',
+      'step-started',
+      'step-failed',
+      'awaiting-control',
+      'step-started',
+      'step-succeeded',
+      'run-finished',
+    ]);
   });
 
   it('after a failure of a skippable step, skip goes on without it', async () => {
-    const { engine, deps } = setUp([{ id: 'a', skippable: true, run: async () => { throw new RescueError('no'); } }, { id: 'b' }], { isInteractive: true });
+    const { engine, deps } = setUp(
+      [
+        {
+          id: 'a',
+          skippable: true,
+          run: async () => {
+            throw new RescueError('no');
+          },
+        },
+        { id: 'b' },
+      ],
+      { isInteractive: true },
+    );
     const done = engine.run();
     await until(engine, awaiting('a'));
     engine.control('continue');
@@ -327,7 +460,9 @@ describe('createEngine, interactive', () => {
     engine.control('continue');
     expect(await done).toBe(0);
     expect(deps.log).toEqual(['run a', 'run b']);
-    expect(engine.history().find((event) => event.type === 'step-skipped')).toMatchObject({ reason: 'skipped by the operator after it failed' });
+    expect(engine.history().find((event) => event.type === 'step-skipped')).toMatchObject({
+      reason: 'skipped by the operator after it failed',
+    });
   });
 
   it('quit before a step ends with exit 3 and says the state', async () => {
@@ -341,7 +476,17 @@ describe('createEngine, interactive', () => {
   });
 
   it('quit after a failure ends with the failure (exit 1)', async () => {
-    const { engine } = setUp([{ id: 'a', run: async () => { throw new RescueError('no'); } }], { isInteractive: true });
+    const { engine } = setUp(
+      [
+        {
+          id: 'a',
+          run: async () => {
+            throw new RescueError('no');
+          },
+        },
+      ],
+      { isInteractive: true },
+    );
     const done = engine.run();
     await until(engine, awaiting('a'));
     engine.control('continue');
@@ -352,7 +497,29 @@ describe('createEngine, interactive', () => {
 
   it('answer() resolves the prompt a step asked', async () => {
     let got: unknown;
-    const { engine } = setUp([{ id: 'a', run: async (io) => { got = await io.ask({ kind: 'select', message: 'Which?', options: [{ value: 'x', label: 'X' }, { value: 'y', label: 'Y' }], initialIndex: 0 }, { kind: 'select', value: 'x' }); return { summary: 'ok' }; } }], { isInteractive: true });
+    const { engine } = setUp(
+      [
+        {
+          id: 'a',
+          run: async (io) => {
+            got = await io.ask(
+              {
+                kind: 'select',
+                message: 'Which?',
+                options: [
+                  { value: 'x', label: 'X' },
+                  { value: 'y', label: 'Y' },
+                ],
+                initialIndex: 0,
+              },
+              { kind: 'select', value: 'x' },
+            );
+            return { summary: 'ok' };
+          },
+        },
+      ],
+      { isInteractive: true },
+    );
     const done = engine.run();
     await until(engine, awaiting('a'));
     engine.control('continue');
@@ -367,7 +534,19 @@ describe('createEngine, interactive', () => {
   });
 
   it('a cancel answer aborts with exit 3', async () => {
-    const { engine, deps } = setUp([{ id: 'a', run: async (io) => { await io.ask({ kind: 'yes-no', message: 'Go?', defaultYes: true }, { kind: 'yes-no', yes: true }); return { summary: 'ok' }; } }, { id: 'b' }], { isInteractive: true });
+    const { engine, deps } = setUp(
+      [
+        {
+          id: 'a',
+          run: async (io) => {
+            await io.ask({ kind: 'yes-no', message: 'Go?', defaultYes: true }, { kind: 'yes-no', yes: true });
+            return { summary: 'ok' };
+          },
+        },
+        { id: 'b' },
+      ],
+      { isInteractive: true },
+    );
     const done = engine.run();
     await until(engine, awaiting('a'));
     engine.control('continue');
@@ -379,7 +558,19 @@ describe('createEngine, interactive', () => {
   });
 
   it('confirm() with a mismatching typed text aborts', async () => {
-    const { engine } = setUp([{ id: 'a', mutates: true, apply: async (io) => { await io.confirm('Type the container name', 'app'); return { summary: 'swapped' }; } }], { isInteractive: true });
+    const { engine } = setUp(
+      [
+        {
+          id: 'a',
+          mutates: true,
+          apply: async (io) => {
+            await io.confirm('Type the container name', 'app');
+            return { summary: 'swapped' };
+          },
+        },
+      ],
+      { isInteractive: true },
+    );
     const done = engine.run();
     await until(engine, awaiting('a'));
     engine.control('continue');
@@ -392,7 +583,19 @@ describe('createEngine, interactive', () => {
   });
 
   it('confirm() with the exact typed text goes on', async () => {
-    const { engine, deps } = setUp([{ id: 'a', mutates: true, apply: async (io, d, plan) => { await io.confirm('Type it', 'app'); return applyAll(io, d, plan); } }], { isInteractive: true });
+    const { engine, deps } = setUp(
+      [
+        {
+          id: 'a',
+          mutates: true,
+          apply: async (io, d, plan) => {
+            await io.confirm('Type it', 'app');
+            return applyAll(io, d, plan);
+          },
+        },
+      ],
+      { isInteractive: true },
+    );
     const done = engine.run();
     await until(engine, awaiting('a'));
     engine.control('continue');

@@ -47,15 +47,39 @@ describe('parseRunbook', () => {
       step(`${goodStep('first')}  - uses: verify\n    title: T\n    why: W\n`),
       /^runbooks\/demo\.yaml: step 2: field "id" is missing$/,
     ],
-    ['wrong type', step(goodStep('check').replace('skippable: false', 'skippable: maybe')), /^runbooks\/demo\.yaml: step "check": field "skippable": /],
-    ['bad id', step(goodStep('Check_It')), /^runbooks\/demo\.yaml: step "Check_It": field "id": must be lower-case words joined by dashes$/],
-    ['unknown uses', step(goodStep('check', 'rm-rf')), /^runbooks\/demo\.yaml: step "check": field "uses": unknown step kind "rm-rf" \(known: find-container, verify\)$/],
+    [
+      'wrong type',
+      step(goodStep('check').replace('skippable: false', 'skippable: maybe')),
+      /^runbooks\/demo\.yaml: step "check": field "skippable": /,
+    ],
+    [
+      'bad id',
+      step(goodStep('Check_It')),
+      /^runbooks\/demo\.yaml: step "Check_It": field "id": must be lower-case words joined by dashes$/,
+    ],
+    [
+      'unknown uses',
+      step(goodStep('check', 'rm-rf')),
+      /^runbooks\/demo\.yaml: step "check": field "uses": unknown step kind "rm-rf" \(known: find-container, verify\)$/,
+    ],
     ['duplicate id', step(goodStep('check') + goodStep('check')), /^runbooks\/demo\.yaml: step "check": field "id": used twice$/],
-    ['unknown step field', step(`${goodStep('check')}    retries: 3\n`), /^runbooks\/demo\.yaml: step "check": unknown field\(s\) "retries"$/],
+    [
+      'unknown step field',
+      step(`${goodStep('check')}    retries: 3\n`),
+      /^runbooks\/demo\.yaml: step "check": unknown field\(s\) "retries"$/,
+    ],
     ['unknown top-level field', `${step(goodStep('check'))}author: me\n`, /^runbooks\/demo\.yaml: unknown field\(s\) "author"$/],
     // What a step runs and whether it changes anything are the step kind's to declare, never the YAML's.
-    ['commands in the YAML', step(`${goodStep('check')}    commands: [ls]\n`), /^runbooks\/demo\.yaml: step "check": unknown field\(s\) "commands"$/],
-    ['mutates in the YAML', step(`${goodStep('check')}    mutates: false\n`), /^runbooks\/demo\.yaml: step "check": unknown field\(s\) "mutates"$/],
+    [
+      'commands in the YAML',
+      step(`${goodStep('check')}    commands: [ls]\n`),
+      /^runbooks\/demo\.yaml: step "check": unknown field\(s\) "commands"$/,
+    ],
+    [
+      'mutates in the YAML',
+      step(`${goodStep('check')}    mutates: false\n`),
+      /^runbooks\/demo\.yaml: step "check": unknown field\(s\) "mutates"$/,
+    ],
   ])('%s', (_name, text, expected) => {
     expect(errorOf(text)).toMatch(expected);
   });
@@ -75,13 +99,20 @@ describe('parseRunbook', () => {
       'start-app',
       'verify',
     ]);
-    expect(runbook.steps.filter((entry) => stepKinds.get(entry.uses)?.mutates).map((entry) => entry.id)).toEqual(['stage-in-container', 'stop-app', 'quarantine-and-swap', 'start-app']);
+    expect(runbook.steps.filter((entry) => stepKinds.get(entry.uses)?.mutates).map((entry) => entry.id)).toEqual([
+      'stage-in-container',
+      'stop-app',
+      'quarantine-and-swap',
+      'start-app',
+    ]);
     expect(runbook.steps.filter((entry) => entry.skippable).map((entry) => entry.id)).toEqual(['test-backups']);
     for (const entry of runbook.steps) expect(stepKinds.has(entry.uses), entry.uses).toBe(true);
   });
 
   it('the shipped runbook, as printed, never tells the operator to delete anything', () => {
-    const removals = printRunbook().split('\n').filter((line) => /(^|[\s;|&])(rm|unlink|shred|truncate)\s/.test(line));
+    const removals = printRunbook()
+      .split('\n')
+      .filter((line) => /(^|[\s;|&])(rm|unlink|shred|truncate)\s/.test(line));
     // The one removal the run performs is of its own helper container, never a file.
     expect(removals).toEqual(["docker rm -f '<swap-helper>'"]);
   });

@@ -3,15 +3,21 @@ import { runbookToMarkdown } from '../../src/runbook/markdown.js';
 
 describe('runbookToMarkdown', () => {
   it('numbers the steps, marks the mutating ones and keeps placeholders', () => {
-    const markdown = runbookToMarkdown({
-      name: 'demo',
-      title: 'Demo restore',
-      source: 'demo.yaml',
-      steps: [
-        { id: 'look', uses: 'x', title: 'Look', why: 'Because.', skippable: false },
-        { id: 'swap', uses: 'y', title: 'Swap', why: 'Renames.', skippable: false },
-      ],
-    }, (step) => (step.uses === 'x' ? { mutates: false, commands: ['docker ps'] } : { mutates: true, commands: ['mv <db> <quarantine>/', 'docker start <container>'] }));
+    const markdown = runbookToMarkdown(
+      {
+        name: 'demo',
+        title: 'Demo restore',
+        source: 'demo.yaml',
+        steps: [
+          { id: 'look', uses: 'x', title: 'Look', why: 'Because.', skippable: false },
+          { id: 'swap', uses: 'y', title: 'Swap', why: 'Renames.', skippable: false },
+        ],
+      },
+      (step) =>
+        step.uses === 'x'
+          ? { mutates: false, commands: ['docker ps'] }
+          : { mutates: true, commands: ['mv <db> <quarantine>/', 'docker start <container>'] },
+    );
     expect(markdown).toBe(
       [
         '# Demo restore',

@@ -17,7 +17,6 @@ describe('quoteForDisplay', () => {
   });
 });
 
-
 describe('shellLine', () => {
   it.each([
     [['docker', 'stop', '-t', '30', 'app'], 'docker stop -t 30 app'],

@@ -7,9 +7,23 @@ const steps: StepDecl[] = [
   { id: 'look', title: 'Look', why: 'w', mutates: false, skippable: true, commands: ['ls'] },
   { id: 'swap', title: 'Swap', why: 'w', mutates: true, skippable: false, commands: ['mv a b'] },
 ];
-const started: RunEvent = { type: 'run-started', at, incidentId: 'I1', incidentDir: '/inc/I1', runbook: 'demo', dryRun: false, target: 'app:/data/app.db', steps };
+const started: RunEvent = {
+  type: 'run-started',
+  at,
+  incidentId: 'I1',
+  incidentDir: '/inc/I1',
+  runbook: 'demo',
+  dryRun: false,
+  target: 'app:/data/app.db',
+  steps,
+};
 
-const ls: CommandRecord = { action: { kind: 'argv', where: 'container', container: 'app', argv: ['ls'], mutates: false }, phase: 'action', exitCode: 0, durationMs: 3 };
+const ls: CommandRecord = {
+  action: { kind: 'argv', where: 'container', container: 'app', argv: ['ls'], mutates: false },
+  phase: 'action',
+  exitCode: 0,
+  durationMs: 3,
+};
 
 const reduce = (events: RunEvent[], from: RunView = emptyView) => events.reduce(reduceView, from);
 
@@ -38,23 +52,59 @@ describe('reduceView', () => {
       target: 'app:/data/app.db',
       isDryRun: false,
       steps: [
-        { ...steps[0], status: 'ok', startedAt: '2025-01-01T02:00:01.000Z', durationMs: 1200, summary: 'looked', output: ['found app'], log: ['found app'], ran: [ls], progress: undefined, error: undefined },
-        { ...steps[1], status: 'ok', startedAt: '2025-01-01T02:00:05.000Z', durationMs: 80, summary: 'swapped 3 files', output: [], progress: undefined, error: undefined },
+        {
+          ...steps[0],
+          status: 'ok',
+          startedAt: '2025-01-01T02:00:01.000Z',
+          durationMs: 1200,
+          summary: 'looked',
+          output: ['found app'],
+          log: ['found app'],
+          ran: [ls],
+          progress: undefined,
+          error: undefined,
+        },
+        {
+          ...steps[1],
+          status: 'ok',
+          startedAt: '2025-01-01T02:00:05.000Z',
+          durationMs: 80,
+          summary: 'swapped 3 files',
+          output: [],
+          progress: undefined,
+          error: undefined,
+        },
       ],
       currentStepId: undefined,
       prompt: undefined,
       awaiting: undefined,
       findings: ['the db is corrupt'],
-      finished: { exitCode: 0, headline: 'restored and verified', downtimeMs: 4000, incidentDir: '/inc/I1', findings: ['the db is corrupt'], actions: ['swapped 3 files'] },
+      finished: {
+        exitCode: 0,
+        headline: 'restored and verified',
+        downtimeMs: 4000,
+        incidentDir: '/inc/I1',
+        findings: ['the db is corrupt'],
+        actions: ['swapped 3 files'],
+      },
     });
   });
 
   it('shows the waiting state and the open prompt', () => {
-    const waiting = reduce([started, { type: 'awaiting-control', at, stepId: 'look', actions: ['continue', 'skip', 'quit'], reason: 'before-step' }]);
+    const waiting = reduce([
+      started,
+      { type: 'awaiting-control', at, stepId: 'look', actions: ['continue', 'skip', 'quit'], reason: 'before-step' },
+    ]);
     expect(waiting.awaiting).toEqual({ stepId: 'look', actions: ['continue', 'skip', 'quit'], reason: 'before-step' });
     expect(waiting.currentStepId).toBe('look');
     const prompt = { kind: 'yes-no', id: 'look#1', stepId: 'look', message: 'Sure?', defaultYes: false } as const;
-    const asked = reduce([{ type: 'step-started', at, stepId: 'look' }, { type: 'prompt-opened', at, prompt }], waiting);
+    const asked = reduce(
+      [
+        { type: 'step-started', at, stepId: 'look' },
+        { type: 'prompt-opened', at, prompt },
+      ],
+      waiting,
+    );
     expect(asked.awaiting).toBeUndefined();
     expect(asked.prompt).toEqual(prompt);
     expect(reduceView(asked, { type: 'prompt-answered', at, promptId: 'other#9', answer: { kind: 'cancel' } }).prompt).toEqual(prompt);
@@ -68,7 +118,11 @@ describe('reduceView', () => {
       { type: 'step-failed', at, stepId: 'look', durationMs: 5, message: 'boom', hint: 'try again', state: 'nothing was changed' },
       { type: 'awaiting-control', at, stepId: 'look', actions: ['retry', 'skip', 'quit'], reason: 'after-failure' },
     ]);
-    expect(failed.steps[0]).toMatchObject({ status: 'failed', error: { message: 'boom', hint: 'try again', state: 'nothing was changed' }, output: ['try 1'] });
+    expect(failed.steps[0]).toMatchObject({
+      status: 'failed',
+      error: { message: 'boom', hint: 'try again', state: 'nothing was changed' },
+      output: ['try 1'],
+    });
     expect(failed.awaiting?.reason).toBe('after-failure');
 
     const retried = reduce([{ type: 'step-started', at: '2025-01-01T02:01:00.000Z', stepId: 'look' }], failed);
@@ -78,7 +132,11 @@ describe('reduceView', () => {
 
   it('keeps the last OUTPUT_LINES lines of output', () => {
     const lines = Array.from({ length: OUTPUT_LINES + 3 }, (_, index) => `line ${index}`);
-    const view = reduce([started, { type: 'step-started', at, stepId: 'look' }, ...lines.map((line): RunEvent => ({ type: 'step-output', at, stepId: 'look', line }))]);
+    const view = reduce([
+      started,
+      { type: 'step-started', at, stepId: 'look' },
+      ...lines.map((line): RunEvent => ({ type: 'step-output', at, stepId: 'look', line })),
+    ]);
     expect(view.steps[0].output).toEqual(lines.slice(-OUTPUT_LINES));
   });
 
@@ -88,7 +146,12 @@ describe('reduceView', () => {
       started,
       { type: 'step-started', at, stepId: 'look' },
       ...lines.map((line): RunEvent => ({ type: 'step-output', at, stepId: 'look', line })),
-      ...Array.from({ length: RAN_COMMANDS + 1 }, (_, index): RunEvent => ({ type: 'command', at, stepId: 'look', command: { ...ls, durationMs: index } })),
+      ...Array.from({ length: RAN_COMMANDS + 1 }, (_, index): RunEvent => ({
+        type: 'command',
+        at,
+        stepId: 'look',
+        command: { ...ls, durationMs: index },
+      })),
     ]);
     expect(view.steps[0].log).toEqual(lines.slice(-LOG_LINES));
     expect(view.steps[0].ran?.map((record) => record.durationMs)).toEqual(Array.from({ length: RAN_COMMANDS }, (_, index) => index + 1));
@@ -101,9 +164,19 @@ describe('reduceView', () => {
     const waiting = reduce([
       started,
       { type: 'step-started', at, stepId: 'look' },
-      { type: 'step-waiting', at: '2025-01-01T02:00:02.000Z', stepId: 'look', what: 'the app has 10 s to exit', untilMs: Date.parse('2025-01-01T02:00:12.000Z') },
+      {
+        type: 'step-waiting',
+        at: '2025-01-01T02:00:02.000Z',
+        stepId: 'look',
+        what: 'the app has 10 s to exit',
+        untilMs: Date.parse('2025-01-01T02:00:12.000Z'),
+      },
     ]);
-    expect(waiting.steps[0].waiting).toEqual({ what: 'the app has 10 s to exit', sinceMs: Date.parse('2025-01-01T02:00:02.000Z'), untilMs: Date.parse('2025-01-01T02:00:12.000Z') });
+    expect(waiting.steps[0].waiting).toEqual({
+      what: 'the app has 10 s to exit',
+      sinceMs: Date.parse('2025-01-01T02:00:02.000Z'),
+      untilMs: Date.parse('2025-01-01T02:00:12.000Z'),
+    });
     expect(reduce([{ type: 'step-waiting', at, stepId: 'look' }], waiting).steps[0].waiting).toBeUndefined();
     expect(reduce([{ type: 'step-succeeded', at, stepId: 'look', durationMs: 1, summary: 's' }], waiting).steps[0].waiting).toBeUndefined();
   });

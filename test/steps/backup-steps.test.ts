@@ -270,7 +270,9 @@ describe('backup refuses or fails cleanly', () => {
     // Discovery finds the fake's database by its header, but the app holds no file open: which one is live is not
     // known, so --yes-style backup refuses, listing the candidate, and says to pass --db.
     expect(run.exitCode).toBe(2);
-    expect(run.failed?.message).toBe('1 SQLite database on the volumes of app, none of them open by the app (it has none open):\n  /data/app.db');
+    expect(run.failed?.message).toBe(
+      '1 SQLite database on the volumes of app, none of them open by the app (it has none open):\n  /data/app.db',
+    );
     expect(run.failed?.hint).toContain('--db');
   });
 });

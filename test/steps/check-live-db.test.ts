@@ -25,8 +25,18 @@ describe('check-live-db', () => {
     expect(run.exitCode).toBe(0);
     expect(run.finished.headline).toBe('nothing to recover: /data/app.db in app is healthy');
     // quick_check passes, so only the full integrity_check can call it healthy.
-    expect(checks(run)).toEqual([['sqlite3', '-readonly', DB, 'PRAGMA mmap_size=2147418112; PRAGMA quick_check;'], ['sqlite3', '-readonly', DB, 'PRAGMA mmap_size=2147418112; PRAGMA integrity_check;']]);
-    expect(world.facts.live).toEqual({ verdict: 'ok', check: 'integrity_check', errors: [], errorCount: 0, ranBy: 'sqlite3 in the container', onCopy: false });
+    expect(checks(run)).toEqual([
+      ['sqlite3', '-readonly', DB, 'PRAGMA mmap_size=2147418112; PRAGMA quick_check;'],
+      ['sqlite3', '-readonly', DB, 'PRAGMA mmap_size=2147418112; PRAGMA integrity_check;'],
+    ]);
+    expect(world.facts.live).toEqual({
+      verdict: 'ok',
+      check: 'integrity_check',
+      errors: [],
+      errorCount: 0,
+      ranBy: 'sqlite3 in the container',
+      onCopy: false,
+    });
   });
 
   it('healthy, interactive, the operator goes on anyway', async () => {
@@ -34,7 +44,9 @@ describe('check-live-db', () => {
     world.runtime.putFile('app', DB, fakeDb({ tables: { posts: 1 } }));
     const run = await runStep(checkLiveDb, world.deps, { answer: () => ({ kind: 'yes-no', yes: true }) });
     expect(run.exitCode).toBe(0);
-    expect(run.events.find((event) => event.type === 'step-succeeded')).toMatchObject({ summary: "healthy, restoring anyway at the operator's request" });
+    expect(run.events.find((event) => event.type === 'step-succeeded')).toMatchObject({
+      summary: "healthy, restoring anyway at the operator's request",
+    });
     expect(run.finished.headline).toBe('restored and verified');
   });
 
@@ -47,12 +59,18 @@ describe('check-live-db', () => {
     });
     expect(run.output).toEqual(CORRUPT_ROWS);
     // Damage quick_check sees decides it: the slower integrity_check does not run.
-    expect(checks(run).filter((argv) => argv[0] === 'sqlite3')).toEqual([['sqlite3', '-readonly', DB, 'PRAGMA mmap_size=2147418112; PRAGMA quick_check;']]);
-    expect(run.findings[0]).toBe(`the live database ${DB} is corrupt: quick_check found 2 errors, first: ${CORRUPT_ROWS[0]} (integrity_check, slower, would decide nothing more)`);
+    expect(checks(run).filter((argv) => argv[0] === 'sqlite3')).toEqual([
+      ['sqlite3', '-readonly', DB, 'PRAGMA mmap_size=2147418112; PRAGMA quick_check;'],
+    ]);
+    expect(run.findings[0]).toBe(
+      `the live database ${DB} is corrupt: quick_check found 2 errors, first: ${CORRUPT_ROWS[0]} (integrity_check, slower, would decide nothing more)`,
+    );
     // Its tables were read too (a damaged database's schema page usually still reads): they match local copies.
     expect(execArgvs(run)).toContainEqual(['sqlite3', '-readonly', '-json', DB, LIST_TABLES_SQL]);
     expect(world.facts.liveTables).toEqual(['posts', 'users']);
-    expect(run.events.find((event) => event.type === 'step-succeeded')).toMatchObject({ verdict: { tone: 'bad', label: 'corrupt (2 errors)' } });
+    expect(run.events.find((event) => event.type === 'step-succeeded')).toMatchObject({
+      verdict: { tone: 'bad', label: 'corrupt (2 errors)' },
+    });
     expect(world.facts).toMatchObject({ live: { verdict: 'corrupt', errorCount: 2, errors: CORRUPT_ROWS } });
   });
 
@@ -60,8 +78,19 @@ describe('check-live-db', () => {
     const world = await outage();
     world.runtime.putFile('app', DB, fakeDb({ tables: { posts: 3 }, indexErrors: ['row 2 missing from index posts_by_author'] }));
     const run = await runStep(checkLiveDb, world.deps);
-    expect(checks(run).filter((argv) => argv[0] === 'sqlite3').map((argv) => argv[3])).toEqual(['PRAGMA mmap_size=2147418112; PRAGMA quick_check;', 'PRAGMA mmap_size=2147418112; PRAGMA integrity_check;']);
-    expect(world.facts.live).toEqual({ verdict: 'corrupt', check: 'integrity_check', errors: ['row 2 missing from index posts_by_author'], errorCount: 1, ranBy: 'sqlite3 in the container', onCopy: false });
+    expect(
+      checks(run)
+        .filter((argv) => argv[0] === 'sqlite3')
+        .map((argv) => argv[3]),
+    ).toEqual(['PRAGMA mmap_size=2147418112; PRAGMA quick_check;', 'PRAGMA mmap_size=2147418112; PRAGMA integrity_check;']);
+    expect(world.facts.live).toEqual({
+      verdict: 'corrupt',
+      check: 'integrity_check',
+      errors: ['row 2 missing from index posts_by_author'],
+      errorCount: 1,
+      ranBy: 'sqlite3 in the container',
+      onCopy: false,
+    });
     expect(run.events.find((event) => event.type === 'step-succeeded')).toMatchObject({
       summary: 'CORRUPT: 1 error (integrity_check by sqlite3 in the container); first: row 2 missing from index posts_by_author',
     });
@@ -101,7 +130,10 @@ describe('check-live-db', () => {
     expect(check.args[0]).toBe(`${world.deps.incident.dir}/live-copy-1/app.db`);
     expect(check.args[1]).toBe('quick');
     // The damage is then diagnosed on that same copy, table by table, while the run goes on.
-    expect(world.sqlite.calls.map((call) => [call.method, call.args[0]])).toEqual([['check', check.args[0]], ['diagnose', check.args[0]]]);
+    expect(world.sqlite.calls.map((call) => [call.method, call.args[0]])).toEqual([
+      ['check', check.args[0]],
+      ['diagnose', check.args[0]],
+    ]);
     expect(run.output[0]).toBe('no sqlite3 in the image: checking a copy of the database on this machine');
   });
 
@@ -111,7 +143,10 @@ describe('check-live-db', () => {
     await settleTarget(world, 'app', '/data/nope.db');
     const run = await runStep(checkLiveDb, world.deps);
     expect(run.exitCode).toBe(2);
-    expect(run.failed).toMatchObject({ message: '/data/nope.db does not exist in app', hint: 'list the folder with: docker exec app ls -la /data' });
+    expect(run.failed).toMatchObject({
+      message: '/data/nope.db does not exist in app',
+      hint: 'list the folder with: docker exec app ls -la /data',
+    });
   });
 
   it('--db is a directory: exit 2', async () => {
@@ -127,6 +162,9 @@ describe('check-live-db', () => {
     const world = makeDeps({ db: DB });
     const run = await runStep(checkLiveDb, world.deps);
     expect(run.exitCode).toBe(1);
-    expect(run.failed).toMatchObject({ message: 'the target is not known yet', hint: 'run the step "find-container" first (it was skipped or failed)' });
+    expect(run.failed).toMatchObject({
+      message: 'the target is not known yet',
+      hint: 'run the step "find-container" first (it was skipped or failed)',
+    });
   });
 });

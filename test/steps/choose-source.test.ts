@@ -8,7 +8,14 @@ import { runStep } from '../fakes/run-step.js';
 
 function backup(path: string, extra: Partial<BackupReport> & { ok?: boolean } = {}): BackupReport {
   const { ok = true, ...rest } = extra;
-  const verdict = { verdict: ok ? 'ok' : 'corrupt', check: 'integrity_check', errors: ok ? [] : ['Page 2: never used'], errorCount: ok ? 0 : 1, ranBy: 'sqlite3 in the container', onCopy: false } as const;
+  const verdict = {
+    verdict: ok ? 'ok' : 'corrupt',
+    check: 'integrity_check',
+    errors: ok ? [] : ['Page 2: never used'],
+    errorCount: ok ? 0 : 1,
+    ranBy: 'sqlite3 in the container',
+    onCopy: false,
+  } as const;
   return { path, size: 8192, mtime: '2025-01-01T00:00:00.000Z', verdict, tables: { posts: 30 }, ...rest };
 }
 
@@ -17,24 +24,48 @@ describe('choose-source', () => {
     const world = makeDeps({ local: LOCAL });
     world.files.put(LOCAL, fakeDb({ tables: LOCAL_TABLES }), '2024-12-30T00:00:00.000Z');
     world.files.put(`${LOCAL}-wal`, 'wal', '2024-12-30T06:00:00.000Z');
-    world.facts.backups = [backup('/data/backups/big.db', { tables: { posts: 900 } }), backup('/data/backups/bad.db', { ok: false, tables: undefined })];
+    world.facts.backups = [
+      backup('/data/backups/big.db', { tables: { posts: 900 } }),
+      backup('/data/backups/bad.db', { ok: false, tables: undefined }),
+    ];
     const run = await runStep(chooseSource, world.deps);
     expect(run.exitCode).toBe(0);
-    expect(world.facts.source).toMatchObject({ id: 'local', kind: 'local', path: LOCAL, mtime: '2024-12-30T06:00:00.000Z', tables: LOCAL_TABLES });
+    expect(world.facts.source).toMatchObject({
+      id: 'local',
+      kind: 'local',
+      path: LOCAL,
+      mtime: '2024-12-30T06:00:00.000Z',
+      tables: LOCAL_TABLES,
+    });
     expect(world.facts.sources?.map((source) => source.id)).toEqual(['backup:/data/backups/big.db', 'local']);
     expect(run.findings[0]).toBe('note: /data/backups/big.db hold(s) more rows than the chosen source');
     // The local copy is looked at read-only, through SQLite on this machine, and each call is recorded as such.
     expect(run.commands.map((command) => command.action)).toEqual([
       { kind: 'call', where: 'local', call: `stat ${LOCAL}`, cli: ['stat', LOCAL], mutates: false },
       { kind: 'call', where: 'local', call: `stat ${LOCAL}-wal`, cli: ['stat', `${LOCAL}-wal`], mutates: false },
-      { kind: 'call', where: 'local', call: `better-sqlite3, read-only: PRAGMA quick_check on ${LOCAL}`, cli: ['sqlite3', '-readonly', LOCAL, 'PRAGMA quick_check;'], mutates: false },
-      { kind: 'call', where: 'local', call: `better-sqlite3, read-only: count(*) of every table in ${LOCAL}`, cli: ['sqlite3', '-readonly', LOCAL, 'SELECT count(*) FROM <table>;'], mutates: false },
+      {
+        kind: 'call',
+        where: 'local',
+        call: `better-sqlite3, read-only: PRAGMA quick_check on ${LOCAL}`,
+        cli: ['sqlite3', '-readonly', LOCAL, 'PRAGMA quick_check;'],
+        mutates: false,
+      },
+      {
+        kind: 'call',
+        where: 'local',
+        call: `better-sqlite3, read-only: count(*) of every table in ${LOCAL}`,
+        cli: ['sqlite3', '-readonly', LOCAL, 'SELECT count(*) FROM <table>;'],
+        mutates: false,
+      },
     ]);
   });
 
   it('no --local: the healthy backup with the most rows', async () => {
     const world = makeDeps({});
-    world.facts.backups = [backup('/b/new.db', { mtime: '2025-01-02T00:00:00.000Z', tables: { posts: 10 } }), backup('/b/old.db', { mtime: '2024-12-01T00:00:00.000Z', tables: { posts: 20 } })];
+    world.facts.backups = [
+      backup('/b/new.db', { mtime: '2025-01-02T00:00:00.000Z', tables: { posts: 10 } }),
+      backup('/b/old.db', { mtime: '2024-12-01T00:00:00.000Z', tables: { posts: 20 } }),
+    ];
     const run = await runStep(chooseSource, world.deps);
     expect(run.exitCode).toBe(0);
     expect(world.facts.source?.path).toBe('/b/old.db');
@@ -62,7 +93,9 @@ describe('choose-source', () => {
     world.facts.backups = [backup('/b/bad.db', { ok: false })];
     const run = await runStep(chooseSource, world.deps);
     expect(run.exitCode).toBe(1);
-    expect(run.failed?.message).toBe('no healthy source: the local copy is corrupt (Page 4: never used) and no backup passes integrity_check');
+    expect(run.failed?.message).toBe(
+      'no healthy source: the local copy is corrupt (Page 4: never used) and no backup passes integrity_check',
+    );
     expect(run.failed?.hint).toContain('nothing was changed');
     expect(run.failed?.hint).toContain('.recover');
     expect(world.facts.source).toBeUndefined();
@@ -124,7 +157,12 @@ describe('choose-source', () => {
       world.files.put(LOCAL, fakeDb({ tables: LOCAL_TABLES }));
       world.facts.backups = [];
       const run = await runStep(chooseSource, world.deps, {
-        answer: (prompt) => (prompt.kind === escapeAt ? { kind: 'cancel' } : prompt.kind === 'path' ? { kind: 'path', value: LOCAL } : { kind: 'select', value: 'local' }),
+        answer: (prompt) =>
+          prompt.kind === escapeAt
+            ? { kind: 'cancel' }
+            : prompt.kind === 'path'
+              ? { kind: 'path', value: LOCAL }
+              : { kind: 'select', value: 'local' },
       });
       expect(run.exitCode, escapeAt).toBe(3);
       expect(run.failed?.message, escapeAt).toMatch(/^question not answered: (Is there a healthy copy|Restore from which copy)/);

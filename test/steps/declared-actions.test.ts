@@ -21,7 +21,9 @@ const MUTATING = parseRunbook(readFileSync(RESTORE_RUNBOOK, 'utf8'), 'sqlite-wal
 const READ_ONLY_BEFORE_CHANGES = ['find-container', 'check-live-db', 'test-backups', 'choose-source', 'snapshot-source'];
 
 function printedPlans(events: readonly RunEvent[]): Map<string, string[]> {
-  return new Map(events.flatMap((event) => (event.type === 'step-not-performed' ? [[event.stepId, event.actions.map(recordLine)] as const] : [])));
+  return new Map(
+    events.flatMap((event) => (event.type === 'step-not-performed' ? [[event.stepId, event.actions.map(recordLine)] as const] : [])),
+  );
 }
 
 function performed(events: readonly RunEvent[], phase: 'action' | 'probe'): Map<string, string[]> {
@@ -83,11 +85,14 @@ function writing(world: TestWorld, container: string): TestWorld {
 describe.each<[string, () => TestWorld]>([
   ['a crash-looping app', () => writing(crashLooping(), 'app')],
   ['a PID 1 that ignores SIGTERM, restart policy always', () => writing(realApp({ pid1: DEAF_PID1, restartPolicy: ALWAYS }), 'app')],
-  ['a one-replica Swarm service', () => {
-    const world = swarmApp();
-    serviceWrites(world, 'app', `${DB}-wal`);
-    return world;
-  }],
+  [
+    'a one-replica Swarm service',
+    () => {
+      const world = swarmApp();
+      serviceWrites(world, 'app', `${DB}-wal`);
+      return world;
+    },
+  ],
   ['Compose replicas on one database', () => writing(composeReplicas(), 'shop-web-1')],
 ])('dry-run and run of %s', (_name, build) => {
   it('every mutating step performs exactly the plan the dry-run printed', async () => {

@@ -22,7 +22,10 @@ describe('find-container', () => {
     });
     // One exec learns which tools the image has, so later plans can name the commands they will run.
     expect(world.facts.imageTools).toEqual(['sqlite3', 'sha256sum', 'df', 'stat', 'mv', 'mkdir', 'sleep', 'cp', 'rm', 'find']);
-    expect(world.facts.candidates?.map((entry) => [entry.container.name, entry.role])).toEqual([['app', 'production'], ['app-pr-12', 'preview']]);
+    expect(world.facts.candidates?.map((entry) => [entry.container.name, entry.role])).toEqual([
+      ['app', 'production'],
+      ['app-pr-12', 'preview'],
+    ]);
     expect(run.output).toEqual([
       'production app  app  ghcr.io/acme/app:3f2c1a  running  started 2025-01-01T00:00:00.000Z — label coolify.pullRequestId=0 (production); running',
       'preview    app-pr-12  app-pr-12  ghcr.io/acme/app:pr-12  running  started 2025-01-01T01:00:00.000Z — label coolify.pullRequestId=12 (preview); running',
@@ -76,7 +79,13 @@ describe('find-container', () => {
       },
     });
     expect(run.exitCode).toBe(0);
-    expect(prompts).toMatchObject([{ kind: 'select', initialIndex: 0, options: [{ hint: 'production: label coolify.pullRequestId=0 (production); running' }, { value: previewId }] }]);
+    expect(prompts).toMatchObject([
+      {
+        kind: 'select',
+        initialIndex: 0,
+        options: [{ hint: 'production: label coolify.pullRequestId=0 (production); running' }, { value: previewId }],
+      },
+    ]);
     expect(world.facts.target?.containerName).toBe('app-pr-12');
   });
 
@@ -85,7 +94,10 @@ describe('find-container', () => {
     setUpOutage(world);
     const run = await runStep(findContainer, world.deps);
     expect(run.exitCode).toBe(2);
-    expect(run.failed).toMatchObject({ message: 'no container matching "nope" on the fake Docker engine', hint: 'check --container nope against `docker ps -a`' });
+    expect(run.failed).toMatchObject({
+      message: 'no container matching "nope" on the fake Docker engine',
+      hint: 'check --container nope against `docker ps -a`',
+    });
   });
 
   it('nothing running has the database: the hint says --container', async () => {
@@ -93,7 +105,10 @@ describe('find-container', () => {
     setUpOutage(world);
     const run = await runStep(findContainer, world.deps);
     expect(run.exitCode).toBe(2);
-    expect(run.failed).toMatchObject({ message: 'no container with a file at /srv/other.db on the fake Docker engine', hint: 'pass --container NAME' });
+    expect(run.failed).toMatchObject({
+      message: 'no container with a file at /srv/other.db on the fake Docker engine',
+      hint: 'pass --container NAME',
+    });
   });
 
   it('the chosen container is paused: exit 2, unpause it first', async () => {
@@ -101,8 +116,10 @@ describe('find-container', () => {
     world.runtime.addContainer({ name: 'app', state: 'paused', mounts: [{ destination: '/data', volume: 'app-data' }] });
     const run = await runStep(findContainer, world.deps);
     expect(run.exitCode).toBe(2);
-    expect(run.failed).toMatchObject({ message: 'container app is paused', hint: 'unpause it first (docker unpause app), then run the ' +
-      'restore again — nothing was changed' });
+    expect(run.failed).toMatchObject({
+      message: 'container app is paused',
+      hint: 'unpause it first (docker unpause app), then run the ' + 'restore again — nothing was changed',
+    });
     expect(world.facts.target).toBeUndefined();
   });
 
@@ -118,7 +135,14 @@ describe('find-container', () => {
 
   it('picks the deepest mount holding the folder', async () => {
     const world = makeDeps({ container: 'app', db: '/srv/app/data/app.db' });
-    world.runtime.addContainer({ name: 'app', mounts: [{ destination: '/srv', bind: '/opt/srv' }, { destination: '/srv/app/data', volume: 'db' }, { destination: '/srv/app/d', volume: 'decoy' }] });
+    world.runtime.addContainer({
+      name: 'app',
+      mounts: [
+        { destination: '/srv', bind: '/opt/srv' },
+        { destination: '/srv/app/data', volume: 'db' },
+        { destination: '/srv/app/d', volume: 'decoy' },
+      ],
+    });
     await runStep(findContainer, world.deps);
     expect(world.facts.target?.dataMount).toMatchObject({ type: 'volume', name: 'db', destination: '/srv/app/data' });
   });
@@ -134,8 +158,17 @@ describe('find-container', () => {
     expect(world.facts.target?.dbPath).toBe(DB);
     // Every SQLite file on the mounts, the one the app has open first; the decoy and the notes are not among them.
     // Ranked: open by the app, then names that do not look like copies, then the newest.
-    expect(world.facts.discovery?.databases.map((found) => found.path)).toEqual([DB, '/data/other/site-data.sqlite', '/data/backups/2025-01-01.db', '/data/backups/2024-12-31.db']);
-    expect(run.commands.some((command) => command.action.kind === 'argv' && command.action.argv[0] === 'sh' && command.action.where === 'container')).toBe(true);
+    expect(world.facts.discovery?.databases.map((found) => found.path)).toEqual([
+      DB,
+      '/data/other/site-data.sqlite',
+      '/data/backups/2025-01-01.db',
+      '/data/backups/2024-12-31.db',
+    ]);
+    expect(
+      run.commands.some(
+        (command) => command.action.kind === 'argv' && command.action.argv[0] === 'sh' && command.action.where === 'container',
+      ),
+    ).toBe(true);
   });
 
   it('no --db and the app holds no database open: --yes refuses, listing what was found', async () => {
@@ -155,8 +188,10 @@ describe('find-container: real apps (issue 12)', () => {
     expect(run.failed?.message).toBeUndefined();
     expect(world.facts.appWasDown).toEqual({ state: 'restarting', restartCount: 7 });
     expect(world.facts.imageTools).toEqual(['sqlite3', 'sha256sum', 'df', 'stat', 'mv', 'mkdir', 'sleep', 'cp', 'rm', 'find']);
-    expect(run.findings[0]).toBe('app is restarting, restarted 7 times under unless-stopped: nothing is run inside it; its reads go ' +
-      'through a read-only helper from its image or the archive API');
+    expect(run.findings[0]).toBe(
+      'app is restarting, restarted 7 times under unless-stopped: nothing is run inside it; its reads go ' +
+        'through a read-only helper from its image or the archive API',
+    );
     const helper = `app-rescue-${INCIDENT_ID}-read`;
     // Every exec ran in the helper, whose volumes were mounted read-only; the helper is gone again.
     expect(new Set(world.runtime.calls.filter((call) => call.method === 'exec').map((call) => call.args[0]))).toEqual(new Set([helper]));
@@ -189,8 +224,10 @@ describe('find-container: real apps (issue 12)', () => {
     const run = await runStep(findContainer, world.deps);
     expect(run.exitCode).toBe(0);
     expect(world.facts.imageTools).toEqual([]);
-    expect(run.findings).toContain('no helper can run from ghcr.io/acme/app:3f2c1a (it needs sleep): the checks read copies through the ' +
-      'archive API, and the swap, which needs a helper, will be refused before the stop');
+    expect(run.findings).toContain(
+      'no helper can run from ghcr.io/acme/app:3f2c1a (it needs sleep): the checks read copies through the ' +
+        'archive API, and the swap, which needs a helper, will be refused before the stop',
+    );
   });
 
   it('a Swarm task: settled as a service scaled to 0 and back', async () => {

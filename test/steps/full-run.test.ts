@@ -10,7 +10,12 @@ import { outage, restore } from '../fakes/run-runbook.js';
 const STAGED = `/data/.app.db.rescue-${INCIDENT_ID}.incoming`;
 const QUARANTINE = `/data/rescue-quarantine/${INCIDENT_ID}`;
 
-const stepResults = (events: readonly RunEvent[]) => events.flatMap((event) => (event.type === 'step-succeeded' || event.type === 'step-not-performed' || event.type === 'step-failed' ? [`${event.stepId} ${event.type}`] : []));
+const stepResults = (events: readonly RunEvent[]) =>
+  events.flatMap((event) =>
+    event.type === 'step-succeeded' || event.type === 'step-not-performed' || event.type === 'step-failed'
+      ? [`${event.stepId} ${event.type}`]
+      : [],
+  );
 
 describe('the whole restore against the fakes', () => {
   it.each([
@@ -25,12 +30,24 @@ describe('the whole restore against the fakes', () => {
     expect(failed).toBeUndefined();
     expect(exitCode).toBe(0);
     expect(stepResults(events)).toEqual(
-      ['find-container', 'check-live-db', 'test-backups', 'choose-source', 'snapshot-source', 'stage-in-container', 'stop-app', 'quarantine-and-swap', 'start-app', 'verify'].map((id) => `${id} step-succeeded`),
+      [
+        'find-container',
+        'check-live-db',
+        'test-backups',
+        'choose-source',
+        'snapshot-source',
+        'stage-in-container',
+        'stop-app',
+        'quarantine-and-swap',
+        'start-app',
+        'verify',
+      ].map((id) => `${id} step-succeeded`),
     );
     const snapshot = world.files.read(join(world.deps.incident.dir, 'snapshot.db'));
     expect(world.runtime.fileAt('app', DB)?.content).toEqual(snapshot);
     expect(world.runtime.fileAt('app', STAGED)).toBeUndefined();
-    for (const [name, content] of Object.entries(world.old)) expect(world.runtime.fileAt('app', `${QUARANTINE}/${name}`)?.content).toEqual(content);
+    for (const [name, content] of Object.entries(world.old))
+      expect(world.runtime.fileAt('app', `${QUARANTINE}/${name}`)?.content).toEqual(content);
     expect(world.runtime.listFiles('app', '/data')).toEqual([
       '/data/app.db',
       '/data/app.db-wal',
@@ -81,6 +98,8 @@ describe('the whole restore against the fakes', () => {
     const { exitCode, events } = await restore(world, true);
     expect(events.find((event) => event.type === 'step-failed')).toBeUndefined();
     expect(exitCode).toBe(4);
-    expect(events.at(-1)).toMatchObject({ headline: `dry-run: the live database is CORRUPT; a restore from ${LOCAL} would be possible; nothing was changed` });
+    expect(events.at(-1)).toMatchObject({
+      headline: `dry-run: the live database is CORRUPT; a restore from ${LOCAL} would be possible; nothing was changed`,
+    });
   });
 });

@@ -18,17 +18,32 @@ describe('readPlatformLabels', () => {
     [
       'Coolify production',
       coolify('0'),
-      { platform: 'coolify', appName: 'acme/blog', role: { role: 'production', reason: 'label coolify.pullRequestId=0 (production)' }, replica: null, oneOff: false },
+      {
+        platform: 'coolify',
+        appName: 'acme/blog',
+        role: { role: 'production', reason: 'label coolify.pullRequestId=0 (production)' },
+        replica: null,
+        oneOff: false,
+      },
     ],
     [
       'Coolify preview: the PR in the name a person knows',
       coolify('12'),
       { platform: 'coolify', appName: 'acme/blog (PR 12)', role: { role: 'preview', reason: 'label coolify.pullRequestId=12 (preview)' } },
     ],
-    ['Coolify without a pull request label: no role of its own', { 'coolify.managed': 'true', 'coolify.resourceName': 'blog' }, { platform: 'coolify', appName: 'blog', role: null }],
+    [
+      'Coolify without a pull request label: no role of its own',
+      { 'coolify.managed': 'true', 'coolify.resourceName': 'blog' },
+      { platform: 'coolify', appName: 'blog', role: null },
+    ],
     [
       'Compose: named by service',
-      { 'com.docker.compose.project': 'shop', 'com.docker.compose.service': 'web', 'com.docker.compose.container-number': '2', 'com.docker.compose.oneoff': 'False' },
+      {
+        'com.docker.compose.project': 'shop',
+        'com.docker.compose.service': 'web',
+        'com.docker.compose.container-number': '2',
+        'com.docker.compose.oneoff': 'False',
+      },
       { platform: 'compose', appName: 'web', role: null, group: 'compose:shop/web', replica: 2, oneOff: false },
     ],
     [
@@ -46,7 +61,11 @@ describe('readPlatformLabels', () => {
       { 'com.dokku.app-name': 'hello', 'com.dokku.process-type': 'web', 'com.dokku.container-type': 'deploy', 'com.dokku.dyno': 'web.1' },
       { platform: 'dokku', appName: 'hello', role: null, group: 'dokku:hello/web', replica: 1, oneOff: false },
     ],
-    ['Dokku worker', { 'com.dokku.app-name': 'hello', 'com.dokku.process-type': 'worker' }, { platform: 'dokku', appName: 'hello (worker)' }],
+    [
+      'Dokku worker',
+      { 'com.dokku.app-name': 'hello', 'com.dokku.process-type': 'worker' },
+      { platform: 'dokku', appName: 'hello (worker)' },
+    ],
     ['Dokku `dokku run`', { 'com.dokku.app-name': 'hello', 'com.dokku.container-type': 'run' }, { platform: 'dokku', oneOff: true }],
     [
       'Dokku review app',
@@ -71,12 +90,22 @@ describe('readPlatformLabels', () => {
     [
       'Kamal staging is not production',
       { service: 'hey', role: 'jobs', destination: 'staging' },
-      { platform: 'kamal', appName: 'hey (jobs) [staging]', role: { role: 'preview', reason: 'label destination=staging (not production)' }, group: 'kamal:hey/jobs/staging' },
+      {
+        platform: 'kamal',
+        appName: 'hey (jobs) [staging]',
+        role: { role: 'preview', reason: 'label destination=staging (not production)' },
+        group: 'kamal:hey/jobs/staging',
+      },
     ],
     ['a lone `service` label is not Kamal', { service: 'hey' }, null],
     [
       'Swarm task',
-      { 'com.docker.swarm.service.name': 'shop_web', 'com.docker.swarm.service.id': 'x', 'com.docker.swarm.task.id': 'y', 'com.docker.stack.namespace': 'shop' },
+      {
+        'com.docker.swarm.service.name': 'shop_web',
+        'com.docker.swarm.service.id': 'x',
+        'com.docker.swarm.task.id': 'y',
+        'com.docker.stack.namespace': 'shop',
+      },
       { platform: 'swarm', appName: 'shop_web', role: null, group: 'swarm:shop_web' },
     ],
   ])('%s', (_name, labels, expected) => {

@@ -8,19 +8,35 @@ import type { ProgressInfo } from '../../src/runbook/events.js';
 import type { Facts, Target } from '../../src/steps/facts.js';
 
 function source(id: string, extra: Partial<SourceCandidate>): SourceCandidate {
-  return { id, kind: 'backup', path: `/data/backups/${id}.db`, ok: true, mtime: '2025-01-01T00:00:00.000Z', size: 4096, tables: {}, errors: [], ...extra };
+  return {
+    id,
+    kind: 'backup',
+    path: `/data/backups/${id}.db`,
+    ok: true,
+    mtime: '2025-01-01T00:00:00.000Z',
+    size: 4096,
+    tables: {},
+    errors: [],
+    ...extra,
+  };
 }
 
 describe('rankSources', () => {
   it.each([
     [
       'more rows first even when older',
-      [source('new-but-stale', { mtime: '2025-01-02T00:00:00.000Z', tables: { posts: 10 } }), source('old-but-full', { mtime: '2024-12-01T00:00:00.000Z', tables: { posts: 12 } })],
+      [
+        source('new-but-stale', { mtime: '2025-01-02T00:00:00.000Z', tables: { posts: 10 } }),
+        source('old-but-full', { mtime: '2024-12-01T00:00:00.000Z', tables: { posts: 12 } }),
+      ],
       ['old-but-full', 'new-but-stale'],
     ],
     [
       'newest mtime breaks a tie',
-      [source('older', { mtime: '2025-01-01T00:00:00.000Z', tables: { posts: 3 } }), source('newer', { mtime: '2025-01-02T00:00:00.000Z', tables: { posts: 3 } })],
+      [
+        source('older', { mtime: '2025-01-01T00:00:00.000Z', tables: { posts: 3 } }),
+        source('newer', { mtime: '2025-01-02T00:00:00.000Z', tables: { posts: 3 } }),
+      ],
       ['newer', 'older'],
     ],
     [
@@ -57,12 +73,23 @@ describe('missingRows', () => {
 });
 
 describe('describeRunState', () => {
-  const target: Target = { containerId: 'c1', containerName: 'app', image: 'app:1', appName: 'app', dbPath: '/data/app.db', dataMount: { type: 'volume', name: 'v', source: '/v', destination: '/data' } };
+  const target: Target = {
+    containerId: 'c1',
+    containerName: 'app',
+    image: 'app:1',
+    appName: 'app',
+    dbPath: '/data/app.db',
+    dataMount: { type: 'volume', name: 'v', source: '/v', destination: '/data' },
+  };
   it.each([
     ['nothing known', {}, undefined],
     ['nothing changed', { target }, 'nothing was changed'],
     ['staged only', { target, stagedPath: '/data/.x' }, 'the live database is unchanged; a verified copy waits at /data/.x'],
-    ['stopped, not started', { target, stoppedAt: 1, stagedPath: '/data/.x' }, 'the app is STOPPED: start it with `docker start app`; the live database is unchanged; a verified copy waits at /data/.x'],
+    [
+      'stopped, not started',
+      { target, stoppedAt: 1, stagedPath: '/data/.x' },
+      'the app is STOPPED: start it with `docker start app`; the live database is unchanged; a verified copy waits at /data/.x',
+    ],
     [
       'half moved',
       {
@@ -86,10 +113,25 @@ describe('describeRunState', () => {
 
   it.each([
     ['running, as this run left it', {}, 'running', 'nothing was changed'],
-    ['down although this run never stopped it', {}, 'exited', 'the app is NOT running (exited) although this run did not stop it (did the Docker engine restart?): start it with `docker start app`; nothing was changed'],
-    ['stopped by this run: said once', { stoppedAt: 1 }, 'exited', 'the app is STOPPED: start it with `docker start app`; nothing was changed'],
-    ['engine silent', {}, 'unknown: the engine does not answer', "the app's state is unknown: the engine does not answer: check it with `docker ps -a`; nothing was changed"],
-  ])('with the engine\'s view: %s', (_name, facts, actual, expected) => {
+    [
+      'down although this run never stopped it',
+      {},
+      'exited',
+      'the app is NOT running (exited) although this run did not stop it (did the Docker engine restart?): start it with `docker start app`; nothing was changed',
+    ],
+    [
+      'stopped by this run: said once',
+      { stoppedAt: 1 },
+      'exited',
+      'the app is STOPPED: start it with `docker start app`; nothing was changed',
+    ],
+    [
+      'engine silent',
+      {},
+      'unknown: the engine does not answer',
+      "the app's state is unknown: the engine does not answer: check it with `docker ps -a`; nothing was changed",
+    ],
+  ])("with the engine's view: %s", (_name, facts, actual, expected) => {
     expect(describeRunState({ target, ...facts }, actual)).toBe(expected);
   });
 
@@ -144,7 +186,11 @@ describe('makeProgressMeter', () => {
   it('emits at most once an interval, always the last, with rate and ETA', () => {
     let now = 0;
     const seen: ProgressInfo[] = [];
-    const meter = makeProgressMeter(() => now, (progress) => seen.push(progress), 200);
+    const meter = makeProgressMeter(
+      () => now,
+      (progress) => seen.push(progress),
+      200,
+    );
     now = 100;
     meter(100, 1000);
     now = 150;

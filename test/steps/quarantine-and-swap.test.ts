@@ -26,14 +26,17 @@ async function readyToSwap(): Promise<TestWorld & { old: Record<string, Buffer> 
   world.facts.stagedPath = STAGED;
   world.facts.stoppedAt = world.clock.now();
   world.facts.snapshot = { path: '/inc/snapshot.db', sha256: sha256Of(SNAPSHOT), bytes: SNAPSHOT.length, tables: LOCAL_TABLES };
-  const old = Object.fromEntries([DB, `${DB}-wal`, `${DB}-shm`].map((path) => [path, world.runtime.fileAt('app', path)?.content as Buffer]));
+  const old = Object.fromEntries(
+    [DB, `${DB}-wal`, `${DB}-shm`].map((path) => [path, world.runtime.fileAt('app', path)?.content as Buffer]),
+  );
   world.runtime.calls.length = 0;
   return { ...world, old };
 }
 
 const HELPER = `app-rescue-${INCIDENT_ID}-swap`;
 const helperOf = (world: TestWorld) => world.runtime.calls.find((call) => call.method === 'startHelper');
-const noRm = (world: TestWorld) => expect(world.runtime.execArgvs().filter((argv) => argv.some((arg) => /^(rm|rmdir|unlink|truncate)$/.test(arg)))).toEqual([]);
+const noRm = (world: TestWorld) =>
+  expect(world.runtime.execArgvs().filter((argv) => argv.some((arg) => /^(rm|rmdir|unlink|truncate)$/.test(arg)))).toEqual([]);
 
 describe('quarantine-and-swap', () => {
   it('renames the .db, -wal and -shm into quarantine, then the staged copy to the live name', async () => {
@@ -55,12 +58,28 @@ describe('quarantine-and-swap', () => {
     expect(world.runtime.fileAt('app', STAGED)).toBeUndefined();
     expect(world.runtime.fileAt('app', `${DB}-wal`)).toBeUndefined();
     expect(world.runtime.fileAt('app', `${DB}-shm`)).toBeUndefined();
-    for (const [path, content] of Object.entries(world.old)) expect(world.runtime.fileAt('app', `${QUARANTINE}/${path.slice('/data/'.length)}`)?.content).toEqual(content);
+    for (const [path, content] of Object.entries(world.old))
+      expect(world.runtime.fileAt('app', `${QUARANTINE}/${path.slice('/data/'.length)}`)?.content).toEqual(content);
     expect(world.runtime.calls.filter((call) => call.method === 'removeHelper')).toHaveLength(1);
     expect((await world.runtime.listContainers()).map((container) => container.name)).toEqual(['app', 'app-pr-12']);
-    expect(world.facts).toMatchObject({ swapped: true, quarantineDir: QUARANTINE, quarantined: [{ from: DB, to: `${QUARANTINE}/app.db`, size: world.old[DB].length }, { from: `${DB}-wal` }, { from: `${DB}-shm` }] });
-    expect(run.commands.filter((command) => command.phase === 'action').map((command) => command.action.where)).toEqual(['engine', 'helper', 'helper', 'helper', 'helper', 'helper', 'engine']);
-    expect(JSON.parse(world.incidentFiles.read('quarantine-manifest.json'))).toMatchObject({ dir: QUARANTINE, files: [{ from: DB }, { from: `${DB}-wal` }, { from: `${DB}-shm` }] });
+    expect(world.facts).toMatchObject({
+      swapped: true,
+      quarantineDir: QUARANTINE,
+      quarantined: [{ from: DB, to: `${QUARANTINE}/app.db`, size: world.old[DB].length }, { from: `${DB}-wal` }, { from: `${DB}-shm` }],
+    });
+    expect(run.commands.filter((command) => command.phase === 'action').map((command) => command.action.where)).toEqual([
+      'engine',
+      'helper',
+      'helper',
+      'helper',
+      'helper',
+      'helper',
+      'engine',
+    ]);
+    expect(JSON.parse(world.incidentFiles.read('quarantine-manifest.json'))).toMatchObject({
+      dir: QUARANTINE,
+      files: [{ from: DB }, { from: `${DB}-wal` }, { from: `${DB}-shm` }],
+    });
   });
 
   it('uses the helper stop-app started before the stop, and removes it', async () => {
@@ -73,7 +92,14 @@ describe('quarantine-and-swap', () => {
     expect(new Set(world.runtime.calls.filter((call) => call.method === 'exec').map((call) => call.args[0]))).toEqual(new Set([HELPER]));
     expect(world.runtime.calls.filter((call) => call.method === 'removeHelper').map((call) => call.args[0])).toEqual([HELPER]);
     expect((await world.runtime.listContainers()).map((container) => container.id)).not.toContain(ready);
-    expect(run.commands.filter((command) => command.phase === 'action').map((command) => command.action.where)).toEqual(['helper', 'helper', 'helper', 'helper', 'helper', 'engine']);
+    expect(run.commands.filter((command) => command.phase === 'action').map((command) => command.action.where)).toEqual([
+      'helper',
+      'helper',
+      'helper',
+      'helper',
+      'helper',
+      'engine',
+    ]);
     expect(world.runtime.fileAt('app', DB)?.content).toEqual(SNAPSHOT);
   });
 
@@ -82,16 +108,27 @@ describe('quarantine-and-swap', () => {
     world.runtime.deleteFile('app', `${DB}-wal`);
     const run = await runStep(quarantineAndSwap, world.deps);
     expect(run.exitCode).toBe(0);
-    expect(world.runtime.execArgvs().filter((argv) => argv[0] === 'mv').map((argv) => argv[1])).toEqual([DB, `${DB}-shm`, STAGED]);
+    expect(
+      world.runtime
+        .execArgvs()
+        .filter((argv) => argv[0] === 'mv')
+        .map((argv) => argv[1]),
+    ).toEqual([DB, `${DB}-shm`, STAGED]);
     expect(world.facts.quarantined?.map((file) => file.from)).toEqual([DB, `${DB}-shm`]);
   });
 
   it('a failing mv stops the step, says what was moved, and the helper is still removed', async () => {
     const world = await readyToSwap();
-    world.runtime.failExec((argv) => argv[0] === 'mv' && argv[1] === `${DB}-wal`, { exitCode: 1, stdout: '', stderr: "mv: can't rename '/data/app.db-wal': Permission denied\n" });
+    world.runtime.failExec((argv) => argv[0] === 'mv' && argv[1] === `${DB}-wal`, {
+      exitCode: 1,
+      stdout: '',
+      stderr: "mv: can't rename '/data/app.db-wal': Permission denied\n",
+    });
     const run = await runStep(quarantineAndSwap, world.deps);
     expect(run.exitCode).toBe(1);
-    expect(run.failed?.message).toBe(`mv ${DB}-wal ${QUARANTINE}/app.db-wal failed (exit 1): mv: can't rename '/data/app.db-wal': Permission denied`);
+    expect(run.failed?.message).toBe(
+      `mv ${DB}-wal ${QUARANTINE}/app.db-wal failed (exit 1): mv: can't rename '/data/app.db-wal': Permission denied`,
+    );
     expect(run.failed?.hint).toBe(`${DB} already moved to ${QUARANTINE}; the app is stopped: run \`sqlite-rescue resume\` to finish`);
     expect(world.runtime.calls.filter((call) => call.method === 'removeHelper')).toHaveLength(1);
     expect(world.runtime.execArgvs().some((argv) => argv[1] === STAGED)).toBe(false);

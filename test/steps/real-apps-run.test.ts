@@ -65,9 +65,15 @@ describe('the whole restore of real apps, against the fakes', () => {
     });
   });
 
-  it('a crash-looper caught in the instant it runs between two crashes: still read through copies, never exec\'d into', async () => {
+  it("a crash-looper caught in the instant it runs between two crashes: still read through copies, never exec'd into", async () => {
     // Started by the engine 2 s before the run (restart count 7): one crash from restarting again.
-    const world = realApp({ state: 'running', restartPolicy: UNLESS_STOPPED, restartCount: 7, startedAt: '2025-01-01T01:59:58.000Z', exitsWhileCorrupt: DB });
+    const world = realApp({
+      state: 'running',
+      restartPolicy: UNLESS_STOPPED,
+      restartCount: 7,
+      startedAt: '2025-01-01T01:59:58.000Z',
+      exitsWhileCorrupt: DB,
+    });
     world.runtime.appWritesTo('app', `${DB}-wal`);
     const { exitCode, events } = await restore(world);
     expect(failure(events)).toBeUndefined();
@@ -77,7 +83,9 @@ describe('the whole restore of real apps, against the fakes', () => {
       .slice(0, stopAt)
       .filter((event) => event.type === 'command' && event.command.action.kind === 'argv' && event.command.action.container === 'app');
     expect(inApp).toEqual([]);
-    expect(events.some((event) => event.type === 'step-output' && event.stepId === 'check-live-db' && /not running steadily/.test(event.line))).toBe(true);
+    expect(
+      events.some((event) => event.type === 'step-output' && event.stepId === 'check-live-db' && /not running steadily/.test(event.line)),
+    ).toBe(true);
   });
 
   it('PID 1 ignores SIGTERM: killed after 1 s, not the 10 s docker would wait', async () => {

@@ -16,7 +16,11 @@ const DAY_OLD: FakeRowsState = { tables: { posts: 800, users: 50 }, note: 'day-o
 
 async function outage(live: FakeRowsState, options: RestoreOptions = {}): Promise<TestWorld> {
   const world = makeDeps({ container: 'app', db: DB, ...options });
-  world.runtime.addContainer({ name: 'app', labels: { 'coolify.pullRequestId': '0' }, mounts: [{ destination: '/data', volume: 'app-data' }] });
+  world.runtime.addContainer({
+    name: 'app',
+    labels: { 'coolify.pullRequestId': '0' },
+    mounts: [{ destination: '/data', volume: 'app-data' }],
+  });
   world.runtime.putFile('app', DB, fakeRowsDb(live));
   world.files.put(LOCAL, fakeRowsDb(DAY_OLD), '2024-12-31T18:00:00.000Z');
   await settleTarget(world);
@@ -24,9 +28,17 @@ async function outage(live: FakeRowsState, options: RestoreOptions = {}): Promis
   return world;
 }
 
-const indexOnly: FakeRowsState = { tables: { posts: 1000, users: 50 }, indexErrors: ['wrong # of entries in index posts_by_author'], damagedIndexes: { posts_by_author: 'posts' } };
+const indexOnly: FakeRowsState = {
+  tables: { posts: 1000, users: 50 },
+  indexErrors: ['wrong # of entries in index posts_by_author'],
+  damagedIndexes: { posts_by_author: 'posts' },
+};
 // Two leaves among the newest posts destroyed: keys 901…950 cannot be read.
-const tableDamage: FakeRowsState = { tables: { posts: 1000, users: 50 }, errors: ['Tree 2 page 100: btreeInitPage() returns error code 11'], unreadable: { posts: [[901, 950]] } };
+const tableDamage: FakeRowsState = {
+  tables: { posts: 1000, users: 50 },
+  errors: ['Tree 2 page 100: btreeInitPage() returns error code 11'],
+  unreadable: { posts: [[901, 950]] },
+};
 
 const options = (world: TestWorld) => world.facts.sources?.map((source) => [source.id, source.loss?.totalMissing ?? null]);
 
@@ -36,12 +48,22 @@ describe('rescue candidates', () => {
     const run = await runSteps([checkLiveDb, chooseSource], world.deps);
     expect(run.exitCode).toBe(0);
     expect(run.findings).toContain('damage: 1 index damaged, every table intact');
-    expect(world.facts.source).toMatchObject({ id: 'repaired', kind: 'repaired', tables: { posts: 1000, users: 50 }, loss: { totalMissing: 0 } });
+    expect(world.facts.source).toMatchObject({
+      id: 'repaired',
+      kind: 'repaired',
+      tables: { posts: 1000, users: 50 },
+      loss: { totalMissing: 0 },
+    });
     // The day-old copy lacks the 200 newest posts the damaged database still holds.
-    expect(options(world)).toEqual([['repaired', 0], ['local', 200]]);
+    expect(options(world)).toEqual([
+      ['repaired', 0],
+      ['local', 200],
+    ]);
     expect(world.sqlite.calls.map((call) => call.method)).not.toContain('salvage');
     expect(run.findings).toContain('data loss: restoring the repaired loses nothing the damaged database still holds');
-    expect(run.events.find((event) => event.type === 'step-succeeded' && event.stepId === 'choose-source')).toMatchObject({ verdict: { tone: 'good', label: 'repaired: loses nothing' } });
+    expect(run.events.find((event) => event.type === 'step-succeeded' && event.stepId === 'choose-source')).toMatchObject({
+      verdict: { tone: 'good', label: 'repaired: loses nothing' },
+    });
   });
 
   it('table damage, at the terminal: salvaged and merged offered beside the local copy, least loss preselected', async () => {
@@ -56,11 +78,21 @@ describe('rescue candidates', () => {
     expect(run.findings).toContain('damage: table posts: 1 page unreadable');
     // The reference is the salvage: 950 posts (1…900, 951…1000) and 50 users. The merge brings back 801…900 and
     // 951…1000 on top of the copy's 1…800: it lacks nothing the damaged database still holds.
-    expect(options(world)).toEqual([['salvaged', 0], ['merged', 0], ['local', 150]]);
+    expect(options(world)).toEqual([
+      ['salvaged', 0],
+      ['merged', 0],
+      ['local', 150],
+    ]);
     expect(run.output).toContain('no repair: table(s) posts damaged, so a repair would lose rows');
     const select = prompts.find((prompt) => prompt.kind === 'select' && prompt.stepId === 'choose-source');
     expect(select?.kind === 'select' && select.options.map((option) => option.value)).toEqual(['salvaged', 'merged', 'local']);
-    expect(world.facts.sources?.find((source) => source.id === 'merged')).toMatchObject({ tables: { posts: 950, users: 50 }, mergedFrom: { base: 'local', perTable: { posts: { fromHealthy: 800, fromSalvage: 150 }, users: { fromHealthy: 50, fromSalvage: 0 } } } });
+    expect(world.facts.sources?.find((source) => source.id === 'merged')).toMatchObject({
+      tables: { posts: 950, users: 50 },
+      mergedFrom: {
+        base: 'local',
+        perTable: { posts: { fromHealthy: 800, fromSalvage: 150 }, users: { fromHealthy: 50, fromSalvage: 0 } },
+      },
+    });
   });
 
   it('table damage, --yes: the healthy copy, never a salvage (it may hold rows the app had deleted)', async () => {
@@ -76,14 +108,18 @@ describe('rescue candidates', () => {
     const run = await runSteps([checkLiveDb, chooseSource], world.deps);
     expect(run.exitCode).toBe(0);
     expect(world.facts.source).toMatchObject({ id: 'merged', tables: { posts: 950, users: 50 }, loss: { totalMissing: 0 } });
-    expect(run.findings.find((text) => text.startsWith('data loss:'))).toBe('data loss: restoring the merged loses nothing the damaged database still holds');
+    expect(run.findings.find((text) => text.startsWith('data loss:'))).toBe(
+      'data loss: restoring the merged loses nothing the damaged database still holds',
+    );
   });
 
   it('--source repaired when a table is damaged: refused with why, nothing chosen', async () => {
     const world = await outage(tableDamage, { local: LOCAL, source: 'repaired' });
     const run = await runSteps([checkLiveDb, chooseSource], world.deps);
     expect(run.exitCode).toBe(2);
-    expect(run.failed?.message).toBe('--source repaired: cannot restore from it: no repair: table(s) posts damaged, so a repair would lose rows');
+    expect(run.failed?.message).toBe(
+      '--source repaired: cannot restore from it: no repair: table(s) posts damaged, so a repair would lose rows',
+    );
     expect(world.facts.source).toBeUndefined();
   });
 
@@ -91,7 +127,8 @@ describe('rescue candidates', () => {
     const world = await outage(tableDamage, { local: LOCAL });
     const release = world.sqlite.holdSalvages();
     let cancelled = false;
-    const answer = (prompt: Prompt): PromptAnswer => (prompt.kind === 'select' ? { kind: 'select', value: prompt.options[prompt.initialIndex].value } : { kind: 'cancel' });
+    const answer = (prompt: Prompt): PromptAnswer =>
+      prompt.kind === 'select' ? { kind: 'select', value: prompt.options[prompt.initialIndex].value } : { kind: 'cancel' };
     const running = runSteps([checkLiveDb, chooseSource], world.deps, {
       answer,
       onEvent: (event, engine) => {
@@ -110,7 +147,10 @@ describe('rescue candidates', () => {
   });
 
   it('a database with no readable row: said, and the healthy copy is what remains', async () => {
-    const world = await outage({ tables: { posts: 1000 }, errors: ['Tree 2 page 2: btreeInitPage() returns error code 11'], unreadable: { posts: [[1, 1000]] } }, { local: LOCAL, source: 'salvaged' });
+    const world = await outage(
+      { tables: { posts: 1000 }, errors: ['Tree 2 page 2: btreeInitPage() returns error code 11'], unreadable: { posts: [[1, 1000]] } },
+      { local: LOCAL, source: 'salvaged' },
+    );
     const run = await runSteps([checkLiveDb, chooseSource], world.deps);
     expect(run.exitCode).toBe(2);
     expect(run.output).toContain('no salvage: no row of any table can be read: every table is unreadable from its first row');

@@ -25,11 +25,17 @@ describe('snapshot-source', () => {
     const run = await runStep(snapshotSource, world.deps);
     expect(run.exitCode).toBe(0);
     const dest = `${world.deps.incident.dir}/snapshot.db`;
-    expect(world.sqlite.calls.map((call) => [call.method, ...call.args])).toEqual([['snapshot', LOCAL, dest], ['check', dest, 'full'], ['stats', dest]]);
+    expect(world.sqlite.calls.map((call) => [call.method, ...call.args])).toEqual([
+      ['snapshot', LOCAL, dest],
+      ['check', dest, 'full'],
+      ['stats', dest],
+    ]);
     const content = world.files.read(dest);
     expect(world.facts.snapshot).toEqual({ path: dest, sha256: sha256Of(content), bytes: content.length, tables: LOCAL_TABLES });
     expect(world.deps.services.snapshotCheck.waiting()).toBeUndefined();
-    expect(run.events.find((event) => event.type === 'step-succeeded')).toMatchObject({ summary: expect.stringMatching(/integrity_check under way \(stage-in-container waits for it\)$/) });
+    expect(run.events.find((event) => event.type === 'step-succeeded')).toMatchObject({
+      summary: expect.stringMatching(/integrity_check under way \(stage-in-container waits for it\)$/),
+    });
     expect(world.runtime.calls).toEqual([]);
   });
 
@@ -40,15 +46,31 @@ describe('snapshot-source', () => {
     expect(run.exitCode).toBe(0);
     const dest = `${world.deps.incident.dir}/snapshot.db`;
     expect(world.sqlite.calls.map((call) => [call.method, ...call.args])).toContainEqual(['check', dest, 'full']);
-    expect(run.events.find((event) => event.type === 'step-succeeded')).toMatchObject({ summary: expect.stringMatching(/integrity_check ok$/) });
+    expect(run.events.find((event) => event.type === 'step-succeeded')).toMatchObject({
+      summary: expect.stringMatching(/integrity_check ok$/),
+    });
   });
 
   it('a backup is copied out of the container first', async () => {
     const world = await outage();
-    world.facts.source = { id: 'backup:/data/backups/2024-12-31.db', kind: 'backup', path: '/data/backups/2024-12-31.db', ok: true, mtime: '', size: 1, tables: {}, errors: [] };
+    world.facts.source = {
+      id: 'backup:/data/backups/2024-12-31.db',
+      kind: 'backup',
+      path: '/data/backups/2024-12-31.db',
+      ok: true,
+      mtime: '',
+      size: 1,
+      tables: {},
+      errors: [],
+    };
     const run = await runStep(snapshotSource, world.deps);
     expect(run.exitCode).toBe(0);
-    expect(world.runtime.calls).toMatchObject([{ method: 'copyOut', args: [world.facts.target?.containerId, '/data/backups/2024-12-31.db', `${world.deps.incident.dir}/source-copy-1`] }]);
+    expect(world.runtime.calls).toMatchObject([
+      {
+        method: 'copyOut',
+        args: [world.facts.target?.containerId, '/data/backups/2024-12-31.db', `${world.deps.incident.dir}/source-copy-1`],
+      },
+    ]);
     expect(world.sqlite.calls[0].args[0]).toBe(`${world.deps.incident.dir}/source-copy-1/2024-12-31.db`);
   });
 
@@ -103,17 +125,29 @@ describe('stage-in-container', () => {
     const run = await runStep(stageInContainer, world.deps);
     expect(run.exitCode).toBe(0);
     const id = world.facts.target?.containerId;
-    expect(execArgvs(run)).toEqual([['df', '-Pk', '/data'], ['stat', '-c', '%u %g %a', DB], ['sha256sum', STAGED]]);
+    expect(execArgvs(run)).toEqual([
+      ['df', '-Pk', '/data'],
+      ['stat', '-c', '%u %g %a', DB],
+      ['sha256sum', STAGED],
+    ]);
     // No check under way (a resumed run): the snapshot's integrity_check starts here, beside the copy.
     expect(world.sqlite.calls.map((call) => [call.method, ...call.args])).toEqual([['check', world.facts.snapshot?.path, 'full']]);
-    expect(world.runtime.calls.find((call) => call.method === 'copyIn')?.args).toEqual([id, world.facts.snapshot?.path, '/data', `.app.db.rescue-${INCIDENT_ID}.incoming`, { uid: 1001, gid: 1001, mode: 0o640 }]);
+    expect(world.runtime.calls.find((call) => call.method === 'copyIn')?.args).toEqual([
+      id,
+      world.facts.snapshot?.path,
+      '/data',
+      `.app.db.rescue-${INCIDENT_ID}.incoming`,
+      { uid: 1001, gid: 1001, mode: 0o640 },
+    ]);
     expect(world.runtime.fileAt('app', STAGED)?.content).toEqual(world.files.read(world.facts.snapshot?.path as string));
     expect(readFakeDb(world.runtime.fileAt('app', DB)?.content as Buffer)?.errors).toHaveLength(2);
     expect(world.facts.stagedPath).toBe(STAGED);
-    expect(run.events.filter((event) => event.type === 'step-progress').at(-1)).toMatchObject({ progress: { done: world.facts.snapshot?.bytes, unit: 'bytes' } });
+    expect(run.events.filter((event) => event.type === 'step-progress').at(-1)).toMatchObject({
+      progress: { done: world.facts.snapshot?.bytes, unit: 'bytes' },
+    });
   });
 
-  it('the copy goes on while the snapshot\'s check runs; the step waits for the check and says so', async () => {
+  it("the copy goes on while the snapshot's check runs; the step waits for the check and says so", async () => {
     const world = await outage();
     world.facts.source = { id: 'local', kind: 'local', path: LOCAL, ok: true, mtime: '', size: 1, tables: LOCAL_TABLES, errors: [] };
     const release = world.sqlite.holdFullChecks();
@@ -131,7 +165,7 @@ describe('stage-in-container', () => {
     expect(world.facts.stagedPath).toBe(STAGED);
   });
 
-  it('a failed copy is reported at once, without waiting for the snapshot\'s check (it goes on for the retry)', async () => {
+  it("a failed copy is reported at once, without waiting for the snapshot's check (it goes on for the retry)", async () => {
     const world = await outage();
     world.facts.source = { id: 'local', kind: 'local', path: LOCAL, ok: true, mtime: '', size: 1, tables: LOCAL_TABLES, errors: [] };
     const release = world.sqlite.holdFullChecks();
@@ -162,7 +196,10 @@ describe('stage-in-container', () => {
     const run = await runStep(stageInContainer, world.deps);
     expect(run.exitCode).toBe(0);
     // The image has no sha256sum, as find-container found: the plan hashes through the archive API instead.
-    expect(run.planned.get('stage-in-container')?.at(-1)).toMatchObject({ kind: 'call', call: `GET /containers/${world.facts.target?.containerId}/archive?path=${STAGED}, hashed here as it streams` });
+    expect(run.planned.get('stage-in-container')?.at(-1)).toMatchObject({
+      kind: 'call',
+      call: `GET /containers/${world.facts.target?.containerId}/archive?path=${STAGED}, hashed here as it streams`,
+    });
     expect(world.runtime.calls.some((call) => call.method === 'sha256' && call.args[1] === STAGED)).toBe(true);
   });
 
@@ -176,7 +213,10 @@ describe('stage-in-container', () => {
     });
     // Only the read-only probes ran: whether the app runs steadily, the free space and the live file's owner.
     expect(world.runtime.calls.map((call) => call.method)).toEqual(['inspect', 'exec', 'exec']);
-    expect(execArgvs(run)).toEqual([['df', '-Pk', '/data'], ['stat', '-c', '%u %g %a', DB]]);
+    expect(execArgvs(run)).toEqual([
+      ['df', '-Pk', '/data'],
+      ['stat', '-c', '%u %g %a', DB],
+    ]);
     expect(world.runtime.fileAt('app', STAGED)).toBeUndefined();
     expect(run.findings).toEqual([
       `free space beside ${DB} in app: ${10 * 1024 ** 3} bytes, the snapshot needs ${world.facts.snapshot?.bytes}`,
@@ -188,10 +228,12 @@ describe('stage-in-container', () => {
     const world = await withSnapshot();
     world.runtime.freeBytes = 0;
     const run = await runStep(stageInContainer, world.deps, { isDryRun: true });
-    expect(run.findings[0]).toBe(`NOT ENOUGH SPACE: not enough space beside ${DB} in app: 0 bytes free, the snapshot needs ` +
-      `${world.facts.snapshot?.bytes}`);
-    expect(world.facts.dryRunBlockers).toEqual([`not enough space beside ${DB} in app: 0 bytes free, the snapshot needs ` +
-      `${world.facts.snapshot?.bytes}`]);
+    expect(run.findings[0]).toBe(
+      `NOT ENOUGH SPACE: not enough space beside ${DB} in app: 0 bytes free, the snapshot needs ` + `${world.facts.snapshot?.bytes}`,
+    );
+    expect(world.facts.dryRunBlockers).toEqual([
+      `not enough space beside ${DB} in app: 0 bytes free, the snapshot needs ` + `${world.facts.snapshot?.bytes}`,
+    ]);
   });
 });
 

@@ -5,7 +5,14 @@ const result = (exitCode: number, stdout: string, stderr = '') => ({ argv: ['sql
 
 // The CLI's answer to checkSql: the mmap size it settled on, then the check's rows.
 const answer = (exitCode: number, rows: string, stderr = '') => result(exitCode, `2147418112\n${rows}`, stderr);
-const verdict = (value: 'ok' | 'corrupt', errors: string[], errorCount = errors.length) => ({ verdict: value, check: 'integrity_check', errors, errorCount, ranBy: 'sqlite3 in the container', onCopy: false });
+const verdict = (value: 'ok' | 'corrupt', errors: string[], errorCount = errors.length) => ({
+  verdict: value,
+  check: 'integrity_check',
+  errors,
+  errorCount,
+  ranBy: 'sqlite3 in the container',
+  onCopy: false,
+});
 
 describe('readCheckAnswer', () => {
   it.each([
@@ -15,7 +22,11 @@ describe('readCheckAnswer', () => {
       answer(0, '*** in database main ***\nTree 3 page 7 cell 0: invalid page number 9999\nPage 12: never used\n'),
       verdict('corrupt', ['Tree 3 page 7 cell 0: invalid page number 9999', 'Page 12: never used']),
     ],
-    ['exit 11 with stderr', result(11, '', 'Error: database disk image is malformed\n'), verdict('corrupt', ['Error: database disk image is malformed'])],
+    [
+      'exit 11 with stderr',
+      result(11, '', 'Error: database disk image is malformed\n'),
+      verdict('corrupt', ['Error: database disk image is malformed']),
+    ],
     ['empty output', answer(0, ''), verdict('corrupt', ['sqlite3 exited 0 without output'])],
     ['ok but a non-zero exit', answer(1, 'ok\n'), verdict('corrupt', ['ok'])],
   ])('%s', (_name, input, expected) => {
@@ -31,7 +42,10 @@ describe('readCheckAnswer', () => {
   });
 
   it.each([[137], [135]])('killed by a signal (exit %i): no verdict, never "corrupt"', (exitCode) => {
-    expect(readCheckAnswer(result(exitCode, ''), 'quick_check', '/data/app.db')).toMatchObject({ verdict: 'no-verdict', errors: [`sqlite3 was killed (exit ${exitCode}) while running quick_check on /data/app.db: no verdict`] });
+    expect(readCheckAnswer(result(exitCode, ''), 'quick_check', '/data/app.db')).toMatchObject({
+      verdict: 'no-verdict',
+      errors: [`sqlite3 was killed (exit ${exitCode}) while running quick_check on /data/app.db: no verdict`],
+    });
   });
 
   it('no sqlite3 in the image: no answer at all', () => {
@@ -52,7 +66,12 @@ describe('immutableUri', () => {
 });
 
 describe('isMissingBinary', () => {
-  it.each([[126, true], [127, true], [1, false], [0, false]])('exit %i → %s', (exitCode, expected) => {
+  it.each([
+    [126, true],
+    [127, true],
+    [1, false],
+    [0, false],
+  ])('exit %i → %s', (exitCode, expected) => {
     expect(isMissingBinary(result(exitCode, ''))).toBe(expected);
   });
 });

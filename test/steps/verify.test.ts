@@ -34,23 +34,33 @@ describe('verify', () => {
     world.runtime.appWritesTo('app', `${DB}-wal`);
     const run = await runStep(verify, world.deps);
     expect(run.exitCode).toBe(0);
-    expect(run.events.find((event) => event.type === 'step-succeeded')).toMatchObject({ summary: 'integrity ok, rows ≥ snapshot, the app wrote to the database' });
+    expect(run.events.find((event) => event.type === 'step-succeeded')).toMatchObject({
+      summary: 'integrity ok, rows ≥ snapshot, the app wrote to the database',
+    });
     // The quarantine is hashed into the record side by side with the live check (they read different files).
     const argvs = world.runtime.execArgvs();
-    expect(argvs.filter((argv) => argv[0] === 'sha256sum')).toEqual([['sha256sum', `${QUARANTINE}/app.db`], ['sha256sum', `${QUARANTINE}/app.db-wal`]]);
+    expect(argvs.filter((argv) => argv[0] === 'sha256sum')).toEqual([
+      ['sha256sum', `${QUARANTINE}/app.db`],
+      ['sha256sum', `${QUARANTINE}/app.db-wal`],
+    ]);
     // The check and the row counts run side by side too: their order is not fixed.
     const others = argvs.filter((argv) => argv[0] !== 'sha256sum');
     expect(others).toHaveLength(3);
-    expect(others).toEqual(expect.arrayContaining([
-      // No -wal yet beside the live file: the check opens it immutable, so it creates no -wal/-shm of its own.
-      ['sqlite3', '-readonly', `file:${DB}?immutable=1`, 'PRAGMA mmap_size=2147418112; PRAGMA integrity_check;'],
-      ['sqlite3', '-readonly', '-json', DB, expect.stringContaining('FROM sqlite_schema')],
-      ['sqlite3', '-readonly', '-json', DB, expect.stringContaining('count(*)')],
-    ]));
+    expect(others).toEqual(
+      expect.arrayContaining([
+        // No -wal yet beside the live file: the check opens it immutable, so it creates no -wal/-shm of its own.
+        ['sqlite3', '-readonly', `file:${DB}?immutable=1`, 'PRAGMA mmap_size=2147418112; PRAGMA integrity_check;'],
+        ['sqlite3', '-readonly', '-json', DB, expect.stringContaining('FROM sqlite_schema')],
+        ['sqlite3', '-readonly', '-json', DB, expect.stringContaining('count(*)')],
+      ]),
+    );
     expect(world.incidentFiles.read('quarantine.sha256')).toBe(
       `${sha256Of('old corrupt db')}  ${QUARANTINE}/app.db\n${sha256Of('old wal')}  ${QUARANTINE}/app.db-wal\n`,
     );
-    expect(JSON.parse(world.incidentFiles.read('quarantine-manifest.json'))).toMatchObject({ dir: QUARANTINE, files: [{ sha256: sha256Of('old corrupt db') }, { sha256: sha256Of('old wal') }] });
+    expect(JSON.parse(world.incidentFiles.read('quarantine-manifest.json'))).toMatchObject({
+      dir: QUARANTINE,
+      files: [{ sha256: sha256Of('old corrupt db') }, { sha256: sha256Of('old wal') }],
+    });
     expect(world.clock.sleeps).toEqual([500]);
   });
 

@@ -91,7 +91,7 @@ describe('sharesVolume', () => {
       false,
     ],
     ['no mounts listed', undefined, false],
-    ['a tmpfs: no source, in the container\'s memory', [{ type: 'tmpfs', source: '', destination: '/data', rw: true }], false],
+    ["a tmpfs: no source, in the container's memory", [{ type: 'tmpfs', source: '', destination: '/data', rw: true }], false],
   ])('%s', (_name, mounts, expected) => {
     expect(sharesVolume({ mounts: mounts as Mount[] | undefined }, DATA)).toBe(expected);
   });

@@ -23,7 +23,10 @@ export async function runCli(args: string[], options: Options = {}): Promise<Cli
   const result = await execa('node', [entry, ...args], { reject: false, timeout: 240_000, stdin: 'ignore', ...options });
   const stdout = String(result.stdout ?? '');
   const events = args.includes('--json')
-    ? stdout.split('\n').filter((line) => line.trim().startsWith('{')).map((line) => JSON.parse(line) as RunEvent)
+    ? stdout
+        .split('\n')
+        .filter((line) => line.trim().startsWith('{'))
+        .map((line) => JSON.parse(line) as RunEvent)
     : [];
   return { exitCode: result.exitCode ?? -1, signal: result.signal ?? undefined, stdout, stderr: String(result.stderr ?? ''), events };
 }

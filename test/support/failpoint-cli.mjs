@@ -10,8 +10,7 @@ if (!spec) throw new Error('failpoint-cli.mjs: SQLITE_RESCUE_FAILPOINT is not se
 const [type, stepId, nth = '1', action = 'kill'] = spec.split(':');
 const wanted = Number(nth);
 let seen = 0;
-const matches = (event) =>
-  type === 'action' ? event.type === 'command' && event.command.phase === 'action' : event.type === type;
+const matches = (event) => (type === 'action' ? event.type === 'command' && event.command.phase === 'action' : event.type === type);
 observeRuns((event) => {
   if (!matches(event) || event.stepId !== stepId) return;
   seen += 1;

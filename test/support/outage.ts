@@ -58,10 +58,22 @@ export async function buildOutage(prefix: string, opts: OutageOptions = {}): Pro
   mkdirSync(join(productionData, 'backups'));
   for (const backup of backups) copyFileSync(backup, join(productionData, 'backups', backup.split('/').pop() as string));
 
-  const production = await startAppContainer({ name: `${prefix}app`, volumeName: productionVolume, labels: { ...opts.labels, 'coolify.pullRequestId': '0' } });
-  const preview = await startAppContainer({ name: `${prefix}app-pr-7`, volumeName: `${prefix}pr7-data`, labels: { ...opts.labels, 'coolify.pullRequestId': '7' } });
+  const production = await startAppContainer({
+    name: `${prefix}app`,
+    volumeName: productionVolume,
+    labels: { ...opts.labels, 'coolify.pullRequestId': '0' },
+  });
+  const preview = await startAppContainer({
+    name: `${prefix}app-pr-7`,
+    volumeName: `${prefix}pr7-data`,
+    labels: { ...opts.labels, 'coolify.pullRequestId': '7' },
+  });
   for (const pr of opts.morePreviews ?? []) {
-    await startAppContainer({ name: `${prefix}app-pr-${pr}`, volumeName: `${prefix}pr${pr}-data`, labels: { ...opts.labels, 'coolify.pullRequestId': String(pr) } });
+    await startAppContainer({
+      name: `${prefix}app-pr-${pr}`,
+      volumeName: `${prefix}pr${pr}-data`,
+      labels: { ...opts.labels, 'coolify.pullRequestId': String(pr) },
+    });
   }
   const previewData = await volumePath(`${prefix}pr7-data`);
   return { prefix, production, preview, productionData, previewData, local, backups, workDir };

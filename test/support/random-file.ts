@@ -6,7 +6,7 @@ import { once } from 'node:events';
 export async function writeRandomFile(path: string, bytes: number): Promise<string> {
   const hash = createHash('sha256');
   const out = createWriteStream(path);
-  for (let written = 0; written < bytes; ) {
+  for (let written = 0; written < bytes;) {
     const chunk = randomBytes(Math.min(4 << 20, bytes - written));
     hash.update(chunk);
     written += chunk.length;

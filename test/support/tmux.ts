@@ -64,8 +64,21 @@ export async function startSession(opts: StartSessionOptions): Promise<TmuxSessi
   await tmux(
     session,
     [
-      'new-session', '-d', '-s', opts.name, '-x', String(opts.width ?? 200), '-y', String(opts.height ?? 60), command,
-      ';', 'set-option', '-t', opts.name, 'remain-on-exit', 'on',
+      'new-session',
+      '-d',
+      '-s',
+      opts.name,
+      '-x',
+      String(opts.width ?? 200),
+      '-y',
+      String(opts.height ?? 60),
+      command,
+      ';',
+      'set-option',
+      '-t',
+      opts.name,
+      'remain-on-exit',
+      'on',
     ],
     serverEnv(opts.env ?? {}),
   );
@@ -95,7 +108,9 @@ export async function capture(session: TmuxSession, opts: { history?: boolean } 
  * knows the status: until then this still answers undefined.
  */
 export async function exitStatus(session: TmuxSession): Promise<number | undefined> {
-  const [dead, status, signal] = (await tmux(session, ['display-message', '-p', '-t', session.name, '#{pane_dead}|#{pane_dead_status}|#{pane_dead_signal}']))
+  const [dead, status, signal] = (
+    await tmux(session, ['display-message', '-p', '-t', session.name, '#{pane_dead}|#{pane_dead_status}|#{pane_dead_signal}'])
+  )
     .trim()
     .split('|');
   if (dead !== '1') return undefined;

@@ -577,12 +577,22 @@ describe('a question after the run', () => {
   it('is drawn under the summary, answered with Enter, and the summary stays', async () => {
     const screen = await renderScreen(run);
     await screen.until('restored and verified');
-    const save: Prompt = { id: 'after-run#1', stepId: 'after-run', kind: 'yes-no', message: 'Save these answers to sqlite-rescue.config.yaml?\n  host: coolify', defaultYes: true };
+    const save: Prompt = {
+      id: 'after-run#1',
+      stepId: 'after-run',
+      kind: 'yes-no',
+      message: 'Save these answers to sqlite-rescue.config.yaml?\n  host: coolify',
+      defaultYes: true,
+    };
     await screen.emit(opened(save));
     const asking = await screen.until('Save these answers');
     expect(asking).toContain('restored and verified');
     // The summary's box ends right above it: at 80×24 the finished layout has no gaps left.
-    expect(asking.split('\n').slice(-3)).toEqual([`╰${'─'.repeat(78)}╯`, '? Save these answers to sqlite-rescue.config.yaml?', '  host: coolify (Y/n)']);
+    expect(asking.split('\n').slice(-3)).toEqual([
+      `╰${'─'.repeat(78)}╯`,
+      '? Save these answers to sqlite-rescue.config.yaml?',
+      '  host: coolify (Y/n)',
+    ]);
     await screen.press('\r');
     expect(screen.answers).toEqual([['after-run#1', { kind: 'yes-no', yes: true }]]);
   });

@@ -90,7 +90,13 @@ describe('App', () => {
     engine.emit(runStarted(), stepStarted('swap'), {
       type: 'prompt-opened',
       at: AT,
-      prompt: { kind: 'confirm-typed', id: 'confirm-swap', stepId: 'swap', message: 'Stop app-prod and swap /data/app.db', expected: 'app-prod' },
+      prompt: {
+        kind: 'confirm-typed',
+        id: 'confirm-swap',
+        stepId: 'swap',
+        message: 'Stop app-prod and swap /data/app.db',
+        expected: 'app-prod',
+      },
     });
     await waitForFrame(lastFrame, 'Type app-prod to confirm');
     stdin.write('app-prod');
@@ -101,7 +107,11 @@ describe('App', () => {
 
     engine.emit({ type: 'prompt-answered', at: AT, promptId: 'confirm-swap', answer: { kind: 'confirm-typed', typed: 'app-prod' } });
     await waitFor(() => !plain(lastFrame()).includes('Type app-prod'));
-    engine.emit({ type: 'prompt-opened', at: AT, prompt: { kind: 'yes-no', id: 'again', stepId: 'swap', message: 'Start app-prod now?', defaultYes: true } });
+    engine.emit({
+      type: 'prompt-opened',
+      at: AT,
+      prompt: { kind: 'yes-no', id: 'again', stepId: 'swap', message: 'Start app-prod now?', defaultYes: true },
+    });
     await waitForFrame(lastFrame, 'Start app-prod now? (Y/n)');
     stdin.write('\u001B');
     await waitFor(() => engine.answers.length > 1);
@@ -168,7 +178,12 @@ describe('App', () => {
     const before = frames.length;
     const MiB = 1024 * 1024;
     for (let done = 1; done <= 200; done += 1) {
-      engine.emit({ type: 'step-progress', at: AT, stepId: 'copy-local', progress: { done: done * MiB, total: 200 * MiB, unit: 'bytes', rate: 50 * MiB, etaSec: (200 - done) / 50 } });
+      engine.emit({
+        type: 'step-progress',
+        at: AT,
+        stepId: 'copy-local',
+        progress: { done: done * MiB, total: 200 * MiB, unit: 'bytes', rate: 50 * MiB, etaSec: (200 - done) / 50 },
+      });
     }
     await waitForFrame(lastFrame, '200.0 MiB / 200.0 MiB');
     expect(frames.length - before).toBeLessThan(10);
@@ -187,7 +202,14 @@ describe('App', () => {
         { type: 'step-succeeded', at: AT, stepId: step.id, durationMs: 1500, summary: `${step.title.toLowerCase()}: done` },
       ]),
       { type: 'finding', at: AT, stepId: 'check-live', text: 'live database: 3 integrity errors' },
-      { type: 'run-finished', at: AT, exitCode: 0, headline: 'Recovered: app-prod writes again', downtimeMs: 42_000, incidentDir: './incidents/20250101T020000Z' },
+      {
+        type: 'run-finished',
+        at: AT,
+        exitCode: 0,
+        headline: 'Recovered: app-prod writes again',
+        downtimeMs: 42_000,
+        incidentDir: './incidents/20250101T020000Z',
+      },
     );
     const frame = await waitForFrame(lastFrame, 'Recovered: app-prod writes again');
     expect(frame).toContain('exit 0: done and verified');
@@ -200,7 +222,13 @@ describe('App', () => {
   // The CLI unmounts Ink right after run-finished: a footer offering keys would promise what nobody reads.
   it('once finished, offers no keys and sends none', async () => {
     const { lastFrame, stdin, engine } = await renderApp([runStarted(), stepStarted('find-container')]);
-    engine.emit({ type: 'run-finished', at: AT, exitCode: 3, headline: 'aborted by the operator', incidentDir: './incidents/20250101T020000Z' });
+    engine.emit({
+      type: 'run-finished',
+      at: AT,
+      exitCode: 3,
+      headline: 'aborted by the operator',
+      incidentDir: './incidents/20250101T020000Z',
+    });
     const frame = await waitForFrame(lastFrame, 'aborted by the operator');
     expect(frame.split('\n').at(-1)).toMatch(/^╰─+╯$/);
     expect(frame).not.toContain('quit');

@@ -36,7 +36,11 @@ describe('StepDetail', () => {
     });
     const frame = plain(render(<StepDetail step={step} />).lastFrame());
     expect(frame).toContain('Failed: Check the live database');
-    expect(frame.split('\n').slice(-3)).toEqual(['✘ integrity_check: 3 errors', 'hint: restore from a healthy copy', 'state: nothing was changed']);
+    expect(frame.split('\n').slice(-3)).toEqual([
+      '✘ integrity_check: 3 errors',
+      'hint: restore from a healthy copy',
+      'state: nothing was changed',
+    ]);
   });
 
   it('shows every command and says a dry-run would only print a mutating one', () => {
@@ -66,16 +70,32 @@ describe('StepDetail', () => {
   });
 
   it('within a layout that hides commands, and wraps an error at the given width', () => {
-    const step = stepView(2, 'failed', { error: { message: 'sha256 differs after transfer', hint: 'retry the upload', state: 'the live file is untouched' } });
+    const step = stepView(2, 'failed', {
+      error: { message: 'sha256 differs after transfer', hint: 'retry the upload', state: 'the live file is untouched' },
+    });
     const layout = { whyLines: 0, outputLines: 0, commands: 'hidden', hasCommandBorder: false } as const;
     expect(plain(renderInTerminal(<StepDetail step={step} columns={20} layout={layout} />, { columns: 20, rows: 24 }).lastFrame())).toBe(
-      ['Failed: Upload the …', '', '✘ sha256 differs', 'after transfer', 'hint: retry the', 'upload', 'state: the live file', 'is untouched'].join('\n'),
+      [
+        'Failed: Upload the …',
+        '',
+        '✘ sha256 differs',
+        'after transfer',
+        'hint: retry the',
+        'upload',
+        'state: the live file',
+        'is untouched',
+      ].join('\n'),
     );
   });
 
   it('wraps a long why to the terminal width', () => {
     const why = 'word '.repeat(40).trim();
     const frame = plain(render(<StepDetail step={stepView(4, 'pending', { why })} />).lastFrame());
-    expect(frame.split('\n').slice(1, 3).every((line) => line.length <= 100 && line.startsWith('word'))).toBe(true);
+    expect(
+      frame
+        .split('\n')
+        .slice(1, 3)
+        .every((line) => line.length <= 100 && line.startsWith('word')),
+    ).toBe(true);
   });
 });

@@ -35,13 +35,23 @@ describe('StepList', () => {
 
   it('leaves the summary lines out where rows are short, and never shows more than a first line', () => {
     const steps = [
-      stepView(0, 'failed', { durationMs: 900, error: { message: '2 containers match "app" and look like production:\napp-prod\napp-prod-old' } }),
+      stepView(0, 'failed', {
+        durationMs: 900,
+        error: { message: '2 containers match "app" and look like production:\napp-prod\napp-prod-old' },
+      }),
       stepView(1, 'ok', { durationMs: 380, summary: 'corrupt: 3 error(s)' }),
     ];
     expect(plain(render(<StepList steps={steps} />).lastFrame())).toBe(
-      ['  ✘ Find the container  900ms', '    2 containers match "app" and look like production:', '  ✔ Check the live database  380ms', '    corrupt: 3 error(s)'].join('\n'),
+      [
+        '  ✘ Find the container  900ms',
+        '    2 containers match "app" and look like production:',
+        '  ✔ Check the live database  380ms',
+        '    corrupt: 3 error(s)',
+      ].join('\n'),
     );
-    expect(plain(render(<StepList steps={steps} hasSummaries={false} />).lastFrame())).toBe(['  ✘ Find the container  900ms', '  ✔ Check the live database  380ms'].join('\n'));
+    expect(plain(render(<StepList steps={steps} hasSummaries={false} />).lastFrame())).toBe(
+      ['  ✘ Find the container  900ms', '  ✔ Check the live database  380ms'].join('\n'),
+    );
   });
 
   it('shows pending steps as a dot with no summary', () => {

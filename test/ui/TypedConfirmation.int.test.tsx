@@ -22,13 +22,9 @@ describe('TypedConfirmation', () => {
     stdin.write('\r');
     await waitFor(() => plain(lastFrame()).includes('exactly'));
     expect(plain(lastFrame())).toBe(
-      [
-        `⚠ ${MESSAGE}`,
-        'Type app-prod to confirm:',
-        '> app-pr',
-        'type app-prod exactly to confirm',
-        'Enter confirm · Esc cancel',
-      ].join('\n'),
+      [`⚠ ${MESSAGE}`, 'Type app-prod to confirm:', '> app-pr', 'type app-prod exactly to confirm', 'Enter confirm · Esc cancel'].join(
+        '\n',
+      ),
     );
     expect(onSubmit).not.toHaveBeenCalled();
   });

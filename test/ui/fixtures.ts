@@ -35,7 +35,12 @@ export const RESTORE_STEPS: StepDecl[] = [
     why: 'The corrupt file and its -wal/-shm move to quarantine, then the verified copy is renamed into place.',
     mutates: true,
     skippable: false,
-    commands: ['docker stop app-prod', 'mv /data/app.db /data/quarantine/', 'mv /data/app.db.rescue-tmp /data/app.db', 'docker start app-prod'],
+    commands: [
+      'docker stop app-prod',
+      'mv /data/app.db /data/quarantine/',
+      'mv /data/app.db.rescue-tmp /data/app.db',
+      'docker start app-prod',
+    ],
   },
   {
     id: 'verify-writes',

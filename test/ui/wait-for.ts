@@ -26,7 +26,11 @@ export function plain(frame: string | undefined): string {
 
 // Resolves with the first frame that contains the text, once that frame's key handlers are bound:
 // Ink binds useInput handlers in an effect after the frame is drawn, so typing needs one more macrotask.
-export async function waitForFrame(lastFrame: () => string | undefined, contains: string, options?: { timeoutMs?: number }): Promise<string> {
+export async function waitForFrame(
+  lastFrame: () => string | undefined,
+  contains: string,
+  options?: { timeoutMs?: number },
+): Promise<string> {
   const frame = await waitFor(() => {
     const current = plain(lastFrame());
     return current.includes(contains) ? current : undefined;

@@ -217,21 +217,25 @@ const SUMMARIES: Record<string, string> = {
   verify: 'integrity ok, rows ≥ snapshot, the app wrote a row',
 };
 
-const inApp = (argv: string[]): CommandRecord['action'] => ({ kind: 'argv', where: 'container', container: 'app-prod', argv, mutates: false });
+const inApp = (argv: string[]): CommandRecord['action'] => ({
+  kind: 'argv',
+  where: 'container',
+  container: 'app-prod',
+  argv,
+  mutates: false,
+});
 const BACKUPS = [0, 1, 2, 3].map((day) => `/data/backups/app-2024-12-3${day}.db`);
 
 // The actions a step performed as the engine records them (command events), for the output view.
 const RAN: Record<string, CommandRecord[]> = {
   'test-backups': [
     { action: inApp(['find', '/data/backups', '-maxdepth', '1', '-type', 'f', '-print0']), phase: 'action', exitCode: 0, durationMs: 84 },
-    ...BACKUPS.map(
-      (backup): CommandRecord => ({
-        action: inApp(['sqlite3', '-readonly', `file:${backup}?immutable=1`, 'PRAGMA quick_check;']),
-        phase: 'action',
-        exitCode: 0,
-        durationMs: 310,
-      }),
-    ),
+    ...BACKUPS.map((backup): CommandRecord => ({
+      action: inApp(['sqlite3', '-readonly', `file:${backup}?immutable=1`, 'PRAGMA quick_check;']),
+      phase: 'action',
+      exitCode: 0,
+      durationMs: 310,
+    })),
   ],
 };
 

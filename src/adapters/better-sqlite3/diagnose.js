@@ -173,7 +173,10 @@ function addError(damaged, tree, line, page) {
 /** @param {Db} db @param {string} table @returns {string | null} */
 function readWhole(db, table) {
   try {
-    for (const _row of db.prepare(`SELECT * FROM main.${quoteIdentifier(table)} NOT INDEXED`).raw().iterate());
+    for (const _row of db
+      .prepare(`SELECT * FROM main.${quoteIdentifier(table)} NOT INDEXED`)
+      .raw()
+      .iterate());
     return null;
   } catch (error) {
     if (isAccessProblem(error)) throw error;

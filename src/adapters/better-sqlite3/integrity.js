@@ -5,13 +5,7 @@
 // "*** in database main ***" heading: errors are counted and kept per line so the numbers do not depend on that.
 /** @import { CheckMode, IntegrityResult } from '../../ports/sqlite-inspector.js' */
 import { performance } from 'node:perf_hooks';
-import {
-  AccessError,
-  describeSqliteError,
-  isAccessProblem,
-  statReadableFile,
-  withReadOnlyDb,
-} from './read-only.js';
+import { AccessError, describeSqliteError, isAccessProblem, statReadableFile, withReadOnlyDb } from './read-only.js';
 
 const KEPT_ERRORS = 20;
 
@@ -42,7 +36,12 @@ export async function checkIntegrity(path, mode, errorLimit) {
   let errorCount = 0;
   try {
     await withReadOnlyDb(path, (db) => {
-      const rows = /** @type {IterableIterator<[unknown]>} */ (db.prepare(`PRAGMA ${check}(${Math.trunc(errorLimit)})`).raw().iterate());
+      const rows = /** @type {IterableIterator<[unknown]>} */ (
+        db
+          .prepare(`PRAGMA ${check}(${Math.trunc(errorLimit)})`)
+          .raw()
+          .iterate()
+      );
       for (const [text] of rows) {
         if (text === 'ok' && errorCount === 0) continue;
         for (const line of String(text).split('\n')) {

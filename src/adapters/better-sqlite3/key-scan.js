@@ -95,10 +95,12 @@ export function scanTable(src, plan, sink, job, onBatch) {
   }
   const lossy = ranges.filter((range) => !readBackward(src, `SELECT ${columns} ${from}`, key, keyAt, range, sink, job, outcome));
   outcome.skipped.push(
-    ...lossy.filter((r) => r.before === null || r.after === null || r.before - r.after > 1n).map((r) => ({
-      after: r.after === null ? null : shown(r.after),
-      before: r.before === null ? null : shown(r.before),
-    })),
+    ...lossy
+      .filter((r) => r.before === null || r.after === null || r.before - r.after > 1n)
+      .map((r) => ({
+        after: r.after === null ? null : shown(r.after),
+        before: r.before === null ? null : shown(r.before),
+      })),
   );
   return outcome;
 }
@@ -114,7 +116,10 @@ export function scanTable(src, plan, sink, job, onBatch) {
 function readBackward(src, select, key, keyAt, range, sink, job, outcome) {
   const bounds = [range.after === null ? null : `${key} > ?`, range.before === null ? null : `${key} < ?`].filter(Boolean);
   const params = [range.after, range.before].filter((v) => v !== null);
-  const stmt = src.prepare(`${select}${bounds.length ? ` WHERE ${bounds.join(' AND ')}` : ''} ORDER BY ${key} DESC`).raw().safeIntegers();
+  const stmt = src
+    .prepare(`${select}${bounds.length ? ` WHERE ${bounds.join(' AND ')}` : ''} ORDER BY ${key} DESC`)
+    .raw()
+    .safeIntegers();
   try {
     for (const row of /** @type {IterableIterator<unknown[]>} */ (stmt.iterate(...params))) {
       const k = row[keyAt];
@@ -187,7 +192,12 @@ function readTwoWays(src, plan, select, sink, job, onBatch, outcome, after) {
   const forward = src.prepare(`${select}${after ? ` WHERE ${key} > ${marks}` : ''}${plan.order.length ? ` ORDER BY ${ordered('')}` : ''}`);
   let last = after;
   try {
-    for (const row of /** @type {IterableIterator<unknown[]>} */ (forward.raw().safeIntegers().iterate(...(after ?? [])))) {
+    for (const row of /** @type {IterableIterator<unknown[]>} */ (
+      forward
+        .raw()
+        .safeIntegers()
+        .iterate(...(after ?? []))
+    )) {
       last = keyOf(row);
       sink(row);
       if (++outcome.rowsRead % CHECK_EVERY === 0) {
@@ -207,7 +217,12 @@ function readTwoWays(src, plan, select, sink, job, onBatch, outcome, after) {
   }
   const backward = src.prepare(`${select}${last ? ` WHERE ${key} > ${marks}` : ''} ORDER BY ${ordered(' DESC')}`);
   try {
-    for (const row of /** @type {IterableIterator<unknown[]>} */ (backward.raw().safeIntegers().iterate(...(last ?? [])))) {
+    for (const row of /** @type {IterableIterator<unknown[]>} */ (
+      backward
+        .raw()
+        .safeIntegers()
+        .iterate(...(last ?? []))
+    )) {
       sink(row);
       range.before = shownKey(keyOf(row));
       if (++outcome.rowsRead % CHECK_EVERY === 0) {

@@ -26,11 +26,24 @@ export async function lossWindow(candidate, reference) {
 
 /** @param {Db} db @param {string} candidate @param {string} reference @param {number} started @returns {LossWindow} */
 function compare(db, candidate, reference, started) {
-  const mine = new Map(readSchema(db, 'main').tables.filter((t) => !t.virtual).map((t) => [t.name, t]));
-  const theirs = new Map(readSchema(db, 'ref').tables.filter((t) => !t.virtual).map((t) => [t.name, t]));
+  const mine = new Map(
+    readSchema(db, 'main')
+      .tables.filter((t) => !t.virtual)
+      .map((t) => [t.name, t]),
+  );
+  const theirs = new Map(
+    readSchema(db, 'ref')
+      .tables.filter((t) => !t.virtual)
+      .map((t) => [t.name, t]),
+  );
   const names = [...new Set([...mine.keys(), ...theirs.keys()])].sort();
   const count = (/** @type {string} */ schema, /** @type {string} */ name) =>
-    Number(db.prepare(`SELECT count(*) FROM ${schema}.${quoteIdentifier(name)}`).pluck().get());
+    Number(
+      db
+        .prepare(`SELECT count(*) FROM ${schema}.${quoteIdentifier(name)}`)
+        .pluck()
+        .get(),
+    );
   /** @type {Record<string, TableLoss>} */
   const tables = {};
   let totalMissing = 0;

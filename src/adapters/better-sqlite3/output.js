@@ -108,7 +108,10 @@ function writeSequence(db, schema, sequence) {
 export function readSequence(src, schema = 'main') {
   try {
     return /** @type {{ name: string, seq: number | bigint }[]} */ (
-      src.prepare(`SELECT name, seq FROM ${quoteIdentifier(schema)}.sqlite_sequence`).safeIntegers().all()
+      src
+        .prepare(`SELECT name, seq FROM ${quoteIdentifier(schema)}.sqlite_sequence`)
+        .safeIntegers()
+        .all()
     );
   } catch {
     return null;

@@ -110,7 +110,12 @@ export async function recoverInto(sqlite3, src, tmp, dest, job) {
       db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`).pluck().all()
     );
     for (const name of names) {
-      const rows = Number(db.prepare(`SELECT count(*) FROM "${name.replaceAll('"', '""')}"`).pluck().get());
+      const rows = Number(
+        db
+          .prepare(`SELECT count(*) FROM "${name.replaceAll('"', '""')}"`)
+          .pluck()
+          .get(),
+      );
       tables[name] = { rowsRead: rows, rowsRejected: 0, skipped: null, errors: 0 };
       totalRows += rows;
     }

@@ -41,12 +41,13 @@ export async function repair(src, dest) {
   const started = performance.now();
   const st = statReadableFile(src);
   const tmp = claimOutput(dest);
-  const refuse = (/** @type {string} */ reason, /** @type {string[]} */ unreadableTables) => /** @type {RepairResult} */ ({
-    ok: false,
-    reason,
-    unreadableTables,
-    durationMs: Math.round(performance.now() - started),
-  });
+  const refuse = (/** @type {string} */ reason, /** @type {string[]} */ unreadableTables) =>
+    /** @type {RepairResult} */ ({
+      ok: false,
+      reason,
+      unreadableTables,
+      durationMs: Math.round(performance.now() - started),
+    });
   if (st.size === 0) return refuse('empty file (0 bytes): not a SQLite database', []);
   try {
     return await withReadOnlyDb(src, async (db) => {
@@ -61,7 +62,10 @@ export async function repair(src, dest) {
       const unreadable = schema.tables.filter((t) => !t.virtual && readsWhole(db, t) !== null);
       if (unreadable.length > 0) {
         const causes = unreadable.map((t) => `table ${t.name} does not read whole (${readsWhole(db, t)})`);
-        return refuse(`${causes.join('; ')}: a repair would lose rows, salvage them instead`, unreadable.map((t) => t.name));
+        return refuse(
+          `${causes.join('; ')}: a repair would lose rows, salvage them instead`,
+          unreadable.map((t) => t.name),
+        );
       }
       const baseline = countForeignKeyViolations(db);
       const reindexed = await tryReindex(db, tmp, dest, baseline);
@@ -177,6 +181,12 @@ export function countRows(db) {
   );
   /** @type {Record<string, number>} */
   const counts = {};
-  for (const name of names) counts[name] = Number(db.prepare(`SELECT count(*) FROM main.${quoteIdentifier(name)}`).pluck().get());
+  for (const name of names)
+    counts[name] = Number(
+      db
+        .prepare(`SELECT count(*) FROM main.${quoteIdentifier(name)}`)
+        .pluck()
+        .get(),
+    );
   return counts;
 }

@@ -96,9 +96,15 @@ function scanInto(src, tmp, dest, recoverUnavailable, job, started) {
         integerKey: table.scanKey.integer,
         withoutRowid: table.withoutRowid,
       };
-      const outcome = scanTable(src, plan, (row) => {
-        if (!writer.write(insert, row)) rejected++;
-      }, job, report);
+      const outcome = scanTable(
+        src,
+        plan,
+        (row) => {
+          if (!writer.write(insert, row)) rejected++;
+        },
+        job,
+        report,
+      );
       writer.flush();
       totalRows += outcome.rowsRead - rejected;
       skippedRanges += outcome.skipped.length;

@@ -48,8 +48,7 @@ export function readSchema(db, schema = 'main') {
     if (row.name.startsWith('sqlite_') && row.type === 'table') continue;
     if (row.type === 'table' && row.sql) {
       info.tables.push({ ...tableInfo(db, s, row.name, row.sql, row.rootpage, wr.has(row.name)), shadow: shadow.has(row.name) });
-    }
-    else if (row.type === 'index') info.indexes.push({ name: row.name, table: row.tbl_name, sql: row.sql, rootpage: row.rootpage });
+    } else if (row.type === 'index') info.indexes.push({ name: row.name, table: row.tbl_name, sql: row.sql, rootpage: row.rootpage });
     else if ((row.type === 'view' || row.type === 'trigger') && row.sql) info.later.push({ type: row.type, name: row.name, sql: row.sql });
   }
   return info;
@@ -67,9 +66,12 @@ function tableInfo(db, s, name, sql, rootpage, withoutRowid) {
   );
   // hidden 2 and 3 are generated columns (computed, never inserted); 1 marks a virtual table's hidden column.
   const columns = xinfo.filter((c) => c.hidden === 0).map((c) => c.name);
-  const primaryKey = xinfo.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk).map((c) => c.name);
+  const primaryKey = xinfo
+    .filter((c) => c.pk > 0)
+    .sort((a, b) => a.pk - b.pk)
+    .map((c) => c.name);
   const lower = new Set(xinfo.map((c) => c.name.toLowerCase()));
-  const rowidName = withoutRowid || virtual ? null : ['rowid', '_rowid_', 'oid'].find((n) => !lower.has(n)) ?? null;
+  const rowidName = withoutRowid || virtual ? null : (['rowid', '_rowid_', 'oid'].find((n) => !lower.has(n)) ?? null);
   const single = primaryKey.length === 1 ? xinfo.find((c) => c.name === primaryKey[0]) : undefined;
   const integerKey = !withoutRowid && !virtual && single && single.type.toUpperCase() === 'INTEGER' ? single.name : null;
   return {

@@ -84,10 +84,12 @@ export class WorkerPool<Ops extends OperationMap<Ops> = Operations> {
   async close(): Promise<void> {
     this.closed = true;
     for (const job of this.queue.splice(0)) this.settle(job, new Error('sqlite inspector closed before the job ran'));
-    await Promise.all(this.slots.splice(0).map((slot) => {
-      clearTimeout(slot.idleTimer);
-      return slot.worker.terminate();
-    }));
+    await Promise.all(
+      this.slots.splice(0).map((slot) => {
+        clearTimeout(slot.idleTimer);
+        return slot.worker.terminate();
+      }),
+    );
   }
 
   private abortError(): Error {

@@ -59,9 +59,7 @@ export interface WorkerFailure {
 
 /** Worker → pool: any number of progress events, then exactly one result or error, all with the job's id. */
 export type WorkerResponse<Ops extends OperationMap<Ops> = Operations, K extends keyof Ops = keyof Ops> =
-  | { id: number; progress: Ops[K]['progress'] }
-  | { id: number; result: Ops[K]['result'] }
-  | { id: number; error: WorkerFailure };
+  { id: number; progress: Ops[K]['progress'] } | { id: number; result: Ops[K]['result'] } | { id: number; error: WorkerFailure };
 
 /** What an operation gets besides its arguments. */
 export interface JobContext<P = unknown> {

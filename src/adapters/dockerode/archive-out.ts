@@ -25,12 +25,7 @@ export class UnexpectedArchiveError extends RescueError {
 }
 
 // Calls onFile exactly once with the verified entry; rejects on any other shape of archive.
-async function forSingleFile(
-  docker: Dockerode,
-  id: string,
-  path: string,
-  onFile: (entry: Entry) => Promise<void>,
-): Promise<number> {
+async function forSingleFile(docker: Dockerode, id: string, path: string, onFile: (entry: Entry) => Promise<void>): Promise<number> {
   const archive = await docker.getContainer(id).getArchive({ path });
   const tar = extract();
   archive.on('error', (error: Error) => tar.destroy(error));
@@ -55,12 +50,7 @@ async function forSingleFile(
   return size;
 }
 
-export async function readFileThrough(
-  docker: Dockerode,
-  id: string,
-  path: string,
-  consume: (chunk: Buffer) => void,
-): Promise<number> {
+export async function readFileThrough(docker: Dockerode, id: string, path: string, consume: (chunk: Buffer) => void): Promise<number> {
   let bytes = 0;
   await forSingleFile(docker, id, path, async (entry) => {
     for await (const chunk of entry as AsyncIterable<Buffer>) {

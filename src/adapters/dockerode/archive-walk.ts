@@ -67,7 +67,7 @@ export async function walkArchiveOf(docker: Dockerode, id: string, root: string,
       entries.push({
         path: absolutePath(root, header.name),
         type,
-        size: type === 'file' ? header.size ?? 0 : 0,
+        size: type === 'file' ? (header.size ?? 0) : 0,
         mtime: (header.mtime ?? new Date(0)).toISOString(),
         head: Buffer.concat(head),
       });

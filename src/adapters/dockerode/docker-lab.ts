@@ -16,7 +16,13 @@ export class DockerLab implements Lab {
   }
 
   async hasImage(ref: string): Promise<boolean> {
-    return this.docker.getImage(ref).inspect().then(() => true, () => false);
+    return this.docker
+      .getImage(ref)
+      .inspect()
+      .then(
+        () => true,
+        () => false,
+      );
   }
 
   async createVolume(name: string, labels: Record<string, string>): Promise<void> {
@@ -40,7 +46,10 @@ export class DockerLab implements Lab {
     const feeding = (async () => {
       const made = new Set<string>();
       for (const file of files) {
-        const parts = posix.dirname(file.name).split('/').filter((part) => part !== '.' && part !== '');
+        const parts = posix
+          .dirname(file.name)
+          .split('/')
+          .filter((part) => part !== '.' && part !== '');
         for (let depth = 1; depth <= parts.length; depth += 1) {
           const folder = parts.slice(0, depth).join('/');
           if (made.has(folder)) continue;

@@ -61,9 +61,7 @@ export class DockerRuntime implements ContainerRuntime {
   }
 
   listContainers(): Promise<ContainerSummary[]> {
-    return this.call('list containers', undefined, async () =>
-      (await this.docker.listContainers({ all: true })).map(toSummary),
-    );
+    return this.call('list containers', undefined, async () => (await this.docker.listContainers({ all: true })).map(toSummary));
   }
 
   inspect(idOrName: string): Promise<ContainerDetails> {
@@ -121,10 +119,7 @@ export class DockerRuntime implements ContainerRuntime {
 
   stop(id: string, timeoutSec: number): Promise<void> {
     return this.call(`stop ${id}`, id, async () => {
-      await this.docker
-        .getContainer(id)
-        .stop({ t: timeoutSec })
-        .catch(ignoreNotModified);
+      await this.docker.getContainer(id).stop({ t: timeoutSec }).catch(ignoreNotModified);
     });
   }
 

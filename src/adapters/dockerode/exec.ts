@@ -22,12 +22,7 @@ export class ExecTimeoutError extends RescueError {
   }
 }
 
-export async function runExec(
-  docker: Dockerode,
-  id: string,
-  argv: string[],
-  timeoutMs = DEFAULT_EXEC_TIMEOUT_MS,
-): Promise<ExecResult> {
+export async function runExec(docker: Dockerode, id: string, argv: string[], timeoutMs = DEFAULT_EXEC_TIMEOUT_MS): Promise<ExecResult> {
   const startedAt = Date.now();
   const exec = await docker.getContainer(id).exec({
     Cmd: argv,

@@ -8,7 +8,15 @@ import { getEngineMessage, getStatusCode } from './engine-errors.js';
 
 // States a task passes through before it runs, and running: a task in one of them holds (or will hold) the volume.
 const ALIVE_STATES = new Set<SwarmTaskState>([
-  'new', 'allocated', 'pending', 'assigned', 'accepted', 'preparing', 'ready', 'starting', 'running',
+  'new',
+  'allocated',
+  'pending',
+  'assigned',
+  'accepted',
+  'preparing',
+  'ready',
+  'starting',
+  'running',
 ]);
 const POLL_MS = 250;
 

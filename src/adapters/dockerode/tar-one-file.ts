@@ -16,7 +16,9 @@ export interface TarEntry {
 const BLOCK = 512;
 
 function octal(value: number, width: number): string {
-  return `${Math.trunc(value).toString(8).padStart(width - 1, '0')}\0`;
+  return `${Math.trunc(value)
+    .toString(8)
+    .padStart(width - 1, '0')}\0`;
 }
 
 function header(name: Buffer, size: number, type: '0' | 'x', entry: Pick<TarEntry, 'mode' | 'uid' | 'gid' | 'mtime'>): Buffer {

@@ -109,7 +109,10 @@ async function agentMethodFor(path: string, plan: AuthPlan, log: AuthLog): Promi
 }
 
 class OneKeyAgent extends ssh2.OpenSSHAgent {
-  constructor(socketPath: string, private readonly wanted: Buffer) {
+  constructor(
+    socketPath: string,
+    private readonly wanted: Buffer,
+  ) {
     super(socketPath);
   }
 
@@ -117,7 +120,10 @@ class OneKeyAgent extends ssh2.OpenSSHAgent {
     super.getIdentities((error, keys) => {
       if (error) return cb(error);
       // The OpenSSH agent hands back parsed keys; anything else is not this key.
-      cb(undefined, (keys ?? []).filter((key): key is ssh2.ParsedKey => 'getPublicSSH' in key && key.getPublicSSH().equals(this.wanted)));
+      cb(
+        undefined,
+        (keys ?? []).filter((key): key is ssh2.ParsedKey => 'getPublicSSH' in key && key.getPublicSSH().equals(this.wanted)),
+      );
     });
   }
 }

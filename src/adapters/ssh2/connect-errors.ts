@@ -21,19 +21,23 @@ export function describeConnectError(error: Error & { code?: string; level?: str
   switch (error.code) {
     case 'ECONNREFUSED':
       return new RescueError(`connection refused by ${where}: nothing listens for SSH there`, {
-        hint: `check the port (Port in ~/.ssh/config, or user@host:port) and that sshd runs on the server`, cause: error,
+        hint: `check the port (Port in ~/.ssh/config, or user@host:port) and that sshd runs on the server`,
+        cause: error,
       });
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
       return new RescueError(`host not found: ${target.host} does not resolve (DNS)`, {
-        kind: 'operator', hint: 'check the spelling, or the HostName of that entry in ~/.ssh/config', cause: error,
+        kind: 'operator',
+        hint: 'check the spelling, or the HostName of that entry in ~/.ssh/config',
+        cause: error,
       });
     case 'EHOSTUNREACH':
     case 'ENETUNREACH':
       return new RescueError(`${where} is unreachable from here (${error.code})`, { hint: 'check your network or VPN', cause: error });
     case 'ECONNRESET':
       return new RescueError(`${where} closed the connection during the SSH handshake`, {
-        hint: `the server may limit connections (MaxStartups, fail2ban) or not speak SSH on that port; ${sshHint}`, cause: error,
+        hint: `the server may limit connections (MaxStartups, fail2ban) or not speak SSH on that port; ${sshHint}`,
+        cause: error,
       });
   }
   if (error.level === 'client-authentication') return authError(target, auth, error);

@@ -88,9 +88,12 @@ export async function connectHost(spec: string, opts: ConnectOptions): Promise<S
 
     client.on('error', (error) => fail(refusal ?? describeConnectError(error, target, log)));
     client.on('close', () =>
-      fail(refusal ?? new RescueError(`${target.host}:${target.port} closed the connection before login completed`, {
-        hint: `try \`ssh -v ${spec}\``,
-      })),
+      fail(
+        refusal ??
+          new RescueError(`${target.host}:${target.port} closed the connection before login completed`, {
+            hint: `try \`ssh -v ${spec}\``,
+          }),
+      ),
     );
     client.once('ready', () => {
       if (settled) return;

@@ -38,7 +38,8 @@ export async function createRemoteDockerode(host: SshRemoteHost, opts: { socketP
     if (!(error instanceof SocketForwardError)) throw error;
     const facts = await readServerFacts(host, socketPath);
     if (!facts.socketExists || !facts.socketWritable || !facts.dockerCli) throw explain(host, socketPath, facts, error);
-    const argv = socketPath === DEFAULT_SOCKET ? ['docker', 'system', 'dial-stdio'] : ['docker', '-H', `unix://${socketPath}`, 'system', 'dial-stdio'];
+    const argv =
+      socketPath === DEFAULT_SOCKET ? ['docker', 'system', 'dial-stdio'] : ['docker', '-H', `unix://${socketPath}`, 'system', 'dial-stdio'];
     open = () => host.openCommandStream(argv);
     transport = `${via} → docker system dial-stdio (sshd refused to forward to ${socketPath})`;
   }

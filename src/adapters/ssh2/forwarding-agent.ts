@@ -16,7 +16,10 @@ export class ForwardingAgent extends http.Agent {
     return 'ForwardingAgent(ssh)';
   }
 
-  override createConnection(_options: http.ClientRequestArgs, callback?: (error: Error | null, stream: Duplex) => void): Duplex | null | undefined {
+  override createConnection(
+    _options: http.ClientRequestArgs,
+    callback?: (error: Error | null, stream: Duplex) => void,
+  ): Duplex | null | undefined {
     this.openStream().then(
       (stream) => callback?.(null, stream),
       (error: Error) => callback?.(error, undefined as never),

@@ -12,7 +12,10 @@ export interface DfEntry {
 
 /** Returns the last filesystem line of `df -Pk` output; throws when there is none. */
 export function parseDfOutput(stdout: string): DfEntry {
-  const lines = stdout.split('\n').map((line) => line.trimEnd()).filter((line) => line.length > 0);
+  const lines = stdout
+    .split('\n')
+    .map((line) => line.trimEnd())
+    .filter((line) => line.length > 0);
   for (let i = lines.length - 1; i >= 1; i--) {
     const match = DF_LINE.exec(lines[i]);
     if (!match) continue;

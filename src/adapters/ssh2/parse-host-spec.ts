@@ -10,7 +10,10 @@ export interface HostSpec {
 const USAGE_HINT = 'pass --host ALIAS (from ~/.ssh/config) or --host user@host[:port]';
 
 export function parseHostSpec(spec: string): HostSpec {
-  let rest = spec.trim().replace(/^ssh:\/\//, '').replace(/\/$/, '');
+  let rest = spec
+    .trim()
+    .replace(/^ssh:\/\//, '')
+    .replace(/\/$/, '');
   let user: string | undefined;
   const at = rest.lastIndexOf('@');
   if (at >= 0) {

@@ -7,7 +7,10 @@ export class PausableDeadline {
   private pauses = 0;
   private stopped = false;
 
-  constructor(timeoutMs: number, private readonly onExpire: () => void) {
+  constructor(
+    timeoutMs: number,
+    private readonly onExpire: () => void,
+  ) {
     this.remainingMs = timeoutMs;
     this.arm();
   }
@@ -30,9 +33,12 @@ export class PausableDeadline {
 
   private arm(): void {
     this.startedAt = Date.now();
-    this.timer = setTimeout(() => {
-      this.stopped = true;
-      this.onExpire();
-    }, Math.max(0, this.remainingMs));
+    this.timer = setTimeout(
+      () => {
+        this.stopped = true;
+        this.onExpire();
+      },
+      Math.max(0, this.remainingMs),
+    );
   }
 }

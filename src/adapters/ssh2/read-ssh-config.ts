@@ -38,7 +38,10 @@ async function expandPattern(pattern: string, home: string): Promise<string[]> {
   if (!/[*?]/.test(name)) return [absolute];
   const dir = dirname(absolute);
   const entries = await readdir(dir).catch(() => [] as string[]);
-  return entries.filter((entry) => globMatches(name, entry)).sort().map((entry) => join(dir, entry));
+  return entries
+    .filter((entry) => globMatches(name, entry))
+    .sort()
+    .map((entry) => join(dir, entry));
 }
 
 function splitWords(text: string): string[] {

@@ -70,10 +70,7 @@ export function resolveFromConfigText(spec: string, configText: string, opts: Re
   const configured = list(computed.identityfile).filter((path) => path.toLowerCase() !== 'none');
   const identityFiles = (configured.length > 0 ? configured : DEFAULT_IDENTITY_FILES).map(expand);
   const userKnownHosts = list(computed.userknownhostsfile).filter((path) => path.toLowerCase() !== 'none');
-  const knownHostsFiles = [
-    ...(userKnownHosts.length > 0 ? userKnownHosts : ['~/.ssh/known_hosts']).map(expand),
-    GLOBAL_KNOWN_HOSTS,
-  ];
+  const knownHostsFiles = [...(userKnownHosts.length > 0 ? userKnownHosts : ['~/.ssh/known_hosts']).map(expand), GLOBAL_KNOWN_HOSTS];
   const identityAgent = first(computed.identityagent);
   const authSock = 'authSock' in opts ? opts.authSock : process.env.SSH_AUTH_SOCK;
   const agentSocket =
@@ -137,7 +134,13 @@ interface Tokens {
 // The %-tokens ssh_config(5) defines that matter for paths and HostName.
 function expandTokens(text: string, t: Tokens): string {
   const values: Record<string, string> = {
-    '%': '%', d: t.home, u: t.localUser, r: t.remoteUser, h: t.host, n: t.original, p: String(t.port),
+    '%': '%',
+    d: t.home,
+    u: t.localUser,
+    r: t.remoteUser,
+    h: t.host,
+    n: t.original,
+    p: String(t.port),
   };
   return text.replace(/%(.)/g, (whole, key: string) => values[key] ?? whole);
 }

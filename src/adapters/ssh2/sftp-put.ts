@@ -62,10 +62,14 @@ async function pipeline(sftp: SFTPWrapper, file: FileHandle, handle: Buffer, siz
     }
   };
   const lanes = Math.max(1, Math.min(opts.inFlight, Math.ceil(size / opts.chunkSize)));
-  await Promise.all(Array.from({ length: lanes }, () => lane(Buffer.allocUnsafe(opts.chunkSize)).catch((error: unknown) => {
-    failed = true;
-    throw error;
-  })));
+  await Promise.all(
+    Array.from({ length: lanes }, () =>
+      lane(Buffer.allocUnsafe(opts.chunkSize)).catch((error: unknown) => {
+        failed = true;
+        throw error;
+      }),
+    ),
+  );
 }
 
 function call<T>(start: (done: (error: Error | null | undefined, value?: T) => void) => void): Promise<T> {

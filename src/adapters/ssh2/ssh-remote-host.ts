@@ -23,7 +23,10 @@ export class SshRemoteHost implements RemoteHost {
   private closed = false;
   private sftpSession: Promise<SFTPWrapper> | undefined;
 
-  constructor(private readonly client: Client, private readonly hostIdentity: HostIdentity) {
+  constructor(
+    private readonly client: Client,
+    private readonly hostIdentity: HostIdentity,
+  ) {
     client.on('close', () => {
       this.closed = true;
     });
@@ -88,10 +91,12 @@ export class SshRemoteHost implements RemoteHost {
     const putting = sftpPut(sftp, localPath, partialPath, { ...PUT_OPTIONS, onProgress: opts.onProgress, signal: abort.signal });
     try {
       await this.untilClosed(putting);
-      await this.untilClosed(new Promise<void>((resolve, reject) => {
-        // posix-rename@openssh.com replaces an existing target atomically; plain SFTP rename refuses to.
-        sftp.ext_openssh_rename(partialPath, remotePath, (error) => (error ? reject(error) : resolve()));
-      }));
+      await this.untilClosed(
+        new Promise<void>((resolve, reject) => {
+          // posix-rename@openssh.com replaces an existing target atomically; plain SFTP rename refuses to.
+          sftp.ext_openssh_rename(partialPath, remotePath, (error) => (error ? reject(error) : resolve()));
+        }),
+      );
     } catch (error) {
       // An aborted put settles once it has closed the local file.
       abort.abort(error);
@@ -148,9 +153,12 @@ export class SshRemoteHost implements RemoteHost {
     if (result.exitCode === 127) result = await this.exec(['shasum', '-a', '256', remotePath]);
     const hex = /^([0-9a-f]{64})\b/.exec(result.stdout)?.[1];
     if (result.exitCode !== 0 || !hex) {
-      throw new RescueError(`could not compute sha256 of ${remotePath} on ${this.where()}: ${result.stderr.trim() || result.stdout.trim()}`, {
-        hint: 'the server needs sha256sum (coreutils or busybox) or shasum',
-      });
+      throw new RescueError(
+        `could not compute sha256 of ${remotePath} on ${this.where()}: ${result.stderr.trim() || result.stdout.trim()}`,
+        {
+          hint: 'the server needs sha256sum (coreutils or busybox) or shasum',
+        },
+      );
     }
     return hex;
   }
@@ -179,10 +187,12 @@ export class SshRemoteHost implements RemoteHost {
       this.client.sftp((error, sftp) => {
         if (error) {
           this.sftpSession = undefined;
-          reject(new RescueError(`open SFTP on ${this.where()}: ${error.message}`, {
-            hint: 'the server must enable the sftp subsystem (Subsystem sftp in sshd_config)',
-            cause: error,
-          }));
+          reject(
+            new RescueError(`open SFTP on ${this.where()}: ${error.message}`, {
+              hint: 'the server must enable the sftp subsystem (Subsystem sftp in sshd_config)',
+              cause: error,
+            }),
+          );
           return;
         }
         sftp.on('close', () => {

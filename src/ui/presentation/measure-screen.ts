@@ -150,7 +150,10 @@ export function measureScreen(parts: ScreenParts, layout: ScreenLayout, promptRo
   if (isShowingHelp) return HEADER_ROWS + gap + measureHelp(view.isDryRun, columns) + footer;
   if (!hasRunStarted(view)) return HEADER_ROWS + (view.prompt ? measurePromptArea(parts, layout, promptRows) : gap + 1) + footer;
   const steps = gap + measureStepList(view.steps, layout);
-  if (view.finished) return HEADER_ROWS + steps + gap + measureSummary(view.finished, layout, columns) + measurePromptArea(parts, layout, promptRows) + footer;
+  if (view.finished)
+    return (
+      HEADER_ROWS + steps + gap + measureSummary(view.finished, layout, columns) + measurePromptArea(parts, layout, promptRows) + footer
+    );
   const detail = focusStep ? measureStepDetail(focusStep, layout, columns, view.isDryRun) : 1;
   return HEADER_ROWS + steps + gap + detail + measurePromptArea(parts, layout, promptRows) + footer;
 }

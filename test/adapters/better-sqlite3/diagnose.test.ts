@@ -96,7 +96,7 @@ describe.each(DAMAGE_CASES.map((c) => [c.name] as const))('%s', (name) => {
   });
 });
 
-test('the 3.40 fixtures are what this machine\'s sqlite3 prints today', () => {
+test("the 3.40 fixtures are what this machine's sqlite3 prints today", () => {
   for (const { name } of DAMAGE_CASES) expect(cliIntegrityOutput(built.get(name)!.file)).toBe(fixture(name, '3.40').join('\n'));
 });
 

@@ -27,9 +27,5 @@ describe('readLineTarget', () => {
 
 test('splitErrorLines: one line per error, without the heading, "ok" or blank lines', () => {
   const rows = ['*** in database main ***\nTree 2 page 5: x\nTree 2 page 6: y', 'row 1 missing from index i', '', 'ok'];
-  expect(splitErrorLines(rows)).toEqual([
-    'Tree 2 page 5: x',
-    'Tree 2 page 6: y',
-    'row 1 missing from index i',
-  ]);
+  expect(splitErrorLines(rows)).toEqual(['Tree 2 page 5: x', 'Tree 2 page 6: y', 'row 1 missing from index i']);
 });

@@ -32,13 +32,25 @@ test('a table only the salvage has is added whole, with its indexes; the healthy
   make(healthy, false);
   make(salvaged, true);
   const result = await inspector.merge(healthy, salvaged, path.join(dir, 'merged.db'));
-  expect(result.tables.events).toEqual({ rowsFromHealthy: 0, rowsAdded: 40, conflicts: 0, conflictKeys: [], rowsRefused: 0, leftAsHealthy: null });
+  expect(result.tables.events).toEqual({
+    rowsFromHealthy: 0,
+    rowsAdded: 40,
+    conflicts: 0,
+    conflictKeys: [],
+    rowsRefused: 0,
+    leftAsHealthy: null,
+  });
   expect(result.tables.users).toMatchObject({ rowsFromHealthy: 2, rowsAdded: 0 });
   const merged = new Database(result.dest, { readonly: true });
   try {
     expect(merged.prepare('SELECT count(*) FROM events').pluck().get()).toBe(40);
-    expect(merged.prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'events'").pluck().all()).toEqual(['events_at']);
-    expect(merged.prepare('SELECT id, name FROM users ORDER BY id').all()).toEqual([{ id: 1, name: 'ada' }, { id: 2, name: 'bob' }]);
+    expect(merged.prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'events'").pluck().all()).toEqual([
+      'events_at',
+    ]);
+    expect(merged.prepare('SELECT id, name FROM users ORDER BY id').all()).toEqual([
+      { id: 1, name: 'ada' },
+      { id: 2, name: 'bob' },
+    ]);
     expect(merged.pragma('integrity_check', { simple: true })).toBe('ok');
   } finally {
     merged.close();

@@ -29,9 +29,11 @@ test('on a file that is not a database, fn still runs and its own statement repo
   const file = path.join(dir, 'garbage.db');
   fs.writeFileSync(file, Buffer.alloc(8192, 0x5a));
   let ran = false;
-  await expect(withReadOnlyDb(file, (conn: Database.Database) => {
-    ran = true;
-    return conn.prepare('PRAGMA quick_check').all();
-  })).rejects.toMatchObject({ code: 'SQLITE_NOTADB' });
+  await expect(
+    withReadOnlyDb(file, (conn: Database.Database) => {
+      ran = true;
+      return conn.prepare('PRAGMA quick_check').all();
+    }),
+  ).rejects.toMatchObject({ code: 'SQLITE_NOTADB' });
   expect(ran).toBe(true);
 });

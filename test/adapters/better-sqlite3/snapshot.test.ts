@@ -69,9 +69,7 @@ describe('snapshot', () => {
   });
 
   test('a missing source rejects with its path', async () => {
-    await expect(inspector.snapshot(file('absent.db'), file('absent-snapshot.db'))).rejects.toThrow(
-      `${file('absent.db')}: no such file`,
-    );
+    await expect(inspector.snapshot(file('absent.db'), file('absent-snapshot.db'))).rejects.toThrow(`${file('absent.db')}: no such file`);
   });
 
   describe('under a writer committing in a loop (another process)', () => {

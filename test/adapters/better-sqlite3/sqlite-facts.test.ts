@@ -17,7 +17,12 @@ beforeAll(() => {
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-const damaged = (name: string) => buildCase(dir, shop.pristine, DAMAGE_CASES.find((c) => c.name === name)!).file;
+const damaged = (name: string) =>
+  buildCase(
+    dir,
+    shop.pristine,
+    DAMAGE_CASES.find((c) => c.name === name)!,
+  ).file;
 const cli = (file: string, sql: string) => spawnSync('/usr/bin/sqlite3', [file, sql], { encoding: 'utf8' });
 
 function copy(file: string, name: string): string {

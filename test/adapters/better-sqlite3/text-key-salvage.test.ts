@@ -29,7 +29,13 @@ function makeSessions(file: string): void {
   const insert = db.prepare('INSERT INTO sessions VALUES (?, ?, ?)');
   db.transaction(() => {
     for (let i = 0; i < 4000; i++) {
-      insert.run(Math.floor(rng() * 2 ** 52).toString(36).padStart(11, '0'), i % 97, `2025-01-${1 + (i % 28)}`);
+      insert.run(
+        Math.floor(rng() * 2 ** 52)
+          .toString(36)
+          .padStart(11, '0'),
+        i % 97,
+        `2025-01-${1 + (i % 28)}`,
+      );
     }
   })();
   db.close();

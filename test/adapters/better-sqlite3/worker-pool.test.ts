@@ -3,10 +3,12 @@ import { describe, expect, test } from 'vitest';
 import { WorkerPool } from '../../../src/adapters/better-sqlite3/worker-pool.js';
 
 // Answers each job with the id of the thread that ran it.
-const ECHO_WORKER = new URL(`data:text/javascript,${encodeURIComponent(`
+const ECHO_WORKER = new URL(
+  `data:text/javascript,${encodeURIComponent(`
   import { parentPort, threadId } from 'node:worker_threads';
   parentPort.on('message', ({ id }) => parentPort.postMessage({ id, result: threadId }));
-`)}`);
+`)}`,
+);
 
 type EchoOps = { echo: { args: []; result: number; progress: never } };
 

@@ -17,7 +17,8 @@ beforeAll(async () => {
   app = await startAppContainer({ name: `${prefix}app`, volumeName: `${prefix}data` });
   workDir = await mkdtemp(join(tmpdir(), 'srt-archive-'));
   const setup = await runtime.exec(app.id, [
-    'sh', '-c',
+    'sh',
+    '-c',
     'mkdir -p /data/files/sub && printf "hello\\n" > /data/files/hello.txt && ln -s hello.txt /data/files/link.txt',
   ]);
   expect(setup.exitCode).toBe(0);

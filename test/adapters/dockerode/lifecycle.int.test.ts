@@ -43,9 +43,7 @@ describe('DockerRuntime.inspect and listContainers', () => {
     });
     expect(details.imageId).toMatch(/^sha256:/);
     expect(details.startedAt).not.toBeNull();
-    expect(details.mounts).toEqual([
-      expect.objectContaining({ type: 'volume', name: app.volumeName, destination: '/data', rw: true }),
-    ]);
+    expect(details.mounts).toEqual([expect.objectContaining({ type: 'volume', name: app.volumeName, destination: '/data', rw: true })]);
   });
 
   it('reports startedAt null for a container that never started', async () => {

@@ -39,9 +39,27 @@ async function until(condition: () => Promise<boolean>, timeoutMs: number): Prom
 
 describe('inspect: restart policy and stop settings', () => {
   it('reads what docker run set', async () => {
-    const id = await docker(['run', '--detach', '--name', `${prefix}set`, '--restart', 'on-failure:3', '--stop-timeout', '25', '--stop-signal', 'SIGQUIT', APP_IMAGE]);
+    const id = await docker([
+      'run',
+      '--detach',
+      '--name',
+      `${prefix}set`,
+      '--restart',
+      'on-failure:3',
+      '--stop-timeout',
+      '25',
+      '--stop-signal',
+      'SIGQUIT',
+      APP_IMAGE,
+    ]);
     const details = await runtime.inspect(id);
-    expect(details).toMatchObject({ restartPolicy: { name: 'on-failure', maximumRetryCount: 3 }, restartCount: 0, stopTimeout: 25, stopSignal: 'SIGQUIT', swarm: null });
+    expect(details).toMatchObject({
+      restartPolicy: { name: 'on-failure', maximumRetryCount: 3 },
+      restartCount: 0,
+      stopTimeout: 25,
+      stopSignal: 'SIGQUIT',
+      swarm: null,
+    });
     expect(details.pid).toBe(Number(await docker(['inspect', '--format', '{{.State.Pid}}', id])));
     expect(details.pid).toBeGreaterThan(1);
   });
@@ -49,7 +67,12 @@ describe('inspect: restart policy and stop settings', () => {
   it('reads the defaults as no policy, no stop timeout, no stop signal; no pid once stopped', async () => {
     const app = await startAppContainer({ name: `${prefix}plain`, volumeName: `${prefix}plain-data` });
     await docker(['stop', app.name]);
-    expect(await runtime.inspect(app.id)).toMatchObject({ restartPolicy: { name: 'no', maximumRetryCount: 0 }, stopTimeout: null, stopSignal: null, pid: null });
+    expect(await runtime.inspect(app.id)).toMatchObject({
+      restartPolicy: { name: 'no', maximumRetryCount: 0 },
+      stopTimeout: null,
+      stopSignal: null,
+      pid: null,
+    });
   });
 });
 
@@ -60,13 +83,17 @@ describe('setRestartPolicy', () => {
     expect(await docker(['inspect', '--format', '{{.HostConfig.RestartPolicy.Name}}', id])).toBe('no');
     await docker(['stop', id]);
     await runtime.setRestartPolicy(id, { name: 'on-failure', maximumRetryCount: 5 });
-    expect(await docker(['inspect', '--format', '{{.HostConfig.RestartPolicy.Name}} {{.HostConfig.RestartPolicy.MaximumRetryCount}}', id])).toBe('on-failure 5');
+    expect(
+      await docker(['inspect', '--format', '{{.HostConfig.RestartPolicy.Name}} {{.HostConfig.RestartPolicy.MaximumRetryCount}}', id]),
+    ).toBe('on-failure 5');
     await runtime.setRestartPolicy(id, { name: 'unless-stopped', maximumRetryCount: 0 });
     expect((await runtime.inspect(id)).restartPolicy).toEqual({ name: 'unless-stopped', maximumRetryCount: 0 });
   });
 
   it('throws ContainerNotFoundError for an unknown container', async () => {
-    await expect(runtime.setRestartPolicy(`${prefix}nobody`, { name: 'no', maximumRetryCount: 0 })).rejects.toBeInstanceOf(ContainerNotFoundError);
+    await expect(runtime.setRestartPolicy(`${prefix}nobody`, { name: 'no', maximumRetryCount: 0 })).rejects.toBeInstanceOf(
+      ContainerNotFoundError,
+    );
   });
 });
 
@@ -103,7 +130,10 @@ describe('readPid1Signals', () => {
 
   it('a shell script without a trap does not catch it', async () => {
     const id = await docker(['run', '--detach', '--name', `${prefix}ign`, APP_IGNORES_SIGTERM_IMAGE]);
-    expect(await runtime.readPid1Signals(id)).toMatchObject({ known: true, signals: { catchesSigterm: false, ignoresSigterm: false, via: 'exec' } });
+    expect(await runtime.readPid1Signals(id)).toMatchObject({
+      known: true,
+      signals: { catchesSigterm: false, ignoresSigterm: false, via: 'exec' },
+    });
   });
 
   it('the slow app traps it too', async () => {
@@ -122,7 +152,10 @@ describe('readPid1Signals', () => {
   it('says why when neither way works', async () => {
     const id = await docker(['run', '--detach', '--name', `${prefix}nocat2`, NO_CAT_IMAGE]);
     const reading = await withoutHost.readPid1Signals(id);
-    expect(reading).toEqual({ known: false, reason: "the image has no cat to read /proc/1/status with, and the engine's host cannot be read from here" });
+    expect(reading).toEqual({
+      known: false,
+      reason: "the image has no cat to read /proc/1/status with, and the engine's host cannot be read from here",
+    });
   });
 
   it('a stopped container has no PID 1 to read', async () => {
@@ -136,9 +169,14 @@ describe('readPid1Signals', () => {
 });
 
 describe('parseProc', () => {
-  const status = (cgt: string, ign: string) => `Name:\tnode\nState:\tS (sleeping)\nSigQ:\t0/31413\nSigPnd:\t0000000000000000\nShdPnd:\t0000000000000000\nSigBlk:\t0000000000000000\nSigIgn:\t${ign}\nSigCgt:\t${cgt}\n`;
+  const status = (cgt: string, ign: string) =>
+    `Name:\tnode\nState:\tS (sleeping)\nSigQ:\t0/31413\nSigPnd:\t0000000000000000\nShdPnd:\t0000000000000000\nSigBlk:\t0000000000000000\nSigIgn:\t${ign}\nSigCgt:\t${cgt}\n`;
   it.each([
-    ['SIGTERM is signal 15: bit 14 (0x4000)', status('0000000000004002', '0000000000000000'), { catchesSigterm: true, ignoresSigterm: false }],
+    [
+      'SIGTERM is signal 15: bit 14 (0x4000)',
+      status('0000000000004002', '0000000000000000'),
+      { catchesSigterm: true, ignoresSigterm: false },
+    ],
     ['SIGINT and SIGCHLD only', status('0000000000010002', '0000000000000000'), { catchesSigterm: false, ignoresSigterm: false }],
     ['ignored outright', status('0000000000000000', '0000000000004000'), { catchesSigterm: false, ignoresSigterm: true }],
     ['high signals do not confuse it', status('fffffffe00000000', '0000000000000000'), { catchesSigterm: false, ignoresSigterm: false }],

@@ -45,7 +45,11 @@ describe('inspect of a task container', () => {
     const [containerId] = await runningTaskContainers(web.name);
     const details = await runtime.inspect(containerId);
     const service = await runtime.inspectService(web.name);
-    expect(details.swarm).toEqual({ serviceId: web.id, serviceName: web.name, taskId: service.tasks.find((task) => task.containerId === containerId)?.id });
+    expect(details.swarm).toEqual({
+      serviceId: web.id,
+      serviceName: web.name,
+      taskId: service.tasks.find((task) => task.containerId === containerId)?.id,
+    });
     expect(details.name.startsWith(`${web.name}.1.`)).toBe(true);
   });
 });
@@ -55,7 +59,9 @@ describe('inspectService', () => {
     const [containerId] = await runningTaskContainers(web.name);
     const service = await runtime.inspectService(web.name);
     expect(service).toMatchObject({ id: web.id, name: web.name, mode: 'replicated', replicas: 1 });
-    expect(service.tasks).toEqual([expect.objectContaining({ containerId, nodeId: lease.nodeId, state: 'running', desiredState: 'running', slot: 1 })]);
+    expect(service.tasks).toEqual([
+      expect.objectContaining({ containerId, nodeId: lease.nodeId, state: 'running', desiredState: 'running', slot: 1 }),
+    ]);
   });
 
   it('a global service: no replica count, tasks without a slot', async () => {
@@ -101,6 +107,8 @@ describe('scaleService and waitForService', () => {
   it('gives up after its timeout and names what is in the way', async () => {
     const error = await runtime.waitForService(web.name, { kind: 'no-tasks' }, 500).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(RescueError);
-    expect((error as Error).message).toMatch(new RegExp(`^service ${web.name} did not reach no task running within 1 s: task [0-9a-z]{12} running \\(desired running\\)`));
+    expect((error as Error).message).toMatch(
+      new RegExp(`^service ${web.name} did not reach no task running within 1 s: task [0-9a-z]{12} running \\(desired running\\)`),
+    );
   });
 });

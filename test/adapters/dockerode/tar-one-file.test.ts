@@ -14,7 +14,12 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function archive(source: string, name: string, size: number, chunkBytes?: number): Promise<string> {
   const out = join(dir, `${name.slice(0, 40)}.tar`);
-  await pipeline(Readable.from(tarOneFile(source, { name, size, mode: 0o640, uid: 1001, gid: 1002, mtime: new Date('2025-01-02T03:04:05Z') }, chunkBytes)), createWriteStream(out));
+  await pipeline(
+    Readable.from(
+      tarOneFile(source, { name, size, mode: 0o640, uid: 1001, gid: 1002, mtime: new Date('2025-01-02T03:04:05Z') }, chunkBytes),
+    ),
+    createWriteStream(out),
+  );
   return out;
 }
 
@@ -39,9 +44,11 @@ describe('tarOneFile', () => {
     const source = join(dir, 'shrinks');
     writeFileSync(source, Buffer.alloc(10_000, 7));
     const reading = tarOneFile(source, { name: 'x.db', size: 20_000, mode: 0o600, uid: 0, gid: 0, mtime: new Date() });
-    await expect((async () => {
-      for await (const chunk of reading) void chunk;
-    })()).rejects.toThrow('shrank while it was being copied (10000 of 20000 bytes)');
+    await expect(
+      (async () => {
+        for await (const chunk of reading) void chunk;
+      })(),
+    ).rejects.toThrow('shrank while it was being copied (10000 of 20000 bytes)');
     truncateSync(source, 0);
   });
 });

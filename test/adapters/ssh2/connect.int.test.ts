@@ -70,7 +70,9 @@ describe('connectHost', () => {
   it('refuses an unknown host key under refuse-unknown, naming its fingerprint', async () => {
     const home = await cloneHome({ knownHosts: '' });
     const error = await connectError(TEST_ALIAS, { home, hostKeyPolicy: 'refuse-unknown' });
-    expect(error.message).toBe(`the host key of ${knownName()} is not in known_hosts: ssh-ed25519 ${sshd.hostKeyFingerprint}; refusing to connect`);
+    expect(error.message).toBe(
+      `the host key of ${knownName()} is not in known_hosts: ssh-ed25519 ${sshd.hostKeyFingerprint}; refusing to connect`,
+    );
     expect(error.hint).toMatch(/--accept-new-host-key/);
     expect(error.hint).toMatch(/`ssh rescue-test`/);
     expect(await readFile(join(home, '.ssh', 'known_hosts'), 'utf8')).toBe('');
@@ -130,7 +132,10 @@ describe('connectHost', () => {
     const home = await cloneHome();
     const wrongKey = join(home, '.ssh', 'id_wrong');
     await keygen(wrongKey, '', 'not authorized');
-    await writeFile(join(home, '.ssh', 'config'), `Host ${TEST_ALIAS}\n  HostName 127.0.0.1\n  Port ${sshd.port}\n  User root\n  IdentityFile ~/.ssh/id_wrong\n  IdentityFile ~/.ssh/id_missing\n  IdentitiesOnly yes\n`);
+    await writeFile(
+      join(home, '.ssh', 'config'),
+      `Host ${TEST_ALIAS}\n  HostName 127.0.0.1\n  Port ${sshd.port}\n  User root\n  IdentityFile ~/.ssh/id_wrong\n  IdentityFile ~/.ssh/id_missing\n  IdentitiesOnly yes\n`,
+    );
     const error = await connectError(TEST_ALIAS, { home, hostKeyPolicy: 'refuse-unknown' });
     expect(error.message).toMatch(new RegExp(`^the server refused key ${wrongKey} \\(SHA256:[^)]+\\) for user root\\.`));
     expect(error.message).toContain(`${join(home, '.ssh', 'id_missing')}: no such file`);
@@ -192,7 +197,10 @@ describe('connectHost with an encrypted key', () => {
       return attempt === 1 ? 'wrong' : PASSPHRASE;
     };
     const host = await connectHost(TEST_ALIAS, { home: locked.home, hostKeyPolicy: 'refuse-unknown', askPassphrase });
-    expect(asked).toEqual([[locked.clientKeyPath, 1], [locked.clientKeyPath, 2]]);
+    expect(asked).toEqual([
+      [locked.clientKeyPath, 1],
+      [locked.clientKeyPath, 2],
+    ]);
     expect((await host.exec(['true'])).exitCode).toBe(0);
     await host.close();
   });
@@ -210,7 +218,9 @@ describe('connectHost with an encrypted key', () => {
 
   it('explains a key it could not unlock, without the passphrase in the message', async () => {
     const error = await connectError(TEST_ALIAS, { home: locked.home, hostKeyPolicy: 'refuse-unknown', askPassphrase: async () => 'nope' });
-    expect(error.message).toBe(`no SSH key to offer 127.0.0.1 for user root. Not offered: ${locked.clientKeyPath}: encrypted, and no correct passphrase was given.`);
+    expect(error.message).toBe(
+      `no SSH key to offer 127.0.0.1 for user root. Not offered: ${locked.clientKeyPath}: encrypted, and no correct passphrase was given.`,
+    );
     expect(JSON.stringify({ message: error.message, hint: error.hint })).not.toContain('nope');
 
     const noPrompt = await connectError(TEST_ALIAS, { home: locked.home, hostKeyPolicy: 'refuse-unknown' });

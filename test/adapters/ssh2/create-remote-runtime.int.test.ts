@@ -98,13 +98,17 @@ describe('createRemoteDockerode', () => {
     const { host } = await serverAndHost({ sessionPath: NO_DOCKER_PATH });
     const error = await createRemoteDockerode(host, { socketPath: '/run/no-such-dir/docker.sock' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RuntimeUnavailableError);
-    expect((error as Error).message).toBe('Docker is not installed on 127.0.0.1: no docker command and no socket at /run/no-such-dir/docker.sock');
+    expect((error as Error).message).toBe(
+      'Docker is not installed on 127.0.0.1: no docker command and no socket at /run/no-such-dir/docker.sock',
+    );
   });
 
   it('explains a server that forbids socket forwarding and has no docker command', async () => {
     const { host } = await serverAndHost({ extraConfig: ['AllowStreamLocalForwarding no'], sessionPath: NO_DOCKER_PATH });
     const error = await createRemoteDockerode(host).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RuntimeUnavailableError);
-    expect((error as Error).message).toMatch(/^127\.0\.0\.1 refuses to forward to \/var\/run\/docker\.sock .* no docker command to fall back on$/);
+    expect((error as Error).message).toMatch(
+      /^127\.0\.0\.1 refuses to forward to \/var\/run\/docker\.sock .* no docker command to fall back on$/,
+    );
   });
 });

@@ -59,9 +59,27 @@ describe('checkHostKey', () => {
     ['same type, other key: changed', () => line('example.com', keyB), 'example.com', 22, 'changed'],
     ['other type only: unknown, not changed', () => line('example.com', rsaKey), 'example.com', 22, 'unknown'],
     ['known among several', () => [line('example.com', rsaKey), line('example.com', keyA)].join('\n'), 'example.com', 22, 'known'],
-    ['@revoked key refused even when also listed', () => [`@revoked * ${keyA.type} ${keyA.base64}`, line('example.com', keyA)].join('\n'), 'example.com', 22, 'revoked'],
-    ['@cert-authority lines are not host keys', () => `@cert-authority *.example.com ${keyA.type} ${keyA.base64}`, 'db.example.com', 22, 'unknown'],
-    ['comments, blank and garbage lines skipped', () => `# comment\n\n@weird x y z\nbroken\n${line('example.com', keyA)}\n`, 'example.com', 22, 'known'],
+    [
+      '@revoked key refused even when also listed',
+      () => [`@revoked * ${keyA.type} ${keyA.base64}`, line('example.com', keyA)].join('\n'),
+      'example.com',
+      22,
+      'revoked',
+    ],
+    [
+      '@cert-authority lines are not host keys',
+      () => `@cert-authority *.example.com ${keyA.type} ${keyA.base64}`,
+      'db.example.com',
+      22,
+      'unknown',
+    ],
+    [
+      'comments, blank and garbage lines skipped',
+      () => `# comment\n\n@weird x y z\nbroken\n${line('example.com', keyA)}\n`,
+      'example.com',
+      22,
+      'known',
+    ],
   ])('%s', (_name, text, host, port, expected) => {
     expect(checkHostKey(text(), host, port, keyA.blob)).toBe(expected);
   });

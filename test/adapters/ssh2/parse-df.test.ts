@@ -6,7 +6,12 @@ const HEADER = 'Filesystem     1024-blocks      Used Available Capacity Mounted 
 describe('parseDfOutput', () => {
   it.each([
     ['coreutils', `${HEADER}\n/dev/sda1         41152736  20000000  19039312      52% /\n`, 19039312 * 1024, '/'],
-    ['busybox', 'Filesystem           1024-blocks    Used Available Capacity Mounted on\noverlay                 1000       10       990   1% /\n', 990 * 1024, '/'],
+    [
+      'busybox',
+      'Filesystem           1024-blocks    Used Available Capacity Mounted on\noverlay                 1000       10       990   1% /\n',
+      990 * 1024,
+      '/',
+    ],
     ['spaces in device and mount point', `${HEADER}\nmy share:/x  100 40 60 40% /mnt/my disk\n`, 60 * 1024, '/mnt/my disk'],
     ['no trailing newline', `${HEADER}\ntmpfs 2048 0 2048 0% /run/user/0`, 2048 * 1024, '/run/user/0'],
   ])('%s', (_name, output, available, mountPoint) => {

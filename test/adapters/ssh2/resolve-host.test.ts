@@ -59,15 +59,34 @@ Host *
 
 describe('resolveFromConfigText', () => {
   it.each([
-    ['alias with every directive', 'coolify', { host: '203.0.113.10', port: 2222, user: 'deploy', alias: 'coolify', identitiesOnly: true, identityFiles: ['/home/me/.ssh/coolify_ed25519', '/home/me/.ssh/id_work'] }],
+    [
+      'alias with every directive',
+      'coolify',
+      {
+        host: '203.0.113.10',
+        port: 2222,
+        user: 'deploy',
+        alias: 'coolify',
+        identitiesOnly: true,
+        identityFiles: ['/home/me/.ssh/coolify_ed25519', '/home/me/.ssh/id_work'],
+      },
+    ],
     ['user@alias overrides User', 'admin@coolify', { host: '203.0.113.10', user: 'admin', port: 2222 }],
     ['alias:port overrides Port', 'coolify:2200', { host: '203.0.113.10', port: 2200 }],
     ['lower-case directives', 'lowercase', { host: '203.0.113.11', user: 'someone', port: 22, identitiesOnly: false }],
-    ['wildcard Host with %d/%h/%u tokens', 'db.prod', { host: 'db.prod', user: 'ops', alias: 'db.prod', identityFiles: ['/home/me/.ssh/db.prod_me', '/home/me/.ssh/id_work'] }],
+    [
+      'wildcard Host with %d/%h/%u tokens',
+      'db.prod',
+      { host: 'db.prod', user: 'ops', alias: 'db.prod', identityFiles: ['/home/me/.ssh/db.prod_me', '/home/me/.ssh/id_work'] },
+    ],
     ['HostName with %h, HostKeyAlias', 'nas.lan', { host: 'nas.lan.example.net', hostKeyName: 'lanbox' }],
     ['first value wins', 'twice', { host: '203.0.113.12', user: 'first' }],
     ['ProxyJump none is no proxy', 'nojump', { host: '10.0.0.4' }],
-    ['user@host not in config: Host * still applies', 'deploy@example.com', { host: 'example.com', user: 'deploy', port: 22, alias: undefined, identityFiles: ['/home/me/.ssh/id_work'] }],
+    [
+      'user@host not in config: Host * still applies',
+      'deploy@example.com',
+      { host: 'example.com', user: 'deploy', port: 22, alias: undefined, identityFiles: ['/home/me/.ssh/id_work'] },
+    ],
     ['host:port with local user', 'example.com:2222', { host: 'example.com', port: 2222, user: 'me' }],
     ['ssh:// URL', 'ssh://root@example.com:2022', { host: 'example.com', port: 2022, user: 'root' }],
     ['bracketed IPv6 with port', 'root@[2001:db8::1]:2200', { host: '2001:db8::1', port: 2200, user: 'root' }],
@@ -100,7 +119,12 @@ describe('resolveFromConfigText', () => {
   });
 
   it.each([
-    ['ProxyJump', 'jump', /ProxyJump \(bastion\) in the ~\/\.ssh\/config entry for 'jump' is not supported/, /ssh -N -L 2222:<target host>:22 bastion/],
+    [
+      'ProxyJump',
+      'jump',
+      /ProxyJump \(bastion\) in the ~\/\.ssh\/config entry for 'jump' is not supported/,
+      /ssh -N -L 2222:<target host>:22 bastion/,
+    ],
     ['ProxyCommand', 'cmd', /ProxyCommand \(ssh -W %h:%p bastion\) .* is not supported/, /127\.0\.0\.1:2222/],
   ])('refuses %s with the directive and a workaround', (_name, spec, message, hint) => {
     const error = catchError(() => resolveFromConfigText(spec, CONFIG, OPTS));

@@ -27,7 +27,10 @@ afterAll(async () => {
   if (localDir) await rm(localDir, { recursive: true, force: true });
 });
 
-const sha256Of = async (path: string) => createHash('sha256').update(await readFile(path)).digest('hex');
+const sha256Of = async (path: string) =>
+  createHash('sha256')
+    .update(await readFile(path))
+    .digest('hex');
 // How many descriptors this process holds on `path`: an upload that ended, however it ended, holds none.
 const openLocalFds = async (path: string) => {
   const targets = await Promise.all((await readdir('/proc/self/fd')).map((fd) => readlink(`/proc/self/fd/${fd}`).catch(() => '')));
@@ -37,7 +40,17 @@ const openLocalFds = async (path: string) => {
 describe('SshRemoteHost.exec', () => {
   it('passes shell metacharacters through as literal arguments', async () => {
     const marker = join(sshd.dir, 'injected');
-    const payloads = [`$(touch ${marker})`, `\`touch ${marker}\``, `; touch ${marker}`, `' ; touch ${marker}; '`, `a\nb`, 'it\'s "quoted"', '*', '$HOME', ''];
+    const payloads = [
+      `$(touch ${marker})`,
+      `\`touch ${marker}\``,
+      `; touch ${marker}`,
+      `' ; touch ${marker}; '`,
+      `a\nb`,
+      'it\'s "quoted"',
+      '*',
+      '$HOME',
+      '',
+    ];
     const result = await host.exec(['printf', '%s\\0', ...payloads]);
     expect(result.exitCode).toBe(0);
     expect(result.stdout.split('\0').slice(0, -1)).toEqual(payloads);
@@ -47,7 +60,12 @@ describe('SshRemoteHost.exec', () => {
   it('returns exit code, stdout and stderr without rejecting on failure', async () => {
     const started = Date.now();
     const result = await host.exec(['sh', '-c', 'echo out; echo err >&2; sleep 0.3; exit 7']);
-    expect(result).toMatchObject({ argv: ['sh', '-c', 'echo out; echo err >&2; sleep 0.3; exit 7'], exitCode: 7, stdout: 'out\n', stderr: 'err\n' });
+    expect(result).toMatchObject({
+      argv: ['sh', '-c', 'echo out; echo err >&2; sleep 0.3; exit 7'],
+      exitCode: 7,
+      stdout: 'out\n',
+      stderr: 'err\n',
+    });
     expect(result.durationMs).toBeGreaterThanOrEqual(250);
     expect(result.durationMs).toBeLessThanOrEqual(Date.now() - started);
     expect((await host.exec(['no-such-command-xyz'])).exitCode).toBe(127);
@@ -78,7 +96,9 @@ describe('SshRemoteHost.freeBytes', () => {
   });
 
   it('fails clearly for a directory that does not exist', async () => {
-    await expect(host.freeBytes('/no/such/dir')).rejects.toThrow(/read free space of \/no\/such\/dir on 127\.0\.0\.1:\d+: `df -Pk \/no\/such\/dir` exited 1: df: /);
+    await expect(host.freeBytes('/no/such/dir')).rejects.toThrow(
+      /read free space of \/no\/such\/dir on 127\.0\.0\.1:\d+: `df -Pk \/no\/such\/dir` exited 1: df: /,
+    );
   });
 });
 
@@ -98,7 +118,9 @@ describe('SshRemoteHost.upload', () => {
     expect(progress.at(-1)).toEqual([size, size]);
     expect(progress.every(([done, total], i) => total === size && (i === 0 || done >= progress[i - 1][0]))).toBe(true);
     expect(progress.length).toBeGreaterThan(10);
-    console.log(`[measure] upload ${size} B in ${result.durationMs} ms (${(size / 1048576 / (result.durationMs / 1000)).toFixed(0)} MB/s, incl. remote sha256)`);
+    console.log(
+      `[measure] upload ${size} B in ${result.durationMs} ms (${(size / 1048576 / (result.durationMs / 1000)).toFixed(0)} MB/s, incl. remote sha256)`,
+    );
     await rm(remotePath);
   });
 
@@ -143,18 +165,21 @@ describe('SshRemoteHost.upload', () => {
 describe('SshRemoteHost.upload at the edges of a write request', () => {
   const CHUNK = 261_120;
 
-  it.each([0, 1, CHUNK - 1, CHUNK, CHUNK + 1, 9 * CHUNK + 7])('%i bytes arrive intact, progress ends at the size, the local file is closed', async (size) => {
-    const local = join(localDir, `edge-${size}.db`);
-    const localSha = await writeRandomFile(local, size);
-    const remotePath = join(sshd.dir, 'incoming', `edge-${size}.db`);
-    const progress: number[] = [];
-    const result = await host.upload(local, remotePath, { onProgress: (done) => progress.push(done) });
-    expect(result).toMatchObject({ bytes: size, remoteSha256: localSha });
-    expect(await sha256Of(remotePath)).toBe(localSha);
-    expect(progress.at(-1)).toBe(size);
-    expect(progress.every((done, i) => i === 0 || done >= progress[i - 1])).toBe(true);
-    expect(await openLocalFds(local)).toBe(0);
-  });
+  it.each([0, 1, CHUNK - 1, CHUNK, CHUNK + 1, 9 * CHUNK + 7])(
+    '%i bytes arrive intact, progress ends at the size, the local file is closed',
+    async (size) => {
+      const local = join(localDir, `edge-${size}.db`);
+      const localSha = await writeRandomFile(local, size);
+      const remotePath = join(sshd.dir, 'incoming', `edge-${size}.db`);
+      const progress: number[] = [];
+      const result = await host.upload(local, remotePath, { onProgress: (done) => progress.push(done) });
+      expect(result).toMatchObject({ bytes: size, remoteSha256: localSha });
+      expect(await sha256Of(remotePath)).toBe(localSha);
+      expect(progress.at(-1)).toBe(size);
+      expect(progress.every((done, i) => i === 0 || done >= progress[i - 1])).toBe(true);
+      expect(await openLocalFds(local)).toBe(0);
+    },
+  );
 
   it('a server that refuses the file: a clear error, nothing under the final name, the local file closed', async () => {
     const local = join(localDir, 'refused.db');
@@ -180,7 +205,10 @@ describe('SshRemoteHost.upload on a server that damages the file before it is ha
 
   beforeAll(async () => {
     bin = await mkdtemp(join(tmpdir(), 'damaging-bin-'));
-    await writeFile(join(bin, 'sha256sum'), '#!/bin/sh\nprintf X | dd of="$1" bs=1 seek=1000 conv=notrunc 2>/dev/null\nexec /usr/bin/sha256sum "$@"\n');
+    await writeFile(
+      join(bin, 'sha256sum'),
+      '#!/bin/sh\nprintf X | dd of="$1" bs=1 seek=1000 conv=notrunc 2>/dev/null\nexec /usr/bin/sha256sum "$@"\n',
+    );
     await chmod(join(bin, 'sha256sum'), 0o755);
     damaging = await startSshd({ sessionPathPrefix: [bin] });
     damagingHost = await connectHost(TEST_ALIAS, { home: damaging.home, hostKeyPolicy: 'refuse-unknown' });

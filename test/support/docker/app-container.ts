@@ -23,11 +23,14 @@ export async function startAppContainer(opts: AppContainerOptions): Promise<AppC
   const labelArgs = Object.entries(opts.labels ?? {}).flatMap(([key, value]) => ['--label', `${key}=${value}`]);
   const userArgs = opts.user ? ['--user', opts.user] : [];
   const id = await docker([
-    'run', '--detach',
-    '--name', opts.name,
+    'run',
+    '--detach',
+    '--name',
+    opts.name,
     ...labelArgs,
     ...userArgs,
-    '--volume', `${opts.volumeName}:/data`,
+    '--volume',
+    `${opts.volumeName}:/data`,
     opts.image ?? APP_IMAGE,
   ]);
   return { id, name: opts.name, volumeName: opts.volumeName };

@@ -53,7 +53,10 @@ export async function buildRootfs(root: string, opts: { withSqlite: boolean; scr
     }
   }
 
-  await writeFile(join(root, 'etc/passwd'), 'root:x:0:0:root:/root:/bin/sh\napp:x:1000:1000:app:/data:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n');
+  await writeFile(
+    join(root, 'etc/passwd'),
+    'root:x:0:0:root:/root:/bin/sh\napp:x:1000:1000:app:/data:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n',
+  );
   await writeFile(join(root, 'etc/group'), 'root:x:0:\napp:x:1000:\nnogroup:x:65534:\n');
   // The same app the drills run: one WAL connection writing forever (src/drill/app-script.ts), or a variant of it.
   await writeFile(join(root, 'app/run.sh'), opts.script ?? APP_SCRIPT);

@@ -77,7 +77,11 @@ async function inputsOf(spec: DiscImage): Promise<string[]> {
 async function hashOf(spec: DiscImage, files: string[]): Promise<string> {
   const hash = createHash('sha256').update(`disc ${RECIPE_VERSION} ${spec.ref} ${spec.changes.join('|')} ${spec.withApp}\n`);
   hash.update(APP_SCRIPT);
-  for (const file of files) hash.update(file).update('\0').update(await readFile(file));
+  for (const file of files)
+    hash
+      .update(file)
+      .update('\0')
+      .update(await readFile(file));
   return hash.digest('hex').slice(0, 16);
 }
 

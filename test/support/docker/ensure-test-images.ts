@@ -84,7 +84,11 @@ async function hashInputs(spec: ImageSpec): Promise<string> {
   if (spec.applets === false) hash.update('no applets\n');
   if (spec.cmd) hash.update(`cmd ${JSON.stringify(spec.cmd)}\n`);
   const files = [BUSYBOX_PATH, ...(spec.withSqlite ? await listSqliteFiles() : [])];
-  for (const file of files) hash.update(file).update('\0').update(await readFile(file));
+  for (const file of files)
+    hash
+      .update(file)
+      .update('\0')
+      .update(await readFile(file));
   return hash.digest('hex').slice(0, 16);
 }
 
@@ -102,10 +106,14 @@ async function importImage(spec: ImageSpec, hash: string): Promise<void> {
     await execa('tar', ['--numeric-owner', '--owner=0', '--group=0', '-C', root, '-cf', tarball, '.']);
     await docker([
       'import',
-      '--change', `CMD ${JSON.stringify(spec.cmd ?? ['/app/run.sh'])}`,
-      '--change', 'ENV DB=/data/app.db',
-      '--change', 'ENV PATH=/usr/sbin:/usr/bin:/sbin:/bin',
-      '--change', `LABEL ${IMAGE_HASH_LABEL}=${hash}`,
+      '--change',
+      `CMD ${JSON.stringify(spec.cmd ?? ['/app/run.sh'])}`,
+      '--change',
+      'ENV DB=/data/app.db',
+      '--change',
+      'ENV PATH=/usr/sbin:/usr/bin:/sbin:/bin',
+      '--change',
+      `LABEL ${IMAGE_HASH_LABEL}=${hash}`,
       tarball,
       spec.ref,
     ]);

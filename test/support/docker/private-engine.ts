@@ -73,7 +73,8 @@ export async function startPrivateEngine(name: string, opts: { images?: string[]
     await waitUntil(`the private dockerd ${name} (pid ${pid}) has exited`, () => !isAlive(pid), { timeoutMs: 60_000, intervalMs: 100 });
   };
   await launch();
-  for (const image of opts.images ?? []) await execa('sh', ['-c', 'docker save "$1" | DOCKER_HOST="$2" docker load', 'sh', image, dockerHost], { env: { DOCKER_HOST: '' } });
+  for (const image of opts.images ?? [])
+    await execa('sh', ['-c', 'docker save "$1" | DOCKER_HOST="$2" docker load', 'sh', image, dockerHost], { env: { DOCKER_HOST: '' } });
   return {
     dockerHost,
     restart: async () => {

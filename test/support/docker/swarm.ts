@@ -64,12 +64,23 @@ export interface TestService {
 }
 
 /** A one-replica service of the test app with a named volume at /data; resolves once its task's container runs. */
-export async function createReplicatedService(opts: { name: string; volumeName: string; image?: string; replicas?: number }): Promise<TestService> {
+export async function createReplicatedService(opts: {
+  name: string;
+  volumeName: string;
+  image?: string;
+  replicas?: number;
+}): Promise<TestService> {
   const id = await docker([
-    'service', 'create', '--detach', '--quiet',
-    '--name', opts.name,
-    '--replicas', String(opts.replicas ?? 1),
-    '--mount', `type=volume,source=${opts.volumeName},target=/data`,
+    'service',
+    'create',
+    '--detach',
+    '--quiet',
+    '--name',
+    opts.name,
+    '--replicas',
+    String(opts.replicas ?? 1),
+    '--mount',
+    `type=volume,source=${opts.volumeName},target=/data`,
     opts.image ?? APP_IMAGE,
   ]);
   await waitForRunningTasks(opts.name, opts.replicas ?? 1);
@@ -85,7 +96,15 @@ export async function createGlobalService(opts: { name: string; image?: string }
 
 /** The service's task containers on this engine that run now. */
 export async function runningTaskContainers(serviceName: string): Promise<string[]> {
-  const out = await docker(['ps', '--quiet', '--no-trunc', '--filter', `label=com.docker.swarm.service.name=${serviceName}`, '--filter', 'status=running']);
+  const out = await docker([
+    'ps',
+    '--quiet',
+    '--no-trunc',
+    '--filter',
+    `label=com.docker.swarm.service.name=${serviceName}`,
+    '--filter',
+    'status=running',
+  ]);
   return out.split('\n').filter(Boolean);
 }
 
@@ -96,14 +115,27 @@ export async function removeTestServices(prefix: string): Promise<void> {
   const names = (await docker(['service', 'ls', '--format', '{{.Name}}'])).split('\n').filter((name) => name.startsWith(prefix));
   if (names.length === 0) return;
   await docker(['service', 'rm', ...names]);
-  await until(async () => {
-    const left = await docker(['ps', '--all', '--quiet', ...names.flatMap((name) => ['--filter', `label=com.docker.swarm.service.name=${name}`])]);
-    return left === '';
-  }, 60_000, `the task containers of ${names.join(', ')} to go`);
+  await until(
+    async () => {
+      const left = await docker([
+        'ps',
+        '--all',
+        '--quiet',
+        ...names.flatMap((name) => ['--filter', `label=com.docker.swarm.service.name=${name}`]),
+      ]);
+      return left === '';
+    },
+    60_000,
+    `the task containers of ${names.join(', ')} to go`,
+  );
 }
 
 async function waitForRunningTasks(serviceName: string, count: number): Promise<void> {
-  await until(async () => (await runningTaskContainers(serviceName)).length === count, 60_000, `${count} running task(s) of ${serviceName}`);
+  await until(
+    async () => (await runningTaskContainers(serviceName)).length === count,
+    60_000,
+    `${count} running task(s) of ${serviceName}`,
+  );
 }
 
 async function swarmState(): Promise<string> {
@@ -128,7 +160,12 @@ async function withMutex<T>(work: () => Promise<T>): Promise<T> {
       break;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const age = Date.now() - (await stat(MUTEX).then((info) => info.mtimeMs, () => Date.now()));
+      const age =
+        Date.now() -
+        (await stat(MUTEX).then(
+          (info) => info.mtimeMs,
+          () => Date.now(),
+        ));
       if (age > MUTEX_STALE_MS) await rm(MUTEX, { recursive: true, force: true });
       if (Date.now() > deadline) throw new Error(`could not take ${MUTEX}`, { cause: error });
       await new Promise((resolve) => setTimeout(resolve, 100));

@@ -54,36 +54,44 @@ export async function startSshd(opts: SshdOptions = {}): Promise<Sshd> {
   const port = await freePort();
   const configPath = join(dir, 'sshd_config');
   const logPath = join(dir, 'sshd.log');
-  const sessionPath = opts.sessionPath ?? [...(opts.sessionPathPrefix ?? []), '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'].join(':');
-  await writeFile(configPath, [
-    `Port ${port}`,
-    'ListenAddress 127.0.0.1',
-    `HostKey ${hostKeyPath}`,
-    `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
-    `PidFile ${join(dir, 'sshd.pid')}`,
-    'StrictModes no',
-    'UsePAM no',
-    'PasswordAuthentication no',
-    'KbdInteractiveAuthentication no',
-    'PermitRootLogin prohibit-password',
-    'Subsystem sftp internal-sftp',
-    `SetEnv PATH=${sessionPath}`,
-    ...(opts.extraConfig ?? []),
-    '',
-  ].join('\n'));
+  const sessionPath =
+    opts.sessionPath ?? [...(opts.sessionPathPrefix ?? []), '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'].join(':');
+  await writeFile(
+    configPath,
+    [
+      `Port ${port}`,
+      'ListenAddress 127.0.0.1',
+      `HostKey ${hostKeyPath}`,
+      `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
+      `PidFile ${join(dir, 'sshd.pid')}`,
+      'StrictModes no',
+      'UsePAM no',
+      'PasswordAuthentication no',
+      'KbdInteractiveAuthentication no',
+      'PermitRootLogin prohibit-password',
+      'Subsystem sftp internal-sftp',
+      `SetEnv PATH=${sessionPath}`,
+      ...(opts.extraConfig ?? []),
+      '',
+    ].join('\n'),
+  );
 
   const hostPub = (await readFile(`${hostKeyPath}.pub`, 'utf8')).trim().split(/\s+/);
   const hostKeyBase64 = hostPub[1];
   await writeFile(join(sshDir, 'known_hosts'), `[127.0.0.1]:${port} ${hostPub[0]} ${hostKeyBase64}\n`, { mode: 0o600 });
-  await writeFile(join(sshDir, 'config'), [
-    `Host ${TEST_ALIAS}`,
-    '  HostName 127.0.0.1',
-    `  Port ${port}`,
-    '  User root',
-    '  IdentityFile ~/.ssh/id_ed25519',
-    '  IdentitiesOnly yes',
-    '',
-  ].join('\n'), { mode: 0o600 });
+  await writeFile(
+    join(sshDir, 'config'),
+    [
+      `Host ${TEST_ALIAS}`,
+      '  HostName 127.0.0.1',
+      `  Port ${port}`,
+      '  User root',
+      '  IdentityFile ~/.ssh/id_ed25519',
+      '  IdentitiesOnly yes',
+      '',
+    ].join('\n'),
+    { mode: 0o600 },
+  );
 
   const child = spawn(SSHD_PATH, ['-D', '-f', configPath, '-E', logPath], { stdio: ['ignore', 'ignore', 'pipe'] });
   // A test process that dies without stop() must not leave a listening sshd behind.
