@@ -12,9 +12,8 @@ import type { BackupsFolder, BackupPlace } from './backup-facts.js';
 import { backupsDir, describeWay, probeBackupTools, wayFor } from './backup-place.js';
 import { dirname } from './container-paths.js';
 import type { Deps } from './deps.js';
-import type { DataMount, Target } from './facts.js';
-import { describeMount, findDataMount } from './find-container.js';
-import { appNameOf } from './platform-labels.js';
+import type { Target } from './facts.js';
+import { describeMount, findDataMount, targetOf } from './find-container.js';
 import { knownRef } from './known-target.js';
 import { execIn, inspectContainer, listContainers, pingEngine, readHead, statInContainer } from './port-actions.js';
 import { matchesContainer, rankContainers, type RankedContainer } from './rank-containers.js';
@@ -124,20 +123,7 @@ function settleTarget(details: ContainerDetails, dbPath: string, typed: string |
       },
     );
   }
-  const dataMount: DataMount = {
-    type: mount.type,
-    source: mount.source,
-    destination: mount.destination,
-    ...(mount.name ? { name: mount.name } : {}),
-  };
-  return {
-    containerId: details.id,
-    containerName: details.name,
-    image: details.image,
-    appName: appNameOf(details, typed),
-    dbPath,
-    dataMount,
-  };
+  return targetOf(details, mount, dbPath, typed);
 }
 
 // The file must be there, and be SQLite by its first bytes: a typo or a wrong --db is refused before anything runs.

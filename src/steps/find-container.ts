@@ -203,7 +203,8 @@ async function chooseDatabase(io: StepIO, deps: Deps, details: ContainerDetails)
   return { path, discovery: { ...discovery, commands: [] } };
 }
 
-function targetOf(details: ContainerDetails, mount: Mount, dbPath: string, typed: string | undefined): Target {
+/** The target as every later step reads it: the container, its app name, the database and the mount it lives on. */
+export function targetOf(details: ContainerDetails, mount: Mount, dbPath: string, typed: string | undefined): Target {
   const dataMount: DataMount = {
     type: mount.type,
     source: mount.source,
