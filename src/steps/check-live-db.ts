@@ -28,10 +28,20 @@ export function hasTool(deps: Deps, tool: string): boolean {
 /** The live .db and its -wal copied out through the archive API (a stopped container's too); the local .db path. */
 async function copyLiveOut(io: StepIO, deps: Deps, target: Target, hasWal: boolean): Promise<string> {
   const ref = targetRef(target);
+  const wal = sidecars(target.dbPath).wal;
   const folder = await deps.incidentFiles.makeScratchDir('live-copy-');
   const local = await io.perform(copyOut(ref, target.dbPath, folder));
-  if (hasWal) await io.perform(copyOut(ref, sidecars(target.dbPath).wal, folder));
-  return local;
+  if (!hasWal) return local;
+  try {
+    await io.perform(copyOut(ref, wal, folder));
+    return local;
+  } catch (error) {
+    // The last connection to close folds the -wal into the .db and deletes it: a crash-looping app does so on every
+    // crash. Gone now, its frames are in the .db, which is copied again (into a folder of its own: copies never replace).
+    if ((await io.perform(statInContainer(ref, wal))) !== null) throw error;
+    io.output(`${wal} went away while it was copied (the app closed the database): copying ${target.dbPath} again, which now holds it`);
+    return io.perform(copyOut(ref, target.dbPath, await deps.incidentFiles.makeScratchDir('live-copy-')));
+  }
 }
 
 // Without sqlite3 in the image: copy the .db and its -wal out and check them here. Such a copy is not a consistent

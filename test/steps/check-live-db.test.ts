@@ -137,6 +137,33 @@ describe('check-live-db', () => {
     expect(run.output[0]).toBe('no sqlite3 in the image: checking a copy of the database on this machine');
   });
 
+  it('the -wal goes away while it is copied (a crash-looper closed the database): the .db, now holding it, is copied again', async () => {
+    const world = await outage();
+    world.runtime.withoutBinary('sqlite3');
+    await settleTarget(world);
+    // The app's last connection closes as the .db is copied out: its frames are folded into the .db, the -wal deleted.
+    const copyOut = world.runtime.copyOut.bind(world.runtime);
+    world.runtime.copyOut = async (id, path, dir) => {
+      const local = await copyOut(id, path, dir);
+      if (path === DB && world.runtime.fileAt('app', `${DB}-wal`)) world.runtime.deleteFile('app', `${DB}-wal`);
+      return local;
+    };
+    const run = await runStep(checkLiveDb, world.deps);
+    expect(run.exitCode).toBe(0);
+    expect(world.facts.live).toMatchObject({ verdict: 'corrupt', onCopy: true });
+    const copies = world.runtime.calls.filter((call) => call.method === 'copyOut').map((call) => [call.args[1], call.args[2]]);
+    const dir = world.deps.incident.dir;
+    expect(copies).toEqual([
+      [DB, `${dir}/live-copy-1`],
+      [`${DB}-wal`, `${dir}/live-copy-1`],
+      [DB, `${dir}/live-copy-2`],
+    ]);
+    expect(world.sqlite.calls[0].args[0]).toBe(`${dir}/live-copy-2/app.db`);
+    expect(run.output).toContain(
+      `${DB}-wal went away while it was copied (the app closed the database): copying ${DB} again, which now holds it`,
+    );
+  });
+
   it('the database is missing: exit 2 with an ls hint', async () => {
     const world = makeDeps({ container: 'app', db: '/data/nope.db' });
     setUpOutage(world);
