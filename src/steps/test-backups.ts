@@ -11,6 +11,7 @@ import type { BackupReport, Target } from './facts.js';
 import { discoverBackups, selectBackups } from '../discovery/index.js';
 import { checkLocal, copyOut, countRowsLocal, execIn, statInContainer, type ContainerRef } from './port-actions.js';
 import { requireFact } from './require-fact.js';
+import { withReadHelper } from './read-helper.js';
 import { runLimited } from './run-limited.js';
 import {
   checkInContainer,
@@ -93,7 +94,12 @@ async function listMatches(io: StepIO, ref: ContainerRef, glob: string): Promise
 export const CHECK_LOOP = 'sql=$1; mark=$2; shift 2; for u do sqlite3 -readonly "$u" "$sql" 2>&1; printf \'%s %s\\n\' "$mark" "$?"; done';
 
 /** The answers of one CHECK_LOOP run, in the order of its paths; null for a path whose sqlite3 could not run. */
-export function splitLoopAnswers(result: ExecResult, mark: string, paths: string[]): Array<CheckVerdict | null> {
+export function splitLoopAnswers(
+  result: ExecResult,
+  mark: string,
+  paths: string[],
+  where: 'container' | 'helper' = 'container',
+): Array<CheckVerdict | null> {
   const count = paths.length;
   const answers: Array<CheckVerdict | null> = [];
   let lines: string[] = [];
@@ -105,7 +111,7 @@ export function splitLoopAnswers(result: ExecResult, mark: string, paths: string
     }
     // 126/127 from the shell: no sqlite3 in the image (sqlite3's own exit codes are SQLite result codes, all lower).
     answers.push(
-      readCheckAnswer({ exitCode: end, stdout: `${lines.join('\n')}\n`, stderr: '' }, 'quick_check', paths[answers.length] ?? '?'),
+      readCheckAnswer({ exitCode: end, stdout: `${lines.join('\n')}\n`, stderr: '' }, 'quick_check', paths[answers.length] ?? '?', where),
     );
     lines = [];
   }
@@ -118,22 +124,29 @@ export function splitLoopAnswers(result: ExecResult, mark: string, paths: string
   return answers;
 }
 
-async function quickCheckGroup(io: StepIO, deps: Deps, ref: ContainerRef, paths: string[]): Promise<Array<CheckVerdict | null>> {
+/** Where sqlite3 runs the backups' checks: in the app's container, or in a read-only helper from its image. */
+interface ExecPlace {
+  ref: ContainerRef;
+  where: 'container' | 'helper';
+}
+
+async function quickCheckGroup(io: StepIO, deps: Deps, place: ExecPlace, paths: string[]): Promise<Array<CheckVerdict | null>> {
   const mark = `--rescue-${deps.entropy.token(12)}--`;
-  const result = await io.perform(execIn(ref, ['sh', '-c', CHECK_LOOP, 'sh', checkSql('quick_check'), mark, ...paths.map(immutableUri)]));
+  const argv = ['sh', '-c', CHECK_LOOP, 'sh', checkSql('quick_check'), mark, ...paths.map(immutableUri)];
+  const result = await io.perform(execIn(place.ref, argv, { where: place.where }));
   // No sh: one exec a backup.
   if (isMissingBinary(result))
-    return runLimited(paths, 1, (path) => runCheckInContainer(io, ref, path, 'quick_check', { immutable: true }));
-  return splitLoopAnswers(result, mark, paths);
+    return runLimited(paths, 1, (path) => runCheckInContainer(io, place.ref, path, 'quick_check', { immutable: true, where: place.where }));
+  return splitLoopAnswers(result, mark, paths, place.where);
 }
 
 // A few groups side by side (each check is one core on the server), each one exec: a docker exec costs about as much
 // as checking a torn backup.
-async function quickCheckInContainer(io: StepIO, deps: Deps, ref: ContainerRef, paths: string[]): Promise<Array<CheckVerdict | null>> {
+async function quickCheckInContainer(io: StepIO, deps: Deps, place: ExecPlace, paths: string[]): Promise<Array<CheckVerdict | null>> {
   const groups = Array.from({ length: Math.min(BACKUP_CHECKS_AT_ONCE, paths.length) }, (_, group) =>
     paths.filter((_, index) => index % BACKUP_CHECKS_AT_ONCE === group),
   );
-  const answers = await Promise.all(groups.map((group) => quickCheckGroup(io, deps, ref, group)));
+  const answers = await Promise.all(groups.map((group) => quickCheckGroup(io, deps, place, group)));
   return paths.map((_, index) => answers[index % BACKUP_CHECKS_AT_ONCE][Math.floor(index / BACKUP_CHECKS_AT_ONCE)]);
 }
 
@@ -149,24 +162,46 @@ async function checkCopy(io: StepIO, deps: Deps, ref: ContainerRef, path: string
 
 async function checkAll(io: StepIO, deps: Deps, target: Target, paths: string[]): Promise<BackupReport[]> {
   const ref = targetRef(target);
-  let done = 0;
-  io.progress({ done, total: paths.length, unit: 'files' });
   const [stats, running] = await Promise.all([
     Promise.all(paths.map((path) => io.perform(statInContainer(ref, path)))),
     canExec(io, deps, target),
   ]);
-  const inside = hasTool(deps, 'sqlite3') && running ? await quickCheckInContainer(io, deps, ref, paths) : paths.map(() => null);
+  if (!hasTool(deps, 'sqlite3')) return checkEach(io, deps, ref, undefined, paths, stats);
+  if (running) return checkEach(io, deps, ref, { ref, where: 'container' }, paths, stats);
+  // Copying every backup out through the archive API would move gigabytes (over SSH, through the server's link): the
+  // image's own sqlite3 reads them in place, from a helper that mounts the volumes read-only.
+  io.output(`${target.containerName} does not run steadily: its backups are checked by sqlite3 in a read-only helper from its image`);
+  const inHelper = await withReadHelper(io, deps, target, (helper) =>
+    checkEach(io, deps, ref, { ref: helper, where: 'helper' }, paths, stats),
+  );
+  return inHelper ?? checkEach(io, deps, ref, undefined, paths, stats);
+}
+
+/** Each backup checked by sqlite3 at `place`, or, without one (or where it could not run), on a copy here. */
+async function checkEach(
+  io: StepIO,
+  deps: Deps,
+  ref: ContainerRef,
+  place: ExecPlace | undefined,
+  paths: string[],
+  stats: Array<{ size: number; mtime: string } | null>,
+): Promise<BackupReport[]> {
+  let done = 0;
+  io.progress({ done, total: paths.length, unit: 'files' });
+  const inside = place ? await quickCheckInContainer(io, deps, place, paths) : paths.map(() => null);
+  const opts = { immutable: true, where: place?.where };
   return runLimited(paths, BACKUP_CHECKS_AT_ONCE, async (path, index) => {
     // Passing quick_check is not enough: a copy taken while the -wal was live often has indexes that disagree with
     // their tables, which only integrity_check sees. For the backups that pass, it decides.
     const quick = inside[index];
-    const full = quick && isHealthy(quick) ? await runCheckInContainer(io, ref, path, 'integrity_check', { immutable: true }) : quick;
-    const verdict = full
-      ? {
-          verdict: full,
-          tables: isHealthy(full) ? ((await countRowsInContainer(io, ref, path, { immutable: true })) ?? undefined) : undefined,
-        }
-      : await checkCopy(io, deps, ref, path);
+    const full = place && quick && isHealthy(quick) ? await runCheckInContainer(io, place.ref, path, 'integrity_check', opts) : quick;
+    const verdict =
+      place && full
+        ? {
+            verdict: full,
+            tables: isHealthy(full) ? ((await countRowsInContainer(io, place.ref, path, opts)) ?? undefined) : undefined,
+          }
+        : await checkCopy(io, deps, ref, path);
     const report: BackupReport = { path, size: stats[index]?.size ?? 0, mtime: stats[index]?.mtime ?? '', ...verdict };
     done += 1;
     io.progress({ done, total: paths.length, unit: 'files' });

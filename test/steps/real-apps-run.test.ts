@@ -55,6 +55,20 @@ describe('the whole restore of real apps, against the fakes', () => {
       .flatMap((event) => (event.type === 'command' && event.command.action.kind === 'argv' ? [event.command.action.container] : []));
     expect(execsBefore.length).toBeGreaterThan(0);
     expect(execsBefore.every((name) => name !== 'app' && name !== appId)).toBe(true);
+    // Its backups are checked in place by the image's sqlite3 in a read-only helper, never copied out one by one.
+    const backupCommands = events.flatMap((event) =>
+      event.type === 'command' && event.stepId === 'test-backups' ? [event.command.action] : [],
+    );
+    expect(
+      backupCommands.some(
+        (action) => action.kind === 'argv' && action.where === 'helper' && action.argv.join(' ').includes('integrity_check'),
+      ),
+    ).toBe(true);
+    expect(
+      backupCommands.some(
+        (action) => action.kind === 'call' && action.call.startsWith('GET ') && action.call.includes('/archive?path=/data/backups/'),
+      ),
+    ).toBe(false);
     const report = renderReport(events);
     expect(report).toContain('restart policy set to no for the downtime window (it was app: unless-stopped), put back after the start');
     expect(report).toContain('restart policy put back as it was: app: unless-stopped');
