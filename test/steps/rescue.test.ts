@@ -77,15 +77,17 @@ describe('rescue candidates', () => {
     expect(run.exitCode).toBe(0);
     expect(run.findings).toContain('damage: table posts: 1 page unreadable');
     // The reference is the salvage: 950 posts (1…900, 951…1000) and 50 users. The merge brings back 801…900 and
-    // 951…1000 on top of the copy's 1…800: it lacks nothing the damaged database still holds.
+    // 951…1000 on top of the copy's 1…800: it lacks nothing the damaged database still holds, and nothing of the
+    // copy's; at the same loss it comes before the salvage, which holds only what the damaged database still holds.
     expect(options(world)).toEqual([
-      ['salvaged', 0],
       ['merged', 0],
+      ['salvaged', 0],
       ['local', 150],
     ]);
     expect(run.output).toContain('no repair: table(s) posts damaged, so a repair would lose rows');
     const select = prompts.find((prompt) => prompt.kind === 'select' && prompt.stepId === 'choose-source');
-    expect(select?.kind === 'select' && select.options.map((option) => option.value)).toEqual(['salvaged', 'merged', 'local']);
+    expect(select?.kind === 'select' && select.options.map((option) => option.value)).toEqual(['merged', 'salvaged', 'local']);
+    expect(select?.kind === 'select' && select.options[select.initialIndex].value).toBe('merged');
     expect(world.facts.sources?.find((source) => source.id === 'merged')).toMatchObject({
       tables: { posts: 950, users: 50 },
       mergedFrom: {
