@@ -36,6 +36,7 @@ import {
 } from './port-actions.js';
 import { readSwapState } from './quarantine-and-swap.js';
 import { requireFact } from './require-fact.js';
+import { describeLoss } from './rescue-candidates.js';
 import { settleWriters } from './settle-writers.js';
 import { cannotTell } from './stage-in-container.js';
 import type { StepKind } from './step-kind.js';
@@ -90,9 +91,12 @@ function downtimeQuestion(deps: Deps, plan: StopPlan): string {
   const target = requireFact(deps.facts.target, 'the target', 'find-container');
   const role = deps.facts.candidates?.find((entry) => entry.container.id === target.containerId)?.role ?? 'production';
   const source = deps.facts.source;
-  const loss = source
-    ? `; restoring ${source.kind === 'local' ? 'the local copy' : `the backup ${source.path}`} loses the rows written after ${source.mtime}`
-    : '';
+  // A copy made before the damage loses what was written since; one built from the damaged database now, what it lacks.
+  const loss = !source
+    ? ''
+    : source.kind === 'local' || source.kind === 'backup'
+      ? `; restoring ${source.kind === 'local' ? 'the local copy' : `the backup ${source.path}`} loses the rows written after ${source.mtime}`
+      : `; restoring the ${source.kind} copy ${describeLoss(source.loss)}`;
   const what =
     plan.writers.kind === 'swarm'
       ? `Scale Swarm service ${plan.writers.service.name} (${role}: task ${target.containerName}) from ` +
