@@ -58,8 +58,19 @@ export interface Scenario {
 }
 
 const DB = '/data/app.db';
-const production = (files: LabFile[]): AppSpec => ({ name: 'app', labels: { 'coolify.pullRequestId': '0' }, files });
-const preview = (pr: number): AppSpec => ({ name: `app-pr-${pr}`, labels: { 'coolify.pullRequestId': String(pr) }, files: [] });
+// Labelled as Coolify labels its apps: the operator confirms by typing the app's name ("notes"), not the drill's long
+// container name.
+const APP_NAME = 'notes';
+const production = (files: LabFile[]): AppSpec => ({
+  name: 'app',
+  labels: { 'coolify.pullRequestId': '0', 'coolify.resourceName': APP_NAME },
+  files,
+});
+const preview = (pr: number): AppSpec => ({
+  name: `app-pr-${pr}`,
+  labels: { 'coolify.pullRequestId': String(pr), 'coolify.resourceName': APP_NAME },
+  files: [],
+});
 
 function corruptLive(workDir: string, damage: (file: string) => void): LabFile {
   const file = join(workDir, 'live.db');
