@@ -359,16 +359,15 @@ describe('bad input: refused before the run starts (exit 2, no incident folder)'
     expect(readdirSync(cwd)).toEqual([]);
   });
 
-  it('--local unreadable by the user running the tool (chmod 000, run as nobody: root reads anything)', async () => {
+  it('--local unreadable by the user running the tool (chmod 000; root without the capability to bypass permissions)', async () => {
     const incidentDir = incidentFor('unreadable');
     const result = await execa(
       'setpriv',
       [
-        '--reuid',
-        '65534',
-        '--regid',
-        '65534',
-        '--clear-groups',
+        // Root without the capabilities that bypass file permissions, as an unprivileged operator is: the checkout
+        // stays readable wherever it is (a 0700 temp folder in CI), the chmod-000 copy does not.
+        '--bounding-set',
+        '-dac_override,-dac_read_search',
         process.execPath,
         CLI_PATH,
         'restore',
