@@ -2,7 +2,7 @@
 // operator would run against it, scores it against what the scenario says a correct recovery ends with, and
 // removes everything it made (unless --keep).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { constants, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { ContainerRuntime } from '../ports/container-runtime.js';
 import { DRILL_LABEL, type Lab } from '../ports/lab.js';
@@ -80,6 +80,26 @@ export async function runDrill(flags: DrillFlags, parts: DrillParts): Promise<nu
   const sqliteBinary = flags.image || scenario.hasSqliteCli ? 'sqlite3' : HIDDEN_SQLITE_PATH;
   log(`drill ${scenario.name}: ${scenario.builds}`);
   log(`a correct recovery ends with: ${scenario.mustEndWith}`);
+
+  // Closing the terminal (SIGHUP), Ctrl-C outside the TUI (SIGINT) or a kill (SIGTERM) would end the process before the
+  // finally below runs, leaving the outage on the engine: it is removed first, then the process ends as the signal
+  // would have ended it (128 + its number).
+  const onSignal = (signal: NodeJS.Signals) => {
+    try {
+      log(`${signal}: removing the drill's containers, volumes and image before exiting`);
+    } catch {
+      // The terminal is gone (SIGHUP): nobody to tell.
+    }
+    void lab
+      .removeAll(drillId)
+      .catch(() => undefined)
+      .finally(() => {
+        rmSync(workDir, { recursive: true, force: true });
+        process.exit(128 + (constants.signals[signal] ?? 1));
+      });
+  };
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  if (!flags.keep) for (const signal of signals) process.once(signal, onSignal);
 
   let exitCode: number;
   try {
@@ -191,6 +211,7 @@ export async function runDrill(flags: DrillFlags, parts: DrillParts): Promise<nu
     if (flags.json) process.stdout.write(`${JSON.stringify({ type: 'drill-finished', ...card })}\n`);
     exitCode = passed ? 0 : 1;
   } finally {
+    for (const signal of signals) process.off(signal, onSignal);
     if (flags.keep) {
       const left = await lab.inventory(drillId);
       log(

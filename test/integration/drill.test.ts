@@ -1,11 +1,12 @@
 // Every drill scenario end to end on the real engine, as a script runs it: the recovery ends as the scenario says a
 // correct one must, and nothing the drill made is left behind.
 import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { scenarios } from '../../src/drill/scenarios.js';
-import { runCli } from '../support/cli.js';
+import { execa } from 'execa';
+import { CLI_PATH, runCli } from '../support/cli.js';
 import { docker } from '../support/docker/docker-cli.js';
 
 async function leftovers(): Promise<string[]> {
@@ -75,6 +76,36 @@ describe('drill --yes --json', () => {
     }
     expect(await leftovers()).toEqual([]);
   }, 180_000);
+
+  it.each(['SIGTERM', 'SIGHUP'] as const)(
+    'killed mid-recovery by %s (a kill, the terminal closed): removes its outage, then ends as the signal would',
+    async (signal) => {
+      const child = execa(
+        'node',
+        [CLI_PATH, 'drill', '--yes', '--json', '--incident-dir', join(mkdtempSync(join(tmpdir(), 'drill-killed-')), 'record')],
+        { reject: false, stdin: 'ignore', timeout: 180_000 },
+      );
+      // The outage is built and the recovery is under way once the first step has started.
+      let seen = '';
+      await new Promise<void>((started, failed) => {
+        child.stdout?.on('data', (chunk: Buffer) => {
+          seen += chunk.toString();
+          if (seen.includes('"type":"step-started"')) started();
+        });
+        void child.then(() => failed(new Error(`the drill ended before its first step: ${seen.slice(-500)}`)));
+      });
+      expect((await leftovers()).length).toBeGreaterThanOrEqual(3);
+      child.kill(signal);
+      const result = await child;
+      expect({ signal: result.signal ?? null, exitCode: result.exitCode }).toEqual({
+        signal: null,
+        exitCode: 128 + constants.signals[signal],
+      });
+      expect(String(result.stderr)).toContain(`${signal}: removing the drill's containers, volumes and image before exiting`);
+      expect(await leftovers()).toEqual([]);
+    },
+    180_000,
+  );
 
   it('says plainly when no Docker engine answers, and how to get one', async () => {
     const run = await runCli(['drill', '--yes'], { env: { DOCKER_HOST: 'unix:///tmp/sqlite-rescue-no-such.sock' } });
