@@ -160,6 +160,21 @@ describe('stop-app', () => {
     );
   });
 
+  it('the downtime confirmation says what the restored copy loses: since its time for a copy, what it lacks for one built now', async () => {
+    const base = { ok: true, size: 4096, tables: { posts: 950 }, errors: [], mtime: '2025-01-01T01:00:00.000Z' };
+    const local = await readyToStop(realApp());
+    local.facts.source = { ...base, id: 'local', kind: 'local', path: '/home/op/app.db' };
+    expect(await confirmQuestion(stopApp, local)).toContain(
+      '; restoring the local copy loses the rows written after 2025-01-01T01:00:00.000Z.',
+    );
+    const merged = await readyToStop(realApp());
+    const loss = { totalMissing: 0, perTable: { posts: 0 }, reference: '/incident/salvaged.db' };
+    merged.facts.source = { ...base, id: 'merged', kind: 'merged', path: '/incident/merged.db', loss };
+    const question = await confirmQuestion(stopApp, merged);
+    expect(question).toContain('; restoring the merged copy loses nothing the damaged database still holds.');
+    expect(question).not.toContain('rows written after');
+  });
+
   it('records the restart policy, sets it to no before the stop, and a daemon restart in the window revives nothing', async () => {
     const world = await readyToStop(realApp({ restartPolicy: ALWAYS }));
     const run = await runStep(stopApp, world.deps);
