@@ -12,6 +12,7 @@ import { makeIncidentId } from '../runbook/incident-id.js';
 import { runRestore } from '../commands/restore.js';
 import { quarantineDir } from '../steps/container-paths.js';
 import { buildAppImage, HIDDEN_SQLITE_PATH } from './app-image.js';
+import { gateRuntime } from './engine-gate.js';
 import { APP_SCRIPT, APP_SCRIPT_PATH } from './app-script.js';
 import { DEFAULT_SCENARIO, scenarios, type Scenario } from './scenarios.js';
 import { formatScoreCard, type ScoreCard } from './score-card.js';
@@ -82,17 +83,26 @@ export async function runDrill(flags: DrillFlags, parts: DrillParts): Promise<nu
   log(`a correct recovery ends with: ${scenario.mustEndWith}`);
 
   // Closing the terminal (SIGHUP), Ctrl-C outside the TUI (SIGINT) or a kill (SIGTERM) would end the process before the
-  // finally below runs, leaving the outage on the engine: it is removed first, then the process ends as the signal
-  // would have ended it (128 + its number).
+  // finally below runs, leaving the outage on the engine: the recovery is cut off from the engine (what it has in
+  // flight settles, it starts nothing more), the outage is removed, then the process ends as the signal would have
+  // ended it (128 + its number).
+  const gate = gateRuntime(runtime, 'the drill was interrupted');
   const onSignal = (signal: NodeJS.Signals) => {
     try {
       log(`${signal}: removing the drill's containers, volumes and image before exiting`);
     } catch {
       // The terminal is gone (SIGHUP): nobody to tell.
     }
-    void lab
-      .removeAll(drillId)
-      .catch(() => undefined)
+    void gate
+      .close(10_000)
+      .then(() => lab.removeAll(drillId))
+      .catch((error: unknown) => {
+        try {
+          log(`could not remove all of it: ${(error as Error).message}; see docker ps -a --filter label=${DRILL_LABEL}=${drillId}`);
+        } catch {
+          // As above.
+        }
+      })
       .finally(() => {
         rmSync(workDir, { recursive: true, force: true });
         process.exit(128 + (constants.signals[signal] ?? 1));
@@ -156,7 +166,7 @@ export async function runDrill(flags: DrillFlags, parts: DrillParts): Promise<nu
         acceptNewHostKey: false,
         incidentDir: resolve(flags.incidentDir ?? `incidents/drill-${scenario.name}-${makeIncidentId(started)}`),
       },
-      runtime,
+      runtime: gate.runtime,
       log,
     });
     const finished = result.events.findLast((event) => event.type === 'run-finished') as

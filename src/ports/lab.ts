@@ -38,6 +38,9 @@ export interface Lab {
   startContainer(id: string): Promise<void>;
   /** What carries the drill label (and helper containers made from a labelled image). */
   inventory(drillId: string): Promise<LabInventory>;
-  /** Removes all of inventory(drillId): containers (forced), then volumes, then images. Idempotent. */
+  /**
+   * Removes all of inventory(drillId): containers (forced), then volumes, then images, in rounds until nothing is left
+   * (a container started meanwhile is caught by the next round). Idempotent; rejects when something stays.
+   */
   removeAll(drillId: string): Promise<LabInventory>;
 }

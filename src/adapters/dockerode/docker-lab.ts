@@ -82,12 +82,33 @@ export class DockerLab implements Lab {
     return { containers: containers.map((container) => container.Id), volumes, images };
   }
 
-  async removeAll(drillId: string): Promise<LabInventory> {
-    const found = await this.inventory(drillId);
-    for (const id of found.containers) await this.docker.getContainer(id).remove({ force: true, v: false }).catch(ignoreGone);
-    for (const name of found.volumes) await this.docker.getVolume(name).remove().catch(ignoreGone);
-    for (const id of found.images) await this.docker.getImage(id).remove({ force: true }).catch(ignoreGone);
-    return found;
+  // Rounds, because a container can appear between listing and removing (a read helper the recovery was starting
+  // from the drill's image when a signal came): a volume it holds refuses removal (409), and the next round removes
+  // the container, then the volume, then the image. The last round's error is thrown when something is still left.
+  async removeAll(drillId: string, rounds = 5): Promise<LabInventory> {
+    const removed: LabInventory = { containers: [], volumes: [], images: [] };
+    for (let round = 1; ; round += 1) {
+      const found = await this.inventory(drillId);
+      if (found.containers.length + found.volumes.length + found.images.length === 0) return removed;
+      let failure: unknown;
+      const attempt = async (kind: keyof LabInventory, id: string, remove: () => Promise<unknown>) => {
+        try {
+          await remove().catch(ignoreGone);
+          if (!removed[kind].includes(id)) removed[kind].push(id);
+        } catch (error) {
+          failure ??= error;
+        }
+      };
+      for (const id of found.containers)
+        await attempt('containers', id, () => this.docker.getContainer(id).remove({ force: true, v: false }));
+      for (const name of found.volumes) await attempt('volumes', name, () => this.docker.getVolume(name).remove());
+      for (const id of found.images) await attempt('images', id, () => this.docker.getImage(id).remove({ force: true }));
+      if (round >= rounds) {
+        if (failure !== undefined) throw failure;
+        return removed;
+      }
+      if (failure !== undefined) await new Promise((done) => setTimeout(done, 200 * round));
+    }
   }
 }
 
