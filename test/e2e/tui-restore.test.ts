@@ -29,6 +29,7 @@ interface RecordedRun {
   exitCode: number;
   downtimeMs: number;
   chosen: string;
+  window?: { waitsInWindow: string[]; stepsInWindow: string[] };
 }
 
 function readRecord(incidentDir: string): RecordedRun {
@@ -38,7 +39,26 @@ function readRecord(incidentDir: string): RecordedRun {
     .map((line) => JSON.parse(line));
   const finished = events.find((event) => event.type === 'run-finished');
   const chosen = events.find((event) => event.type === 'step-succeeded' && event.stepId === 'choose-source');
-  return { exitCode: finished.exitCode, downtimeMs: finished.downtimeMs, chosen: chosen?.data?.id };
+  // The downtime window: from the stop's first action (its probes run before the confirmation) to the start step's
+  // end. What waited for a person inside it.
+  const windowStart = events.findIndex(
+    (event) => event.type === 'command' && event.stepId === 'stop-app' && event.command.phase === 'action',
+  );
+  const windowEnd = events.findIndex((event) => event.type === 'step-succeeded' && event.stepId === 'start-app');
+  const waitsInWindow = events
+    .slice(windowStart, windowEnd + 1)
+    .filter((event) => event.type === 'prompt-opened' || event.type === 'awaiting-control')
+    .map((event) => `${event.type} ${event.prompt?.id ?? event.stepId ?? ''}`);
+  const stepsInWindow = events
+    .slice(windowStart, windowEnd + 1)
+    .filter((event) => event.type === 'step-started')
+    .map((event) => event.stepId);
+  return {
+    exitCode: finished.exitCode,
+    downtimeMs: finished.downtimeMs,
+    chosen: chosen?.data?.id,
+    window: windowStart < 0 || windowEnd < 0 ? undefined : { waitsInWindow, stepsInWindow },
+  };
 }
 
 async function buildScene(prefix: string, workDirs: string[]): Promise<Outage> {
@@ -234,8 +254,12 @@ describe('the TUI recovers production knowing only the server alias', () => {
     expect(yes.exitCode, yes.stderr).toBe(0);
     const yesRun = readRecord(yesDir);
     expect(yesRun.chosen).toBe(tuiRun.chosen);
+    // Nothing waits for the operator between the stop and the start, so the downtime is the --yes run's: the same
+    // steps in the window and no prompt in it. The seconds themselves are the bench's to measure (npm run bench:
+    // interactive against --yes); this shared machine's load would make a timed assertion here flaky.
     console.log(`downtime: TUI ${tuiRun.downtimeMs} ms, --yes ${yesRun.downtimeMs} ms`);
-    expect(Math.abs(tuiRun.downtimeMs - yesRun.downtimeMs)).toBeLessThanOrEqual(500);
+    expect(tuiRun.window).toEqual({ waitsInWindow: [], stepsInWindow: ['quarantine-and-swap', 'start-app'] });
+    expect(tuiRun.window).toEqual(yesRun.window);
   }, 420_000);
 
   it('Esc at the first question backs out: exit 3, a message, nothing connected and nothing written', async () => {
