@@ -11,7 +11,7 @@ import { capture, kill, sendKeys, startSession, typeText, type TmuxSession } fro
 import type { BenchOutage } from './outage.js';
 import { readEvents, restoreArgs, summarizeEvents, type ToolRun } from './tool.js';
 
-export interface InteractiveRun extends Omit<ToolRun, 'peakRssMb'> {
+export interface InteractiveRun extends Omit<ToolRun, 'peakRssMb' | 'peakRssByStepMb'> {
   /** What was answered, in order (for the log). */
   answers: string[];
   chosenSource?: string;

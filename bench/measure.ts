@@ -18,16 +18,25 @@ export const millis = (ms: number) => `${Math.round(ms)} ms`;
 export const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
 export const mbps = (bytes: number, ms: number) => `${(bytes / 1048576 / (ms / 1000)).toFixed(0)} MiB/s`;
 
-/** Polls /proc/<pid>/status: the highest VmHWM (kernel's peak RSS) and VmRSS seen until stop(). */
-export function sampleRss(pid: number, everyMs = 20): { stop(): { peakMb: number } } {
+/**
+ * Polls /proc/<pid>/status: the highest VmHWM (kernel's peak RSS) and VmRSS seen until stop(), and, when `phase`
+ * names what the process is doing (a step's id), the highest VmRSS seen during each phase.
+ */
+export function sampleRss(
+  pid: number,
+  everyMs = 20,
+  phase: () => string = () => '',
+): { stop(): { peakMb: number; peakByPhaseMb: Map<string, number> } } {
   let peakKb = 0;
+  const byPhase = new Map<string, number>();
   const read = () => {
     try {
       const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-      for (const key of ['VmHWM', 'VmRSS']) {
-        const kb = Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
-        peakKb = Math.max(peakKb, kb);
-      }
+      const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
+      const rssKb = kb('VmRSS');
+      peakKb = Math.max(peakKb, kb('VmHWM'), rssKb);
+      const now = phase();
+      if (now) byPhase.set(now, Math.max(byPhase.get(now) ?? 0, rssKb));
     } catch {
       // The process has exited: the last reading stands.
     }
@@ -37,7 +46,7 @@ export function sampleRss(pid: number, everyMs = 20): { stop(): { peakMb: number
   return {
     stop: () => {
       clearInterval(timer);
-      return { peakMb: peakKb / 1024 };
+      return { peakMb: peakKb / 1024, peakByPhaseMb: new Map([...byPhase].map(([name, kb]) => [name, kb / 1024])) };
     },
   };
 }

@@ -41,6 +41,8 @@ try {
       stages.push(run.steps.get('stage-in-container') ?? NaN);
       const stage = seconds(stages[i]);
       console.log(`run ${i + 1}: peak RSS ${run.peakRssMb.toFixed(0)} MB, stage-in-container ${stage}, whole ${seconds(run.wallMs)}`);
+      const bySteps = [...run.peakRssByStepMb].map(([step, mb]) => `${step} ${mb.toFixed(0)}`).join(', ');
+      console.log(`  peak RSS by step (MB): ${bySteps}`);
     } finally {
       await removeTestResources(outage.prefix);
       fs.rmSync(outage.workDir, { recursive: true, force: true });

@@ -22,6 +22,8 @@ export interface ToolRun {
   /** The stop's first command started → the start returned: the whole time the app is down by the tool's hand. */
   windowMs?: number;
   peakRssMb: number;
+  /** The highest VmRSS seen while each step ran (sampled every 20 ms; a step shorter than that may be missing). */
+  peakRssByStepMb: Map<string, number>;
   events: RunEvent[];
   incidentId: string;
 }
@@ -65,17 +67,30 @@ export async function runToolRestore(sshd: Sshd, outage: BenchOutage, cliPath = 
   const args = [cliPath, 'restore', '--yes', '--json', ...restoreArgs(outage, incidentDir, db)];
   const started = performance.now();
   const child = execa('node', args, { env: { HOME: sshd.home, SSH_AUTH_SOCK: '' }, stdin: 'ignore', reject: false, timeout: 20 * 60_000 });
-  const rss = sampleRss(child.pid as number);
+  // The step under way, read from the events as they arrive, so each memory sample is put down to its step.
+  let step = 'start-up';
+  let pending = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    const lines = (pending + chunk.toString()).split('\n');
+    pending = lines.pop() ?? '';
+    for (const line of lines) {
+      const type = /"type":"([a-z-]+)"/.exec(line)?.[1];
+      const stepId = /"stepId":"([a-z-]+)"/.exec(line)?.[1];
+      if (type === 'step-started' && stepId) step = stepId;
+      else if (type === 'run-finished') step = 'finishing';
+    }
+  });
+  const rss = sampleRss(child.pid as number, 20, () => step);
   const result = await child;
   const wallMs = performance.now() - started;
-  const { peakMb } = rss.stop();
+  const { peakMb, peakByPhaseMb } = rss.stop();
   const events = readEvents(String(result.stdout));
   const summary = summarizeEvents(events);
   // The upload folder the tool leaves on the "server" (this machine), under its incident id.
   if (summary.incidentId) fs.rmSync(`/tmp/sqlite-rescue/${summary.incidentId}`, { recursive: true, force: true });
   const exitCode = result.exitCode ?? -1;
   const failure = exitCode === 0 ? undefined : String(result.stderr).trim().split('\n').slice(-6).join('\n');
-  return { exitCode, failure, wallMs, peakRssMb: peakMb, events, ...summary };
+  return { exitCode, failure, wallMs, peakRssMb: peakMb, peakRssByStepMb: peakByPhaseMb, events, ...summary };
 }
 
 /** The command events of a run, slowest first: where the time of each step goes. */
