@@ -35,8 +35,8 @@ export async function runInteractiveRestore(
     session = await startSession({
       name: `${outage.prefix}tui`.replace(/[^\w-]/g, '-'),
       cwd,
-      // The shell records node's exit code in a file: tmux 3.3 sometimes marks the pane dead without an exit status.
-      argv: ['sh', '-c', 'node "$@"; echo $? > "$0"', exitFile, cliPath, 'restore', ...restoreArgs(outage, incidentDir)],
+      // The shell records the command's exit code in a file: tmux 3.3 sometimes marks the pane dead without an exit status.
+      argv: ['sh', '-c', '"$@"; echo $? > "$0"', exitFile, cliPath, 'restore', ...restoreArgs(outage, incidentDir)],
       width: 160,
       height: 50,
       env: { CI: undefined, CONTINUOUS_INTEGRATION: undefined, NODE_ENV: undefined, HOME: sshd.home, SSH_AUTH_SOCK: '' },

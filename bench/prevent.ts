@@ -49,7 +49,7 @@ async function cli(
   extra: Record<string, string> = {},
 ): Promise<{ exitCode: number; ms: number; events: RunEvent[]; stderr: string }> {
   const started = performance.now();
-  const run = await execa('node', [CLI_PATH, ...args, '--json'], { env: { ...env, ...extra }, reject: false, timeout: 1_800_000 });
+  const run = await execa(CLI_PATH, [...args, '--json'], { env: { ...env, ...extra }, reject: false, timeout: 1_800_000 });
   const events = String(run.stdout)
     .split('\n')
     .filter((line) => line.startsWith('{"type"'))

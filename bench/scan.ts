@@ -39,7 +39,7 @@ export async function measureScan(cliPath: string, dir: string, tenants: number,
       await new Promise((resolve) => setTimeout(resolve, 100));
 
     const started = performance.now();
-    const run = await execa('node', [cliPath, 'scan', '--json'], {
+    const run = await execa(cliPath, ['scan', '--json'], {
       env: { ...env, DOCKER_HOST: engine.dockerHost },
       reject: false,
       timeout: 600_000,

@@ -64,9 +64,10 @@ export function summarizeEvents(events: RunEvent[]): Pick<ToolRun, 'steps' | 'do
 
 export async function runToolRestore(sshd: Sshd, outage: BenchOutage, cliPath = CLI_PATH, db = '/data/app.db'): Promise<ToolRun> {
   const incidentDir = path.join(outage.workDir, 'incident');
-  const args = [cliPath, 'restore', '--yes', '--json', ...restoreArgs(outage, incidentDir, db)];
+  const args = ['restore', '--yes', '--json', ...restoreArgs(outage, incidentDir, db)];
   const started = performance.now();
-  const child = execa('node', args, { env: { HOME: sshd.home, SSH_AUTH_SOCK: '' }, stdin: 'ignore', reject: false, timeout: 20 * 60_000 });
+  // The command as installed (npm links dist/cli.js): its launcher starts Node with the settings it ships with.
+  const child = execa(cliPath, args, { env: { HOME: sshd.home, SSH_AUTH_SOCK: '' }, stdin: 'ignore', reject: false, timeout: 20 * 60_000 });
   // The step under way, read from the events as they arrive, so each memory sample is put down to its step.
   let step = 'start-up';
   let pending = '';

@@ -95,7 +95,7 @@ export async function measureFirstFrame(cliPath: string, workDir: string, runs: 
       // Interleaved, so a noisy moment on this shared machine hits both alike.
       const floor = ['node', '-e', 'process.stdout.write("sqlite-wal-restore\\n"); setTimeout(() => {}, 5000)'];
       result.nodeFloor.push((await timeToMarks(floor, ['sqlite-wal-restore'], cwds[0], env))[0]);
-      const argv = ['node', cliPath, 'restore', '--container', 'x', '--db', '/data/app.db'];
+      const argv = [cliPath, 'restore', '--container', 'x', '--db', '/data/app.db'];
       const [frame, question] = await timeToMarks(argv, ['sqlite-rescue', 'Start with a dry-run'], cwds[1], env);
       result.firstFrame.push(frame);
       result.question.push(question);
