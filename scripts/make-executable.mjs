@@ -12,11 +12,12 @@
 //   buffers in it, when twice the semi-space has piled up; 1 MB keeps that pile near 2 MB instead of 32 MB.
 // - `MALLOC_ARENA_MAX=1`: glibc gives each thread that allocates (the SQLite workers, libuv's pool) its own malloc
 //   arena and returns little of it; one arena shared by all of them. An operator's own value is kept.
-// Both are start-up settings (Node documents V8 flags set after start-up as unpredictable), and `node dist/cli.js`
+// Both are start-up settings (Node's CLI doc lists --max-semi-space-size among its useful V8 options and says to
+// benchmark values; V8 flags set after start-up it calls unpredictable), and `node dist/cli.js`
 // still runs the same program without them. `env -S` in a hashbang would do the same but BusyBox's env lacks it.
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 
-export const LAUNCHER = `#!/bin/sh\n':' //; exec env MALLOC_ARENA_MAX="\${MALLOC_ARENA_MAX:-1}" node --max-semi-space-size=1 "$0" "$@"\n`;
+const LAUNCHER = `#!/bin/sh\n':' //; exec env MALLOC_ARENA_MAX="\${MALLOC_ARENA_MAX:-1}" node --max-semi-space-size=1 "$0" "$@"\n`;
 
 const path = new URL('../dist/cli.js', import.meta.url);
 const text = readFileSync(path, 'utf8');
