@@ -82,7 +82,7 @@ describe('SshRemoteHost.exec', () => {
   it('rejects after timeoutMs', async () => {
     const started = performance.now();
     await expect(host.exec(['sleep', '30'], { timeoutMs: 300 })).rejects.toThrow(/`sleep 30` on 127\.0\.0\.1:\d+ timed out after 0 s/);
-    expect(performance.now() - started).toBeLessThan(3_000); // at its timeout, not the 30 s sleep's end
+    expect(performance.now() - started).toBeLessThan(1_500);
     expect((await host.exec(['true'])).exitCode).toBe(0);
   });
 });
